@@ -1,0 +1,52 @@
+// Opens and migrates the embedded SQLite store. No Next.js imports: the CLI, the writer worker and tests use it too.
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Skip migrations (a second connection to a database another one has migrated). */
+  migrate?: boolean;
+}
+
+function migrationsFolder(): string {
+  // Resolved from the project root or this module, never from an arbitrary cwd.
+  const candidates = [
+    path.resolve(process.cwd(), 'db/migrations'),
+    typeof __dirname !== 'undefined' ? path.resolve(__dirname, 'migrations') : '',
+  ];
+  try {
+    candidates.push(path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'migrations'));
+  } catch {
+    /* not an ES module context */
+  }
+  const found = candidates.find((c) => c && fs.existsSync(path.join(c, 'meta/_journal.json')));
+  if (!found) throw new Error(`errata: migrations folder not found (looked in ${candidates.filter(Boolean).join(', ')})`);
+  return found;
+}
+
+export function applyPragmas(sqlite: Database.Database): void {
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a 200 from ingest means the batch survives a power cut.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file, { readonly: options.readonly ?? false, timeout: 5000 });
+  if (!options.readonly) applyPragmas(sqlite);
+  else sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema }) as Db;
+  if (!options.readonly && options.migrate !== false) migrate(db, { migrationsFolder: migrationsFolder() });
+  return db;
+}

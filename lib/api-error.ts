@@ -1,0 +1,107 @@
+// The one error envelope: {"error":{code,message,details,request_id}}, the same shape the platform uses.
+import { randomUUID } from 'node:crypto';
+
+export const API_ERROR_CODES = {
+  invalid_parameter: 400,
+  invalid_body: 400,
+  missing_credentials: 401,
+  invalid_credentials: 401,
+  scope_required: 403,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  csrf_failed: 403,
+  payload_too_large: 413,
+  decompressed_too_large: 413,
+  too_many_records: 413,
+  unsupported_encoding: 415,
+  rate_limited: 429,
+  login_locked: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+  storage_unavailable: 503,
+} as const;
+export type ApiErrorCode = keyof typeof API_ERROR_CODES;
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.status = API_ERROR_CODES[code];
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('not_found', message, details);
+  }
+}
+
+export class ValidationError extends ApiError {
+  constructor(message: string, field: string, details: Record<string, unknown> = {}) {
+    super('invalid_parameter', message, { field, ...details });
+  }
+}
+
+export function newRequestId(): string {
+  return `req_${randomUUID().replace(/-/g, '')}`;
+}
+
+export function errorBody(code: string, message: string, details: Record<string, unknown>, requestId: string) {
+  return { error: { code, message, details, request_id: requestId } };
+}
+
+interface ZodLikeIssue {
+  path: PropertyKey[];
+  message: string;
+}
+function isZodError(err: unknown): err is { issues: ZodLikeIssue[] } {
+  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ZodError';
+}
+
+/** Maps any thrown value to the envelope; unknown errors never echo their message. */
+export function toErrorResponse(err: unknown, requestId: string): Response {
+  let status = 500;
+  let body;
+  let headers: Record<string, string> = {};
+  if (err instanceof ApiError) {
+    status = err.status;
+    headers = err.headers;
+    body = errorBody(err.code, err.message, err.details, requestId);
+  } else if (isZodError(err)) {
+    status = 400;
+    const first = err.issues[0];
+    const field = first ? first.path.map(String).join('.') : '';
+    body = errorBody('invalid_parameter', first ? `${field || 'input'}: ${first.message}` : 'Invalid input.', { field, issues: err.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })) }, requestId);
+  } else {
+    console.error(`[${requestId}]`, err);
+    body = errorBody('internal_error', 'Something went wrong on our side. Quote the request id if it persists.', {}, requestId);
+  }
+  return Response.json(body, { status, headers: { ...headers, 'X-Request-Id': requestId, 'Cache-Control': 'no-store' } });
+}
+
+export function jsonResponse(data: unknown, requestId: string, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set('X-Request-Id', requestId);
+  if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
+  return Response.json(data, { ...init, headers });
+}
+
+/** Wraps a route handler: one request id per call, every failure mapped to the envelope. */
+export function withApi<C>(handler: (req: Request, ctx: C, requestId: string) => Promise<Response>) {
+  return async (req: Request, ctx: C): Promise<Response> => {
+    const requestId = newRequestId();
+    try {
+      const res = await handler(req, ctx, requestId);
+      if (!res.headers.has('X-Request-Id')) res.headers.set('X-Request-Id', requestId);
+      return res;
+    } catch (err) {
+      return toErrorResponse(err, requestId);
+    }
+  };
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+const envSchema = z.object({
+  DATABASE_PATH: z.preprocess(emptyAsUndefined, z.string().default('./data/errata.db')),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
+  ERRATA_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+  /** Batches waiting for the writer before ingest answers 503 with Retry-After. */
+  ERRATA_WRITER_QUEUE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(8)),
+});
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`errata: invalid environment\n${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
