@@ -1,8 +1,15 @@
+// API route handlers: `const who = await requireAccess(req, { scope: 'read', role: 'support' })` first, inside withApi.
+// Pages and layouts: `const user = await requirePageUser('engineer')` from lib/auth/page.ts (redirects / 403s).
+// Both read the same tables; middleware (proxy.ts) only adds headers and is never the guard.
 import 'server-only';
 import { getDb } from '@/db';
+import { findSession } from '@/db/queries/sessions';
 import { findToken, type TokenInfo } from '@/db/queries/tokens';
 import type { TokenScope, UserRole } from '@/db/schema';
 import { ApiError } from '@/lib/api-error';
+import { readCookie, SESSION_COOKIE } from './cookies';
+import { isSameOrigin } from './csrf';
+import { hasRole } from './roles';
 
 export type Principal = { kind: 'token'; token: TokenInfo } | { kind: 'user'; user_id: number; email: string; role: UserRole };
 
@@ -25,12 +32,33 @@ function fromBearer(header: string, need: AccessNeed): Principal {
   return { kind: 'token', token };
 }
 
+function fromSession(req: Request, cookie: string, need: AccessNeed): Principal {
+  // Checked before the session so a forged cross-site request learns nothing.
+  if (!isSameOrigin(req)) {
+    throw new ApiError('csrf_failed', 'This request did not come from an errata page (Origin check failed). Reload the page and try again.');
+  }
+  const session = findSession(getDb(), cookie);
+  if (!session) throw new ApiError('invalid_credentials', 'Your session has expired or was ended. Sign in again.');
+  if (!hasRole(session.role, need.role)) {
+    throw new ApiError('forbidden', `This needs the ${need.role} role; you are ${session.role}.`, { role: need.role });
+  }
+  return { kind: 'user', user_id: session.user_id, email: session.email, role: session.role };
+}
+
 /**
- * The one check every API route handler calls first: a Bearer token with the scope, or (later) a session
- * user with the role. Throws the typed 401/403 that `withApi` maps to the envelope.
+ * The one check every API route handler calls first: a Bearer token with the scope, or a session user with
+ * the role (cookie-authenticated mutations must also pass the Origin check). Throws the typed 401/403 that
+ * `withApi` maps to the envelope.
  */
 export async function requireAccess(req: Request, need: AccessNeed): Promise<Principal> {
   const header = req.headers.get('authorization');
   if (header) return fromBearer(header, need);
+  const cookie = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
+  if (cookie) return fromSession(req, cookie, need);
   throw new ApiError('missing_credentials', 'Send "Authorization: Bearer <token>" or sign in.');
+}
+
+/** The name an audit entry records for a principal: the user's email or `token:<id>`. */
+export function actorOf(principal: Principal): string {
+  return principal.kind === 'user' ? principal.email : `token:${principal.token.id}`;
 }

@@ -1,0 +1,32 @@
+// Small request bodies for the auth and admin endpoints: JSON from scripts, url-encoded forms from our pages.
+import { ApiError } from '@/lib/api-error';
+
+const MAX_BYTES = 64 * 1024;
+
+export interface ParsedBody {
+  /** A browser form post: answer with a 303 redirect instead of JSON. */
+  isForm: boolean;
+  data: Record<string, unknown>;
+}
+
+export async function readSmallBody(req: Request): Promise<ParsedBody> {
+  const type = (req.headers.get('content-type') ?? '').toLowerCase();
+  const text = await req.text();
+  if (text.length > MAX_BYTES) throw new ApiError('payload_too_large', 'The request body is too large.', { limit_bytes: MAX_BYTES });
+  if (type.includes('application/x-www-form-urlencoded')) {
+    return { isForm: true, data: Object.fromEntries(new URLSearchParams(text)) };
+  }
+  if (!text.trim()) return { isForm: false, data: {} };
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return { isForm: false, data: parsed as Record<string, unknown> };
+  } catch {
+    throw new ApiError('invalid_body', 'The body must be a JSON object.');
+  }
+}
+
+/** A 303 to a local path (callers pass only paths they built or checked with safeNext): what a form post gets back. */
+export function seeOther(location: string, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store', ...headers } });
+}

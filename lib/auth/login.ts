@@ -1,0 +1,51 @@
+// Sign-in: per-address rate limit, per-account lockout, session creation and the audit entry.
+import type { Db } from '@/db/client';
+import { recordAudit } from '@/db/queries/audit';
+import { createSession } from '@/db/queries/sessions';
+import { checkPassword, type UserInfo } from '@/db/queries/users';
+import { createLimiter } from './rate-limit';
+
+/** Failed sign-ins from one address in 15 minutes before it must wait (many accounts, one attacker). */
+export const ADDRESS_MAX_FAILURES = 30;
+const ADDRESS_WINDOW_MS = 15 * 60_000;
+
+const g = globalThis as unknown as { errataLoginLimiter?: ReturnType<typeof createLimiter> };
+const limiter = (g.errataLoginLimiter ??= createLimiter(ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_MS));
+
+export type SignInResult =
+  | { ok: true; user: UserInfo; token: string; expires_ms: number }
+  | { ok: false; code: 'invalid_credentials'; message: string }
+  | { ok: false; code: 'login_locked'; message: string; retry_after_s: number };
+
+function minutes(seconds: number): string {
+  const m = Math.max(1, Math.ceil(seconds / 60));
+  return m === 1 ? '1 minute' : `${m} minutes`;
+}
+
+export function lockedMessage(retryAfterS: number): string {
+  return `Too many failed sign-in attempts. This account is locked; try again in ${minutes(retryAfterS)}.`;
+}
+
+export async function signIn(db: Db, input: { email: string; password: string; address: string }, now = Date.now()): Promise<SignInResult> {
+  const wait = limiter.retryAfter(input.address, now);
+  if (wait > 0) {
+    return { ok: false, code: 'login_locked', retry_after_s: wait, message: `Too many failed sign-in attempts from your address. Try again in ${minutes(wait)}.` };
+  }
+  const check = await checkPassword(db, input.email, input.password, now);
+  if (!check.ok) {
+    limiter.fail(input.address, now);
+    if (check.reason === 'locked') {
+      const retry = Math.ceil((check.locked_until_ms - now) / 1000);
+      return { ok: false, code: 'login_locked', retry_after_s: retry, message: lockedMessage(retry) };
+    }
+    return { ok: false, code: 'invalid_credentials', message: 'Wrong email or password.' };
+  }
+  const session = createSession(db, check.user.id, now);
+  recordAudit(db, { actor: check.user.email, action: 'auth.login', target: check.user.email, details: { address: input.address } }, now);
+  return { ok: true, user: check.user, token: session.token, expires_ms: session.expires_ms };
+}
+
+/** Tests only: forget the per-address counters. */
+export function resetLoginLimiter(): void {
+  g.errataLoginLimiter = undefined;
+}

@@ -1,0 +1,13 @@
+// Role ordering, shared by the guards and the UI. Pure: safe to import from client components.
+import { USER_ROLES, type UserRole } from '@/db/schema';
+
+export const ROLE_RANK: Record<UserRole, number> = { support: 0, engineer: 1, admin: 2 };
+
+/** True when `role` is at least `need` (support < engineer < admin). */
+export function hasRole(role: UserRole, need: UserRole): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[need];
+}
+
+export function isRole(value: unknown): value is UserRole {
+  return typeof value === 'string' && (USER_ROLES as readonly string[]).includes(value);
+}
