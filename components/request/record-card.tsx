@@ -1,0 +1,180 @@
+import Link from 'next/link';
+import { getCatalogEntry, KIND_LABELS, kindOf } from '@/lib/catalog';
+import { fixFor, formatNumber, formatUtc, interpretDetails, suggestedReply, type RecordLike } from './details';
+import { RecordFlags } from './record-flags';
+import { RetryAfter } from './retry-after';
+import { StatusBadge } from './status-badge';
+import { SuggestedReply } from './suggested-reply';
+import { UsageBar } from './usage-bar';
+import styles from './request.module.css';
+
+export interface RequestRecord extends RecordLike {
+  method: string | null;
+  path: string | null;
+  route: string | null;
+  latency_ms: number | null;
+  key_id: string | null;
+  account_id: string | null;
+  tier: string | null;
+  unknown_code: boolean;
+  status_mismatch: boolean;
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className={styles.fact}>
+      <dt>{label}</dt>
+      <dd>{children ?? <span className="muted">—</span>}</dd>
+    </div>
+  );
+}
+
+/** One stored record of a request: what happened, what it means, what to tell the customer. All ingested strings render as text. */
+export function RecordCard({ record, index = 0, headingLevel = 2 }: { record: RequestRecord; index?: number; headingLevel?: 2 | 3 }) {
+  const entry = getCatalogEntry(record.code);
+  const meaning = interpretDetails(record);
+  const kind = kindOf(record.code);
+  const fix = fixFor(entry, meaning);
+  const H = headingLevel === 2 ? 'h2' : 'h3';
+  const endpoint = record.route ?? record.path;
+  return (
+    <article className={styles.card} aria-labelledby={`record-${index}`} data-testid="request-record">
+      <header className={styles.cardHead}>
+        <StatusBadge status={record.status} />
+        <H id={`record-${index}`} className={styles.code}>
+          {record.code === '' ? (
+            'Success'
+          ) : (
+            <Link href={`/codes/${encodeURIComponent(record.code)}`} className={styles.codeLink}>
+              {record.code}
+            </Link>
+          )}
+        </H>
+        {entry ? <span className={styles.kind}>{entry.title}</span> : null}
+        {kind ? <span className={styles.kind}>{KIND_LABELS[kind]}</span> : null}
+      </header>
+
+      <RecordFlags code={record.code} status={record.status} unknownCode={record.unknown_code} statusMismatch={record.status_mismatch} />
+
+      {record.message ? (
+        <p className={styles.message}>
+          <span className="sr-only">Message: </span>
+          {record.message}
+        </p>
+      ) : null}
+
+      <dl className={styles.facts}>
+        <Fact label="Time">
+          <time dateTime={new Date(record.ts_ms).toISOString()}>{formatUtc(record.ts_ms, true)}</time>
+        </Fact>
+        <Fact label="Status">{record.status}</Fact>
+        <Fact label="Endpoint">
+          {endpoint ? (
+            <span className={styles.mono}>
+              {record.method ? `${record.method} ` : ''}
+              {endpoint}
+            </span>
+          ) : null}
+        </Fact>
+        {record.path && record.path !== record.route ? (
+          <Fact label="Path">
+            <span className={styles.mono}>{record.path}</span>
+          </Fact>
+        ) : null}
+        <Fact label="Latency">{record.latency_ms !== null ? `${formatNumber(record.latency_ms)} ms` : null}</Fact>
+        <Fact label="Key">
+          {record.key_id ? (
+            <Link href={`/keys/${encodeURIComponent(record.key_id)}`} className={styles.mono}>
+              {record.key_id}
+            </Link>
+          ) : null}
+        </Fact>
+        <Fact label="Account">{record.account_id ? <span className={styles.mono}>{record.account_id}</span> : null}</Fact>
+        <Fact label="Tier">{record.tier}</Fact>
+      </dl>
+
+      {record.code !== '' ? (
+        <section className={styles.section} aria-label="What the details mean">
+          <h3 className={styles.sectionTitle}>Details</h3>
+          <DetailsMeaningView record={record} meaning={meaning} />
+        </section>
+      ) : null}
+
+      {record.code !== '' ? (
+        <section className={styles.section} aria-label="Cause and fix">
+          <h3 className={styles.sectionTitle}>Cause and fix</h3>
+          {entry ? (
+            <dl className={styles.causeFix}>
+              <div>
+                <dt>Cause</dt>
+                <dd>{meaning.capacity?.known ? `${meaning.capacity.label}. ${entry.cause}` : entry.cause}</dd>
+              </div>
+              <div>
+                <dt>Fix</dt>
+                <dd data-testid="fix">{fix}</dd>
+              </div>
+            </dl>
+          ) : (
+            <p className="muted">This code is not in the error reference, so there is no catalog cause or fix. Read the message above.</p>
+          )}
+        </section>
+      ) : null}
+
+      <section className={styles.section} aria-label="Suggested reply">
+        <h3 className={styles.sectionTitle}>Suggested reply to the customer</h3>
+        <SuggestedReply initial={suggestedReply(record, meaning)} />
+      </section>
+    </article>
+  );
+}
+
+function DetailsMeaningView({ record, meaning }: { record: RequestRecord; meaning: ReturnType<typeof interpretDetails> }) {
+  const empty =
+    !meaning.capacity && !meaning.field && meaning.retryAfterSec === null && !meaning.usage && meaning.limitOnly === null && meaning.other.length === 0;
+  if (empty) return <p className="muted">No details were sent with this error.</p>;
+  return (
+    <ul className={styles.meaning}>
+      {meaning.capacity ? (
+        <li data-testid="capacity-reason">
+          <span className={styles.meaningLabel}>Which limit</span>
+          <span className={meaning.capacity.known ? styles.reasonBadge : styles.reasonBadgeWarn}>{meaning.capacity.label}</span>
+          {meaning.capacity.reason ? <code className={styles.reasonCode}>{meaning.capacity.reason}</code> : null}
+          {meaning.capacity.known === 'platform_queue' ? <span className="muted"> Not caused by the customer.</span> : null}
+        </li>
+      ) : null}
+      {meaning.field ? (
+        <li data-testid="field">
+          <span className={styles.meaningLabel}>Field that failed</span>
+          <code>{meaning.field}</code>
+        </li>
+      ) : null}
+      {meaning.usage ? (
+        <li data-testid="usage">
+          <span className={styles.meaningLabel}>Used / limit</span>
+          <UsageBar usage={meaning.usage} />
+        </li>
+      ) : null}
+      {meaning.limitOnly !== null ? (
+        <li>
+          <span className={styles.meaningLabel}>Limit</span>
+          <span className="num">{formatNumber(meaning.limitOnly)}</span>
+          {record.code === 'rate_limited' ? <span className="muted"> requests per minute</span> : null}
+        </li>
+      ) : null}
+      {meaning.retryAfterSec !== null ? (
+        <li data-testid="retry-after">
+          <span className={styles.meaningLabel}>Retry after</span>
+          <RetryAfter tsMs={record.ts_ms} seconds={meaning.retryAfterSec} />
+        </li>
+      ) : null}
+      {meaning.other.map(([k, v]) => (
+        <li key={k}>
+          <span className={styles.meaningLabel}>
+            <code>{k}</code>
+          </span>
+          <span className={styles.mono}>{v}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
