@@ -1,0 +1,496 @@
+// Counts for KPIs, breakdowns and series, read from rollups (exact: whole hours from hourly rollups, partial hours
+// from rollup_minute or raw rows). Exports: getSummary, getBreakdown, getTimeseries, planSegments, RAW_MINUTE_MAX_MS,
+// types Summary, Metric, Breakdown, BreakdownRow, Timeseries, TimeseriesBucket, Counts, Segment.
+import { and, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../client';
+import { requests, rollupHour, rollupKeyHour, rollupMinute } from '../schema';
+import { ValidationError } from '@/lib/api-error';
+import { kindOf, statusClass } from '@/lib/catalog';
+import type { BreakdownDimension, Filters, Interval, ListFilterField } from '@/lib/filters';
+import { bucketStarts, ceilTo, chooseBucket, floorTo, HOUR_MS, MINUTE_MS, type TickFormat } from '@/lib/time-buckets';
+import { dimensionConditions, RAW_COLUMNS, type FilterColumns } from './filter-sql';
+
+/** A minute series whose filters no minute rollup covers (route, method, key, account) reads raw rows: at most 6 h. */
+export const RAW_MINUTE_MAX_MS = 6 * HOUR_MS;
+
+type BaseDim = 'status' | ListFilterField;
+type SourceName = 'raw' | 'minute' | 'hour' | 'key_hour';
+
+interface Source {
+  name: SourceName;
+  table: SQLiteTable;
+  ts: SQLiteColumn;
+  /** Records a row stands for. */
+  count: SQL;
+  grain: number;
+  cols: FilterColumns;
+  /** The expression to group by: '' for a missing value everywhere. */
+  group(d: BaseDim): SQL;
+}
+
+const rollupSource = (
+  name: SourceName,
+  table: typeof rollupMinute | typeof rollupHour | typeof rollupKeyHour,
+  grain: number,
+  cols: FilterColumns,
+): Source => ({
+  name,
+  table,
+  ts: table.bucket_ms,
+  count: sql`${table.count}`,
+  grain,
+  cols,
+  group: (d) => sql`${cols[d]!}`,
+});
+
+const SOURCES: Record<SourceName, Source> = {
+  raw: {
+    name: 'raw',
+    table: requests,
+    ts: requests.ts_ms,
+    count: sql`1`,
+    grain: 1,
+    cols: RAW_COLUMNS,
+    group: (d) => (d === 'status' ? sql`${requests.status}` : sql`coalesce(${RAW_COLUMNS[d]!}, '')`),
+  },
+  minute: rollupSource('minute', rollupMinute, MINUTE_MS, {
+    status: rollupMinute.status,
+    code: rollupMinute.code,
+    tier: rollupMinute.tier,
+    reason: rollupMinute.reason,
+  }),
+  hour: rollupSource('hour', rollupHour, HOUR_MS, {
+    status: rollupHour.status,
+    code: rollupHour.code,
+    tier: rollupHour.tier,
+    reason: rollupHour.reason,
+    route: rollupHour.route,
+    method: rollupHour.method,
+  }),
+  key_hour: rollupSource('key_hour', rollupKeyHour, HOUR_MS, {
+    status: rollupKeyHour.status,
+    code: rollupKeyHour.code,
+    tier: rollupKeyHour.tier,
+    reason: rollupKeyHour.reason,
+    key: rollupKeyHour.key_id,
+    account: rollupKeyHour.account_id,
+  }),
+};
+
+function covers(src: Source, dims: ReadonlySet<BaseDim>): boolean {
+  for (const d of dims) if (!src.cols[d]) return false;
+  return true;
+}
+
+export interface Segment {
+  source: SourceName;
+  from: number;
+  to: number;
+}
+
+/**
+ * Splits [from, to) into pieces each served by the smallest source that covers `dims` at that alignment:
+ * whole hours from an hourly rollup, whole minutes of the edge hours from rollup_minute, the rest from raw rows.
+ */
+export function planSegments(from: number, to: number, dims: ReadonlySet<BaseDim>, finest: 'minute' | 'hour' = 'hour'): Segment[] {
+  const minuteOk = covers(SOURCES.minute, dims);
+  const hourly = finest === 'hour' ? (['hour', 'key_hour'] as const).find((s) => covers(SOURCES[s], dims)) : undefined;
+  const out: Segment[] = [];
+  const add = (source: SourceName, lo: number, hi: number) => {
+    if (lo < hi) out.push({ source, from: lo, to: hi });
+  };
+  const edge = (lo: number, hi: number) => {
+    const m1 = ceilTo(lo, MINUTE_MS);
+    const m2 = floorTo(hi, MINUTE_MS);
+    if (!minuteOk || m1 >= m2) return add('raw', lo, hi);
+    add('raw', lo, m1);
+    add('minute', m1, m2);
+    add('raw', m2, hi);
+  };
+  if (!hourly) {
+    if (finest === 'minute' || minuteOk) edge(from, to);
+    else add('raw', from, to);
+    return out;
+  }
+  const h1 = ceilTo(from, HOUR_MS);
+  const h2 = floorTo(to, HOUR_MS);
+  if (h1 >= h2) {
+    edge(from, to);
+    return out;
+  }
+  edge(from, h1);
+  add(hourly, h1, h2);
+  edge(h2, to);
+  return out;
+}
+
+export interface Counts {
+  requests: number;
+  errors: number;
+}
+
+interface AggSpec {
+  dim?: BaseDim;
+  /** Bucket size in ms; results are keyed by bucket start. */
+  interval_ms?: number;
+  /** Only these values of `dim` ('' = missing) are returned. */
+  only?: readonly string[];
+}
+
+const SEP = '\u0001';
+
+function num(v: unknown): number {
+  const n = typeof v === 'bigint' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`stats: expected a number from SQL, got ${typeof v}`);
+  return n;
+}
+
+interface AggRow {
+  b: unknown;
+  v: unknown;
+  requests: unknown;
+  errors: unknown;
+}
+
+function querySource(db: Db, src: Source, filters: Filters, lo: number, hi: number, spec: AggSpec): AggRow[] {
+  const bucket = spec.interval_ms ? sql`(${src.ts} / ${sql.raw(String(spec.interval_ms))}) * ${sql.raw(String(spec.interval_ms))}` : sql`0`;
+  const value = spec.dim ? src.group(spec.dim) : sql`''`;
+  const conds: (SQL | undefined)[] = [gte(src.ts, lo), lt(src.ts, hi), ...dimensionConditions(src.cols, filters)];
+  if (spec.dim && spec.only) {
+    const col = src.cols[spec.dim]!;
+    const values = spec.only.filter((x) => x !== '');
+    const parts: SQL[] = [];
+    if (values.length) parts.push(spec.dim === 'status' ? inArray(col, values.map(Number)) : inArray(col, values));
+    if (spec.only.includes('')) parts.push(src.name === 'raw' ? sql`${col} IS NULL` : sql`${col} = ''`);
+    conds.push(parts.length ? sql`(${sql.join(parts, sql` OR `)})` : sql`0`);
+  }
+  const errors = sql`sum(CASE WHEN ${src.cols.status} >= 400 THEN ${src.count} ELSE 0 END)`;
+  return db.all<AggRow>(
+    sql`SELECT ${bucket} AS b, ${value} AS v, sum(${src.count}) AS requests, ${errors} AS errors
+        FROM ${src.table} WHERE ${and(...conds)} GROUP BY 1, 2`,
+  );
+}
+
+function bump(map: Map<string, Counts>, key: string, requests: number, errors: number) {
+  const c = map.get(key);
+  if (c) {
+    c.requests += requests;
+    c.errors += errors;
+  } else map.set(key, { requests, errors });
+}
+
+/**
+ * Exact counts over [lo, hi) keyed `${bucket}\u0001${value}` (bucket 0 without an interval, value '' when missing).
+ * rollup_key_hour only holds records with a key or account: grouping by them adds the rest to the '' group.
+ */
+function aggregate(db: Db, filters: Filters, lo: number, hi: number, spec: AggSpec): Map<string, Counts> {
+  const dims = new Set<BaseDim>();
+  for (const f of ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const) if (filters[f].length) dims.add(f);
+  if (spec.dim) dims.add(spec.dim);
+  const finest = spec.interval_ms !== undefined && spec.interval_ms < HOUR_MS ? 'minute' : 'hour';
+  const out = new Map<string, Counts>();
+  const keyless = filters.key.length === 0 && filters.account.length === 0;
+  for (const seg of planSegments(lo, hi, dims, finest)) {
+    const src = SOURCES[seg.source];
+    for (const r of querySource(db, src, filters, seg.from, seg.to, spec)) {
+      bump(out, `${num(r.b)}${SEP}${String(r.v)}`, num(r.requests), num(r.errors));
+    }
+    if (seg.source === 'key_hour' && keyless && (spec.dim === 'key' || spec.dim === 'account')) {
+      if (spec.only && !spec.only.includes('')) continue;
+      const perBucket = { interval_ms: spec.interval_ms };
+      const all = querySource(db, SOURCES.hour, filters, seg.from, seg.to, perBucket);
+      const keyed = new Map(querySource(db, src, filters, seg.from, seg.to, perBucket).map((r) => [num(r.b), r]));
+      for (const r of all) {
+        const k = keyed.get(num(r.b));
+        const req = num(r.requests) - (k ? num(k.requests) : 0);
+        const err = num(r.errors) - (k ? num(k.errors) : 0);
+        if (req > 0) bump(out, `${num(r.b)}${SEP}`, req, err);
+      }
+    }
+  }
+  return out;
+}
+
+function baseDim(by: BreakdownDimension): BaseDim {
+  return by === 'status_class' ? 'status' : by === 'kind' ? 'code' : by;
+}
+
+/** The wire value of a group: derived dimensions map here; '' (missing) becomes null. */
+function wireValue(by: BreakdownDimension, raw: string): string | null {
+  if (by === 'status_class') return statusClass(Number(raw));
+  if (by === 'kind') return kindOf(raw);
+  return raw === '' ? null : raw;
+}
+
+function rate(c: Counts): number | null {
+  return c.requests > 0 ? c.errors / c.requests : null;
+}
+
+// ---------------------------------------------------------------- summary
+
+export interface Metric {
+  value: number | null;
+  previous: number | null;
+  /** value − previous (for error_rate: in rate units, not percent). */
+  change: number | null;
+  /** Relative change; null when the previous value is 0 or unknown. */
+  change_pct: number | null;
+}
+
+export interface Summary {
+  from: string;
+  to: string;
+  from_ms: number;
+  to_ms: number;
+  previous_from_ms: number;
+  previous_to_ms: number;
+  requests: Metric;
+  errors: Metric;
+  error_rate: Metric;
+  errors_4xx: Metric;
+  errors_5xx: Metric;
+  keys_with_errors: Metric;
+  /** Errors were stored but no success records: the rate is unknown, not 100 %. */
+  no_totals: boolean;
+  previous_no_totals: boolean;
+}
+
+interface PeriodKpis {
+  requests: number;
+  errors: number;
+  errors_4xx: number;
+  errors_5xx: number;
+  keys_with_errors: number;
+}
+
+function periodKpis(db: Db, filters: Filters, lo: number, hi: number): PeriodKpis {
+  const k: PeriodKpis = { requests: 0, errors: 0, errors_4xx: 0, errors_5xx: 0, keys_with_errors: 0 };
+  for (const [key, c] of aggregate(db, filters, lo, hi, { dim: 'status' })) {
+    const status = Number(key.split(SEP)[1]);
+    k.requests += c.requests;
+    k.errors += c.errors;
+    if (status >= 400 && status < 500) k.errors_4xx += c.requests;
+    if (status >= 500) k.errors_5xx += c.requests;
+  }
+  for (const [key, c] of aggregate(db, filters, lo, hi, { dim: 'key' })) {
+    if (c.errors > 0 && key.split(SEP)[1] !== '') k.keys_with_errors++;
+  }
+  return k;
+}
+
+function metric(value: number | null, previous: number | null): Metric {
+  const change = value !== null && previous !== null ? value - previous : null;
+  return { value, previous, change, change_pct: change !== null && previous ? change / previous : null };
+}
+
+const noTotals = (k: PeriodKpis) => k.errors > 0 && k.requests === k.errors;
+const kpiRate = (k: PeriodKpis) => (noTotals(k) ? null : rate(k));
+
+/** KPIs of the range and of the period of the same length just before it. */
+export function getSummary(db: Db, filters: Filters): Summary {
+  const len = filters.to - filters.from;
+  const cur = periodKpis(db, filters, filters.from, filters.to);
+  const prev = periodKpis(db, filters, filters.from - len, filters.from);
+  return {
+    from: new Date(filters.from).toISOString(),
+    to: new Date(filters.to).toISOString(),
+    from_ms: filters.from,
+    to_ms: filters.to,
+    previous_from_ms: filters.from - len,
+    previous_to_ms: filters.from,
+    requests: metric(cur.requests, prev.requests),
+    errors: metric(cur.errors, prev.errors),
+    error_rate: metric(kpiRate(cur), kpiRate(prev)),
+    errors_4xx: metric(cur.errors_4xx, prev.errors_4xx),
+    errors_5xx: metric(cur.errors_5xx, prev.errors_5xx),
+    keys_with_errors: metric(cur.keys_with_errors, prev.keys_with_errors),
+    no_totals: noTotals(cur),
+    previous_no_totals: noTotals(prev),
+  };
+}
+
+// ---------------------------------------------------------------- breakdown
+
+export interface BreakdownRow {
+  /** null = the dimension was missing (no tier, no key, a success record's code). */
+  value: string | null;
+  requests: number;
+  errors: number;
+  error_rate: number | null;
+}
+
+export interface Breakdown {
+  by: BreakdownDimension;
+  from: string;
+  to: string;
+  from_ms: number;
+  to_ms: number;
+  rows: BreakdownRow[];
+  /** Everything beyond `limit` rows, summed; null when nothing was cut. */
+  other: BreakdownRow | null;
+  total: BreakdownRow;
+}
+
+function sortRows(rows: BreakdownRow[]): BreakdownRow[] {
+  return rows.sort(
+    (a, b) => b.errors - a.errors || b.requests - a.requests || String(a.value ?? '').localeCompare(String(b.value ?? '')),
+  );
+}
+
+function groupedRows(by: BreakdownDimension, counts: Map<string, Counts>): BreakdownRow[] {
+  const merged = new Map<string | null, Counts>();
+  for (const [key, c] of counts) {
+    const v = wireValue(by, key.split(SEP)[1]);
+    const m = merged.get(v);
+    if (m) {
+      m.requests += c.requests;
+      m.errors += c.errors;
+    } else merged.set(v, { ...c });
+  }
+  return sortRows([...merged].map(([value, c]) => ({ value, ...c, error_rate: rate(c) })));
+}
+
+function sumRows(value: string | null, rows: readonly BreakdownRow[]): BreakdownRow {
+  const c = rows.reduce((a, r) => ({ requests: a.requests + r.requests, errors: a.errors + r.errors }), { requests: 0, errors: 0 });
+  return { value, ...c, error_rate: rate(c) };
+}
+
+/** Rows `{value, requests, errors, error_rate}` by one dimension, most errors first, at most `limit`. */
+export function getBreakdown(db: Db, filters: Filters, opts: { by: BreakdownDimension; limit?: number }): Breakdown {
+  const limit = opts.limit ?? 50;
+  const all = groupedRows(opts.by, aggregate(db, filters, filters.from, filters.to, { dim: baseDim(opts.by) }));
+  const rows = all.slice(0, limit);
+  return {
+    by: opts.by,
+    from: new Date(filters.from).toISOString(),
+    to: new Date(filters.to).toISOString(),
+    from_ms: filters.from,
+    to_ms: filters.to,
+    rows,
+    other: all.length > limit ? sumRows(null, all.slice(limit)) : null,
+    total: sumRows(null, all),
+  };
+}
+
+// ---------------------------------------------------------------- timeseries
+
+export const OTHER_GROUP = '(other)';
+
+export interface TimeseriesBucket {
+  ts: string;
+  ts_ms: number;
+  requests: number;
+  errors: number;
+  /** null when there were no requests, or errors but no success records (see no_totals). */
+  error_rate: number | null;
+  /** Errors but no success records in this bucket: totals were not ingested, so the rate is unknown. */
+  no_totals: boolean;
+  /** With `by`: counts per group value ('' = missing, "(other)" = beyond the top groups). */
+  groups?: Record<string, Counts>;
+}
+
+export interface Timeseries {
+  interval: Interval;
+  interval_ms: number;
+  /** True when the interval was chosen from the range (interval=auto). */
+  auto: boolean;
+  tick_format: TickFormat;
+  from: string;
+  to: string;
+  from_ms: number;
+  to_ms: number;
+  by: BreakdownDimension | null;
+  /** With `by`: the top groups over the whole range, most errors first; each bucket's `groups` uses their keys. */
+  groups: (BreakdownRow & { key: string })[];
+  buckets: TimeseriesBucket[];
+}
+
+const MINUTE_ROLLUP_DIMS: ReadonlySet<string> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason']);
+
+/** Every bucket of the range, zero-filled, optionally split by a dimension (top `limit` groups plus "(other)"). */
+export function getTimeseries(
+  db: Db,
+  filters: Filters,
+  opts: { interval?: Interval | 'auto'; by?: BreakdownDimension | null; limit?: number } = {},
+): Timeseries {
+  const requested = opts.interval ?? 'auto';
+  const by = opts.by ?? null;
+  const choice = chooseBucket(filters.from, filters.to, requested);
+  if (!choice) throw new ValidationError(`interval: a ${requested} series of this range has too many points; pick a coarser interval`, 'interval');
+  const needsRaw =
+    choice.interval === 'minute' &&
+    (['key', 'account', 'route', 'method'] as const).some((f) => filters[f].length > 0 || (by !== null && !MINUTE_ROLLUP_DIMS.has(by)));
+  if (needsRaw && filters.to - filters.from > RAW_MINUTE_MAX_MS) {
+    throw new ValidationError(
+      'interval: a per-minute series filtered or split by key, account, route or method may span at most 6 hours',
+      'interval',
+      { max_range_ms: RAW_MINUTE_MAX_MS },
+    );
+  }
+  const size = choice.interval_ms;
+  const totals = aggregate(db, filters, filters.from, filters.to, { interval_ms: size });
+  let groups: (BreakdownRow & { key: string })[] = [];
+  const perBucket = new Map<number, Record<string, Counts>>();
+  if (by) {
+    const dim = baseDim(by);
+    const all = groupedRows(by, aggregate(db, filters, filters.from, filters.to, { dim }));
+    const top = all.slice(0, opts.limit ?? 10);
+    groups = top.map((r) => ({ ...r, key: r.value ?? '' }));
+    if (all.length > top.length) groups.push({ ...sumRows(OTHER_GROUP, all.slice(top.length)), key: OTHER_GROUP });
+    const topKeys = new Set(top.map((r) => r.value ?? ''));
+    // Derived dimensions have few raw values: fetch them all and map; others are restricted in SQL to the top values.
+    const derived = by === 'status_class' || by === 'kind';
+    const only = derived ? undefined : [...topKeys];
+    for (const [key, c] of aggregate(db, filters, filters.from, filters.to, { dim, interval_ms: size, only })) {
+      const [b, raw] = key.split(SEP);
+      const g = wireValue(by, raw) ?? '';
+      if (!topKeys.has(g)) continue;
+      const rec = perBucket.get(Number(b)) ?? {};
+      const cur = (rec[g] ??= { requests: 0, errors: 0 });
+      cur.requests += c.requests;
+      cur.errors += c.errors;
+      perBucket.set(Number(b), rec);
+    }
+  }
+  const buckets = bucketStarts(filters.from, filters.to, size).map((b): TimeseriesBucket => {
+    const c = totals.get(`${b}${SEP}`) ?? { requests: 0, errors: 0 };
+    const no_totals = c.errors > 0 && c.requests === c.errors;
+    const out: TimeseriesBucket = {
+      ts: new Date(b).toISOString(),
+      ts_ms: b,
+      requests: c.requests,
+      errors: c.errors,
+      error_rate: no_totals ? null : rate(c),
+      no_totals,
+    };
+    if (by) {
+      const rec: Record<string, Counts> = {};
+      let sumReq = 0;
+      let sumErr = 0;
+      const got = perBucket.get(b) ?? {};
+      for (const g of groups) {
+        if (g.key === OTHER_GROUP) continue;
+        rec[g.key] = got[g.key] ?? { requests: 0, errors: 0 };
+        sumReq += rec[g.key].requests;
+        sumErr += rec[g.key].errors;
+      }
+      if (groups.some((g) => g.key === OTHER_GROUP)) rec[OTHER_GROUP] = { requests: c.requests - sumReq, errors: c.errors - sumErr };
+      out.groups = rec;
+    }
+    return out;
+  });
+  return {
+    interval: choice.interval,
+    interval_ms: size,
+    auto: requested === 'auto',
+    tick_format: choice.tick_format,
+    from: new Date(filters.from).toISOString(),
+    to: new Date(filters.to).toISOString(),
+    from_ms: filters.from,
+    to_ms: filters.to,
+    by,
+    groups,
+    buckets,
+  };
+}

@@ -1,0 +1,230 @@
+// The one filter schema: API query strings, CSV routes, dashboard URLs and db/queries all use it.
+// Exports: filterParamsSchema, breakdownParamsSchema, timeseriesParamsSchema, listParamsSchema, BREAKDOWN_DIMENSIONS,
+// parseFilters, parseBreakdownParams, parseTimeseriesParams, parseListParams, filtersToSearchParams, filtersToQueryString,
+// toParamRecord, types Filters, StatusFilter, BreakdownDimension, Interval, SearchParamsInput.
+import { z } from 'zod';
+import { ValidationError } from './api-error';
+
+export const DAY_MS = 86_400_000;
+export const DEFAULT_RANGE_MS = DAY_MS;
+/** Longer ranges are refused: retention is 30 days by default and rollups are hourly. */
+export const MAX_RANGE_MS = 400 * DAY_MS;
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2}))?$/;
+const EPOCH_MS = /^\d{1,15}$/;
+const RELATIVE = /^now(-\d{1,6}[smhd])?$/;
+const TIME_PATTERN = new RegExp(`${RFC3339.source}|${EPOCH_MS.source}|${RELATIVE.source}`);
+
+const timeParam = z
+  .string()
+  .regex(TIME_PATTERN, 'must be RFC 3339 (2026-11-24T10:00:00Z), epoch milliseconds, or now[-<n>m|h|d]')
+  .describe('RFC 3339 timestamp, epoch milliseconds, or a time relative to now such as now-24h');
+const value = z.string().min(1).max(256);
+const repeatable = (description: string) => z.array(value).max(100).default([]).describe(description);
+
+export const filterParamsSchema = z.object({
+  from: timeParam.optional().describe('Start of the range, inclusive (default: 24 hours before `to`).'),
+  to: timeParam.optional().describe('End of the range, exclusive (default: now).'),
+  status: z
+    .array(z.string().regex(/^([1-5]\d\d|[1-5]xx)$/i, 'must be a status (404) or a status class (4xx)'))
+    .max(100)
+    .default([])
+    .describe('Status or status class (4xx, 5xx); repeatable.'),
+  code: repeatable('Error code from the catalog (or any code seen); repeatable.'),
+  tier: repeatable('Account tier; repeatable.'),
+  key: repeatable('API key id (key_id); repeatable.'),
+  account: repeatable('Account id (account_id); repeatable.'),
+  route: repeatable('Endpoint template, e.g. /v1/submissions/{id}; repeatable.'),
+  method: repeatable('HTTP method; repeatable.'),
+  reason: repeatable('details.reason (capacity_exceeded: daily_quota, concurrent_submissions, platform_queue); repeatable.'),
+});
+export type FilterParams = z.infer<typeof filterParamsSchema>;
+
+export type StatusFilter = { kind: 'status'; status: number } | { kind: 'class'; class: number };
+
+/** Parsed filters: what db/queries take. `from`/`to` are epoch ms, `[from, to)`. */
+export interface Filters {
+  from: number;
+  to: number;
+  status: StatusFilter[];
+  code: string[];
+  tier: string[];
+  key: string[];
+  account: string[];
+  route: string[];
+  method: string[];
+  reason: string[];
+  /** The range as written (null = default), so serializing keeps "now-7d" relative and an absent `to` open-ended. */
+  range_input: { from: string | null; to: string | null };
+}
+
+export const LIST_FILTER_FIELDS = ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const;
+export type ListFilterField = (typeof LIST_FILTER_FIELDS)[number];
+
+export const BREAKDOWN_DIMENSIONS = [
+  'status',
+  'status_class',
+  'tier',
+  'key',
+  'account',
+  'code',
+  'route',
+  'method',
+  'reason',
+  'kind',
+] as const;
+export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+
+export const INTERVALS = ['minute', 'hour', 'day'] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+const limitParam = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
+
+export const breakdownParamsSchema = z.object({
+  by: z.enum(BREAKDOWN_DIMENSIONS).describe('The dimension to group by.'),
+  limit: limitParam(1000, 50).describe('Rows to return (1–1000, default 50); the rest is summed in `other`.'),
+});
+export type BreakdownParams = z.infer<typeof breakdownParamsSchema>;
+
+export const timeseriesParamsSchema = z.object({
+  interval: z.enum(['auto', ...INTERVALS]).default('auto').describe('Bucket size; auto picks one from the range.'),
+  by: z.enum(BREAKDOWN_DIMENSIONS).optional().describe('Split every bucket by this dimension.'),
+  limit: limitParam(50, 10).describe('With `by`: the top groups by errors (1–50, default 10); the rest is `(other)`.'),
+});
+export type TimeseriesParams = z.infer<typeof timeseriesParamsSchema>;
+
+export const listParamsSchema = z.object({
+  cursor: z.string().max(200).optional().describe('`next_cursor` of the previous page.'),
+  limit: limitParam(1000, 100).describe('Records per page (1–1000, default 100).'),
+});
+export type ListParams = z.infer<typeof listParamsSchema>;
+
+/** URLSearchParams, or a Next page's `searchParams` object. */
+export type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
+
+/** Every parameter as a list of non-empty values (an empty form field means "not set"). */
+export function toParamRecord(input: SearchParamsInput): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const add = (k: string, v: string) => {
+    if (v === '') return;
+    (out[k] ??= []).push(v);
+  };
+  if (input instanceof URLSearchParams) {
+    for (const [k, v] of input) add(k, v);
+  } else {
+    for (const [k, v] of Object.entries(input)) {
+      if (Array.isArray(v)) v.forEach((x) => add(k, x));
+      else if (typeof v === 'string') add(k, v);
+    }
+  }
+  return out;
+}
+
+const SINGLE_VALUED = new Set(['from', 'to', 'by', 'limit', 'interval', 'cursor']);
+
+function fieldOf(path: PropertyKey[]): string {
+  return path.length ? String(path[0]) : 'query';
+}
+
+/** Parses with zod and throws the envelope's 400 invalid_parameter with `details.field`. */
+function parseWith<T extends z.ZodType>(schema: T, record: Record<string, string[]>, keys: readonly string[]): z.infer<T> {
+  const raw: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = record[k];
+    if (!v) continue;
+    if (SINGLE_VALUED.has(k)) {
+      if (v.length > 1) throw new ValidationError(`${k}: give it once`, k);
+      raw[k] = v[0];
+    } else raw[k] = v;
+  }
+  const res = schema.safeParse(raw);
+  if (!res.success) {
+    const issue = res.error.issues[0];
+    const field = fieldOf(issue.path);
+    throw new ValidationError(`${field}: ${issue.message}`, field, { value: record[field]?.join(',') ?? null });
+  }
+  return res.data;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS };
+
+function resolveTime(input: string, now: number, field: string): number {
+  const rel = /^now(?:-(\d+)([smhd]))?$/.exec(input);
+  if (rel) return rel[1] ? now - Number(rel[1]) * UNIT_MS[rel[2]] : now;
+  if (EPOCH_MS.test(input)) return Number(input);
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(input) ? `${input}T00:00:00Z` : input.replace(' ', 'T'));
+  if (!Number.isFinite(ms)) throw new ValidationError(`${field}: not a valid time`, field, { value: input });
+  return ms;
+}
+
+/** The shared filters from a query string or a page's searchParams. Throws ValidationError (400) on bad values. */
+export function parseFilters(input: SearchParamsInput, options: { now?: number } = {}): Filters {
+  const now = options.now ?? Date.now();
+  const p = parseWith(filterParamsSchema, toParamRecord(input), Object.keys(filterParamsSchema.shape));
+  const to = p.to === undefined ? now : resolveTime(p.to, now, 'to');
+  const from = p.from === undefined ? to - DEFAULT_RANGE_MS : resolveTime(p.from, now, 'from');
+  if (from >= to) throw new ValidationError('from: must be before to', 'from', { from, to });
+  if (to - from > MAX_RANGE_MS) throw new ValidationError('from: the range may span at most 400 days', 'from');
+  const status = [...new Set(p.status.map((s) => s.toLowerCase()))].map(
+    (s): StatusFilter => (s.endsWith('xx') ? { kind: 'class', class: Number(s[0]) } : { kind: 'status', status: Number(s) }),
+  );
+  const uniq = (xs: string[]) => [...new Set(xs)];
+  return {
+    from,
+    to,
+    status,
+    code: uniq(p.code),
+    tier: uniq(p.tier),
+    key: uniq(p.key),
+    account: uniq(p.account),
+    route: uniq(p.route),
+    method: uniq(p.method),
+    reason: uniq(p.reason),
+    range_input: { from: p.from ?? null, to: p.to ?? null },
+  };
+}
+
+export function parseBreakdownParams(input: SearchParamsInput): BreakdownParams {
+  return parseWith(breakdownParamsSchema, toParamRecord(input), ['by', 'limit']);
+}
+
+export function parseTimeseriesParams(input: SearchParamsInput): TimeseriesParams {
+  return parseWith(timeseriesParamsSchema, toParamRecord(input), ['interval', 'by', 'limit']);
+}
+
+export function parseListParams(input: SearchParamsInput): ListParams {
+  return parseWith(listParamsSchema, toParamRecord(input), ['cursor', 'limit']);
+}
+
+export function statusFilterToString(s: StatusFilter): string {
+  return s.kind === 'class' ? `${s.class}xx` : String(s.status);
+}
+
+/**
+ * Filters back to query parameters. The range is written as it was given (relative stays relative, a default
+ * stays absent) unless `absoluteRange` asks for the resolved epoch ms, e.g. for a CSV link of exactly this view.
+ */
+export function filtersToSearchParams(
+  filters: Partial<Filters>,
+  options: { absoluteRange?: boolean; omitRange?: boolean } = {},
+): URLSearchParams {
+  const q = new URLSearchParams();
+  if (!options.omitRange) {
+    const from = options.absoluteRange ? filters.from : (filters.range_input?.from ?? (filters.range_input ? undefined : filters.from));
+    const to = options.absoluteRange ? filters.to : (filters.range_input?.to ?? (filters.range_input ? undefined : filters.to));
+    if (from !== undefined && from !== null) q.set('from', String(from));
+    if (to !== undefined && to !== null) q.set('to', String(to));
+  }
+  for (const s of filters.status ?? []) q.append('status', statusFilterToString(s));
+  for (const f of LIST_FILTER_FIELDS) for (const v of filters[f] ?? []) q.append(f, v);
+  return q;
+}
+
+export function filtersToQueryString(filters: Partial<Filters>, options: { absoluteRange?: boolean; omitRange?: boolean } = {}): string {
+  return filtersToSearchParams(filters, options).toString();
+}
+
+/** True when the view follows "now" (no explicit end, or a relative one): pages refresh it live. */
+export function isOpenEnded(filters: Filters): boolean {
+  return filters.range_input.to === null || filters.range_input.to.startsWith('now');
+}
