@@ -4,7 +4,8 @@ import { CAPACITY_REASON_INFO, CAPACITY_REASONS, getCatalogEntry, type CapacityR
 
 export interface RecordLike {
   request_id: string;
-  code: string;
+  /** null (or '') for a success record. */
+  code: string | null;
   ts_ms: number;
   status: number;
   message: string | null;
@@ -87,16 +88,17 @@ export function isCapacityReason(v: string | null): v is CapacityReason {
 }
 
 export function interpretDetails(record: RecordLike): DetailsMeaning {
+  const code = record.code ?? '';
   const d = record.details ?? {};
   const reason = record.reason ?? str(d.reason);
   const used = num(d.used);
   const limit = num(d.limit);
   let capacity: CapacityInfo | null = null;
-  if (record.code === 'capacity_exceeded' || (reason !== null && isCapacityReason(reason))) {
-    if (reason !== null && isCapacityReason(reason)) {
+  if (code === 'capacity_exceeded') {
+    if (isCapacityReason(reason)) {
       const info = CAPACITY_REASON_INFO[reason];
       capacity = { reason, known: reason, label: info.label, fix: info.fix, reply: info.reply };
-    } else if (record.code === 'capacity_exceeded') {
+    } else {
       capacity = {
         reason: reason ?? '',
         known: null,
@@ -116,7 +118,7 @@ export function interpretDetails(record: RecordLike): DetailsMeaning {
   return {
     field: str(d.field),
     retryAfterSec: num(d.retry_after),
-    usage: used !== null && limit !== null ? { used, limit, noun: usageNoun(record.code, reason) } : null,
+    usage: used !== null && limit !== null ? { used, limit, noun: usageNoun(code, reason) } : null,
     limitOnly: used === null && limit !== null ? limit : null,
     capacity,
     other,
@@ -152,14 +154,15 @@ export function fixFor(entry: CatalogEntry | undefined, meaning: DetailsMeaning)
 
 /** A reply support staff can paste into their answer, in plain words, with this request's specifics. */
 export function suggestedReply(record: RecordLike, meaning: DetailsMeaning = interpretDetails(record)): string {
-  const entry = getCatalogEntry(record.code);
+  const code = record.code ?? '';
+  const entry = getCatalogEntry(code);
   const lines: string[] = ['Hello,', '', `Thank you for including the request id ${record.request_id}; it let us find exactly what happened.`, ''];
   const body: string[] = [];
-  if (record.code === '') {
+  if (code === '') {
     body.push(`That request succeeded on our side (status ${record.status}).`);
   } else if (!entry) {
     body.push(
-      `That request failed with status ${record.status} and the error code "${record.code}". We are looking into it and will get back to you shortly.`,
+      `That request failed with status ${record.status} and the error code "${code}". We are looking into it and will get back to you shortly.`,
     );
   } else if (meaning.capacity) {
     body.push(meaning.capacity.reply ?? `${entry.reply} We are checking which limit it was and will get back to you.`);
@@ -167,8 +170,8 @@ export function suggestedReply(record: RecordLike, meaning: DetailsMeaning = int
     body.push(entry.reply);
   }
   if (meaning.field) body.push(`The field concerned is "${meaning.field}".`);
-  if (meaning.usage) body.push(usageSentence(record.code, meaning.capacity?.known ?? null, meaning.usage));
-  if (meaning.limitOnly !== null && record.code === 'rate_limited') {
+  if (meaning.usage) body.push(usageSentence(code, meaning.capacity?.known ?? null, meaning.usage));
+  if (meaning.limitOnly !== null && code === 'rate_limited') {
     body.push(`The limit for your key is ${formatNumber(meaning.limitOnly)} requests per minute.`);
   }
   if (meaning.retryAfterSec !== null) body.push(`The API asked to wait ${formatDuration(meaning.retryAfterSec)} before retrying.`);

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { getCatalogEntry, KIND_LABELS, kindOf } from '@/lib/catalog';
-import { fixFor, formatNumber, formatUtc, interpretDetails, suggestedReply, type RecordLike } from './details';
+import type { RequestRecord } from '@/db/queries/requests';
+import { fixFor, formatNumber, formatUtc, interpretDetails, suggestedReply } from './details';
 import { RecordFlags } from './record-flags';
 import { RetryAfter } from './retry-after';
 import { StatusBadge } from './status-badge';
@@ -8,17 +9,6 @@ import { SuggestedReply } from './suggested-reply';
 import { UsageBar } from './usage-bar';
 import styles from './request.module.css';
 
-export interface RequestRecord extends RecordLike {
-  method: string | null;
-  path: string | null;
-  route: string | null;
-  latency_ms: number | null;
-  key_id: string | null;
-  account_id: string | null;
-  tier: string | null;
-  unknown_code: boolean;
-  status_mismatch: boolean;
-}
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -31,9 +21,10 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 
 /** One stored record of a request: what happened, what it means, what to tell the customer. All ingested strings render as text. */
 export function RecordCard({ record, index = 0, headingLevel = 2 }: { record: RequestRecord; index?: number; headingLevel?: 2 | 3 }) {
-  const entry = getCatalogEntry(record.code);
+  const code = record.code ?? '';
+  const entry = getCatalogEntry(code);
   const meaning = interpretDetails(record);
-  const kind = kindOf(record.code);
+  const kind = kindOf(code);
   const fix = fixFor(entry, meaning);
   const H = headingLevel === 2 ? 'h2' : 'h3';
   const endpoint = record.route ?? record.path;
@@ -42,11 +33,11 @@ export function RecordCard({ record, index = 0, headingLevel = 2 }: { record: Re
       <header className={styles.cardHead}>
         <StatusBadge status={record.status} />
         <H id={`record-${index}`} className={styles.code}>
-          {record.code === '' ? (
+          {code === '' ? (
             'Success'
           ) : (
-            <Link href={`/codes/${encodeURIComponent(record.code)}`} className={styles.codeLink}>
-              {record.code}
+            <Link href={`/codes/${encodeURIComponent(code)}`} className={styles.codeLink}>
+              {code}
             </Link>
           )}
         </H>
@@ -54,7 +45,7 @@ export function RecordCard({ record, index = 0, headingLevel = 2 }: { record: Re
         {kind ? <span className={styles.kind}>{KIND_LABELS[kind]}</span> : null}
       </header>
 
-      <RecordFlags code={record.code} status={record.status} unknownCode={record.unknown_code} statusMismatch={record.status_mismatch} />
+      <RecordFlags code={code} status={record.status} unknownCode={record.unknown_code} statusMismatch={record.status_mismatch} />
 
       {record.message ? (
         <p className={styles.message}>
@@ -93,14 +84,14 @@ export function RecordCard({ record, index = 0, headingLevel = 2 }: { record: Re
         <Fact label="Tier">{record.tier}</Fact>
       </dl>
 
-      {record.code !== '' ? (
+      {code !== '' ? (
         <section className={styles.section} aria-label="What the details mean">
           <h3 className={styles.sectionTitle}>Details</h3>
           <DetailsMeaningView record={record} meaning={meaning} />
         </section>
       ) : null}
 
-      {record.code !== '' ? (
+      {code !== '' ? (
         <section className={styles.section} aria-label="Cause and fix">
           <h3 className={styles.sectionTitle}>Cause and fix</h3>
           {entry ? (

@@ -1,0 +1,78 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { connection } from 'next/server';
+import { getDb } from '@/db';
+import { getRequestById } from '@/db/queries/requests';
+import { requirePageUser } from '@/lib/auth';
+import { CopyButton } from '@/components/request/copy-button';
+import { KeyTimeline } from '@/components/request/key-timeline';
+import { RecordCard } from '@/components/request/record-card';
+import styles from '@/components/request/page.module.css';
+
+type Params = Promise<{ request_id: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { request_id } = await params;
+  return { title: `Request ${request_id} · errata` };
+}
+
+export default async function RequestPage({ params }: { params: Params }) {
+  await requirePageUser('support');
+  await connection();
+  const { request_id } = await params;
+  const detail = getRequestById(getDb(), request_id);
+
+  if (!detail) {
+    return (
+      <div className={styles.page}>
+        <header className={styles.head}>
+          <h1>Request not found</h1>
+        </header>
+        <div className={styles.notFound} role="status">
+          <p>
+            No request with the id <code className={styles.id}>{request_id}</code> is stored.
+          </p>
+          <p className="muted">
+            Check it for typos (ids are case-sensitive), or it may be older than the retention period or not yet shipped by the
+            gateway. You can paste a whole email into the <Link href="/lookup">lookup</Link> to find every id in it.
+          </p>
+        </div>
+      </div>
+    );
+  }
+
+  const anchor = detail.records.find((r) => r.key_id !== null) ?? detail.records[0];
+  return (
+    <div className={styles.page}>
+      <header className={styles.head}>
+        <p className={styles.eyebrow}>Request</p>
+        <div className={styles.titleRow}>
+          <h1 className={styles.id}>{detail.request_id}</h1>
+          <CopyButton text={detail.request_id} label="Copy id" />
+        </div>
+        {detail.records.length > 1 ? (
+          <p className="muted">This request id has {detail.records.length} stored records (one per code).</p>
+        ) : null}
+      </header>
+      <div className={styles.grid}>
+        <div className={styles.main}>
+          {detail.records.map((r, i) => (
+            <RecordCard key={r.code ?? ''} record={r} index={i} />
+          ))}
+        </div>
+        <aside className={styles.side} aria-labelledby="around-title">
+          <section className={styles.panel}>
+            <h2 id="around-title" className={styles.panelTitle}>
+              Same key, minutes around it
+            </h2>
+            {detail.around ? (
+              <KeyTimeline around={detail.around} requestId={detail.request_id} anchorMs={anchor.ts_ms} />
+            ) : (
+              <p className="muted">This request carries no key id, so there is no key activity to show.</p>
+            )}
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}
