@@ -1,5 +1,5 @@
 // Role ordering, shared by the guards and the UI. Pure: safe to import from client components.
-import { USER_ROLES, type UserRole } from '@/db/schema';
+import type { UserRole } from '@/db/schema';
 
 export const ROLE_RANK: Record<UserRole, number> = { support: 0, engineer: 1, admin: 2 };
 
@@ -9,5 +9,5 @@ export function hasRole(role: UserRole, need: UserRole): boolean {
 }
 
 export function isRole(value: unknown): value is UserRole {
-  return typeof value === 'string' && (USER_ROLES as readonly string[]).includes(value);
+  return typeof value === 'string' && Object.hasOwn(ROLE_RANK, value);
 }

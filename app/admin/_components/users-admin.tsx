@@ -1,0 +1,138 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import type { UserInfo } from '@/db/queries/users';
+import type { UserRole } from '@/db/schema';
+import styles from '../admin.module.css';
+import { adminFetch, formatTime } from './api';
+
+const ROLE_HELP: Record<UserRole, string> = {
+  support: 'lookup, request pages, explorer',
+  engineer: 'also overview, breakdowns, key and code pages, CSV',
+  admin: 'also users, tokens, retention, ingest health',
+};
+// Keyed by UserRole, so the type checker keeps this list complete without bundling the schema.
+const USER_ROLES = Object.keys(ROLE_HELP) as UserRole[];
+
+export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [invited, setInvited] = useState<{ email: string; password: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function act(fn: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      router.refresh();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function invite(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const email = String(form.get('email') ?? '');
+    const role = String(form.get('role') ?? 'support');
+    const target = e.currentTarget;
+    void act(async () => {
+      const res = await adminFetch<{ user: UserInfo; password: string }>('/api/v1/admin/users', 'POST', { email, role });
+      setInvited({ email: res.user.email, password: res.password });
+      target.reset();
+    });
+  }
+
+  return (
+    <>
+      <section className={styles.section}>
+        <h2>Invite a user</h2>
+        <form className={styles.row} onSubmit={invite}>
+          <label className={styles.field}>
+            Email
+            <input className={styles.input} name="email" type="email" required />
+          </label>
+          <label className={styles.field}>
+            Role
+            <select className={styles.input} name="role" defaultValue="support">
+              {USER_ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {r} — {ROLE_HELP[r]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button className={styles.primary} type="submit" disabled={busy}>
+            Invite
+          </button>
+        </form>
+        {invited && (
+          <div className={styles.secret} role="status" data-testid="invite-result">
+            Send <strong>{invited.email}</strong> this password over a private channel. It is shown only now:{' '}
+            <code data-testid="invite-password">{invited.password}</code>
+          </div>
+        )}
+        {error && (
+          <p className={styles.error} role="alert">
+            {error}
+          </p>
+        )}
+      </section>
+      <section className={styles.section}>
+        <h2>Users</h2>
+        <table className={styles.table}>
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Role</th>
+              <th>Status</th>
+              <th>Last sign-in</th>
+              <th>Created</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} data-testid={`user-row-${u.email}`}>
+                <td>
+                  {u.email}
+                  {u.email === me && <span className={styles.muted}> (you)</span>}
+                </td>
+                <td>
+                  <select
+                    className={styles.input}
+                    aria-label={`Role of ${u.email}`}
+                    value={u.role}
+                    disabled={busy}
+                    onChange={(e) => void act(() => adminFetch(`/api/v1/admin/users/${u.id}`, 'PATCH', { role: e.target.value }).then(() => undefined))}
+                  >
+                    {USER_ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>{u.disabled ? 'disabled' : u.locked_until_ms && u.locked_until_ms > Date.now() ? 'locked' : 'active'}</td>
+                <td>{formatTime(u.last_login_ms)}</td>
+                <td>{formatTime(u.created_ms)}</td>
+                <td>
+                  <button
+                    className={u.disabled ? styles.button : styles.danger}
+                    disabled={busy}
+                    onClick={() => void act(() => adminFetch(`/api/v1/admin/users/${u.id}`, 'PATCH', { disabled: !u.disabled }).then(() => undefined))}
+                  >
+                    {u.disabled ? 'Enable' : 'Disable'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}

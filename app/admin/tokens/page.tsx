@@ -1,0 +1,12 @@
+import type { Metadata } from 'next';
+import { getDb } from '@/db';
+import { listTokens } from '@/db/queries/tokens';
+import { requirePageUser } from '@/lib/auth/page';
+import { TokensAdmin } from '../_components/tokens-admin';
+
+export const metadata: Metadata = { title: 'Admin: tokens' };
+
+export default async function TokensPage() {
+  await requirePageUser('admin');
+  return <TokensAdmin tokens={listTokens(getDb())} />;
+}

@@ -1,0 +1,12 @@
+import type { Metadata } from 'next';
+import { getDb } from '@/db';
+import { listUsers } from '@/db/queries/users';
+import { requirePageUser } from '@/lib/auth/page';
+import { UsersAdmin } from '../_components/users-admin';
+
+export const metadata: Metadata = { title: 'Admin: users' };
+
+export default async function UsersPage() {
+  const me = await requirePageUser('admin');
+  return <UsersAdmin users={listUsers(getDb())} me={me.email} />;
+}

@@ -1,0 +1,85 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { connection } from 'next/server';
+import { getDb } from '@/db';
+import { countUsers } from '@/db/queries/users';
+import { getPageUser, safeNext } from '@/lib/auth/page';
+import { ensureSetupCode } from '@/lib/auth/setup';
+import styles from './auth.module.css';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+function one(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function retryText(seconds: number): string {
+  const m = Math.max(1, Math.ceil(seconds / 60));
+  return m === 1 ? '1 minute' : `${m} minutes`;
+}
+
+// Messages come from a fixed list keyed by the error code: nothing from the URL is echoed.
+function message(error: string | undefined, retry: number): string | null {
+  switch (error) {
+    case 'invalid':
+      return 'Wrong email or password.';
+    case 'missing':
+      return 'Enter your email and password.';
+    case 'locked':
+      return `Too many failed sign-in attempts. Sign-in is locked; try again in ${retryText(retry)}.`;
+    default:
+      return null;
+  }
+}
+
+export default async function LoginPage({ searchParams }: { searchParams: Search }) {
+  await connection();
+  const params = await searchParams;
+  const next = safeNext(one(params.next));
+  if (await getPageUser()) redirect(next);
+  const noUsers = countUsers(getDb()) === 0;
+  if (noUsers) ensureSetupCode(getDb());
+  const retry = Number(one(params.retry)) || 900;
+  const error = message(one(params.error), Number.isFinite(retry) ? Math.min(retry, 86_400) : 900);
+  return (
+    <main className={styles.wrap}>
+      <div className={styles.card}>
+        <h1 className={styles.brand}>errata</h1>
+        <p className={styles.lead}>Sign in to see your platform&apos;s errors.</p>
+        {error && (
+          <p className={styles.error} role="alert" data-testid="login-error">
+            {error}
+          </p>
+        )}
+        {one(params.signed_out) && !error && (
+          <p className={styles.note} role="status">
+            You are signed out.
+          </p>
+        )}
+        {noUsers && (
+          <p className={styles.note}>
+            No users yet. Open <a href="/setup">first-run setup</a> with the one-time code printed in the server log, or run{' '}
+            <code className={styles.code}>npx errata user create --email you@example.com --role admin</code>.
+          </p>
+        )}
+        <form className={styles.form} method="post" action="/api/auth/login">
+          <input type="hidden" name="next" value={next} />
+          <label className={styles.label}>
+            Email
+            <input className={styles.input} type="email" name="email" autoComplete="username" required autoFocus />
+          </label>
+          <label className={styles.label}>
+            Password
+            <input className={styles.input} type="password" name="password" autoComplete="current-password" required />
+          </label>
+          <button className={styles.button} type="submit">
+            Sign in
+          </button>
+        </form>
+        <p className={styles.hint}>Forgot your password? Ask an errata admin to reset it.</p>
+      </div>
+    </main>
+  );
+}
