@@ -1,0 +1,287 @@
+// Bytes in, bytes out: reads a request body as a stream under byte caps and undoes its Content-Encoding.
+// Decompression is streamed so a gzip bomb is stopped at the cap instead of being inflated whole.
+import zlib from 'node:zlib';
+import { Decompress as ZstdDecompress } from 'fzstd';
+import { ApiError } from '@/lib/api-error';
+
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+
+export type ContentEncoding = 'identity' | 'gzip' | 'deflate' | 'zstd';
+
+export interface DecodeLimits {
+  /** Bytes on the wire (compressed). */
+  maxBody?: number;
+  /** Bytes after decompression. */
+  maxDecompressed?: number;
+}
+
+/** Parses a Content-Encoding header into the one encoding we undo; 415 for anything else. */
+export function parseContentEncoding(header: string | null | undefined): ContentEncoding {
+  const parts = (header ?? '')
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter((p) => p !== '' && p !== 'identity');
+  if (parts.length === 0) return 'identity';
+  const [only] = parts;
+  if (parts.length === 1 && (only === 'gzip' || only === 'x-gzip')) return 'gzip';
+  if (parts.length === 1 && (only === 'deflate' || only === 'zstd')) return only;
+  throw new ApiError('unsupported_encoding', `Content-Encoding "${header}" is not supported: send gzip, deflate, zstd or none.`, {
+    supported: ['gzip', 'deflate', 'zstd', 'identity'],
+  });
+}
+
+/** RFC 1950 header check: CM = 8 (deflate) and the 16-bit header is a multiple of 31. */
+export function isZlibWrapped(first: number, second: number): boolean {
+  return (first & 0x0f) === 8 && (first >> 4) <= 7 && ((first << 8) | second) % 31 === 0;
+}
+
+function tooLargeBody(max: number): ApiError {
+  return new ApiError('payload_too_large', `The request body is larger than ${max} bytes.`, { limit: max });
+}
+function tooLargeDecompressed(max: number): ApiError {
+  return new ApiError('decompressed_too_large', `The decompressed body is larger than ${max} bytes.`, { limit: max });
+}
+function corrupt(encoding: string, err: unknown): ApiError {
+  const why = err instanceof Error ? err.message : String(err);
+  return new ApiError('invalid_body', `The body is not valid ${encoding} data (${why}).`, { encoding });
+}
+
+/** Collects chunks into one exactly-sized Uint8Array that owns its buffer (transferable to a worker). */
+class Sink {
+  private chunks: Uint8Array[] = [];
+  size = 0;
+  constructor(readonly max: number) {}
+  /** Returns false once the cap is exceeded; the caller aborts. */
+  push(chunk: Uint8Array): boolean {
+    this.size += chunk.byteLength;
+    if (this.size > this.max) {
+      this.chunks = [];
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    this.chunks = [];
+    return out;
+  }
+}
+
+interface Inflater {
+  write(chunk: Uint8Array): Promise<void>;
+  end(): Promise<void>;
+  destroy(): void;
+}
+
+function zlibInflater(kind: 'gzip' | 'zlib' | 'raw', sink: Sink, onOverflow: () => void): Inflater {
+  const stream =
+    kind === 'gzip' ? zlib.createGunzip() : kind === 'zlib' ? zlib.createInflate() : zlib.createInflateRaw();
+  let failure: unknown = null;
+  let overflowed = false;
+  stream.on('data', (d: Buffer) => {
+    if (overflowed) return;
+    if (!sink.push(d)) {
+      overflowed = true;
+      onOverflow();
+      stream.destroy();
+    }
+  });
+  stream.on('error', (e) => (failure ??= e));
+  const check = () => {
+    if (overflowed) throw tooLargeDecompressed(0);
+    if (failure) throw failure;
+  };
+  return {
+    write: (chunk) =>
+      new Promise<void>((resolve, reject) => {
+        if (overflowed || failure) return resolve();
+        // Waiting for the write callback applies backpressure: inflation keeps pace with the upload.
+        stream.write(chunk, (err) => (err && !overflowed ? reject(err) : resolve()));
+      }).then(check),
+    end: () =>
+      new Promise<void>((resolve, reject) => {
+        if (overflowed || failure) return resolve();
+        stream.once('end', resolve);
+        stream.once('close', resolve);
+        stream.once('error', reject);
+        stream.end();
+      }).then(check),
+    destroy: () => stream.destroy(),
+  };
+}
+
+/** The window a zstd frame header asks for; fzstd allocates it up front, so an absurd one is refused first. */
+export function zstdWindowSize(b: Uint8Array): number | null {
+  if (b.byteLength < 6 || b[0] !== 0x28 || b[1] !== 0xb5 || b[2] !== 0x2f || b[3] !== 0xfd) return null;
+  const flg = b[4];
+  const singleSegment = (flg >> 5) & 1;
+  if (!singleSegment) {
+    const wb = 2 ** (10 + (b[5] >> 3));
+    return wb + (wb / 8) * (b[5] & 7);
+  }
+  const dictBytes = [0, 1, 2, 4][flg & 3];
+  const fcf = flg >> 6;
+  const sizeBytes = fcf ? 1 << fcf : 1;
+  const at = 5 + dictBytes;
+  let size = 0;
+  for (let i = 0; i < sizeBytes && at + i < b.byteLength; i++) size += b[at + i] * 2 ** (8 * i);
+  return size + (fcf === 1 ? 256 : 0);
+}
+
+function zstdInflater(sink: Sink, onOverflow: () => void): Inflater {
+  let overflowed = false;
+  let ended = false;
+  let first = true;
+  const d = new ZstdDecompress((chunk, final) => {
+    if (final) ended = true;
+    if (overflowed) return;
+    // fzstd reuses its window buffer: copy what we keep.
+    if (!sink.push(chunk.slice())) {
+      overflowed = true;
+      onOverflow();
+      // Throwing stops fzstd inside this push: a bomb in one chunk is not inflated further.
+      throw tooLargeDecompressed(0);
+    }
+  });
+  const push = (chunk: Uint8Array, final: boolean) => {
+    if (overflowed) throw tooLargeDecompressed(0);
+    if (first && chunk.byteLength > 0) {
+      first = false;
+      if ((zstdWindowSize(chunk) ?? 0) > sink.max) {
+        overflowed = true;
+        onOverflow();
+        throw tooLargeDecompressed(0);
+      }
+    }
+    d.push(chunk, final);
+    if (overflowed) throw tooLargeDecompressed(0);
+  };
+  return {
+    write: async (chunk) => push(chunk, false),
+    end: async () => {
+      push(new Uint8Array(0), true);
+      if (!ended && sink.size === 0) throw new Error('truncated zstd stream');
+    },
+    destroy: () => {},
+  };
+}
+
+/**
+ * Reads `body` to the end (or until a cap is crossed), undoing `encoding`. Throws ApiError:
+ * payload_too_large (wire bytes), decompressed_too_large, invalid_body (corrupt stream).
+ */
+export async function decodeStream(
+  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null,
+  encoding: ContentEncoding,
+  limits: DecodeLimits = {},
+): Promise<Uint8Array> {
+  const maxBody = limits.maxBody ?? MAX_BODY_BYTES;
+  const maxOut = limits.maxDecompressed ?? MAX_DECOMPRESSED_BYTES;
+  if (!body) return new Uint8Array(0);
+  const iterable: AsyncIterable<Uint8Array> =
+    Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : readableToIterable(body as ReadableStream<Uint8Array>);
+
+  const out = new Sink(encoding === 'identity' ? maxBody : maxOut);
+  let inflater: Inflater | null = null;
+  let overflow = false;
+  let wire = 0;
+  const iterator = iterable[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const chunk = next.value;
+      wire += chunk.byteLength;
+      if (wire > maxBody) throw tooLargeBody(maxBody);
+      if (encoding === 'identity') {
+        out.push(chunk);
+        continue;
+      }
+      if (!inflater) {
+        if (encoding === 'zstd') inflater = zstdInflater(out, () => (overflow = true));
+        else if (encoding === 'gzip') inflater = zlibInflater('gzip', out, () => (overflow = true));
+        else {
+          // The first chunk is rarely a single byte; if it is, treat it as raw (a zlib header needs two).
+          const zlibbed = chunk.byteLength >= 2 && isZlibWrapped(chunk[0], chunk[1]);
+          inflater = zlibInflater(zlibbed ? 'zlib' : 'raw', out, () => (overflow = true));
+        }
+      }
+      try {
+        await inflater.write(chunk);
+      } catch (err) {
+        if (overflow) throw tooLargeDecompressed(maxOut);
+        throw corrupt(encoding, err);
+      }
+      if (overflow) throw tooLargeDecompressed(maxOut);
+    }
+    if (inflater) {
+      try {
+        await inflater.end();
+      } catch (err) {
+        if (overflow) throw tooLargeDecompressed(maxOut);
+        throw corrupt(encoding, err);
+      }
+      if (overflow) throw tooLargeDecompressed(maxOut);
+    }
+  } catch (err) {
+    inflater?.destroy();
+    // Stop reading the upload: the client gets its 413 without us buffering the rest.
+    await iterator.return?.().catch(() => {});
+    throw err;
+  }
+  return out.bytes();
+}
+
+async function* readableToIterable(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+/** Synchronous variant for files already in memory (the CLI's .gz import): same caps, same errors. */
+export function decodeBytes(bytes: Uint8Array, encoding: ContentEncoding, limits: DecodeLimits = {}): Uint8Array {
+  const maxOut = limits.maxDecompressed ?? MAX_DECOMPRESSED_BYTES;
+  if (encoding === 'identity') return bytes;
+  if (encoding === 'zstd') {
+    const sink = new Sink(maxOut);
+    let over = false;
+    let ended = false;
+    const d = new ZstdDecompress((chunk, final) => {
+      if (final) ended = true;
+      if (!over && !sink.push(chunk.slice())) over = true;
+      if (over) throw tooLargeDecompressed(maxOut);
+    });
+    if ((zstdWindowSize(bytes) ?? 0) > maxOut) throw tooLargeDecompressed(maxOut);
+    try {
+      d.push(bytes, true);
+    } catch (err) {
+      if (over) throw tooLargeDecompressed(maxOut);
+      throw corrupt(encoding, err);
+    }
+    if (over) throw tooLargeDecompressed(maxOut);
+    if (!ended && sink.size === 0) throw corrupt(encoding, new Error('truncated zstd stream'));
+    return sink.bytes();
+  }
+  const opts = { maxOutputLength: maxOut };
+  try {
+    if (encoding === 'gzip') return zlib.gunzipSync(bytes, opts);
+    return isZlibWrapped(bytes[0] ?? 0, bytes[1] ?? 0) ? zlib.inflateSync(bytes, opts) : zlib.inflateRawSync(bytes, opts);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLargeDecompressed(maxOut);
+    throw corrupt(encoding, err);
+  }
+}

@@ -1,0 +1,199 @@
+// Raw record → canonical fields: collector wrappers removed, aliases of real gateways resolved, the
+// envelope found (object or response_body string), time chosen by precedence, route derived from path.
+// Values are not checked here (validate.ts does), only located.
+
+/** The canonical field and the names real gateways and shippers use for it, first match wins. */
+export const FIELD_ALIASES = {
+  request_id: [
+    'request_id', 'requestId', 'requestID', 'request-id', 'x_request_id', 'x-request-id', 'X-Request-Id', 'X-Request-ID',
+    'xRequestId', 'req_id', 'reqId', 'http.request.id', 'request.headers.x-request-id', 'response.headers.x-request-id',
+  ],
+  /** The gateway's own time, in this order. A collector's @timestamp at the same level comes last (Logstash adds it). */
+  timestamp: ['timestamp', 'time', 'ts', 'ts_ms', 'timestamp_ms', 'time_iso8601', 'start_time', 'startTime', 'started_at', '@timestamp'],
+  status: ['status', 'status_code', 'statusCode', 'response_status', 'response_code', 'http_status', 'http.response.status_code', 'response.status'],
+  method: ['method', 'http_method', 'httpMethod', 'request_method', 'http.request.method', 'request.method'],
+  path: ['path', 'request_path', 'url_path', 'uri', 'request_uri', 'url.path', 'request.uri', 'url'],
+  route: ['route', 'route_template', 'http_route', 'http.route', 'matched_route', 'endpoint'],
+  latency_ms: ['latency_ms', 'duration_ms', 'response_time_ms', 'elapsed_ms', 'took_ms', 'request_time_ms', 'latencies.request'],
+  key_id: ['key_id', 'keyId', 'api_key_id', 'apiKeyId'],
+  account_id: ['account_id', 'accountId', 'customer_id'],
+  tier: ['tier', 'account_tier', 'plan'],
+  response_body: ['response_body', 'responseBody', 'resp_body', 'response.body'],
+  error_code: ['error_code', 'errorCode'],
+  error_message: ['error_message', 'errorMessage'],
+  error_details: ['error_details', 'errorDetails'],
+} as const;
+
+/** Fields in seconds that we convert to milliseconds (nginx `$request_time`). */
+const LATENCY_SECONDS = ['request_time', 'duration_s', 'latency_s'];
+/** A collector's time for a wrapper layer; Fluent Bit's `date` is only the last resort. */
+const WRAPPER_TIME = ['@timestamp', 'time', 'timestamp', 'ts'];
+const COLLECTOR_DATE = 'date';
+/** How many collector layers are removed at most (a Docker line inside a Fluent Bit record is two). */
+export const MAX_UNWRAP = 2;
+
+export type Obj = Record<string, unknown>;
+
+export interface Candidate {
+  request_id: unknown;
+  timestamp: unknown;
+  status: unknown;
+  method: unknown;
+  path: unknown;
+  route: unknown;
+  latency_ms: unknown;
+  key_id: unknown;
+  account_id: unknown;
+  tier: unknown;
+  code: unknown;
+  message: unknown;
+  details: unknown;
+}
+
+export type NormalizeOutcome = { ok: true; candidate: Candidate } | { ok: false; code: string; message: string; field?: string };
+
+export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function lookup(o: Obj, name: string): unknown {
+  if (name in o) return o[name];
+  if (!name.includes('.')) return undefined;
+  // Dotted names are nested objects (ECS `http.request.id`, Kong `latencies.request`).
+  let cur: unknown = o;
+  for (const part of name.split('.')) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+export function pick(o: Obj, names: readonly string[]): unknown {
+  for (const n of names) {
+    const v = lookup(o, n);
+    if (v !== undefined && v !== null && v !== '') return v;
+  }
+  return undefined;
+}
+
+function parseJsonObject(s: unknown): Obj | undefined {
+  if (isObject(s)) return s;
+  if (typeof s !== 'string') return undefined;
+  const t = s.trim();
+  if (!t.startsWith('{') || !t.endsWith('}')) return undefined;
+  try {
+    const v: unknown = JSON.parse(t);
+    return isObject(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The gateway's line a collector wrapped in `log` (Docker, Fluent Bit) or `message` (Vector, Logstash). */
+function innerRecord(o: Obj): Obj | undefined {
+  return parseJsonObject(o.log) ?? parseJsonObject(o.message);
+}
+
+/** Removes up to two collector layers; returns the layers outermost first, the gateway record last. */
+export function unwrap(o: Obj): Obj[] {
+  const layers = [o];
+  let cur = o;
+  for (let i = 0; i < MAX_UNWRAP; i++) {
+    if (pick(cur, FIELD_ALIASES.request_id) !== undefined) break;
+    const inner = innerRecord(cur);
+    if (!inner) break;
+    layers.push(inner);
+    cur = inner;
+  }
+  return layers;
+}
+
+/** Time precedence: the gateway's own time, then each wrapper's (innermost first), then Fluent Bit's date, then the event time. */
+export function chooseTimestamp(layers: readonly Obj[], event_ms?: number): unknown {
+  const record = layers[layers.length - 1];
+  const own = pick(record, FIELD_ALIASES.timestamp);
+  if (own !== undefined) return own;
+  for (let i = layers.length - 2; i >= 0; i--) {
+    const t = pick(layers[i], WRAPPER_TIME);
+    if (t !== undefined) return t;
+  }
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const d = layers[i][COLLECTOR_DATE];
+    if (d !== undefined && d !== null && d !== '') return d;
+  }
+  return event_ms;
+}
+
+/** The envelope's inner object, from `error` (object, whole envelope or JSON string) or a response body string. */
+export function findEnvelope(record: Obj): Obj | undefined {
+  const direct = parseJsonObject(record.error);
+  if (direct) return isObject(direct.error) ? direct.error : direct;
+  const body = parseJsonObject(pick(record, FIELD_ALIASES.response_body) ?? record.body);
+  if (body && isObject(body.error)) return body.error;
+  return undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A path segment that names one resource rather than a collection: digits, UUIDs, or long tokens with a digit. */
+export function isIdSegment(seg: string): boolean {
+  if (seg === '') return false;
+  if (/^\d+$/.test(seg)) return true;
+  if (UUID.test(seg)) return true;
+  return seg.length >= 8 && /\d/.test(seg) && /^[A-Za-z0-9_.:~-]+$/.test(seg);
+}
+
+/** `/v1/submissions/sub_8f2k3j4h/logs?x=1` → `/v1/submissions/{id}/logs`. */
+export function routeFromPath(path: string): string {
+  return path
+    .split('/')
+    .map((s) => (isIdSegment(s) ? '{id}' : s))
+    .join('/');
+}
+
+/** The path alone: full URLs lose scheme and host, every path loses its query string (it may carry secrets) and fragment. */
+export function cleanPath(p: string): string {
+  let s = p;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(s);
+  if (scheme) s = s.slice(scheme[0].length) || '/';
+  const cut = s.search(/[?#]/);
+  return cut === -1 ? s : s.slice(0, cut);
+}
+
+export function normalize(value: unknown, event_ms?: number): NormalizeOutcome {
+  if (!isObject(value)) {
+    return { ok: false, code: 'not_an_object', message: 'A record must be a JSON object.' };
+  }
+  const layers = unwrap(value);
+  const r = layers[layers.length - 1];
+  const env = findEnvelope(r);
+
+  let path = pick(r, FIELD_ALIASES.path);
+  if (typeof path === 'string') path = cleanPath(path);
+  let route = pick(r, FIELD_ALIASES.route);
+  if (route === undefined && typeof path === 'string') route = routeFromPath(path);
+
+  let latency = pick(r, FIELD_ALIASES.latency_ms);
+  if (latency === undefined) {
+    const seconds = pick(r, LATENCY_SECONDS);
+    const n = typeof seconds === 'string' ? Number(seconds) : seconds;
+    latency = typeof n === 'number' && Number.isFinite(n) ? n * 1000 : seconds;
+  }
+
+  return {
+    ok: true,
+    candidate: {
+      request_id: pick(r, FIELD_ALIASES.request_id) ?? env?.request_id,
+      timestamp: chooseTimestamp(layers, event_ms),
+      status: pick(r, FIELD_ALIASES.status),
+      method: pick(r, FIELD_ALIASES.method),
+      path,
+      route,
+      latency_ms: latency,
+      key_id: pick(r, FIELD_ALIASES.key_id),
+      account_id: pick(r, FIELD_ALIASES.account_id),
+      tier: pick(r, FIELD_ALIASES.tier),
+      code: env?.code ?? pick(r, FIELD_ALIASES.error_code),
+      message: env?.message ?? pick(r, FIELD_ALIASES.error_message),
+      details: env?.details ?? pick(r, FIELD_ALIASES.error_details),
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// Candidate fields → GatewayRecord, or the first reason the record cannot be stored.
+import { z } from 'zod';
+import { getCatalogEntry, isStatusMismatch } from '@/lib/catalog';
+import type { Candidate } from './normalize';
+import type { GatewayRecord } from './types';
+
+/** Stored times must fall in this window: outside it a unit was almost surely misread. */
+export const MIN_TS_MS = Date.UTC(2000, 0, 1);
+export const MAX_TS_MS = Date.UTC(2100, 0, 1);
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+
+/**
+ * RFC 3339 (fraction of any length, truncated to ms; offset required), or epoch seconds / milliseconds /
+ * microseconds / nanoseconds as a number or digit string, told apart by magnitude. Returns UTC ms or an error text.
+ */
+export function parseTimestamp(v: unknown): number | string {
+  if (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim())) v = Number(v.trim());
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v) || v <= 0) return 'must be a positive epoch time';
+    let ms: number;
+    if (v < 1e11) ms = v * 1000;
+    else if (v < 1e14) ms = v;
+    else if (v < 1e17) ms = v / 1e3;
+    else ms = v / 1e6;
+    ms = Math.floor(ms);
+    return ms >= MIN_TS_MS && ms < MAX_TS_MS ? ms : 'epoch time is outside 2000–2100';
+  }
+  if (typeof v !== 'string') return 'must be an RFC 3339 string or epoch seconds/milliseconds';
+  const m = RFC3339.exec(v.trim());
+  if (!m) return `"${v.slice(0, 40)}" is not an RFC 3339 time`;
+  const [, y, mo, d, h, mi, s, frac, z, sign, oh, om] = m;
+  if (!z && !sign) return `"${v.slice(0, 40)}" has no UTC offset (add Z or ±hh:mm)`;
+  const year = +y;
+  const month = +mo;
+  const day = +d;
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate() || +h > 23 || +mi > 59 || +s > 60) {
+    return `"${v.slice(0, 40)}" is not a valid date and time`;
+  }
+  const millis = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
+  let ms = Date.UTC(year, month - 1, day, +h, +mi, Math.min(+s, 59), millis);
+  if (sign) ms -= (sign === '-' ? -1 : 1) * (+oh * 60 + +om) * 60_000;
+  return ms >= MIN_TS_MS && ms < MAX_TS_MS ? ms : 'time is outside 2000–2100';
+}
+
+const VISIBLE_ASCII = /^[\x21-\x7e]{1,128}$/;
+
+const optionalText = (max: number) =>
+  z
+    .union([z.string(), z.number().transform(String)])
+    .optional()
+    .transform((s) => (s === undefined ? null : s.trim() || null))
+    .refine((s) => s === null || s.length <= max, { message: `must be at most ${max} characters` });
+
+const optionalNumber = z
+  .union([z.number(), z.string().regex(/^\s*\d+(\.\d+)?\s*$/).transform(Number)])
+  .optional()
+  .transform((n) => (n === undefined ? null : n))
+  .refine((n) => n === null || (Number.isFinite(n) && n >= 0), { message: 'must be a number ≥ 0' });
+
+const schema = z.object({
+  request_id: z
+    .union([z.string(), z.number().int().nonnegative().transform(String)], { error: 'must be a string' })
+    .refine((s) => VISIBLE_ASCII.test(s), { message: 'must be 1–128 visible ASCII characters' }),
+  timestamp: z.unknown().transform((v, ctx) => {
+    const ms = parseTimestamp(v);
+    if (typeof ms === 'string') {
+      ctx.addIssue({ code: 'custom', message: ms });
+      return z.NEVER;
+    }
+    return ms;
+  }),
+  status: z
+    .union([z.number(), z.string().regex(/^\s*\d{3}\s*$/).transform(Number)], { error: 'must be an integer' })
+    .refine((n) => Number.isInteger(n) && n >= 100 && n <= 599, { message: 'must be an integer from 100 to 599' }),
+  method: optionalText(16).transform((s) => (s === null ? null : s.toUpperCase())),
+  path: optionalText(2048),
+  route: optionalText(512),
+  latency_ms: optionalNumber,
+  key_id: optionalText(256),
+  account_id: optionalText(256),
+  tier: optionalText(64),
+  code: optionalText(128).refine((s) => s === null || VISIBLE_ASCII.test(s), { message: 'must be visible ASCII' }),
+  message: z
+    .unknown()
+    .transform((m) => (m === undefined || m === null ? null : typeof m === 'string' ? m.slice(0, 4096) : JSON.stringify(m).slice(0, 4096))),
+  details: z
+    .record(z.string(), z.unknown(), { error: 'must be an object' })
+    .optional()
+    .transform((d) => d ?? null),
+});
+
+/** The envelope fields are reported under their path in the record. */
+const FIELD_NAMES: Record<string, string> = { code: 'error.code', message: 'error.message', details: 'error.details' };
+
+export type ValidateOutcome =
+  | { ok: true; record: GatewayRecord }
+  | { ok: false; code: 'missing_field' | 'invalid_field'; message: string; field: string };
+
+export function validate(c: Candidate): ValidateOutcome {
+  const parsed = schema.safeParse(c);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue.path[0] ?? '');
+    const field = FIELD_NAMES[key] ?? key;
+    const missing = (c as unknown as Record<string, unknown>)[key] === undefined;
+    if (missing) return { ok: false, code: 'missing_field', message: `${field} is required.`, field };
+    return { ok: false, code: 'invalid_field', message: `${field} ${issue.message.replace(/^Invalid input: /, '')}.`, field };
+  }
+  const v = parsed.data;
+  // A success record has the empty code; an error without an envelope keeps it too rather than being dropped.
+  const code = v.code ?? '';
+  const reason = v.details && typeof v.details.reason === 'string' ? v.details.reason : null;
+  return {
+    ok: true,
+    record: {
+      request_id: v.request_id,
+      code,
+      ts_ms: v.timestamp,
+      status: v.status,
+      method: v.method,
+      path: v.path,
+      route: v.route,
+      latency_ms: v.latency_ms,
+      key_id: v.key_id,
+      account_id: v.account_id,
+      tier: v.tier,
+      message: v.message,
+      details: v.details,
+      reason,
+      unknown_code: code !== '' && getCatalogEntry(code) === undefined,
+      status_mismatch: code !== '' && isStatusMismatch(code, v.status),
+    },
+  };
+}
