@@ -1,10 +1,16 @@
 // Finds request ids in free text (a pasted email, ticket or log line). Pure; ids are opaque, so this casts a wide
 // net and the database decides: anything not stored comes back as "missing".
-// Exports: extractRequestIds, isRequestId, MAX_LOOKUP_IDS, MAX_LOOKUP_TEXT.
+// Exports: extractRequestIds, isRequestId, lookupBodySchema, MAX_LOOKUP_IDS, MAX_LOOKUP_TEXT.
+import { z } from 'zod';
 
 export const MAX_LOOKUP_IDS = 200;
 /** Longer texts are cut: a ticket thread is a few KB, and the scan is linear. */
 export const MAX_LOOKUP_TEXT = 1_000_000;
+
+/** POST /api/v1/requests/lookup as JSON (text/plain bodies are the text itself). */
+export const lookupBodySchema = z.object({
+  text: z.string().max(MAX_LOOKUP_TEXT).describe('Free text: a pasted email, ticket or log lines.'),
+});
 
 const VISIBLE = /^[\x21-\x7e]{1,128}$/;
 

@@ -1,0 +1,17 @@
+import { getDb } from '@/db';
+import { getRequestById } from '@/db/queries/requests';
+import { jsonResponse, NotFoundError, ValidationError, withApi } from '@/lib/api-error';
+import { requireAccess } from '@/lib/auth/guard';
+import { isRequestId } from '@/lib/request-ids';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export const GET = withApi(async (req, ctx: { params: Promise<{ request_id: string }> }, requestId) => {
+  await requireAccess(req, { scope: 'read', role: 'support' });
+  const { request_id } = await ctx.params;
+  if (!isRequestId(request_id)) throw new ValidationError('request_id: 1–128 visible ASCII characters', 'request_id');
+  const detail = getRequestById(getDb(), request_id);
+  if (!detail) throw new NotFoundError(`No record has the request id ${request_id}.`, { request_id });
+  return jsonResponse(detail, requestId);
+});

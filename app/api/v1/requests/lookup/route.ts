@@ -1,0 +1,29 @@
+import { getDb } from '@/db';
+import { lookupRequestIds } from '@/db/queries/requests';
+import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
+import { requireAccess } from '@/lib/auth/guard';
+import { lookupBodySchema, MAX_LOOKUP_TEXT } from '@/lib/request-ids';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** JSON {"text": "..."} when the body is a JSON object with `text`; otherwise the body itself is the text. */
+function textOf(body: string): string {
+  if (!body.trimStart().startsWith('{')) return body;
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  const parsed = lookupBodySchema.safeParse(json);
+  if (!parsed.success) throw new ApiError('invalid_body', 'Send {"text": "..."} or the text itself as text/plain.', { field: 'text' });
+  return parsed.data.text;
+}
+
+export const POST = withApi(async (req, _ctx, requestId) => {
+  await requireAccess(req, { scope: 'read', role: 'support' });
+  const body = await req.text();
+  if (body.length > MAX_LOOKUP_TEXT) throw new ApiError('payload_too_large', 'Paste at most 1 MB of text.', { limit: MAX_LOOKUP_TEXT });
+  return jsonResponse(lookupRequestIds(getDb(), textOf(body)), requestId);
+});

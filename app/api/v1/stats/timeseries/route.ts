@@ -1,0 +1,15 @@
+import { getDb } from '@/db';
+import { getTimeseries } from '@/db/queries/stats';
+import { jsonResponse, withApi } from '@/lib/api-error';
+import { requireAccess } from '@/lib/auth/guard';
+import { parseFilters, parseTimeseriesParams } from '@/lib/filters';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export const GET = withApi(async (req, _ctx, requestId) => {
+  await requireAccess(req, { scope: 'read', role: 'engineer' });
+  const q = new URL(req.url).searchParams;
+  const filters = parseFilters(q);
+  return jsonResponse(getTimeseries(getDb(), filters, parseTimeseriesParams(q)), requestId);
+});
