@@ -1,0 +1,330 @@
+// The floors: what bare better-sqlite3 does with the same rows, in the same run as the product.
+// Schema and pragmas come from the product (migrations + applyPragmas) so only the code path differs.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import { applyPragmas, openDatabase } from '@/db/client';
+import { getCatalogEntry, isStatusMismatch } from '@/lib/catalog';
+import type { Dataset } from './dataset';
+import { readBatchLines } from './dataset';
+import { elapsedMs, median, nowNs, percentile } from './stats';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const SEP = '\u0001';
+
+/** One requests row in column order, ready for a positional INSERT. */
+type Row = [
+  request_id: string,
+  code: string,
+  ts_ms: number,
+  status: number,
+  method: string | null,
+  path: string | null,
+  route: string | null,
+  latency_ms: number | null,
+  key_id: string | null,
+  account_id: string | null,
+  tier: string | null,
+  message: string | null,
+  details: string | null,
+  reason: string | null,
+  unknown_code: number,
+  status_mismatch: number,
+  token_id: number | null,
+  received_ms: number,
+];
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function toMs(v: unknown): number {
+  if (typeof v === 'number') return v < 1e11 ? Math.round(v * 1000) : Math.round(v);
+  if (typeof v === 'string') return Date.parse(v);
+  return Number.NaN;
+}
+
+/** A minimal mapping of a canonical gateway line to a row; null for a line the product would reject. */
+export function toRow(line: string, received_ms: number): Row | null {
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (o === null || typeof o !== 'object') return null;
+  const request_id = str(o.request_id);
+  const ts_ms = toMs(o.timestamp);
+  const status = o.status;
+  if (!request_id || !Number.isFinite(ts_ms) || typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    return null;
+  }
+  let err = o.error as Record<string, unknown> | undefined;
+  if (!err && typeof o.response_body === 'string') {
+    try {
+      err = (JSON.parse(o.response_body) as { error?: Record<string, unknown> }).error;
+    } catch {
+      err = undefined;
+    }
+  }
+  const code = err ? (str(err.code) ?? '') : '';
+  const details = err && err.details && typeof err.details === 'object' ? (err.details as Record<string, unknown>) : null;
+  return [
+    request_id,
+    code,
+    ts_ms,
+    status,
+    str(o.method),
+    str(o.path),
+    str(o.route),
+    typeof o.latency_ms === 'number' ? o.latency_ms : null,
+    str(o.key_id),
+    str(o.account_id),
+    str(o.tier),
+    err ? str(err.message) : null,
+    details ? JSON.stringify(details) : null,
+    details ? str(details.reason) : null,
+    code !== '' && !getCatalogEntry(code) ? 1 : 0,
+    code !== '' && isStatusMismatch(code, status) ? 1 : 0,
+    1,
+    received_ms,
+  ];
+}
+
+function bump(map: Map<string, number[]>, key: string, latency: number) {
+  const cur = map.get(key);
+  if (cur) {
+    cur[0] += 1;
+    cur[1] += latency;
+  } else map.set(key, [1, latency]);
+}
+
+export interface FloorInsertResult {
+  rows: number;
+  inserted: number;
+  duplicates: number;
+  skipped: number;
+  /** Time inside the write transactions only: rows were parsed before the clock started. */
+  insert_s: number;
+  rows_per_s: number;
+  wall_s: number;
+}
+
+/** Creates the product's schema in a fresh file and closes it, so the floor starts from the same empty database. */
+export function createEmptyDatabase(file: string): void {
+  const db = openDatabase(file);
+  db.$client.close();
+}
+
+export function openBare(file: string, readonly = false): Database.Database {
+  const sqlite = new Database(file, { readonly });
+  if (!readonly) applyPragmas(sqlite);
+  return sqlite;
+}
+
+/** Bare INSERT OR IGNORE + the same three rollup upserts, one IMMEDIATE transaction per batch. */
+export function floorInsert(file: string, dataset: Dataset, onProgress?: (done: number) => void): FloorInsertResult {
+  createEmptyDatabase(file);
+  const sqlite = openBare(file);
+  const insert = sqlite.prepare(
+    `INSERT OR IGNORE INTO requests (request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const upMinute = sqlite.prepare(
+    `INSERT INTO rollup_minute (bucket_ms, status, code, tier, reason, count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
+  );
+  const upHour = sqlite.prepare(
+    `INSERT INTO rollup_hour (bucket_ms, status, code, tier, reason, route, method, count, latency_ms_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT DO UPDATE SET count = count + excluded.count, latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum`,
+  );
+  const upKeyHour = sqlite.prepare(
+    `INSERT INTO rollup_key_hour (bucket_ms, key_id, account_id, tier, status, code, reason, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
+  );
+  const write = sqlite.transaction((rows: Row[]) => {
+    const minute = new Map<string, number[]>();
+    const hour = new Map<string, number[]>();
+    const keyHour = new Map<string, number[]>();
+    let inserted = 0;
+    for (const r of rows) {
+      if (insert.run(r).changes === 0) continue;
+      inserted++;
+      const [, code, ts, status, method, , route, latency, key, account, tier, , , reason] = r;
+      const lat = latency ?? 0;
+      bump(minute, `${ts - (ts % MINUTE)}${SEP}${status}${SEP}${code}${SEP}${tier ?? ''}${SEP}${reason ?? ''}`, lat);
+      const h = ts - (ts % HOUR);
+      bump(hour, `${h}${SEP}${status}${SEP}${code}${SEP}${tier ?? ''}${SEP}${reason ?? ''}${SEP}${route ?? ''}${SEP}${method ?? ''}`, lat);
+      if (key !== null || account !== null) {
+        bump(keyHour, `${h}${SEP}${key ?? ''}${SEP}${account ?? ''}${SEP}${tier ?? ''}${SEP}${status}${SEP}${code}${SEP}${reason ?? ''}`, lat);
+      }
+    }
+    for (const [k, v] of minute) {
+      const p = k.split(SEP);
+      upMinute.run(Number(p[0]), Number(p[1]), p[2], p[3], p[4], v[0]);
+    }
+    for (const [k, v] of hour) {
+      const p = k.split(SEP);
+      upHour.run(Number(p[0]), Number(p[1]), p[2], p[3], p[4], p[5], p[6], v[0], v[1]);
+    }
+    for (const [k, v] of keyHour) {
+      const p = k.split(SEP);
+      upKeyHour.run(Number(p[0]), p[1], p[2], p[3], Number(p[4]), p[5], p[6], v[0]);
+    }
+    return inserted;
+  });
+  const wall = nowNs();
+  let insertMs = 0;
+  let rowsTotal = 0;
+  let inserted = 0;
+  let skipped = 0;
+  for (let b = 0; b < dataset.batches.length; b++) {
+    const received = Date.now();
+    const rows: Row[] = [];
+    for (const line of readBatchLines(dataset, b)) {
+      const row = toRow(line, received);
+      if (row) rows.push(row);
+      else skipped++;
+    }
+    const t = nowNs();
+    inserted += write.immediate(rows);
+    insertMs += elapsedMs(t);
+    rowsTotal += rows.length;
+    onProgress?.(rowsTotal + skipped);
+  }
+  const wall_s = elapsedMs(wall) / 1000;
+  sqlite.close();
+  return {
+    rows: rowsTotal,
+    inserted,
+    duplicates: rowsTotal - inserted,
+    skipped,
+    insert_s: insertMs / 1000,
+    rows_per_s: rowsTotal / (insertMs / 1000),
+    wall_s,
+  };
+}
+
+export interface LatencySummary {
+  n: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+}
+
+export function summarize(samplesMs: readonly number[]): LatencySummary {
+  return {
+    n: samplesMs.length,
+    p50_ms: percentile(samplesMs, 50),
+    p95_ms: percentile(samplesMs, 95),
+    p99_ms: percentile(samplesMs, 99),
+    max_ms: samplesMs.length ? Math.max(...samplesMs) : Number.NaN,
+  };
+}
+
+/** Prepared-statement lookups of random known ids on the UNIQUE(request_id, code) index. */
+export function floorLookup(file: string, ids: readonly string[], n: number, random: () => number): LatencySummary {
+  const sqlite = openBare(file, true);
+  const stmt = sqlite.prepare('SELECT * FROM requests WHERE request_id = ?');
+  const samples: number[] = [];
+  let found = 0;
+  for (let i = 0; i < n; i++) {
+    const id = ids[Math.floor(random() * ids.length)];
+    const t = nowNs();
+    const rows = stmt.all(id);
+    samples.push(elapsedMs(t));
+    if (rows.length > 0) found++;
+  }
+  sqlite.close();
+  if (found < n) throw new Error(`floor lookup: ${n - found} of ${n} known ids were not found`);
+  return summarize(samples);
+}
+
+export type AggregateName = 'breakdown_key' | 'breakdown_code' | 'hourly_status_class';
+
+/** The raw scans: GROUP BY over requests in the range, the query a product without rollups would run. */
+export const RAW_SCAN_SQL: Record<AggregateName, string> = {
+  breakdown_key: `SELECT key_id AS value, count(*) AS requests, sum(status >= 400) AS errors FROM requests
+    WHERE ts_ms >= ? AND ts_ms < ? GROUP BY key_id`,
+  breakdown_code: `SELECT code AS value, count(*) AS requests, sum(status >= 400) AS errors FROM requests
+    WHERE ts_ms >= ? AND ts_ms < ? GROUP BY code`,
+  hourly_status_class: `SELECT ts_ms - (ts_ms % 3600000) AS bucket, status / 100 AS class, count(*) AS requests FROM requests
+    WHERE ts_ms >= ? AND ts_ms < ? GROUP BY 1, 2`,
+};
+
+/** The same counts read from the product's rollup tables with bare SQL. */
+export const ROLLUP_SQL: Record<AggregateName, string> = {
+  breakdown_key: `SELECT key_id AS value, sum(count) AS requests, sum(CASE WHEN status >= 400 THEN count ELSE 0 END) AS errors
+    FROM rollup_key_hour WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY key_id`,
+  breakdown_code: `SELECT code AS value, sum(count) AS requests, sum(CASE WHEN status >= 400 THEN count ELSE 0 END) AS errors
+    FROM rollup_hour WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY code`,
+  hourly_status_class: `SELECT bucket_ms AS bucket, status / 100 AS class, sum(count) AS requests
+    FROM rollup_hour WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY 1, 2`,
+};
+
+export interface QueryTiming {
+  median_ms: number;
+  runs_ms: number[];
+  rows: number;
+  /** Sum of the `requests` column: a cross-check between the raw scan, the rollup and the product. */
+  total_requests: number;
+}
+
+export function timeQuery(sqlite: Database.Database, sql: string, from: number, to: number, runs: number): QueryTiming {
+  const stmt = sqlite.prepare(sql);
+  const times: number[] = [];
+  let rows: { requests: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = nowNs();
+    rows = stmt.all(from, to) as { requests: number }[];
+    times.push(elapsedMs(t));
+  }
+  return { median_ms: median(times), runs_ms: times, rows: rows.length, total_requests: rows.reduce((s, r) => s + r.requests, 0) };
+}
+
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export interface CsvFloorResult {
+  rows: number;
+  bytes: number;
+  seconds: number;
+  rows_per_s: number;
+}
+
+/**
+ * Bare `.raw().iterate()` over the range, newest first, writing a minimal CSV of the given columns to /dev/null.
+ * `ts_ms` is written as ISO 8601, as a spreadsheet needs it.
+ */
+export function floorCsv(file: string, columns: readonly string[], from: number, to: number): CsvFloorResult {
+  const sqlite = openBare(file, true);
+  const known = new Set((sqlite.prepare('SELECT name FROM pragma_table_info(?)').all('requests') as { name: string }[]).map((r) => r.name));
+  const cols = columns.filter((c) => known.has(c));
+  const tsAt = cols.indexOf('ts_ms');
+  const stmt = sqlite
+    .prepare(`SELECT ${cols.join(', ')} FROM requests WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms DESC, id DESC`)
+    .raw(true);
+  const fd = fs.openSync('/dev/null', 'w');
+  const t = nowNs();
+  let rows = 0;
+  let bytes = 0;
+  let buf = `${cols.join(',')}\r\n`;
+  for (const r of stmt.iterate(from, to) as IterableIterator<unknown[]>) {
+    let line = '';
+    for (let i = 0; i < r.length; i++) {
+      if (i > 0) line += ',';
+      line += i === tsAt ? new Date(r[i] as number).toISOString() : csvField(r[i]);
+    }
+    buf += line + '\r\n';
+    rows++;
+    if (buf.length > 65536) {
+      bytes += fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  bytes += fs.writeSync(fd, buf);
+  const seconds = elapsedMs(t) / 1000;
+  fs.closeSync(fd);
+  sqlite.close();
+  return { rows, bytes, seconds, rows_per_s: rows / seconds };
+}

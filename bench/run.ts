@@ -1,0 +1,422 @@
+// `npm run bench -- [--scale 1m|10m] [--quick]`: every measure of issue 7 against the production build and a
+// bare floor, side by side in one run on this machine; writes bench/results/latest.{md,json} and a dated copy.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { allKnownIds, prepareDataset, type Dataset } from './dataset';
+import {
+  floorCsv,
+  floorInsert,
+  floorLookup,
+  openBare,
+  RAW_SCAN_SQL,
+  ROLLUP_SQL,
+  timeQuery,
+  type AggregateName,
+  type FloorInsertResult,
+  type LatencySummary,
+} from './floor';
+import { keepAliveAgent } from './http-client';
+import { parseOptions, type BenchOptions } from './options';
+import {
+  cliImport,
+  csvExport,
+  httpIngest,
+  prepareServerDatabase,
+  signIn,
+  timeGet,
+  timePage,
+  type CsvRun,
+  type ImportRun,
+  type IngestRun,
+  type PageTiming,
+} from './product';
+import { writeResults, type BenchResults, type Measure } from './report';
+import { root, startServer, type BenchServer } from './server';
+import { compact, mb, ms, round } from './stats';
+
+const started = Date.now();
+
+function log(s: string) {
+  const t = ((Date.now() - started) / 1000).toFixed(1).padStart(7);
+  process.stdout.write(`[bench ${t}s] ${s}\n`);
+}
+
+function loud(s: string) {
+  const bar = '!'.repeat(100);
+  process.stdout.write(`\n${bar}\n!! ${s}\n${bar}\n\n`);
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function build(opts: BenchOptions) {
+  log(`build: npm run build into ${opts.distDir}`);
+  const res = spawnSync('npm', ['run', 'build'], {
+    cwd: root,
+    env: { ...process.env, NEXT_DIST_DIR: opts.distDir, NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) throw new Error(`npm run build failed (${res.status}):\n${(res.stdout + res.stderr).slice(-4000)}`);
+  log('build: done');
+}
+
+function hasBuild(distDir: string): boolean {
+  return fs.existsSync(path.join(root, distDir, 'BUILD_ID'));
+}
+
+function removeDb(file: string) {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+}
+
+const iso = (msec: number) => new Date(msec).toISOString();
+
+interface AggregateResult {
+  name: AggregateName;
+  product_ms: number;
+  raw_scan_ms: number;
+  rollup_ms: number;
+  product_total: number | null;
+  raw_total: number;
+  rollup_total: number;
+}
+
+/** Sums `requests` (or `count`) over a breakdown/series answer, wherever its rows are. */
+function totalOf(body: unknown): number | null {
+  let total = 0;
+  let seen = false;
+  const walk = (v: unknown, depth: number) => {
+    if (depth > 6 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.requests === 'number' && ('value' in o || 'bucket' in o || 'bucket_ms' in o || 'key' in o)) {
+      total += o.requests;
+      seen = true;
+      return;
+    }
+    for (const x of Object.values(o)) walk(x, depth + 1);
+  };
+  walk(body, 0);
+  return seen ? total : null;
+}
+
+async function main() {
+  const opts = parseOptions(process.argv.slice(2));
+  process.env.NEXT_DIST_DIR = opts.distDir;
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
+  fs.mkdirSync(opts.workDir, { recursive: true });
+  const load_start = os.loadavg().map((x) => round(x, 2)).join(' / ');
+  log(`scale ${opts.scale}: ${opts.records.toLocaleString('en')} lines, seed ${opts.seed}, dist ${opts.distDir}, work ${opts.workDir}`);
+  const notes: string[] = [];
+  const random = mulberry32(opts.seed);
+
+  // 1. Data, once: the floor and the product read the same file.
+  const ds: Dataset = prepareDataset({ records: opts.records, seed: opts.seed, batchSize: opts.batchSize, cacheDir: opts.dataCacheDir, log });
+  log(`data: ${ds.batches.length} batches, ${ds.unique.toLocaleString('en')} distinct records, ${mb(ds.raw_bytes)} NDJSON, ${mb(ds.gzip_bytes)} gzip (${ds.generate_s.toFixed(1)} s)`);
+
+  // 2. The production build.
+  if (opts.build) build(opts);
+  const serverAvailable = hasBuild(opts.distDir);
+  if (!serverAvailable) {
+    loud(`NO PRODUCTION BUILD at ${opts.distDir}: server measures (HTTP ingest, lookups, stats, overview, CSV, RSS) are SKIPPED. Run \`npm run build\` first.`);
+    notes.push(`No production build at ${opts.distDir}: server measures were skipped in this run.`);
+  }
+  const buildId = serverAvailable ? fs.readFileSync(path.join(root, opts.distDir, 'BUILD_ID'), 'utf8').trim() : null;
+
+  // 3. Floor: bare inserts with the same dedupe and rollups, then bare lookups.
+  const floorFile = path.join(opts.workDir, 'floor.db');
+  log('floor: bare better-sqlite3 insert');
+  const floor: FloorInsertResult = floorInsert(floorFile, ds, (n) => {
+    if (n % 500_000 < opts.batchSize) log(`floor: ${n.toLocaleString('en')} lines`);
+  });
+  log(`floor: ${compact(floor.rows_per_s)} rows/s (${floor.insert_s.toFixed(1)} s in transactions, ${floor.wall_s.toFixed(1)} s with parsing)`);
+  if (floor.inserted !== ds.unique) notes.push(`Floor stored ${floor.inserted} rows, the generator reports ${ds.unique} distinct records.`);
+  const ids = allKnownIds(ds);
+  const floorLookups: LatencySummary = floorLookup(floorFile, ids, opts.scale === 'quick' ? 2_000 : 20_000, random);
+  log(`floor: lookup p50 ${(floorLookups.p50_ms * 1000).toFixed(0)} µs, p99 ${(floorLookups.p99_ms * 1000).toFixed(0)} µs`);
+  removeDb(floorFile);
+
+  let ingest: IngestRun | null = null;
+  const aggregates: AggregateResult[] = [];
+  let pages: PageTiming[] = [];
+  let csv: CsvRun | null = null;
+  let csvFloor: ReturnType<typeof floorCsv> | null = null;
+
+  // 4. The server: ingest with lookups alongside, then reads against the same database.
+  if (serverAvailable) {
+    const serverDb = path.join(opts.workDir, 'server.db');
+    const creds = await prepareServerDatabase(serverDb);
+    log('server: starting the production build');
+    const server: BenchServer = await startServer({ databasePath: serverDb, distDir: opts.distDir });
+    const pgid = server.pgid;
+    try {
+      log(`server: up at ${server.baseUrl}; HTTP ingest with ${opts.senders} senders, lookups at ${opts.lookupRate}/s`);
+      ingest = await httpIngest(server.baseUrl, pgid, ds, creds.token, { senders: opts.senders, lookupRate: opts.lookupRate, log });
+      log(`http ingest: ${compact(ingest.records_per_s)} records/s, lookup p99 ${ms(ingest.lookups.p99_ms)}, peak RSS ${mb(ingest.peak_rss_bytes)}`);
+      if (ingest.accepted !== ds.unique) notes.push(`HTTP ingest accepted ${ingest.accepted} records; the generator reports ${ds.unique} distinct records.`);
+      if (ingest.rejected !== ds.bad) notes.push(`HTTP ingest rejected ${ingest.rejected} lines; the generator wrote ${ds.bad} bad lines.`);
+
+      // Aggregates: raw scan and bare rollup query on the server's own file, beside the product's endpoint.
+      const agent = keepAliveAgent(1);
+      const auth = { Authorization: `Bearer ${creds.token}` };
+      const range = `from=${encodeURIComponent(iso(ds.start_ms))}&to=${encodeURIComponent(iso(ds.end_ms))}`;
+      const urls: Record<AggregateName, string> = {
+        breakdown_key: `${server.baseUrl}/api/v1/stats/breakdown?by=key&${range}`,
+        breakdown_code: `${server.baseUrl}/api/v1/stats/breakdown?by=code&${range}`,
+        hourly_status_class: `${server.baseUrl}/api/v1/stats/timeseries?interval=hour&by=status_class&${range}`,
+      };
+      const ro: Database.Database = openBare(serverDb, true);
+      const scanRuns = opts.scale === '10m' ? 3 : 5;
+      for (const name of Object.keys(urls) as AggregateName[]) {
+        const product = await timeGet(urls[name], auth, 7, agent);
+        const raw = timeQuery(ro, RAW_SCAN_SQL[name], ds.start_ms, ds.end_ms, scanRuns);
+        const rollup = timeQuery(ro, ROLLUP_SQL[name], ds.start_ms, ds.end_ms, 7);
+        aggregates.push({
+          name,
+          product_ms: product.median_ms,
+          raw_scan_ms: raw.median_ms,
+          rollup_ms: rollup.median_ms,
+          product_total: totalOf(product.body),
+          raw_total: raw.total_requests,
+          rollup_total: rollup.total_requests,
+        });
+        log(`${name}: errata ${ms(product.median_ms)}, raw scan ${ms(raw.median_ms)}, bare rollup ${ms(rollup.median_ms)}`);
+      }
+      ro.close();
+
+      // The overview page, server-rendered for a signed-in user.
+      try {
+        const cookie = await signIn(server.baseUrl, creds.email, creds.password);
+        const runs = opts.scale === 'quick' ? 5 : 20;
+        pages = [
+          await timePage(`${server.baseUrl}/`, cookie, runs, agent),
+          await timePage(`${server.baseUrl}/?${range}`, cookie, runs, agent),
+        ];
+        for (const p of pages) log(`overview ${p.url.replace(server.baseUrl, '')}: p50 ${ms(p.p50_ms)}, p95 ${ms(p.p95_ms)}`);
+      } catch (err) {
+        notes.push(`Overview page not measured: ${(err as Error).message.split('\n')[0]}`);
+        log(`overview: FAILED ${(err as Error).message}`);
+      }
+      agent.destroy();
+
+      // CSV export of every request in the range, then the bare iterate() floor over the same file.
+      try {
+        csv = await csvExport(`${server.baseUrl}/api/v1/export/requests.csv?${range}`, creds.token, pgid);
+        log(`csv: ${compact(csv.rows_per_s)} rows/s (${csv.rows.toLocaleString('en')} rows), RSS ${mb(csv.rss_before_bytes)} → peak ${mb(csv.rss_peak_bytes)}`);
+        const cols = csv.columns.map((c) => (c === 'timestamp' || c === 'time' || c === 'ts' ? 'ts_ms' : c));
+        csvFloor = floorCsv(serverDb, cols, ds.start_ms, ds.end_ms);
+        log(`csv floor: ${compact(csvFloor.rows_per_s)} rows/s`);
+        if (csv.rows !== csvFloor.rows) notes.push(`CSV export wrote ${csv.rows} rows; the floor's iterate() found ${csvFloor.rows}.`);
+      } catch (err) {
+        notes.push(`CSV export not measured: ${(err as Error).message.split('\n')[0]}`);
+        log(`csv: FAILED ${(err as Error).message}`);
+      }
+    } finally {
+      await server.stop();
+      log('server: stopped');
+    }
+    removeDb(serverDb);
+  }
+
+  // 5. `errata import` of the same file into a fresh database.
+  let imported: ImportRun | null = null;
+  const importDb = path.join(opts.workDir, 'import.db');
+  try {
+    imported = await cliImport(ds.file, importDb, log);
+    if (imported.exit_code !== 0) notes.push(`errata import exited ${imported.exit_code}: ${imported.output_tail.split('\n').slice(-3).join(' ')}`);
+    else if (imported.stored !== ds.unique) notes.push(`errata import stored ${imported.stored} rows; the generator reports ${ds.unique} distinct records.`);
+  } catch (err) {
+    notes.push(`errata import not measured: ${(err as Error).message.split('\n')[0]}`);
+  }
+  removeDb(importDb);
+
+  // 6. The table.
+  const records = ds.unique + ds.duplicates;
+  const floorRate = floor.rows_per_s;
+  const skipped = serverAvailable ? 'not measured (see notes)' : 'SKIPPED: no build';
+  const measures: Measure[] = [];
+  const ingestRatio = ingest ? ingest.records_per_s / floorRate : null;
+  measures.push({
+    id: 'http_ingest',
+    measure: 'HTTP ingest: gzip NDJSON, 5,000-record batches, 2 concurrent senders, durable answers',
+    errata: ingest ? `${compact(ingest.records_per_s)} records/s (batch p50 ${ms(ingest.batch_latency.p50_ms)}, p99 ${ms(ingest.batch_latency.p99_ms)}; ${ingest.retries} retries)` : skipped,
+    floor: `${compact(floorRate)} rows/s (bare better-sqlite3, same dedupe + rollups, rows pre-parsed)`,
+    ratio: ingestRatio,
+    ratio_text: ingestRatio === null ? '—' : `${round(ingestRatio, 2)}×`,
+    target: '≥ 0.7× floor',
+    met: ingestRatio === null ? null : ingestRatio >= 0.7,
+    figures: { ingest, floor },
+  });
+  const importRate = imported && imported.exit_code === 0 ? records / imported.seconds : null;
+  const importRatio = importRate === null ? null : importRate / floorRate;
+  const hasProgress = imported ? imported.progress_updates > 2 : false;
+  measures.push({
+    id: 'import',
+    measure: '`errata import` of the file',
+    errata: importRate === null ? 'failed (see notes)' : `${compact(importRate)} records/s (${imported!.seconds.toFixed(1)} s incl. start-up; ${hasProgress ? `${imported!.progress_updates} progress updates` : 'NO progress output'})`,
+    floor: `${compact(floorRate)} rows/s (same floor)`,
+    ratio: importRatio,
+    ratio_text: importRatio === null ? '—' : `${round(importRatio, 2)}×`,
+    target: '≥ 0.8× floor, with progress',
+    met: importRatio === null ? false : importRatio >= 0.8 && hasProgress,
+    figures: { import: imported, records },
+  });
+  measures.push({
+    id: 'lookup',
+    measure: 'lookup by request id over HTTP, while ingest runs',
+    errata: ingest
+      ? `p50 ${ms(ingest.lookups.p50_ms)}, p95 ${ms(ingest.lookups.p95_ms)}, p99 ${ms(ingest.lookups.p99_ms)} (${ingest.lookups.n.toLocaleString('en')} lookups at ${round(ingest.lookups.rate_per_s, 0)}/s, ${ingest.lookups.failed} failed)`
+      : skipped,
+    floor: `bare indexed lookup p50 ${round(floorLookups.p50_ms * 1000, 0)} µs, p99 ${round(floorLookups.p99_ms * 1000, 0)} µs`,
+    ratio: null,
+    ratio_text: '—',
+    target: 'p99 < 5 ms',
+    met: ingest ? ingest.lookups.p99_ms < 5 && ingest.lookups.failed === 0 && ingest.lookups.n > 0 : null,
+    figures: { product: ingest?.lookups ?? null, floor: floorLookups },
+  });
+  const aggLabels: Record<AggregateName, string> = {
+    breakdown_key: '30-day breakdown by key',
+    breakdown_code: '30-day breakdown by code',
+    hourly_status_class: '30-day hourly series by status class',
+  };
+  for (const name of Object.keys(aggLabels) as AggregateName[]) {
+    const a = aggregates.find((x) => x.name === name);
+    const ratio = a ? a.raw_scan_ms / a.product_ms : null;
+    measures.push({
+      id: name,
+      measure: aggLabels[name],
+      errata: a ? `${ms(a.product_ms)} over HTTP` : skipped,
+      floor: a ? `raw scan ${ms(a.raw_scan_ms)}; bare rollup query ${ms(a.rollup_ms)}` : '—',
+      ratio,
+      ratio_text: ratio === null ? '—' : `${round(ratio, 1)}× faster than the scan`,
+      target: '≥ 20× faster than the raw scan',
+      met: ratio === null ? null : ratio >= 20,
+      figures: a ? { ...a } : {},
+    });
+    if (a && a.product_total !== null && a.product_total !== a.raw_total) {
+      notes.push(`${aggLabels[name]}: errata counts ${a.product_total} requests, the raw scan ${a.raw_total}, the rollup ${a.rollup_total}.`);
+    }
+  }
+  measures.push({
+    id: 'overview',
+    measure: 'overview page, server render',
+    errata: pages.length ? pages.map((p) => `${p.url.includes('?') ? '30 days' : 'default range'}: p50 ${ms(p.p50_ms)}, p95 ${ms(p.p95_ms)}`).join('; ') : skipped,
+    floor: '—',
+    ratio: null,
+    ratio_text: '—',
+    target: 'report p50/p95',
+    met: null,
+    figures: { pages },
+  });
+  const csvRatio = csv && csvFloor ? csv.rows_per_s / csvFloor.rows_per_s : null;
+  const csvGrowth = csv ? csv.rss_peak_bytes - csv.rss_before_bytes : null;
+  // "Flat": the export may not hold its rows; growth under 64 MB is buffers and caches, not the result set.
+  const csvFlat = csvGrowth !== null && csvGrowth < 64 * 1048576;
+  measures.push({
+    id: 'csv_export',
+    measure: 'CSV export of all requests in range',
+    errata: csv ? `${compact(csv.rows_per_s)} rows/s (${csv.rows.toLocaleString('en')} rows, ${mb(csv.bytes)}); server RSS ${mb(csv.rss_before_bytes)} → peak ${mb(csv.rss_peak_bytes)}` : skipped,
+    floor: csvFloor ? `${compact(csvFloor.rows_per_s)} rows/s (bare iterate() → minimal CSV → /dev/null)` : '—',
+    ratio: csvRatio,
+    ratio_text: csvRatio === null ? '—' : `${round(csvRatio, 2)}×`,
+    target: '≥ 0.5× floor, RSS flat',
+    met: csvRatio === null ? null : csvRatio >= 0.5 && csvFlat,
+    figures: { product: csv, floor: csvFloor, rss_growth_bytes: csvGrowth },
+  });
+  measures.push({
+    id: 'server_rss',
+    measure: 'server RSS, peak during ingest',
+    errata: ingest ? `${mb(ingest.peak_rss_bytes)} (process group, sampled every 100 ms)` : skipped,
+    floor: '—',
+    ratio: null,
+    ratio_text: '—',
+    target: '< 400 MB',
+    met: ingest ? ingest.peak_rss_bytes < 400 * 1048576 : null,
+    figures: { peak_rss_bytes: ingest?.peak_rss_bytes ?? null },
+  });
+
+  const cpus = os.cpus();
+  const probe = new Database(':memory:');
+  const sqliteVersion = (probe.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  probe.close();
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+  const results: BenchResults = {
+    scale: opts.scale,
+    date: new Date().toISOString(),
+    duration_s: round((Date.now() - started) / 1000, 1),
+    machine: {
+      cpu: cpus[0]?.model?.trim() ?? 'unknown',
+      cores: cpus.length,
+      memory_gb: round(os.totalmem() / 1024 ** 3, 1),
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      load_start,
+      load_end: os.loadavg().map((x) => round(x, 2)).join(' / '),
+    },
+    software: {
+      node: process.versions.node,
+      sqlite: sqliteVersion,
+      better_sqlite3: packageVersion('better-sqlite3'),
+      next: packageVersion('next'),
+      commit: `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ' (with uncommitted changes)' : ''}`,
+      build_id: buildId,
+      dist_dir: opts.distDir,
+    },
+    data: {
+      seed: opts.seed,
+      lines: ds.lines,
+      unique: ds.unique,
+      duplicates: ds.duplicates,
+      bad: ds.bad,
+      errors: ds.errors,
+      error_pct: round((100 * ds.errors) / ds.unique, 1),
+      keys: ds.keys,
+      raw_mb: Math.round(ds.raw_bytes / 1048576),
+      gzip_mb: Math.round(ds.gzip_bytes / 1048576),
+      start: iso(ds.start_ms),
+      end: iso(ds.end_ms),
+      generate_s: round(ds.generate_s, 1),
+      reused: ds.cached,
+    },
+    measures,
+    notes,
+  };
+  const files = writeResults(opts.outDir, results);
+  if (!opts.keep) fs.rmSync(opts.workDir, { recursive: true, force: true });
+  log(`wrote ${files.join(', ')}`);
+  process.stdout.write('\n' + fs.readFileSync(files[0], 'utf8'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
