@@ -18,6 +18,8 @@ export interface BatchContext {
   line_offset?: number;
   /** Informational only: the body's form is read from its bytes. */
   content_type?: string;
+  /** Records older than this (the retention cutoff) are rejected as `expired`: they would be pruned within the hour. */
+  min_ts_ms?: number;
 }
 
 /** Rejected records sampled per batch for the ingest page (write.ts keeps the newest 1,000 overall). */
@@ -31,7 +33,11 @@ export interface PreparedBatch {
 }
 
 /** Everything but the write: the stages that may run anywhere (tests, the worker). */
-export function prepareBatch(body: Uint8Array, ctx: Pick<BatchContext, 'line_offset'> = {}, options: ParseOptions = {}): PreparedBatch {
+export function prepareBatch(
+  body: Uint8Array,
+  ctx: Pick<BatchContext, 'line_offset' | 'min_ts_ms'> = {},
+  options: ParseOptions = {},
+): PreparedBatch {
   const offset = ctx.line_offset ?? 0;
   const { items } = parseBody(body, options);
   const records: GatewayRecord[] = [];
@@ -59,6 +65,11 @@ export function prepareBatch(body: Uint8Array, ctx: Pick<BatchContext, 'line_off
     const v = validate(n.candidate);
     if (!v.ok) {
       reject(item.line, item.start, item.end, v.code, v.message, v.field);
+      continue;
+    }
+    if (ctx.min_ts_ms !== undefined && v.record.ts_ms < ctx.min_ts_ms) {
+      const cutoff = new Date(ctx.min_ts_ms).toISOString();
+      reject(item.line, item.start, item.end, 'expired', `timestamp is older than the retention window (${cutoff}).`, 'timestamp');
       continue;
     }
     records.push(v.record);

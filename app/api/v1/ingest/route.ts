@@ -1,0 +1,28 @@
+import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
+import { requireAccess } from '@/lib/auth/guard';
+import { getEnv } from '@/lib/env';
+import { decodeStream, MAX_BODY_BYTES, parseContentEncoding } from '@/ingest/decode';
+import { getWriter } from '@/ingest/writer';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+// The body is read here as a stream (bytes counted, decompressed under the caps, aborted early); parsing and
+// the durable write happen in the writer worker. The 200 is sent only after the batch is committed.
+export const POST = withApi(async (req, _ctx, requestId) => {
+  const who = await requireAccess(req, { scope: 'ingest', role: 'admin' });
+  const encoding = parseContentEncoding(req.headers.get('content-encoding'));
+  if (Number(req.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
+    throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { limit: MAX_BODY_BYTES });
+  }
+  const writer = getWriter(() => ({ databasePath: getEnv().DATABASE_PATH, queueLimit: getEnv().ERRATA_WRITER_QUEUE }));
+  writer.assertRoom();
+  const bytes = await decodeStream(req.body, encoding);
+  if (bytes.byteLength === 0) throw new ApiError('invalid_body', 'The body is empty: send at least one record.');
+  const result = await writer.submit(bytes, {
+    token_id: who.kind === 'token' ? who.token.id : null,
+    received_ms: Date.now(),
+    content_type: req.headers.get('content-type') ?? undefined,
+  });
+  return jsonResponse(result, requestId);
+});
