@@ -1,0 +1,158 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { connection } from 'next/server';
+import { getDb } from '@/db';
+import { listRequests } from '@/db/queries/requests';
+import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
+import { requirePageUser } from '@/lib/auth';
+import { CAPACITY_REASON_INFO, getCatalogEntry, type CapacityReason } from '@/lib/catalog';
+import { isOpenEnded } from '@/lib/filters';
+import { CatalogEntryCard } from '@/components/codes/catalog-entry-card';
+import { FilterBar } from '@/components/filters/filter-bar';
+import { toUrlSearchParams, withoutParam } from '@/components/filters/url-params';
+import { BreakdownTable } from '@/components/keys/breakdown-table';
+import { exactQuery, liveQuery, pageFilters } from '@/components/keys/page-filters';
+import { RecentFailures } from '@/components/keys/recent-failures';
+import { SeriesCard } from '@/components/keys/series-card';
+import { SummaryKpis } from '@/components/keys/summary-kpis';
+import { Badge } from '@/components/ui/badge';
+import { ErrorState } from '@/components/ui/states';
+import styles from '@/components/keys/entity.module.css';
+
+type Props = { params: Promise<{ code: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { code } = await params;
+  return { title: `${code} · errata` };
+}
+
+export default async function CodePage({ params, searchParams }: Props) {
+  await requirePageUser('engineer');
+  await connection();
+  const { code } = await params;
+  const sp = await searchParams;
+  const entry = getCatalogEntry(code);
+  const pathname = `/codes/${encodeURIComponent(code)}`;
+  const urlParams = withoutParam(toUrlSearchParams(sp), 'code');
+  const parsed = pageFilters(urlParams, { code: [code] });
+  const isCapacity = code === 'capacity_exceeded';
+
+  const header = (
+    <header className={styles.head}>
+      <p className={styles.eyebrow}>Error code</p>
+      <h1 className={styles.title}>{code}</h1>
+      <p className={styles.meta}>
+        {entry ? (
+          <span>
+            <strong>{entry.family === '5xx' ? '5xx' : entry.status}</strong> {entry.title}
+          </span>
+        ) : (
+          <Badge tone="warn">Not in the error reference</Badge>
+        )}
+      </p>
+    </header>
+  );
+  if (!parsed.ok) {
+    return (
+      <div className={styles.page}>
+        {header}
+        <ErrorState title="These filters are not valid">
+          {parsed.message} <Link href={pathname}>Reset the filters</Link>
+        </ErrorState>
+      </div>
+    );
+  }
+
+  const db = getDb();
+  const now = Date.now();
+  const f = parsed.filters;
+  const all = { ...f, code: [] };
+  const summary = getSummary(db, f);
+  const by = isCapacity ? 'reason' : 'status';
+  const series = getTimeseries(db, f, { interval: 'auto', by, limit: 8 });
+  const totals = getTimeseries(db, all, { interval: 'auto' });
+  const byKey = getBreakdown(db, f, { by: 'key', limit: 20 });
+  const byRoute = getBreakdown(db, f, { by: 'route', limit: 10 });
+  const byTier = getBreakdown(db, f, { by: 'tier', limit: 10 });
+  const byReason = isCapacity ? getBreakdown(db, f, { by: 'reason', limit: 10 }) : null;
+  const failures = listRequests(db, f, { limit: 20 });
+  const live = isOpenEnded(f);
+
+  return (
+    <div className={styles.page}>
+      {header}
+      <FilterBar pathname={pathname} params={urlParams} />
+      <SummaryKpis summary={summary} errorsOnly />
+      <div className={styles.grid2}>
+        <SeriesCard
+          id="code-errors-over-time"
+          title={isCapacity ? 'Errors by reason over time' : 'Errors by status over time'}
+          query={liveQuery(f, { interval: 'auto', by, limit: '8' })}
+          initial={series}
+          initialAt={now}
+          live={live}
+          seriesParam={by}
+          share={{ query: liveQuery(all, { interval: 'auto' }), initial: totals, label: 'Share of all requests' }}
+        />
+        <CatalogEntryCard code={code} entry={entry} />
+      </div>
+      {byReason ? (
+        <BreakdownTable
+          id="code-by-reason"
+          title="Reasons"
+          subtitle="Which capacity limit was hit"
+          valueLabel="Reason"
+          breakdown={byReason}
+          showRate={false}
+          csvHref={`/api/v1/export/breakdown.csv?${exactQuery(f, { by: 'reason', limit: '10' })}`}
+          hrefFor={(reason) => `${pathname}?${liveQuery({ ...f, code: [], reason: [reason] })}`}
+          render={(reason) => (
+            <>
+              {CAPACITY_REASON_INFO[reason as CapacityReason]?.label ?? reason} <code className="muted">{reason}</code>
+            </>
+          )}
+        />
+      ) : null}
+      <div className={styles.grid2}>
+        <BreakdownTable
+          id="code-by-key"
+          title="Keys"
+          subtitle="Keys that got this code"
+          valueLabel="Key"
+          breakdown={byKey}
+          showRate={false}
+          csvHref={`/api/v1/export/breakdown.csv?${exactQuery(f, { by: 'key', limit: '20' })}`}
+          hrefFor={(key) => `/keys/${encodeURIComponent(key)}?${liveQuery({ ...f, key: [] })}`}
+          render={(key) => <span className="mono">{key}</span>}
+        />
+        <BreakdownTable
+          id="code-by-route"
+          title="Endpoints"
+          subtitle="Where this code was answered"
+          valueLabel="Endpoint"
+          breakdown={byRoute}
+          showRate={false}
+          csvHref={`/api/v1/export/breakdown.csv?${exactQuery(f, { by: 'route', limit: '10' })}`}
+          hrefFor={(route) => `/errors?${liveQuery({ ...f, route: [route] })}`}
+          render={(route) => <span className="mono">{route}</span>}
+        />
+      </div>
+      <BreakdownTable
+        id="code-by-tier"
+        title="Tiers"
+        subtitle="This code by account tier"
+        valueLabel="Tier"
+        breakdown={byTier}
+        showRate={false}
+        csvHref={`/api/v1/export/breakdown.csv?${exactQuery(f, { by: 'tier', limit: '10' })}`}
+        hrefFor={(tier) => `${pathname}?${liveQuery({ ...f, code: [], tier: [tier] })}`}
+      />
+      <RecentFailures
+        records={failures.records}
+        csvHref={`/api/v1/export/requests.csv?${exactQuery(f)}`}
+        moreHref={`/errors?${liveQuery(f)}`}
+        show={{ key: true }}
+      />
+    </div>
+  );
+}

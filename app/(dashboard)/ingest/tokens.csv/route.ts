@@ -1,0 +1,38 @@
+import { getDb } from '@/db';
+import { getIngestHealthTotals } from '@/db/queries/ingest-health';
+import { ApiError, withApi } from '@/lib/api-error';
+import { requireAccess } from '@/lib/auth/guard';
+import { CSV_CONTENT_TYPE, csvFilename, csvStream } from '@/lib/csv';
+import { parseIngestScope } from '@/components/ingest/ingest-view';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+const COLUMNS = ['token_id', 'token_name', 'token_prefix', 'revoked', 'batches', 'accepted', 'duplicates', 'rejected', 'last_bucket'] as const;
+
+/** The ingest page's token table as CSV, for exactly its range and token. */
+export const GET = withApi(async (req, _ctx, requestId) => {
+  await requireAccess(req, { scope: 'admin', role: 'admin' });
+  const parsed = parseIngestScope(new URL(req.url).searchParams);
+  if (!parsed.ok) throw new ApiError('invalid_parameter', parsed.message);
+  const f = parsed.scope.filters;
+  const rows = getIngestHealthTotals(getDb(), f).map((t) => [
+    t.token_id,
+    t.token_name,
+    t.token_prefix,
+    t.revoked,
+    t.batches,
+    t.accepted,
+    t.duplicates,
+    t.rejected,
+    new Date(t.last_bucket_ms).toISOString(),
+  ]);
+  return new Response(csvStream(COLUMNS, [rows][Symbol.iterator]()), {
+    headers: {
+      'Content-Type': CSV_CONTENT_TYPE,
+      'Content-Disposition': `attachment; filename="${csvFilename('ingest-tokens', f.from_ms, f.to_ms)}"`,
+      'Cache-Control': 'no-store',
+      'X-Request-Id': requestId,
+    },
+  });
+});

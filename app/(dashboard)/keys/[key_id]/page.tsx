@@ -1,0 +1,129 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { connection } from 'next/server';
+import { getDb } from '@/db';
+import { listRequests } from '@/db/queries/requests';
+import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
+import { requirePageUser } from '@/lib/auth';
+import { isOpenEnded } from '@/lib/filters';
+import { FilterBar } from '@/components/filters/filter-bar';
+import { toUrlSearchParams, withoutParam } from '@/components/filters/url-params';
+import { BreakdownTable } from '@/components/keys/breakdown-table';
+import { exactQuery, failuresOf, liveQuery, pageFilters } from '@/components/keys/page-filters';
+import { RecentFailures } from '@/components/keys/recent-failures';
+import { SeriesCard } from '@/components/keys/series-card';
+import { SummaryKpis } from '@/components/keys/summary-kpis';
+import { CodeBadge } from '@/components/ui/badge';
+import { ErrorState } from '@/components/ui/states';
+import styles from '@/components/keys/entity.module.css';
+
+type Props = { params: Promise<{ key_id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { key_id } = await params;
+  return { title: `Key ${key_id} · errata` };
+}
+
+export default async function KeyPage({ params, searchParams }: Props) {
+  await requirePageUser('engineer');
+  await connection();
+  const { key_id } = await params;
+  const sp = await searchParams;
+  const pathname = `/keys/${encodeURIComponent(key_id)}`;
+  const urlParams = withoutParam(toUrlSearchParams(sp), 'key');
+  const parsed = pageFilters(urlParams, { key: [key_id] });
+
+  const header = (
+    <header className={styles.head}>
+      <p className={styles.eyebrow}>API key</p>
+      <h1 className={styles.title}>{key_id}</h1>
+    </header>
+  );
+  if (!parsed.ok) {
+    return (
+      <div className={styles.page}>
+        {header}
+        <ErrorState title="These filters are not valid">
+          {parsed.message} <Link href={pathname}>Reset the filters</Link>
+        </ErrorState>
+      </div>
+    );
+  }
+
+  const db = getDb();
+  const now = Date.now();
+  const f = parsed.filters;
+  const summary = getSummary(db, f);
+  const series = getTimeseries(db, f, { interval: 'auto', by: 'code', limit: 8 });
+  const byCode = getBreakdown(db, f, { by: 'code', limit: 20 });
+  const byRoute = getBreakdown(db, f, { by: 'route', limit: 10 });
+  const byAccount = getBreakdown(db, f, { by: 'account', limit: 3 });
+  const byTier = getBreakdown(db, f, { by: 'tier', limit: 3 });
+  const failures = listRequests(db, failuresOf(f), { limit: 20 });
+  const live = isOpenEnded(f);
+  const explorer = `/errors?${liveQuery(f)}`;
+
+  const accounts = byAccount.rows.map((r) => r.value).filter((v): v is string => !!v);
+  const tiers = byTier.rows.map((r) => r.value).filter((v): v is string => !!v);
+
+  return (
+    <div className={styles.page}>
+      <header className={styles.head}>
+        <p className={styles.eyebrow}>API key</p>
+        <h1 className={styles.title}>{key_id}</h1>
+        <p className={styles.meta}>
+          <span>
+            Account <strong className="mono">{accounts.length ? accounts.join(', ') : '—'}</strong>
+          </span>
+          <span>
+            Tier <strong>{tiers.length ? tiers.join(', ') : '—'}</strong>
+          </span>
+          <Link href={explorer}>This key in the errors explorer →</Link>
+        </p>
+      </header>
+      <FilterBar pathname={pathname} params={urlParams} />
+      <SummaryKpis summary={summary} />
+      <SeriesCard
+        id="key-errors-over-time"
+        title="Errors by code over time"
+        query={liveQuery(f, { interval: 'auto', by: 'code', limit: '8' })}
+        initial={series}
+        initialAt={now}
+        live={live}
+        seriesParam="code"
+        emptyLabel="success"
+        showRate
+      />
+      <div className={styles.grid2}>
+        <BreakdownTable
+          id="key-by-code"
+          title="Codes"
+          subtitle="Errors of this key by code"
+          valueLabel="Code"
+          breakdown={byCode}
+          showRate={false}
+          csvHref={`/api/v1/export/breakdown.csv?${exactQuery(f, { by: 'code', limit: '20' })}`}
+          hrefFor={(code) => `/errors?${liveQuery({ ...f, code: [code] })}`}
+          render={(code) => <CodeBadge code={code} />}
+          emptyLabel="success"
+        />
+        <BreakdownTable
+          id="key-by-route"
+          title="Endpoints"
+          subtitle="Requests and errors of this key by endpoint"
+          valueLabel="Endpoint"
+          breakdown={byRoute}
+          csvHref={`/api/v1/export/breakdown.csv?${exactQuery(f, { by: 'route', limit: '10' })}`}
+          hrefFor={(route) => `/errors?${liveQuery({ ...f, route: [route] })}`}
+          render={(route) => <span className="mono">{route}</span>}
+        />
+      </div>
+      <RecentFailures
+        records={failures.records}
+        csvHref={`/api/v1/export/requests.csv?${exactQuery(failuresOf(f))}`}
+        moreHref={`/errors?${liveQuery(failuresOf(f))}`}
+        show={{ code: true }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import 'server-only';
+import type { Db } from '@/db';
+import {
+  getIngestHealthSeries,
+  getIngestHealthTotals,
+  getRejectionReasons,
+  listRecentRejections,
+  type IngestHealthFilters,
+} from '@/db/queries/ingest-health';
+import { ValidationError } from '@/lib/api-error';
+import { parseFilters, type SearchParamsInput } from '@/lib/filters';
+
+const HOUR_MS = 3_600_000;
+
+export interface IngestScope {
+  filters: IngestHealthFilters;
+  /** The range as the URL wrote it (relative ranges stay relative in links). */
+  range: { from: string | null; to: string | null };
+}
+
+/** The page's range (the shared from/to rules) and an optional `token` id. */
+export function parseIngestScope(input: SearchParamsInput, now = Date.now()): { ok: true; scope: IngestScope } | { ok: false; message: string } {
+  try {
+    const f = parseFilters(input, { now });
+    const q = input instanceof URLSearchParams ? input.get('token') : input.token;
+    const raw = Array.isArray(q) ? q[0] : q;
+    let token_id: number | undefined;
+    if (raw !== undefined && raw !== null && raw !== '') {
+      if (!/^\d{1,9}$/.test(raw)) throw new ValidationError('token: must be a token id', 'token');
+      token_id = Number(raw);
+    }
+    return { ok: true, scope: { filters: { from_ms: f.from, to_ms: f.to, token_id }, range: f.range_input } };
+  } catch (e) {
+    if (e instanceof ValidationError) return { ok: false, message: e.message };
+    throw e;
+  }
+}
+
+export interface HourPoint {
+  t: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/** Everything the ingest page shows, hours zero-filled across the range. */
+export function loadIngestHealth(db: Db, f: IngestHealthFilters) {
+  const series = getIngestHealthSeries(db, f);
+  const totals = getIngestHealthTotals(db, f);
+  const allTotals = f.token_id === undefined ? totals : getIngestHealthTotals(db, { ...f, token_id: undefined });
+  const reasons = getRejectionReasons(db, f);
+  // The writer keeps the newest 1,000 samples; the page shows the newest of those inside the range.
+  const rejections = listRecentRejections(db, { limit: 1000, token_id: f.token_id })
+    .filter((r) => r.received_ms >= f.from_ms && r.received_ms < f.to_ms)
+    .slice(0, 50);
+
+  const start = Math.floor(f.from_ms / HOUR_MS) * HOUR_MS;
+  const byHour = new Map<number, HourPoint>();
+  for (let t = start; t < f.to_ms; t += HOUR_MS) byHour.set(t, { t, accepted: 0, duplicates: 0, rejected: 0 });
+  const rejectedByToken = new Map<number, Map<number, number>>();
+  for (const p of series) {
+    const h = byHour.get(p.bucket_ms);
+    if (h) {
+      h.accepted += p.accepted;
+      h.duplicates += p.duplicates;
+      h.rejected += p.rejected;
+    }
+    if (p.rejected) {
+      const m = rejectedByToken.get(p.token_id) ?? new Map<number, number>();
+      m.set(p.bucket_ms, (m.get(p.bucket_ms) ?? 0) + p.rejected);
+      rejectedByToken.set(p.token_id, m);
+    }
+  }
+  const sum = (k: 'accepted' | 'duplicates' | 'rejected' | 'batches') => totals.reduce((n, t) => n + Number(t[k]), 0);
+  return {
+    hours: [...byHour.values()],
+    totals,
+    allTotals,
+    reasons,
+    rejections,
+    rejectedByToken,
+    sums: { accepted: sum('accepted'), duplicates: sum('duplicates'), rejected: sum('rejected'), batches: sum('batches') },
+  };
+}
