@@ -45,9 +45,13 @@ export function csvStream(header: readonly string[], pages: Iterator<CsvCell[][]
           return;
         }
         try {
-          const next = pages.next();
-          if (next.done) controller.close();
-          else if (next.value.length) controller.enqueue(enc.encode(toCsv(next.value)));
+          // A pull that enqueues nothing is never repeated: skip empty pages until there is a row or the end.
+          for (;;) {
+            const next = pages.next();
+            if (next.done) return controller.close();
+            if (next.value.length === 0) continue;
+            return controller.enqueue(enc.encode(toCsv(next.value)));
+          }
         } catch (err) {
           controller.error(err);
         }

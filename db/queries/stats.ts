@@ -162,7 +162,7 @@ function querySource(db: Db, src: Source, filters: Filters, lo: number, hi: numb
     const values = spec.only.filter((x) => x !== '');
     const parts: SQL[] = [];
     if (values.length) parts.push(spec.dim === 'status' ? inArray(col, values.map(Number)) : inArray(col, values));
-    if (spec.only.includes('')) parts.push(src.name === 'raw' ? sql`${col} IS NULL` : sql`${col} = ''`);
+    if (spec.only.includes('')) parts.push(src.name === 'raw' ? sql`(${col} IS NULL OR ${col} = '')` : sql`${col} = ''`);
     conds.push(parts.length ? sql`(${sql.join(parts, sql` OR `)})` : sql`0`);
   }
   const errors = sql`sum(CASE WHEN ${src.cols.status} >= 400 THEN ${src.count} ELSE 0 END)`;

@@ -1,0 +1,218 @@
+// Every breakdown and series read from rollups equals the same count over raw rows, on random data and filters.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { openDatabase, type Db } from '@/db/client';
+import { getBreakdown, getSummary, getTimeseries, planSegments } from '@/db/queries/stats';
+import type { GatewayRecord } from '@/ingest/types';
+import { kindOf, statusClass } from '@/lib/catalog';
+import { BREAKDOWN_DIMENSIONS, parseFilters, type BreakdownDimension, type Filters } from '@/lib/filters';
+import { bucketStarts, chooseBucket } from '@/lib/time-buckets';
+import { insertRecords, makeRecord } from '../support/factories';
+
+const M = 60_000;
+const H = 60 * M;
+const T0 = Date.UTC(2026, 9, 1, 0, 0, 0);
+const SPAN = 3 * 24 * H;
+
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = prng(20261125);
+const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+
+const KEYS = ['k1', 'k2', 'k3', 'k4', null] as const;
+const ACCOUNTS = ['a1', 'a2', null] as const;
+const TIERS = ['free', 'pro', null] as const;
+const ROUTES = ['/v1/submissions', '/v1/submissions/{id}', '/v1/keys', null] as const;
+const METHODS = ['GET', 'POST', null] as const;
+const ERRORS: [string, number, string | null][] = [
+  ['rate_limited', 429, null],
+  ['capacity_exceeded', 429, 'daily_quota'],
+  ['capacity_exceeded', 429, 'platform_queue'],
+  ['internal_error', 500, null],
+  ['internal_error', 503, null],
+  ['not_found', 404, null],
+  ['weird_new_code', 418, null],
+];
+
+const records: GatewayRecord[] = [];
+let db: Db;
+
+beforeAll(() => {
+  db = openDatabase(':memory:');
+  for (let i = 0; i < 4000; i++) {
+    // Cluster a third of the records near hour and minute edges, where routing between sources changes.
+    const base = rand() < 0.33 ? T0 + Math.floor(rand() * 72) * H + Math.floor(rand() * 2 - 1) * Math.floor(rand() * 90_000) : T0 + Math.floor(rand() * SPAN);
+    const err = rand() < 0.4 ? pick(ERRORS) : null;
+    records.push(
+      makeRecord({
+        ts_ms: Math.max(T0, base),
+        code: err ? err[0] : '',
+        status: err ? err[1] : pick([200, 201, 204, 302]),
+        reason: err ? err[2] : null,
+        key_id: pick(KEYS),
+        account_id: pick(ACCOUNTS),
+        tier: pick(TIERS),
+        route: pick(ROUTES),
+        method: pick(METHODS),
+      }),
+    );
+  }
+  for (let i = 0; i < records.length; i += 500) insertRecords(db, records.slice(i, i + 500));
+});
+
+function matches(r: GatewayRecord, f: Filters, lo = f.from, hi = f.to): boolean {
+  if (r.ts_ms < lo || r.ts_ms >= hi) return false;
+  if (f.status.length && !f.status.some((s) => (s.kind === 'class' ? Math.floor(r.status / 100) === s.class : r.status === s.status))) return false;
+  const dims: [string[], string | null][] = [
+    [f.code, r.code],
+    [f.tier, r.tier],
+    [f.key, r.key_id],
+    [f.account, r.account_id],
+    [f.route, r.route],
+    [f.method, r.method],
+    [f.reason, r.reason],
+  ];
+  return dims.every(([want, have]) => want.length === 0 || (have !== null && want.includes(have)));
+}
+
+function valueOf(r: GatewayRecord, by: BreakdownDimension): string | null {
+  switch (by) {
+    case 'status':
+      return String(r.status);
+    case 'status_class':
+      return statusClass(r.status);
+    case 'kind':
+      return kindOf(r.code);
+    case 'code':
+      return r.code === '' ? null : r.code;
+    case 'key':
+      return r.key_id;
+    case 'account':
+      return r.account_id;
+    default:
+      return r[by];
+  }
+}
+
+function reference(f: Filters, by: BreakdownDimension, lo = f.from, hi = f.to) {
+  const m = new Map<string | null, { requests: number; errors: number }>();
+  for (const r of records) {
+    if (!matches(r, f, lo, hi)) continue;
+    const v = valueOf(r, by);
+    const c = m.get(v) ?? { requests: 0, errors: 0 };
+    c.requests++;
+    if (r.status >= 400) c.errors++;
+    m.set(v, c);
+  }
+  return m;
+}
+
+const asMap = (rows: { value: string | null; requests: number; errors: number }[]) =>
+  new Map(rows.map((r) => [r.value, { requests: r.requests, errors: r.errors }]));
+
+function randomFilters(): Filters {
+  const len = pick([5 * M + 7_001, 47 * M, 3 * H + 13 * M, 5 * H, 26 * H + 1, 49 * H + 29 * M + 31_337]);
+  const from = T0 + Math.floor(rand() * (SPAN - len));
+  const q = new URLSearchParams({ from: String(from), to: String(from + len) });
+  const options: [string, readonly (string | null)[]][] = [
+    ['status', ['4xx', '5xx', '429', '200']],
+    ['code', ['rate_limited', 'capacity_exceeded', 'internal_error', 'weird_new_code']],
+    ['tier', TIERS],
+    ['key', KEYS],
+    ['account', ACCOUNTS],
+    ['route', ROUTES],
+    ['method', METHODS],
+    ['reason', ['daily_quota', 'platform_queue']],
+  ];
+  const n = pick([0, 0, 1, 1, 2]);
+  for (let i = 0; i < n; i++) {
+    const [name, values] = pick(options);
+    const v = pick(values.filter((x): x is string => x !== null));
+    q.append(name, v);
+    if (rand() < 0.3) q.append(name, pick(values.filter((x): x is string => x !== null)));
+  }
+  return parseFilters(q, { now: T0 + SPAN });
+}
+
+describe('rollups equal raw counts (randomized)', () => {
+  test('the data set spans hour edges and has every kind of missing dimension', () => {
+    expect(records.filter((r) => r.key_id === null && r.account_id === null).length).toBeGreaterThan(50);
+    expect(new Set(records.map((r) => Math.floor(r.ts_ms / H))).size).toBeGreaterThan(60);
+  });
+
+  test('planSegments uses hourly rollups for whole hours and raw rows only for sub-minute or key edges', () => {
+    const from = T0 + 30 * M + 15_000;
+    const to = T0 + 5 * H + 10 * M;
+    expect(planSegments(from, to, new Set(['status', 'code']))).toEqual([
+      { source: 'raw', from, to: T0 + 31 * M },
+      { source: 'minute', from: T0 + 31 * M, to: T0 + H },
+      { source: 'hour', from: T0 + H, to: T0 + 5 * H },
+      { source: 'minute', from: T0 + 5 * H, to },
+    ]);
+    expect(planSegments(from, to, new Set(['status', 'key']))).toEqual([
+      { source: 'raw', from, to: T0 + H },
+      { source: 'key_hour', from: T0 + H, to: T0 + 5 * H },
+      { source: 'raw', from: T0 + 5 * H, to },
+    ]);
+    expect(planSegments(from, to, new Set(['route', 'key']))).toEqual([{ source: 'raw', from, to }]);
+  });
+
+  test.each(Array.from({ length: 30 }, (_, i) => i))('case %i: every breakdown and the summary', () => {
+    const f = randomFilters();
+    for (const by of BREAKDOWN_DIMENSIONS) {
+      const got = getBreakdown(db, f, { by, limit: 1000 });
+      const want = reference(f, by);
+      expect(asMap(got.rows), `by=${by} ${JSON.stringify(f)}`).toEqual(want);
+      for (let i = 1; i < got.rows.length; i++) expect(got.rows[i - 1].errors).toBeGreaterThanOrEqual(got.rows[i].errors);
+    }
+    const s = getSummary(db, f);
+    const cur = records.filter((r) => matches(r, f));
+    expect(s.requests.value).toBe(cur.length);
+    expect(s.errors.value).toBe(cur.filter((r) => r.status >= 400).length);
+    expect(s.errors_5xx.value).toBe(cur.filter((r) => r.status >= 500).length);
+    expect(s.keys_with_errors.value).toBe(new Set(cur.filter((r) => r.status >= 400 && r.key_id).map((r) => r.key_id)).size);
+    const len = f.to - f.from;
+    expect(s.requests.previous).toBe(records.filter((r) => matches(r, f, f.from - len, f.from)).length);
+  });
+
+  test.each(Array.from({ length: 20 }, (_, i) => i))('case %i: every series interval, with and without `by`', () => {
+    const f = randomFilters();
+    for (const interval of ['auto', 'minute', 'hour', 'day'] as const) {
+      const choice = chooseBucket(f.from, f.to, interval);
+      const rawMinute = choice?.interval === 'minute' && (f.key.length || f.account.length || f.route.length || f.method.length);
+      if (!choice || (rawMinute && f.to - f.from > 6 * H)) {
+        expect(() => getTimeseries(db, f, { interval })).toThrow(/interval/);
+        continue;
+      }
+      const by = pick([null, ...BREAKDOWN_DIMENSIONS.filter((d) => choice.interval !== 'minute' || ['status', 'code', 'tier', 'reason', 'kind', 'status_class'].includes(d))]);
+      const t = getTimeseries(db, f, { interval, by, limit: 3 });
+      expect(t.interval).toBe(choice.interval);
+      expect(t.buckets.map((b) => b.ts_ms)).toEqual(bucketStarts(f.from, f.to, choice.interval_ms));
+      for (const b of t.buckets) {
+        const lo = Math.max(b.ts_ms, f.from);
+        const hi = Math.min(b.ts_ms + choice.interval_ms, f.to);
+        const inBucket = records.filter((r) => matches(r, f, lo, hi));
+        expect(b.requests, `${interval} ${b.ts}`).toBe(inBucket.length);
+        expect(b.errors).toBe(inBucket.filter((r) => r.status >= 400).length);
+        expect(b.no_totals).toBe(b.errors > 0 && b.errors === b.requests);
+        if (!by) continue;
+        const want = reference(f, by, lo, hi);
+        let otherReq = b.requests;
+        for (const g of t.groups) {
+          if (g.key === '(other)') continue;
+          const w = want.get(g.value) ?? { requests: 0, errors: 0 };
+          expect(b.groups![g.key], `${by}=${g.key} @ ${b.ts}`).toEqual(w);
+          otherReq -= w.requests;
+        }
+        if (t.groups.some((g) => g.key === '(other)')) expect(b.groups!['(other)'].requests).toBe(otherReq);
+      }
+    }
+  });
+});
