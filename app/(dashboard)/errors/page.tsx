@@ -1,0 +1,229 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getDb } from '@/db';
+import { listRequests, type RequestRecord } from '@/db/queries/requests';
+import { getBreakdown } from '@/db/queries/stats';
+import { FilterBar } from '@/components/filters/filter-bar';
+import { hrefWith, toUrlSearchParams } from '@/components/filters/url-params';
+import { CodeBadge, KindBadge, ReasonBadge, StatusBadge } from '@/components/ui/badge';
+import { LinkButton } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { CsvDownloadButton } from '@/components/ui/csv-download';
+import { formatCount, formatDuration, formatInt, formatLatency, formatRelative, formatUtc } from '@/components/ui/format';
+import { EmptyState, ErrorState, Notice } from '@/components/ui/states';
+import { DataTable } from '@/components/ui/table';
+import { ValidationError } from '@/lib/api-error';
+import { requirePageUser } from '@/lib/auth';
+import { filtersToQueryString, parseFilters, parseListParams, type Filters } from '@/lib/filters';
+import { ColumnChooser } from './column-chooser';
+import { DEFAULT_PAGE_SIZE, EXPLORER_COLUMNS, PAGE_SIZES, parseColumns, type ExplorerColumn } from './columns';
+import styles from './errors.module.css';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Errors' };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const RIGHT: ReadonlySet<ExplorerColumn> = new Set(['latency_ms']);
+
+function Cell({ col, r, now }: { col: ExplorerColumn; r: RequestRecord; now: number }) {
+  switch (col) {
+    case 'time':
+      return (
+        <td>
+          <time dateTime={r.ts} title={`${formatUtc(r.ts_ms)} (${formatRelative(r.ts_ms, now)})`} className="num">
+            {formatUtc(r.ts_ms, { zone: false })}
+          </time>{' '}
+          <span className="muted">{formatRelative(r.ts_ms, now)}</span>
+        </td>
+      );
+    case 'request_id':
+      return (
+        <td className="mono">
+          <Link href={`/requests/${encodeURIComponent(r.request_id)}`} className={styles.rowLink} data-testid="request-link">
+            {r.request_id}
+          </Link>
+        </td>
+      );
+    case 'status':
+      return (
+        <td>
+          <StatusBadge status={r.status} />
+        </td>
+      );
+    case 'code':
+      return (
+        <td>
+          <CodeBadge code={r.code} />
+        </td>
+      );
+    case 'kind':
+      return (
+        <td>
+          <KindBadge kind={r.kind} />
+        </td>
+      );
+    case 'reason':
+      return (
+        <td>
+          <ReasonBadge reason={r.reason} />
+        </td>
+      );
+    case 'latency_ms':
+      return <td className="num" style={{ textAlign: 'right' }}>{formatLatency(r.latency_ms)}</td>;
+    case 'message':
+      return (
+        <td className={styles.message} title={r.message ?? undefined}>
+          {r.message ?? <span className="muted">—</span>}
+        </td>
+      );
+    case 'route':
+    case 'path':
+    case 'key_id':
+    case 'account_id':
+      return <td className="mono">{r[col] ?? <span className="muted">—</span>}</td>;
+    default:
+      return <td>{r[col] ?? <span className="muted">—</span>}</td>;
+  }
+}
+
+export default async function ErrorsPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePageUser('support');
+  const sp = await searchParams;
+  const now = Date.now();
+  const page = toUrlSearchParams(sp);
+  let filters: Filters;
+  let list: { cursor?: string; limit: number };
+  try {
+    filters = parseFilters(sp, { now });
+    const lp = parseListParams(sp);
+    list = { cursor: lp.cursor, limit: page.get('limit') ? lp.limit : DEFAULT_PAGE_SIZE };
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    return (
+      <ErrorState title="This link's filters are not valid">
+        <p>{e.message}</p>
+        <LinkButton href="/errors">Reset filters</LinkButton>
+      </ErrorState>
+    );
+  }
+  // The explorer lists errors: without a status filter it means every status ≥ 400.
+  const errorsOnly = filters.status.length === 0;
+  const effective: Filters = errorsOnly
+    ? { ...filters, status: [{ kind: 'class', class: 4 }, { kind: 'class', class: 5 }] }
+    : filters;
+  const columns = parseColumns(sp.cols);
+  const db = getDb();
+  const t0 = performance.now();
+  const result = listRequests(db, effective, { cursor: list.cursor, limit: list.limit });
+  const total = getBreakdown(db, effective, { by: 'status_class', limit: 10 }).total.requests;
+  const queryMs = performance.now() - t0;
+
+  const pageNo = Math.max(1, Number(page.get('page')) || 1);
+  const firstRow = (pageNo - 1) * list.limit + 1;
+  const nextParams = new URLSearchParams(page);
+  if (result.next_cursor) {
+    nextParams.set('cursor', result.next_cursor);
+    nextParams.set('page', String(pageNo + 1));
+  }
+  const firstParams = new URLSearchParams(page);
+  firstParams.delete('cursor');
+  firstParams.delete('page');
+  const sizeHref = (n: number) => {
+    const q = new URLSearchParams(firstParams);
+    if (n === DEFAULT_PAGE_SIZE) q.delete('limit');
+    else q.set('limit', String(n));
+    return hrefWith('/errors', q);
+  };
+  const csvHref = `/api/v1/export/requests.csv?${filtersToQueryString(effective, { absoluteRange: true })}`;
+  const label = (id: ExplorerColumn) => EXPLORER_COLUMNS.find((c) => c.id === id)!.label;
+
+  return (
+    <div className={styles.page}>
+      <div className={styles.titleRow}>
+        <div>
+          <h1>Errors</h1>
+          <div className={styles.meta}>
+            {formatUtc(filters.from, { seconds: false, zone: false })} → {formatUtc(filters.to, { seconds: false })} ·{' '}
+            {formatDuration(filters.to - filters.from)} · <span data-testid="total-count">{formatInt(total)}</span>{' '}
+            {errorsOnly ? 'errors' : 'records'}
+          </div>
+        </div>
+        <div className={styles.toolbar}>
+          <ColumnChooser columns={columns} />
+          <CsvDownloadButton href={csvHref} label={`Download CSV (${formatCount(total)} rows)`} ariaLabel="Download CSV of every row matching these filters" />
+        </div>
+      </div>
+
+      <FilterBar pathname="/errors" params={page} />
+      {errorsOnly && <Notice>Showing records with status ≥ 400. Add a status filter to see other statuses.</Notice>}
+
+      <Card flush>
+        {result.records.length === 0 ? (
+          pageNo > 1 ? (
+            <EmptyState title="No more rows">
+              <Link href={hrefWith('/errors', firstParams)}>Back to the first page</Link>
+            </EmptyState>
+          ) : (
+            <EmptyState title="No errors in this range">
+              Nothing matches these filters between {formatUtc(filters.from, { seconds: false })} and {formatUtc(filters.to, { seconds: false })}.
+            </EmptyState>
+          )
+        ) : (
+          <>
+            <DataTable caption="Error records, newest first" testId="errors-table">
+              <thead>
+                <tr>
+                  {columns.map((c) => (
+                    <th key={c} scope="col" style={RIGHT.has(c) ? { textAlign: 'right' } : undefined}>
+                      {label(c)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {result.records.map((r) => (
+                  <tr key={`${r.request_id}\u0000${r.code ?? ''}`} className={columns.includes('request_id') ? styles.row : undefined}>
+                    {columns.map((c) => (
+                      <Cell key={c} col={c} r={r} now={now} />
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </DataTable>
+            <nav className={styles.pager} aria-label="Pages">
+              <span data-testid="row-range">
+                Rows {formatInt(firstRow)}–{formatInt(firstRow + result.records.length - 1)} of {formatInt(total)}
+              </span>
+              <span className={styles.pageSize}>
+                Per page:
+                {PAGE_SIZES.map((n) =>
+                  n === list.limit ? (
+                    <strong key={n} aria-current="true">
+                      {n}
+                    </strong>
+                  ) : (
+                    <Link key={n} href={sizeHref(n)}>
+                      {n}
+                    </Link>
+                  ),
+                )}
+              </span>
+              <span className={styles.pagerLinks}>
+                <LinkButton href={hrefWith('/errors', firstParams)} size="small" disabled={pageNo === 1}>
+                  ⟨ Newest
+                </LinkButton>
+                <LinkButton href={hrefWith('/errors', nextParams)} size="small" disabled={!result.next_cursor} rel="next">
+                  Older ⟩
+                </LinkButton>
+              </span>
+            </nav>
+          </>
+        )}
+      </Card>
+      <div className={styles.meta} data-testid="query-time">
+        Queried in {queryMs.toFixed(0)} ms · times in UTC
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import { cookies } from 'next/headers';
+import type { ReactNode } from 'react';
+import { LookupBox } from '@/components/lookup/lookup-box';
+import { QueryProviders } from '@/components/queries/providers';
+import { AppHeader, AppMain } from '@/components/shell/app-header';
+import { THEME_COOKIE, parseTheme } from '@/components/ui/theme';
+import { requirePageUser } from '@/lib/auth';
+
+// The signed-in shell. Each page checks its own role too: a layout check alone does not guard a page.
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const user = await requirePageUser('support');
+  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
+  return (
+    <QueryProviders>
+      <AppHeader user={{ email: user.email, role: user.role }} theme={theme} lookup={<LookupBox />} />
+      <AppMain>{children}</AppMain>
+    </QueryProviders>
+  );
+}

@@ -1,0 +1,173 @@
+'use client';
+
+import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatBucket, formatCount, formatInt, formatPercent, formatUtc } from '@/components/ui/format';
+import { ChartLegend } from './chart-legend';
+import type { ChartConfig, TimeChartHandlers, TimePoint } from './types';
+import { useRangeSelection } from './use-range-selection';
+import styles from './charts.module.css';
+
+export interface TimeChartProps extends TimeChartHandlers {
+  data: TimePoint[];
+  config: ChartConfig;
+  intervalMs: number;
+  height?: number;
+  /** Accessible description of what the chart shows. */
+  label: string;
+}
+
+interface TooltipPayloadItem {
+  dataKey?: string | number;
+  value?: number | null;
+  color?: string;
+}
+
+function ChartTooltip({
+  active,
+  payload,
+  label,
+  config,
+  intervalMs,
+  valueFormat,
+}: {
+  active?: boolean;
+  payload?: readonly TooltipPayloadItem[];
+  label?: string | number;
+  config: ChartConfig;
+  intervalMs: number;
+  valueFormat: (v: number | null | undefined) => string;
+}) {
+  if (!active || !payload?.length || label == null) return null;
+  const t = Number(label);
+  return (
+    <div className={styles.tooltip}>
+      <div className={styles.tooltipTitle}>{formatUtc(t, { seconds: false })}</div>
+      {[...payload].reverse().map((p) => {
+        const key = String(p.dataKey);
+        const s = config[key];
+        return (
+          <div key={key} className={styles.tooltipRow}>
+            <span className={styles.swatch} style={{ background: s?.color ?? p.color }} aria-hidden="true" />
+            {s?.label ?? key}
+            <b>{p.value == null ? 'no totals' : valueFormat(p.value)}</b>
+          </div>
+        );
+      })}
+      <div className={styles.tooltipHint}>
+        {intervalMs >= 3_600_000 ? 'Click to zoom to this bucket' : 'Click to zoom'} · drag to select a range
+      </div>
+    </div>
+  );
+}
+
+function TimeChart({
+  kind,
+  data,
+  config,
+  intervalMs,
+  height = 220,
+  label,
+  valueFormat,
+  axisFormat,
+  onBucketClick,
+  onRangeSelect,
+  onSeriesClick,
+}: TimeChartProps & {
+  kind: 'line' | 'bar';
+  valueFormat: (v: number | null | undefined) => string;
+  axisFormat: (v: number) => string;
+}) {
+  const { selection, chartProps } = useRangeSelection(intervalMs, { onBucketClick, onRangeSelect });
+  const keys = Object.keys(config);
+  const common = {
+    data,
+    margin: { top: 8, right: 8, bottom: 0, left: 0 },
+    ...chartProps,
+  };
+  const axes = (
+    <>
+      <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
+      <XAxis
+        dataKey="t"
+        tickFormatter={(v: number) => formatBucket(v, intervalMs)}
+        tick={{ fill: 'var(--text-muted)', fontSize: 11 }}
+        stroke="var(--border-strong)"
+        minTickGap={24}
+      />
+      <YAxis
+        tickFormatter={axisFormat}
+        tick={{ fill: 'var(--text-muted)', fontSize: 11 }}
+        stroke="var(--border-strong)"
+        width={48}
+        allowDecimals={kind === 'line'}
+      />
+      <Tooltip
+        cursor={kind === 'bar' ? { fill: 'var(--chart-select)' } : { stroke: 'var(--border-strong)' }}
+        content={(p) => (
+          <ChartTooltip
+            active={p.active}
+            payload={p.payload as readonly TooltipPayloadItem[] | undefined}
+            label={p.label}
+            config={config}
+            intervalMs={intervalMs}
+            valueFormat={valueFormat}
+          />
+        )}
+        isAnimationActive={false}
+      />
+      {selection && <ReferenceArea x1={selection.x1} x2={selection.x2} fill="var(--chart-select)" strokeOpacity={0} />}
+    </>
+  );
+  return (
+    <div className={styles.frame} data-testid={`chart-${kind}`}>
+      <div className={styles.plot} role="img" aria-label={label} style={{ height }}>
+        <ResponsiveContainer width="100%" height="100%" minWidth={0}>
+          {kind === 'line' ? (
+            <LineChart {...common}>
+              {axes}
+              {keys.map((k) => (
+                <Line
+                  key={k}
+                  dataKey={k}
+                  name={config[k].label}
+                  stroke={config[k].color}
+                  strokeWidth={2}
+                  dot={false}
+                  activeDot={{ r: 4 }}
+                  connectNulls={false}
+                  isAnimationActive={false}
+                  type="linear"
+                />
+              ))}
+            </LineChart>
+          ) : (
+            <BarChart {...common} barCategoryGap={1}>
+              {axes}
+              {keys.map((k) => (
+                <Bar key={k} dataKey={k} name={config[k].label} stackId="s" fill={config[k].color} isAnimationActive={false} />
+              ))}
+            </BarChart>
+          )}
+        </ResponsiveContainer>
+      </div>
+      <ChartLegend config={config} onSeriesClick={onSeriesClick} />
+    </div>
+  );
+}
+
+/** Error rate (0..1) per bucket; null buckets (errors but no totals) are gaps, never interpolated. */
+export function ErrorRateChart(props: TimeChartProps) {
+  return (
+    <TimeChart
+      {...props}
+      kind="line"
+      valueFormat={formatPercent}
+      axisFormat={(v) => formatPercent(v).replace(' ', '')}
+    />
+  );
+}
+
+/** Error counts per bucket, stacked by series (status class, code, tier…). */
+export function StackedCountChart(props: TimeChartProps) {
+  return <TimeChart {...props} kind="bar" valueFormat={formatInt} axisFormat={formatCount} />;
+}

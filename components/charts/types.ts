@@ -1,0 +1,28 @@
+// Shapes the presentational charts take; pages map query results into them.
+
+/** Series key → legend label and a CSS color (usually `var(--c-…)`). */
+export type ChartConfig = Record<string, { label: string; color: string; filterValue?: string | null }>;
+
+/** One bucket: its start `t` (epoch ms) and a number (or null = unknown) per series key. */
+export interface TimePoint {
+  t: number;
+  [series: string]: number | null;
+}
+
+export interface BreakdownDatum {
+  /** The dimension value ('' or null = not set). */
+  value: string | null;
+  label: string;
+  requests: number;
+  errors: number;
+  error_rate: number | null;
+}
+
+export interface TimeChartHandlers {
+  /** A click on one bucket (start of bucket, and the series under the pointer when known). */
+  onBucketClick?: (t: number, seriesKey?: string) => void;
+  /** A drag across buckets: [from, to) in epoch ms. */
+  onRangeSelect?: (from: number, to: number) => void;
+  /** A click on a legend entry. */
+  onSeriesClick?: (seriesKey: string) => void;
+}

@@ -1,0 +1,105 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { formatInt, formatPercent } from './format';
+import { DataTable, ShareBar, tableClasses } from './table';
+
+export interface BreakdownTableRow {
+  value: string | null;
+  requests: number;
+  errors: number;
+  error_rate: number | null;
+}
+
+/** Dimension values with errors, share of errors, requests and rate; each value links to the view filtered by it. */
+export function BreakdownTable({
+  caption,
+  valueHeader,
+  rows,
+  other,
+  totalErrors,
+  hrefFor,
+  renderValue,
+  extraLink,
+  color = 'var(--err)',
+  testId,
+}: {
+  caption: string;
+  valueHeader: string;
+  rows: BreakdownTableRow[];
+  other?: BreakdownTableRow | null;
+  totalErrors: number;
+  /** Where a click on the value goes (null: not filterable, e.g. "not set"). */
+  hrefFor: (value: string) => string | null;
+  renderValue?: (value: string) => ReactNode;
+  /** A secondary link per value (the key or code page). */
+  extraLink?: (value: string) => { href: string; label: string } | null;
+  color?: string;
+  testId?: string;
+}) {
+  return (
+    <DataTable caption={caption} testId={testId}>
+      <thead>
+        <tr>
+          <th scope="col">{valueHeader}</th>
+          <th scope="col" className={tableClasses.right}>
+            Errors
+          </th>
+          <th scope="col">
+            <span className="sr-only">Share of errors</span>
+          </th>
+          <th scope="col" className={tableClasses.right}>
+            Requests
+          </th>
+          <th scope="col" className={tableClasses.right}>
+            Error rate
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => {
+          const href = r.value === null ? null : hrefFor(r.value);
+          const content = r.value === null ? <span className="muted">(not set)</span> : (renderValue?.(r.value) ?? r.value);
+          const extra = r.value === null ? null : extraLink?.(r.value);
+          return (
+            <tr key={r.value ?? '\u0000'}>
+              <td>
+                {href ? (
+                  <Link href={href} scroll={false} title={`Filter by ${r.value}`} data-testid="breakdown-link">
+                    {content}
+                  </Link>
+                ) : (
+                  content
+                )}
+                {extra && (
+                  <>
+                    {' '}
+                    <Link href={extra.href} aria-label={extra.label} title={extra.label}>
+                      ↗
+                    </Link>
+                  </>
+                )}
+              </td>
+              <td className={tableClasses.right}>{formatInt(r.errors)}</td>
+              <td style={{ width: '22%' }}>
+                <ShareBar ratio={totalErrors ? r.errors / totalErrors : 0} color={color} />
+              </td>
+              <td className={tableClasses.right}>{formatInt(r.requests)}</td>
+              <td className={tableClasses.right}>{r.error_rate == null ? <span className="muted">—</span> : formatPercent(r.error_rate)}</td>
+            </tr>
+          );
+        })}
+        {other && (
+          <tr>
+            <td className="muted">Other values</td>
+            <td className={tableClasses.right}>{formatInt(other.errors)}</td>
+            <td>
+              <ShareBar ratio={totalErrors ? other.errors / totalErrors : 0} color="var(--c-other)" />
+            </td>
+            <td className={tableClasses.right}>{formatInt(other.requests)}</td>
+            <td className={tableClasses.right}>{other.error_rate == null ? '—' : formatPercent(other.error_rate)}</td>
+          </tr>
+        )}
+      </tbody>
+    </DataTable>
+  );
+}
