@@ -1,0 +1,194 @@
+// `errata demo`: a fresh database filled with a week of realistic gateway traffic (lib/traffic.ts), written
+// through the ingest pipeline (processBatch) exactly as a log shipper's batches would be.
+import type { Db } from '@/db/client';
+import { createToken, listTokens, revokeToken } from '@/db/queries/tokens';
+import { ensureDemoAdmin } from '@/db/queries/users';
+import { processBatch } from '@/ingest';
+import { MAX_RECORDS } from '@/ingest/parse';
+import { getCatalogEntry } from '@/lib/catalog';
+import { newTrafficStats, trafficChunks, trafficScript, type TrafficOptions } from '@/lib/traffic';
+import { closeDb, databasePath, EXIT, fmt, fmtTime, openCliDb, parse, UsageError } from '../lib/cli';
+import { Progress } from '../lib/progress';
+
+const DAY = 86_400_000;
+export const DEMO_RECORDS = 600_000;
+/** Bigger commits are much faster with synchronous=FULL (one fsync each); 25k lines is ~6.5 MB. */
+const DEMO_BATCH_LINES = 25_000;
+
+const HELP = `Usage: errata demo [--records N] [--days D] [--seed S] [--keys K] [--force] [--quiet]
+
+Fills DATABASE_PATH with D days (default 7) of gateway traffic ending now: N log lines (default ${fmt(DEMO_RECORDS)}),
+about 8 % errors over all 20 codes, K API keys (default 400) on free/starter/pro/enterprise accounts, and
+scripted incidents: an internal_error outage in the last 24 hours, a key exhausting its daily quota, a revoked
+key that keeps calling, rate-limit bursts and platform-queue capacity events. A few resent and malformed lines
+show up as duplicates and rejections, as they would from a real shipper. Refuses a database that already
+has requests unless --force is given. The same seed gives the same traffic (relative to the end time).
+`;
+
+export interface DemoOptions {
+  records?: number;
+  days?: number;
+  seed?: string;
+  keys?: number;
+  endMs?: number;
+  batchLines?: number;
+  onProgress?: (records: number, fraction: number) => void;
+}
+
+export interface DemoResult {
+  lines: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  errors: number;
+  byCode: Record<string, number>;
+  keys: number;
+  startMs: number;
+  endMs: number;
+  seconds: number;
+  tokenId: number;
+  options: TrafficOptions;
+}
+
+/** Generates the demo traffic into `db` through processBatch. */
+export function fillDemo(db: Db, opts: DemoOptions = {}): DemoResult {
+  const started = performance.now();
+  const endMs = opts.endMs ?? Date.now();
+  const startMs = endMs - (opts.days ?? 7) * DAY;
+  const options: TrafficOptions = {
+    seed: opts.seed ?? 'errata-demo',
+    count: opts.records ?? DEMO_RECORDS,
+    start: startMs,
+    end: endMs,
+    keys: opts.keys ?? 400,
+    duplicateFraction: 0.002,
+    badLineFraction: 0.0002,
+  };
+  // Tokens an admin would see on a live install: the shipper's (the demo's batches are attributed to it), a
+  // read-only dashboard integration, and a revoked one.
+  let tokenId: number;
+  const existing = listTokens(db).find((t) => t.name === 'gateway log shipper (demo)');
+  if (existing) tokenId = existing.id;
+  else {
+    tokenId = createToken(db, { name: 'gateway log shipper (demo)', scopes: ['ingest'] }).id;
+    createToken(db, { name: 'grafana (demo)', scopes: ['read'] });
+    revokeToken(db, createToken(db, { name: 'old staging shipper (demo)', scopes: ['ingest'] }).id);
+  }
+  const stats = newTrafficStats();
+  let accepted = 0;
+  let duplicates = 0;
+  let rejected = 0;
+  const count = options.count ?? DEMO_RECORDS;
+  for (const chunk of trafficChunks(options, Math.min(MAX_RECORDS, opts.batchLines ?? DEMO_BATCH_LINES), stats)) {
+    // Received a few seconds after its newest record, so ingest health shows the week as a shipper would have.
+    const received_ms = Math.min(Date.now(), (Number.isFinite(stats.lastMs) ? stats.lastMs : endMs) + 3000);
+    const r = processBatch(db, Buffer.from(chunk), { token_id: tokenId, received_ms });
+    accepted += r.accepted;
+    duplicates += r.duplicates;
+    rejected += r.rejected;
+    opts.onProgress?.(stats.emitted, count > 0 ? stats.emitted / count : 1);
+  }
+  db.$client.pragma('optimize');
+  return {
+    lines: stats.emitted,
+    accepted,
+    duplicates,
+    rejected,
+    errors: stats.errors,
+    byCode: stats.byCode,
+    keys: stats.keys.size,
+    startMs,
+    endMs,
+    seconds: (performance.now() - started) / 1000,
+    tokenId,
+    options,
+  };
+}
+
+export interface DemoAccess {
+  token: string;
+  admin: { email: string; password: string } | null;
+}
+
+/** A fresh ingest+read token and the demo admin's sign-in (its password is reset each time): for `npm run demo`. */
+export function demoAccess(db: Db): DemoAccess {
+  const { token } = createToken(db, { name: `npm run demo ${fmtTime(Date.now())}`, scopes: ['ingest', 'read'] });
+  return { token, admin: ensureDemoAdmin(db) };
+}
+
+function countRequests(db: Db): number {
+  return (db.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+}
+
+function positiveInt(v: string | undefined, name: string, def: number, max: number): number {
+  if (v === undefined) return def;
+  const n = Number(v.replace(/[_,]/g, ''));
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${name} must be an integer from 1 to ${fmt(max)}`);
+  return n;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      records: { type: 'string' },
+      days: { type: 'string' },
+      seed: { type: 'string' },
+      keys: { type: 'string' },
+      force: { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+  );
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  const records = positiveInt(values.records, '--records', DEMO_RECORDS, 100_000_000);
+  const days = positiveInt(values.days, '--days', 7, 365);
+  const keys = positiveInt(values.keys, '--keys', 400, 60_000);
+  const db = openCliDb();
+  try {
+    const existing = countRequests(db);
+    if (existing > 0 && !values.force) {
+      process.stderr.write(
+        `errata demo: ${databasePath()} already holds ${fmt(existing)} requests. Point DATABASE_PATH at a new file, or add --force to add demo traffic anyway.\n`,
+      );
+      return EXIT.failure;
+    }
+    const progress = new Progress(process.stderr, !values.quiet);
+    const result = fillDemo(db, {
+      records,
+      days,
+      keys,
+      seed: values.seed,
+      onProgress: (n, fraction) => progress.update({ label: 'demo', records: n, fraction }),
+    });
+    progress.done();
+    printSummary(result);
+  } finally {
+    closeDb(db);
+  }
+  return EXIT.ok;
+}
+
+function printSummary(r: DemoResult): void {
+  const s = trafficScript(r.options);
+  const codes = Object.keys(r.byCode).filter((c) => getCatalogEntry(c)).length;
+  const unknown = Object.keys(r.byCode).filter((c) => !getCatalogEntry(c));
+  const pct = r.accepted > 0 ? ((r.errors / r.accepted) * 100).toFixed(1) : '0';
+  const out = process.stdout;
+  const hm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  out.write(
+    `Demo traffic: ${fmt(r.lines)} gateway log lines, ${fmtTime(r.startMs)} to ${fmtTime(r.endMs)}, into ${databasePath()} ` +
+      `in ${r.seconds.toFixed(1)} s (${fmt(r.lines / Math.max(r.seconds, 0.001))} lines/s)\n` +
+      `  stored ${fmt(r.accepted)} requests; ${fmt(r.duplicates)} resent lines were duplicates; ${fmt(r.rejected)} malformed lines were rejected (see Ingest health)\n` +
+      `  ${fmt(r.errors)} errors (${pct} %) over ${codes} catalog codes${unknown.length ? ` (and ${unknown.length} unknown code${unknown.length > 1 ? 's' : ''}, flagged)` : ''}, ${fmt(r.keys)} API keys on free, starter, pro and enterprise accounts\n` +
+      `  incident: internal_error outage from ${day(s.internalIncident.fromMs)} ${hm(s.internalIncident.fromMs)} UTC for ${Math.round((s.internalIncident.toMs - s.internalIncident.fromMs) / 60_000)} min\n` +
+      `  quota: key ${s.quotaKey} hit its daily quota (capacity_exceeded, daily_quota) on ${day(s.quotaWindow.fromMs)} from ${hm(s.quotaWindow.fromMs)} UTC\n` +
+      `  revoked: key ${s.revokedKey} revoked ${day(s.revokedFromMs)} ${hm(s.revokedFromMs)} UTC keeps calling (invalid_credentials)\n` +
+      `  also: ${s.platformQueue.length} platform_queue capacity events, ${s.rateLimitBursts.length} rate_limited bursts\n`,
+  );
+}

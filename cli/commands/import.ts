@@ -1,0 +1,296 @@
+// `errata import FILE...`: gateway log files through the same pipeline as POST /api/v1/ingest (processBatch),
+// streamed in line-aligned batches so a file of any size runs in flat memory; gzip is detected by magic bytes.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import type { Db } from '@/db/client';
+import { processBatch } from '@/ingest';
+import { detectFormat, MAX_RECORDS } from '@/ingest/parse';
+import { MAX_DECOMPRESSED_BYTES } from '@/ingest/decode';
+import type { RecordError } from '@/ingest/types';
+import { ApiError } from '@/lib/api-error';
+import { closeDb, databasePath, EXIT, fmt, openCliDb, parse, UsageError } from '../lib/cli';
+import { Progress } from '../lib/progress';
+
+const HELP = `Usage: errata import FILE... [--batch N] [--json] [--quiet]
+
+Imports gateway log records (NDJSON, a JSON array, or concatenated JSON objects; gzip-compressed or not,
+told by the bytes) into DATABASE_PATH through the same pipeline as POST /api/v1/ingest. Each batch is
+committed durably; re-importing a file stores nothing twice (its records count as duplicates).
+
+Options:
+  --batch N   lines per committed batch (default ${fmt(20_000)}; max ${fmt(MAX_RECORDS)})
+  --json      print the report as JSON on stdout
+  --quiet     no progress on stderr
+
+Progress goes to stderr: a bar when stderr is a terminal, otherwise a line every 5 seconds.
+Exit code 0 when every record was stored or already present, 3 when some were rejected, 1 on failure.
+`;
+
+export const DEFAULT_BATCH_LINES = 20_000;
+/** Errors kept per file for the report (the pipeline reports at most 100 per batch). */
+const MAX_ERRORS_PER_FILE = 100;
+/** A whole-file read (JSON array, pretty-printed objects) is capped like an HTTP body after decompression. */
+const MAX_WHOLE_FILE_BYTES = MAX_DECOMPRESSED_BYTES * 4;
+/** Flush a batch early when it grows past this many bytes, whatever its line count. */
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+const SNIFF_BYTES = 64 * 1024;
+
+export interface ImportError extends RecordError {
+  file: string;
+}
+
+export interface FileReport {
+  file: string;
+  /** How the file was read: NDJSON lines (error `line` is a line number) or whole (a record position). */
+  format: 'ndjson' | 'json_array' | 'json_stream' | 'msgpack' | 'empty';
+  gzip: boolean;
+  records: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  errors: ImportError[];
+  /** A problem that stopped this file (unreadable, corrupt gzip, too large); records before it are kept. */
+  failure?: string;
+}
+
+export interface ImportOptions {
+  batchLines?: number;
+  token_id?: number | null;
+  /** Called after every batch with the file's compressed bytes read so far. */
+  onBatch?: (report: FileReport, bytesRead: number) => void;
+}
+
+function isGzip(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const n = fs.readSync(fd, head, 0, 2, 0);
+    return n === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function hasContent(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return true;
+  }
+  return false;
+}
+
+class Batcher {
+  constructor(
+    private readonly db: Db,
+    readonly report: FileReport,
+    private readonly tokenId: number | null,
+  ) {}
+
+  run(body: Uint8Array, lineOffset: number): void {
+    if (!hasContent(body)) return;
+    const r = processBatch(this.db, body, { token_id: this.tokenId, line_offset: lineOffset });
+    const rep = this.report;
+    rep.accepted += r.accepted;
+    rep.duplicates += r.duplicates;
+    rep.rejected += r.rejected;
+    rep.records += r.accepted + r.duplicates + r.rejected;
+    for (const e of r.errors) {
+      if (rep.errors.length >= MAX_ERRORS_PER_FILE) break;
+      rep.errors.push({ file: rep.file, ...e });
+    }
+  }
+}
+
+/** Imports one file; throws only for problems before the first byte (missing file). */
+export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<FileReport> {
+  const batchLines = opts.batchLines ?? DEFAULT_BATCH_LINES;
+  const gzip = isGzip(file);
+  const report: FileReport = { file, format: 'empty', gzip, records: 0, accepted: 0, duplicates: 0, rejected: 0, errors: [] };
+  const batcher = new Batcher(db, report, opts.token_id ?? null);
+  const raw = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+  const source: Readable = gzip ? raw.pipe(zlib.createGunzip({ chunkSize: 256 * 1024 })) : raw;
+  raw.on('error', (err) => source.destroy(err));
+  const progress = () => opts.onBatch?.(report, raw.bytesRead);
+
+  // Pending bytes are kept as slices of the chunks they arrived in: each byte is scanned once and copied once.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let pendingLines = 0;
+  let mode: 'sniff' | 'lines' | 'whole' = 'sniff';
+  let lineOffset = 0;
+  const take = () => {
+    const body = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    return body;
+  };
+  try {
+    for await (let chunk of source as AsyncIterable<Buffer>) {
+      if (mode === 'sniff') {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        chunk = take();
+        const format = hasContent(chunk) ? detectFormat(chunk.subarray(0, Math.min(chunk.length, SNIFF_BYTES))) : null;
+        if (format === null) {
+          pending.push(chunk);
+          pendingBytes = chunk.length;
+          continue;
+        }
+        report.format = format;
+        mode = format === 'ndjson' ? 'lines' : 'whole';
+      }
+      if (mode === 'whole') {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes > MAX_WHOLE_FILE_BYTES) {
+          throw new Error(`a ${report.format} file is read whole and this one is larger than ${fmt(MAX_WHOLE_FILE_BYTES / 1048576)} MiB: convert it to NDJSON`);
+        }
+        continue;
+      }
+      let start = 0;
+      let pos = 0;
+      for (;;) {
+        const nl = chunk.indexOf(0x0a, pos);
+        if (nl === -1) break;
+        pendingLines++;
+        pos = nl + 1;
+        if (pendingLines >= batchLines || pendingBytes + (pos - start) >= MAX_BATCH_BYTES) {
+          pending.push(chunk.subarray(start, pos));
+          pendingBytes += pos - start;
+          batcher.run(take(), lineOffset);
+          lineOffset += pendingLines;
+          pendingLines = 0;
+          start = pos;
+          progress();
+        }
+      }
+      if (start < chunk.length) {
+        pending.push(chunk.subarray(start));
+        pendingBytes += chunk.length - start;
+      }
+      if (pendingBytes > MAX_WHOLE_FILE_BYTES) throw new Error(`line ${lineOffset + pendingLines + 1} is longer than ${fmt(MAX_WHOLE_FILE_BYTES / 1048576)} MiB`);
+    }
+    if (mode === 'lines') batcher.run(take(), lineOffset);
+    else if (mode === 'whole') importWhole(batcher, take(), batchLines);
+    progress();
+  } catch (err) {
+    report.failure = err instanceof Error ? err.message : String(err);
+  }
+  return report;
+}
+
+/** A JSON array is re-cut into NDJSON batches (positions kept); anything else goes to the pipeline as one body. */
+function importWhole(batcher: Batcher, bytes: Buffer, batchLines: number): void {
+  if (batcher.report.format === 'json_array') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      parsed = undefined; // the pipeline parses element by element and reports which ones are broken
+    }
+    if (Array.isArray(parsed)) {
+      for (let i = 0; i < parsed.length; i += batchLines) {
+        const slice = parsed.slice(i, i + batchLines);
+        const body = Buffer.from(slice.map((v) => JSON.stringify(v) ?? 'null').join('\n') + '\n');
+        batcher.run(body, i);
+      }
+      return;
+    }
+  }
+  try {
+    batcher.run(bytes, 0);
+  } catch (err) {
+    if (err instanceof ApiError) throw new Error(err.message);
+    throw err;
+  }
+}
+
+function location(e: ImportError, format: FileReport['format']): string {
+  return format === 'ndjson' ? `${e.file}:${e.line}` : `${e.file} record ${e.line}`;
+}
+
+function printReport(reports: FileReport[], seconds: number): void {
+  const out = process.stdout;
+  for (const r of reports) {
+    const gz = r.gzip ? ', gzip' : '';
+    out.write(
+      `${r.file} (${r.format}${gz}): ${fmt(r.records)} records: ${fmt(r.accepted)} accepted, ${fmt(r.duplicates)} duplicates, ${fmt(r.rejected)} rejected\n`,
+    );
+    const shown = r.errors.slice(0, 10);
+    for (const e of shown) out.write(`  ${location(e, r.format)}  ${e.code}: ${e.message}${e.field ? ` (field ${e.field})` : ''}\n`);
+    if (r.rejected > shown.length) out.write(`  … and ${fmt(r.rejected - shown.length)} more rejected (the first ${MAX_ERRORS_PER_FILE} with --json)\n`);
+    if (r.failure) out.write(`  stopped: ${r.failure}\n`);
+  }
+  const t = totals(reports);
+  out.write(
+    `Total: ${fmt(t.accepted)} accepted, ${fmt(t.duplicates)} duplicates, ${fmt(t.rejected)} rejected of ${fmt(t.records)} records ` +
+      `in ${seconds.toFixed(1)} s (${fmt(t.records / Math.max(seconds, 0.001))} records/s) into ${databasePath()}\n`,
+  );
+}
+
+function totals(reports: FileReport[]) {
+  return reports.reduce(
+    (a, r) => ({ records: a.records + r.records, accepted: a.accepted + r.accepted, duplicates: a.duplicates + r.duplicates, rejected: a.rejected + r.rejected }),
+    { records: 0, accepted: 0, duplicates: 0, rejected: 0 },
+  );
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    batch: { type: 'string' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('give at least one file');
+  const batchLines = values.batch === undefined ? DEFAULT_BATCH_LINES : Number(values.batch);
+  if (!Number.isInteger(batchLines) || batchLines < 1 || batchLines > MAX_RECORDS) throw new UsageError(`--batch must be an integer from 1 to ${MAX_RECORDS}`);
+  for (const f of positionals) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(f);
+    } catch {
+      throw new UsageError(`cannot read ${f}: no such file`);
+    }
+    if (!st.isFile()) throw new UsageError(`${f} is not a file`);
+  }
+  const sizes = positionals.map((f) => fs.statSync(f).size);
+  const totalBytes = sizes.reduce((a, b) => a + b, 0);
+  const progress = new Progress(process.stderr, !values.quiet);
+  const db = openCliDb();
+  const started = performance.now();
+  const reports: FileReport[] = [];
+  try {
+    let doneBytes = 0;
+    let doneRecords = 0;
+    for (let i = 0; i < positionals.length; i++) {
+      const file = positionals[i];
+      const label = `import ${path.basename(file)}${positionals.length > 1 ? ` (${i + 1}/${positionals.length})` : ''}`;
+      const report = await importFile(db, file, {
+        batchLines,
+        onBatch: (r, bytesRead) =>
+          progress.update({ label, records: doneRecords + r.records, fraction: totalBytes > 0 ? (doneBytes + bytesRead) / totalBytes : null }),
+      });
+      reports.push(report);
+      doneBytes += sizes[i];
+      doneRecords += report.records;
+    }
+  } finally {
+    progress.done();
+    closeDb(db);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ ...totals(reports), seconds: Math.round(seconds * 1000) / 1000, files: reports }, null, 2) + '\n');
+  } else {
+    printReport(reports, seconds);
+  }
+  if (reports.some((r) => r.failure)) return EXIT.failure;
+  return reports.some((r) => r.rejected > 0) ? EXIT.rejected : EXIT.ok;
+}
