@@ -85,34 +85,47 @@ function zlibInflater(kind: 'gzip' | 'zlib' | 'raw', sink: Sink, onOverflow: () 
     kind === 'gzip' ? zlib.createGunzip() : kind === 'zlib' ? zlib.createInflate() : zlib.createInflateRaw();
   let failure: unknown = null;
   let overflowed = false;
+  // A destroyed or failed stream never calls back pending writes: settle them from 'error'/'close' too.
+  let waiters: (() => void)[] = [];
+  const settle = () => {
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  };
   stream.on('data', (d: Buffer) => {
     if (overflowed) return;
     if (!sink.push(d)) {
       overflowed = true;
       onOverflow();
       stream.destroy();
+      settle();
     }
   });
-  stream.on('error', (e) => (failure ??= e));
+  stream.on('error', (e) => {
+    failure ??= e;
+    settle();
+  });
+  stream.on('close', settle);
   const check = () => {
     if (overflowed) throw tooLargeDecompressed(0);
     if (failure) throw failure;
   };
+  const wait = (start: (done: () => void) => void) =>
+    new Promise<void>((resolve) => {
+      if (overflowed || failure || stream.destroyed) return resolve();
+      waiters.push(resolve);
+      start(resolve);
+    }).then(check);
   return {
-    write: (chunk) =>
-      new Promise<void>((resolve, reject) => {
-        if (overflowed || failure) return resolve();
-        // Waiting for the write callback applies backpressure: inflation keeps pace with the upload.
-        stream.write(chunk, (err) => (err && !overflowed ? reject(err) : resolve()));
-      }).then(check),
+    // Waiting for the write callback applies backpressure: inflation keeps pace with the upload.
+    write: (chunk) => wait((done) => stream.write(chunk, () => done())),
     end: () =>
-      new Promise<void>((resolve, reject) => {
-        if (overflowed || failure) return resolve();
-        stream.once('end', resolve);
-        stream.once('close', resolve);
-        stream.once('error', reject);
+      wait((done) => {
+        stream.once('end', done);
         stream.end();
-      }).then(check),
+      }).then(() => {
+        if (!stream.readableEnded && !overflowed && !failure) throw new Error('unexpected end of compressed data');
+      }),
     destroy: () => stream.destroy(),
   };
 }

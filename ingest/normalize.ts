@@ -87,9 +87,20 @@ function parseJsonObject(s: unknown): Obj | undefined {
   }
 }
 
-/** The gateway's line a collector wrapped in `log` (Docker, Fluent Bit) or `message` (Vector, Logstash). */
+const hasRequestId = (o: Obj) => pick(o, FIELD_ALIASES.request_id) !== undefined;
+
+/**
+ * The gateway's line a collector wrapped in `log` (Docker, Fluent Bit) or `message` (Vector, Logstash): a JSON
+ * string, or an object that is a gateway record (Logstash's ECS `log` object is file metadata, not a record).
+ */
 function innerRecord(o: Obj): Obj | undefined {
-  return parseJsonObject(o.log) ?? parseJsonObject(o.message);
+  for (const v of [o.log, o.message]) {
+    if (typeof v === 'string') {
+      const parsed = parseJsonObject(v);
+      if (parsed) return parsed;
+    } else if (isObject(v) && hasRequestId(v)) return v;
+  }
+  return undefined;
 }
 
 /** Removes up to two collector layers; returns the layers outermost first, the gateway record last. */
@@ -97,7 +108,7 @@ export function unwrap(o: Obj): Obj[] {
   const layers = [o];
   let cur = o;
   for (let i = 0; i < MAX_UNWRAP; i++) {
-    if (pick(cur, FIELD_ALIASES.request_id) !== undefined) break;
+    if (hasRequestId(cur)) break;
     const inner = innerRecord(cur);
     if (!inner) break;
     layers.push(inner);

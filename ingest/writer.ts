@@ -32,10 +32,11 @@ interface Job {
 }
 
 /** The bundled worker in production (`npm run build` writes it), else the TypeScript source through tsx. */
+// turbopackIgnore: the worker is resolved at run time; Next must not trace or bundle it into the route.
 export function resolveWorkerFile(cwd = process.cwd()): { file: string; execArgv?: string[] } {
-  const built = path.join(cwd, '.errata', 'ingest-worker.mjs');
+  const built = path.join(/* turbopackIgnore: true */ cwd, '.errata', 'ingest-worker.mjs');
   if (fs.existsSync(built)) return { file: built };
-  return { file: path.join(cwd, 'ingest', 'writer-worker-dev.mjs') };
+  return { file: path.join(/* turbopackIgnore: true */ cwd, 'ingest', 'writer-worker-dev.mjs') };
 }
 
 export class Writer {
@@ -97,7 +98,7 @@ export class Writer {
 
   private spawn(): Worker {
     const spec = this.opts.worker ?? resolveWorkerFile();
-    const w = new Worker(spec.file, {
+    const w = new Worker(/* turbopackIgnore: true */ spec.file, {
       execArgv: spec.execArgv,
       workerData: { databasePath: this.opts.databasePath, retentionIntervalMs: this.opts.retentionIntervalMs ?? 3_600_000 },
     });

@@ -1,0 +1,123 @@
+import { describe, expect, test } from 'vitest';
+import type { Candidate } from '@/ingest/normalize';
+import { parseTimestamp, validate } from '@/ingest/validate';
+
+const T = Date.UTC(2026, 10, 25, 8, 0, 0);
+
+function cand(over: Partial<Record<keyof Candidate, unknown>> = {}): Candidate {
+  return {
+    request_id: 'req_1',
+    timestamp: T,
+    status: 200,
+    method: undefined,
+    path: undefined,
+    route: undefined,
+    latency_ms: undefined,
+    key_id: undefined,
+    account_id: undefined,
+    tier: undefined,
+    code: undefined,
+    message: undefined,
+    details: undefined,
+    ...over,
+  } as Candidate;
+}
+
+describe('parseTimestamp → UTC ms', () => {
+  test.each([
+    ['RFC 3339 Z', '2026-11-25T08:00:00Z', T],
+    ['RFC 3339 with ms', '2026-11-25T08:00:00.123Z', T + 123],
+    ['RFC 3339 with ns (Docker)', '2026-11-25T08:00:00.123456789Z', T + 123],
+    ['RFC 3339 lower-case t and z', '2026-11-25t08:00:00z', T],
+    ['RFC 3339 with a space', '2026-11-25 08:00:00Z', T],
+    ['a positive offset', '2026-11-25T09:30:00+01:30', T],
+    ['a negative offset', '2026-11-25T03:00:00-05:00', T],
+    ['an offset without colon', '2026-11-25T10:00:00+0200', T],
+    ['epoch seconds', T / 1000, T],
+    ['epoch seconds with fraction (Fluent Bit date)', T / 1000 + 0.25, T + 250],
+    ['epoch milliseconds', T, T],
+    ['epoch microseconds', T * 1000, T],
+    ['epoch nanoseconds', T * 1e6, T],
+    ['epoch seconds as a string', String(T / 1000), T],
+    ['epoch ms as a string', String(T), T],
+  ])('%s', (_n, input, expected) => {
+    expect(parseTimestamp(input)).toBe(expected);
+  });
+
+  test.each([
+    ['no offset', '2026-11-25T08:00:00'],
+    ['not a date', 'yesterday'],
+    ['day 31 of November', '2026-11-31T08:00:00Z'],
+    ['hour 24', '2026-11-25T24:00:00Z'],
+    ['before 2000', '1999-12-31T23:59:59Z'],
+    ['zero', 0],
+    ['negative', -5],
+    ['a boolean', true],
+    ['an object', { a: 1 }],
+  ])('%s is an error', (_n, input) => {
+    expect(typeof parseTimestamp(input)).toBe('string');
+  });
+});
+
+describe('validate', () => {
+  test('a success record gets the empty code and no flags', () => {
+    const v = validate(cand({ method: 'get', path: '/v1/x', route: '/v1/x', latency_ms: '12.5', key_id: 42 }));
+    expect(v).toEqual({
+      ok: true,
+      record: expect.objectContaining({ request_id: 'req_1', code: '', ts_ms: T, status: 200, method: 'GET', latency_ms: 12.5, key_id: '42', unknown_code: false, status_mismatch: false }),
+    });
+  });
+
+  test.each([
+    ['a known code with its status', 'rate_limited', 429, false, false],
+    ['a known 5xx code with any 5xx', 'internal_error', 503, false, false],
+    ['a known code with another status: stored and flagged', 'rate_limited', 400, false, true],
+    ['an unknown code: stored and flagged', 'brand_new_code', 418, true, false],
+  ])('%s', (_n, code, status, unknown_code, status_mismatch) => {
+    const v = validate(cand({ code, status }));
+    expect(v.ok).toBe(true);
+    if (v.ok) expect(v.record).toMatchObject({ code, status, unknown_code, status_mismatch });
+  });
+
+  test('details.reason is lifted out', () => {
+    const v = validate(cand({ status: 429, code: 'capacity_exceeded', details: { reason: 'concurrent_submissions', used: 5, limit: 5 } }));
+    expect(v.ok && v.record.reason).toBe('concurrent_submissions');
+  });
+
+  test('an error without an envelope keeps the status and the empty code', () => {
+    const v = validate(cand({ status: 502 }));
+    expect(v.ok && v.record).toMatchObject({ status: 502, code: '' });
+  });
+
+  test.each([
+    ['request_id missing', { request_id: undefined }, 'missing_field', 'request_id'],
+    ['request_id empty', { request_id: '' }, 'invalid_field', 'request_id'],
+    ['request_id with a space', { request_id: 'req 1' }, 'invalid_field', 'request_id'],
+    ['request_id with non-ASCII', { request_id: 'réq' }, 'invalid_field', 'request_id'],
+    ['request_id of 129 chars', { request_id: 'x'.repeat(129) }, 'invalid_field', 'request_id'],
+    ['request_id an object', { request_id: { a: 1 } }, 'invalid_field', 'request_id'],
+    ['timestamp missing', { timestamp: undefined }, 'missing_field', 'timestamp'],
+    ['timestamp without offset', { timestamp: '2026-11-25T08:00:00' }, 'invalid_field', 'timestamp'],
+    ['status missing', { status: undefined }, 'missing_field', 'status'],
+    ['status 99', { status: 99 }, 'invalid_field', 'status'],
+    ['status 600', { status: 600 }, 'invalid_field', 'status'],
+    ['status 200.5', { status: 200.5 }, 'invalid_field', 'status'],
+    ['status "abc"', { status: 'abc' }, 'invalid_field', 'status'],
+    ['latency negative', { latency_ms: -1 }, 'invalid_field', 'latency_ms'],
+    ['latency text', { latency_ms: 'fast' }, 'invalid_field', 'latency_ms'],
+    ['method too long', { method: 'X'.repeat(17) }, 'invalid_field', 'method'],
+    ['details not an object', { code: 'forbidden', status: 403, details: [1, 2] }, 'invalid_field', 'error.details'],
+    ['code with spaces', { code: 'not a code', status: 400 }, 'invalid_field', 'error.code'],
+  ])('%s → %s on %s', (_n, over, code, field) => {
+    const v = validate(cand(over));
+    expect(v.ok).toBe(false);
+    if (!v.ok) {
+      expect(v).toMatchObject({ code, field });
+      expect(v.message).toContain(field);
+    }
+  });
+
+  test('request_id accepts exactly 128 visible ASCII characters', () => {
+    expect(validate(cand({ request_id: '!'.repeat(64) + '~'.repeat(64) })).ok).toBe(true);
+  });
+});
