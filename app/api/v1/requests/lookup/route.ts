@@ -27,3 +27,8 @@ export const POST = withApi(async (req, _ctx, requestId) => {
   if (body.length > MAX_LOOKUP_TEXT) throw new ApiError('payload_too_large', 'Paste at most 1 MB of text.', { limit: MAX_LOOKUP_TEXT });
   return jsonResponse(lookupRequestIds(getDb(), textOf(body)), requestId);
 });
+
+// Without this, Next answers a GET with a bare 405 (no envelope, no X-Request-Id).
+export const GET = withApi(async () => {
+  throw new ApiError('method_not_allowed', 'Send the text with POST (JSON {"text": "..."} or text/plain).', {}, { Allow: 'POST' });
+});

@@ -1,0 +1,91 @@
+// Read-path latency at scale: `npx tsx scripts/bench-read.ts --records 1000000 [--db /tmp/x.db]`.
+// Fills a temp database from lib/traffic.ts through the ingest pipeline (reused when it exists), then times a
+// lookup, a 30-day breakdown by key, a 30-day hourly series and the CSV export. Not the product bench (npm run bench).
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { openDatabase } from '@/db/client';
+import { getRequestById, iterateRequests, lookupRequestIds } from '@/db/queries/requests';
+import { getBreakdown, getTimeseries } from '@/db/queries/stats';
+import { prepareBatch } from '@/ingest';
+import { writeRecords } from '@/ingest/write';
+import { csvStream, mapPages, REQUEST_CSV_COLUMNS, requestCsvRow } from '@/lib/csv';
+import { parseFilters } from '@/lib/filters';
+import { trafficChunks } from '@/lib/traffic';
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const records = Number(arg('records', '1000000'));
+const file = arg('db', `/tmp/errata-bench-read-${records}.db`);
+const DAY = 86_400_000;
+const end = Date.UTC(2026, 10, 1);
+const start = end - 30 * DAY;
+
+function fill() {
+  const db = openDatabase(file);
+  db.$client.pragma('synchronous = OFF'); // a throwaway bench file: durability is not what is measured here
+  const t0 = performance.now();
+  let n = 0;
+  const enc = new TextEncoder();
+  for (const chunk of trafficChunks({ seed: 7, count: records, start, end, keys: 1000 }, 50_000)) {
+    const { records: recs } = prepareBatch(enc.encode(chunk));
+    n += writeRecords(db, recs, { token_id: null, received_ms: Date.now() }).accepted;
+    if ((n / 50_000) % 10 < 1) console.error(`  ${n} rows, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  console.error(`filled ${n} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  db.$client.close();
+}
+
+function time<T>(label: string, runs: number, fn: () => T): number[] {
+  fn(); // warm the page cache and prepared statements
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  const p = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))].toFixed(2);
+  console.log(`${label}: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${ms[ms.length - 1].toFixed(2)} ms (${runs} runs)`);
+  return ms;
+}
+
+async function main() {
+  if (!fs.existsSync(file)) fill();
+  const db = openDatabase(file, { migrate: false });
+  const rows = db.$client.prepare('select count(*) n from requests').get() as { n: number };
+  console.log(`database: ${file}, ${rows.n} records, ${(fs.statSync(file).size / 1e9).toFixed(2)} GB`);
+  const ids = (db.$client.prepare('select request_id from requests where id % 997 = 0 limit 400').all() as { request_id: string }[]).map((r) => r.request_id);
+  let i = 0;
+  time('lookup getRequestById (with key neighbourhood)', 400, () => getRequestById(db, ids[i++ % ids.length]));
+  const email = `Hi, these failed: ${ids.slice(0, 20).join(', request id ')} and req_missing_1.`;
+  time('lookupRequestIds (email with 21 ids)', 50, () => lookupRequestIds(db, email));
+  // "now" 17 min past an hour: the range has partial edge hours, as the default range always does.
+  const now = end - 43 * 60_000;
+  const f30 = parseFilters(new URLSearchParams('from=now-30d'), { now });
+  time('30-day breakdown by key (limit 50)', 10, () => getBreakdown(db, f30, { by: 'key', limit: 50 }));
+  time('30-day breakdown by code', 10, () => getBreakdown(db, f30, { by: 'code' }));
+  time('30-day hourly series', 10, () => getTimeseries(db, f30, { interval: 'hour' }));
+  time('30-day hourly series by status_class', 10, () => getTimeseries(db, f30, { interval: 'hour', by: 'status_class' }));
+  const key = (db.$client.prepare('select key_id from requests where key_id is not null limit 1').get() as { key_id: string }).key_id;
+  const fKey = parseFilters(new URLSearchParams({ from: 'now-30d', key }), { now });
+  time('30-day hourly series, one key', 10, () => getTimeseries(db, fKey, { interval: 'hour' }));
+  const t = performance.now();
+  const body = csvStream(REQUEST_CSV_COLUMNS, mapPages(iterateRequests(db, f30), requestCsvRow));
+  let bytes = 0;
+  const reader = body.getReader();
+  const rss0 = process.memoryUsage().rss;
+  let rssMax = rss0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    rssMax = Math.max(rssMax, process.memoryUsage().rss);
+  }
+  const s = (performance.now() - t) / 1000;
+  const count = (db.$client.prepare('select count(*) n from requests where ts_ms >= ? and ts_ms < ?').get(f30.from, f30.to) as { n: number }).n;
+  console.log(`CSV export: ${count} rows, ${(bytes / 1e6).toFixed(0)} MB in ${s.toFixed(1)} s = ${Math.round(count / s)} rows/s; RSS ${Math.round(rss0 / 1e6)} → max ${Math.round(rssMax / 1e6)} MB`);
+}
+
+main();
