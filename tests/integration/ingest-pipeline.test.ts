@@ -1,0 +1,243 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeEach, describe, expect, test } from 'vitest';
+import { openDatabase, type Db } from '@/db/client';
+import { getIngestHealthSeries, getIngestHealthTotals, getRejectionReasons, listRecentRejections, NO_TOKEN_NAME } from '@/db/queries/ingest-health';
+import { pruneRetention, retentionCutoff } from '@/db/queries/retention';
+import { createToken } from '@/db/queries/tokens';
+import { processBatch, SAMPLES_PER_BATCH } from '@/ingest';
+import { Writer } from '@/ingest/writer';
+import { ApiError } from '@/lib/api-error';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 10, 25, 10, 30);
+const enc = (lines: unknown[]) => new TextEncoder().encode(lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
+
+function rec(i: number, over: object = {}) {
+  const error = i % 3 === 0;
+  return {
+    request_id: `req_${i}`,
+    timestamp: new Date(NOW - (i % 120) * 60_000).toISOString(),
+    status: error ? 429 : 200,
+    method: 'POST',
+    path: `/v1/submissions/${1000 + (i % 7)}`,
+    latency_ms: 10 + (i % 5),
+    key_id: `key_${i % 4}`,
+    account_id: `acc_${i % 2}`,
+    tier: i % 2 ? 'pro' : 'free',
+    ...(error ? { error: { code: 'capacity_exceeded', message: 'cap', details: { reason: i % 2 ? 'daily_quota' : 'platform_queue' } } } : {}),
+    ...over,
+  };
+}
+
+const count = (db: Db, sql: string): number => (db.$client.prepare(sql).pluck().get() as number) ?? 0;
+
+/** Rollups are only useful if they always equal the raw rows they summarize. */
+function expectRollupsMatchRaw(db: Db) {
+  const raw = count(db, 'SELECT count(*) FROM requests');
+  expect(count(db, 'SELECT sum(count) FROM rollup_minute')).toBe(raw);
+  expect(count(db, 'SELECT sum(count) FROM rollup_hour')).toBe(raw);
+  expect(count(db, 'SELECT sum(count) FROM rollup_key_hour')).toBe(count(db, 'SELECT count(*) FROM requests WHERE key_id IS NOT NULL OR account_id IS NOT NULL'));
+  const errorsByReason = db.$client.prepare("SELECT coalesce(reason, '') reason, count(*) n FROM requests WHERE status >= 400 GROUP BY 1 ORDER BY 1").all();
+  const rolledByReason = db.$client.prepare("SELECT reason, sum(count) n FROM rollup_minute WHERE status >= 400 GROUP BY reason ORDER BY reason").all();
+  expect(rolledByReason).toEqual(errorsByReason);
+}
+
+let db: Db;
+beforeEach(() => {
+  db = openDatabase(':memory:');
+});
+
+describe('processBatch', () => {
+  test('stores good records, rejects bad ones beside them, and counts everything', () => {
+    const body = enc([rec(1), '{"broken', rec(2), { request_id: 'no time', status: 200 }, rec(3), 'null', rec(4, { status: 'abc' })]);
+    const r = processBatch(db, body, { token_id: 7, received_ms: NOW });
+    expect(r).toMatchObject({ accepted: 3, duplicates: 0, rejected: 4 });
+    expect(r.errors).toEqual([
+      expect.objectContaining({ line: 2, code: 'invalid_json' }),
+      expect.objectContaining({ line: 4, code: 'invalid_field', field: 'request_id' }),
+      expect.objectContaining({ line: 6, code: 'not_an_object' }),
+      expect.objectContaining({ line: 7, code: 'invalid_field', field: 'status' }),
+    ]);
+    const row = db.$client.prepare("SELECT * FROM requests WHERE request_id = 'req_3'").get() as Record<string, unknown>;
+    expect(row).toMatchObject({ code: 'capacity_exceeded', status: 429, reason: 'daily_quota', route: '/v1/submissions/{id}', token_id: 7, received_ms: NOW });
+    expectRollupsMatchRaw(db);
+  });
+
+  test('re-sending a batch changes nothing: duplicates on (request_id, code), rollups unchanged', () => {
+    const batch = enc(Array.from({ length: 300 }, (_, i) => rec(i)));
+    expect(processBatch(db, batch, { token_id: 1, received_ms: NOW })).toMatchObject({ accepted: 300, duplicates: 0 });
+    const before = db.$client.prepare('SELECT * FROM rollup_hour ORDER BY 1,2,3,4,5,6,7').all();
+    expect(processBatch(db, batch, { token_id: 1, received_ms: NOW + 1 })).toMatchObject({ accepted: 0, duplicates: 300 });
+    expect(db.$client.prepare('SELECT * FROM rollup_hour ORDER BY 1,2,3,4,5,6,7').all()).toEqual(before);
+    expectRollupsMatchRaw(db);
+  });
+
+  test('overlapping batches: only the new records are accepted; a success and an error of one request id are two rows', () => {
+    processBatch(db, enc(Array.from({ length: 100 }, (_, i) => rec(i))), { token_id: 1, received_ms: NOW });
+    const r = processBatch(db, enc(Array.from({ length: 100 }, (_, i) => rec(i + 50))), { token_id: 1, received_ms: NOW });
+    expect(r).toMatchObject({ accepted: 50, duplicates: 50 });
+    const both = processBatch(db, enc([rec(2000), rec(2000, { status: 500, error: { code: 'internal_error', message: 'x' } })]), { token_id: 1 });
+    expect(both.accepted).toBe(2);
+    expect(count(db, 'SELECT count(*) FROM requests')).toBe(152);
+    expectRollupsMatchRaw(db);
+  });
+
+  test('duplicates inside one batch count once', () => {
+    expect(processBatch(db, enc([rec(1), rec(1), rec(1)]), { token_id: 1 })).toMatchObject({ accepted: 1, duplicates: 2 });
+  });
+
+  test('unknown codes and status mismatches are stored and flagged, never dropped', () => {
+    processBatch(db, enc([rec(10, { status: 418, error: { code: 'teapot', message: 'x' } }), rec(11, { status: 400, error: { code: 'rate_limited', message: 'x' } })]), { token_id: 1 });
+    const rows = db.$client.prepare('SELECT request_id, code, unknown_code, status_mismatch FROM requests ORDER BY request_id').all();
+    expect(rows).toEqual([
+      { request_id: 'req_10', code: 'teapot', unknown_code: 1, status_mismatch: 0 },
+      { request_id: 'req_11', code: 'rate_limited', unknown_code: 0, status_mismatch: 1 },
+    ]);
+  });
+
+  test('only the first 100 errors are listed; all are counted; samples are bounded per batch', () => {
+    const body = enc(Array.from({ length: 250 }, (_, i) => (i === 125 ? rec(1) : `{"bad ${i}`)));
+    const r = processBatch(db, body, { token_id: 3, received_ms: NOW, line_offset: 1000 });
+    expect(r.rejected).toBe(249);
+    expect(r.errors).toHaveLength(100);
+    expect(r.errors[0].line).toBe(1001);
+    expect(count(db, 'SELECT count(*) FROM ingest_rejections')).toBe(SAMPLES_PER_BATCH);
+    expect(count(db, 'SELECT rejected FROM ingest_health_hour')).toBe(249);
+  });
+
+  test('records older than min_ts_ms are rejected as expired', () => {
+    const r = processBatch(db, enc([rec(1), rec(2, { timestamp: '2020-01-01T00:00:00Z' })]), { token_id: 1, min_ts_ms: NOW - 30 * 86_400_000 });
+    expect(r.accepted).toBe(1);
+    expect(r.errors).toEqual([expect.objectContaining({ line: 2, code: 'expired', field: 'timestamp' })]);
+  });
+
+  test('an empty body and too many records fail the whole batch and write nothing', () => {
+    expect(() => processBatch(db, new Uint8Array(0), { token_id: 1 })).toThrow(ApiError);
+    expect(count(db, 'SELECT count(*) FROM ingest_health_hour')).toBe(0);
+  });
+});
+
+describe('ingest health reads', () => {
+  test('per token per hour, totals with names, latest rejections and reasons', () => {
+    const t = createToken(db, { name: 'vector-prod', scopes: ['ingest'] });
+    processBatch(db, enc([rec(1), rec(2), '{"x']), { token_id: t.id, received_ms: NOW });
+    processBatch(db, enc([rec(1), rec(3)]), { token_id: t.id, received_ms: NOW + HOUR });
+    processBatch(db, enc([rec(9), { request_id: 'r', status: 200 }]), { token_id: null, received_ms: NOW });
+    const range = { from_ms: NOW - HOUR, to_ms: NOW + 2 * HOUR };
+    const series = getIngestHealthSeries(db, range);
+    expect(series).toEqual([
+      { bucket_ms: NOW - 30 * 60_000, token_id: 0, token_name: NO_TOKEN_NAME, batches: 1, accepted: 1, duplicates: 0, rejected: 1 },
+      { bucket_ms: NOW - 30 * 60_000, token_id: t.id, token_name: 'vector-prod', batches: 1, accepted: 2, duplicates: 0, rejected: 1 },
+      { bucket_ms: NOW + 30 * 60_000, token_id: t.id, token_name: 'vector-prod', batches: 1, accepted: 1, duplicates: 1, rejected: 0 },
+    ]);
+    expect(getIngestHealthTotals(db, range)[0]).toMatchObject({ token_id: t.id, token_name: 'vector-prod', batches: 2, accepted: 3, duplicates: 1, rejected: 1, revoked: false });
+    const latest = listRecentRejections(db, { limit: 10 });
+    expect(latest.map((r) => [r.token_name, r.code, r.field])).toEqual([
+      [NO_TOKEN_NAME, 'missing_field', 'timestamp'],
+      ['vector-prod', 'invalid_json', null],
+    ]);
+    expect(latest[1].sample).toBe('{"x');
+    const reasons = getRejectionReasons(db, range).map((r) => [r.code, r.count]);
+    expect(reasons.sort()).toEqual([
+      ['invalid_json', 1],
+      ['missing_field', 1],
+    ]);
+  });
+});
+
+describe('retention', () => {
+  test('prunes raw rows (the dedupe state), rollups and ingest health at one hour boundary', () => {
+    const old = Array.from({ length: 50 }, (_, i) => rec(i, { timestamp: new Date(NOW - 40 * 86_400_000 - i * 60_000).toISOString() }));
+    const fresh = Array.from({ length: 50 }, (_, i) => rec(i + 100));
+    processBatch(db, enc(old), { token_id: 1, received_ms: NOW - 40 * 86_400_000 });
+    processBatch(db, enc([...fresh, '{"x']), { token_id: 1, received_ms: NOW });
+    const r = pruneRetention(db, { days: 30, now_ms: NOW });
+    expect(r.cutoff_ms).toBe(retentionCutoff(NOW, 30));
+    expect(r).toMatchObject({ requests: 50, ingest_health_hour: 1, more: false });
+    expect(count(db, 'SELECT count(*) FROM requests')).toBe(50);
+    expect(count(db, `SELECT count(*) FROM requests WHERE ts_ms < ${r.cutoff_ms}`)).toBe(0);
+    expectRollupsMatchRaw(db);
+    expect(count(db, 'SELECT count(*) FROM ingest_health_hour')).toBe(1);
+    expect(count(db, 'SELECT count(*) FROM ingest_rejections')).toBe(1);
+  });
+
+  test('a large backlog is pruned in bounded steps', () => {
+    const old = Array.from({ length: 25_000 }, (_, i) => rec(i, { timestamp: new Date(NOW - 40 * 86_400_000).toISOString() }));
+    processBatch(db, enc(old), { token_id: 1 });
+    const first = pruneRetention(db, { days: 30, now_ms: NOW, maxRows: 10_000 });
+    expect(first.more).toBe(true);
+    let total = first.requests;
+    for (let r = first; r.more; ) {
+      r = pruneRetention(db, { days: 30, now_ms: NOW, maxRows: 10_000 });
+      total += r.requests;
+    }
+    expect(total).toBe(25_000);
+    expect(count(db, 'SELECT count(*) FROM requests')).toBe(0);
+  });
+});
+
+describe('the writer worker', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'errata-writer-'));
+  const worker = { file: path.resolve(__dirname, '../../ingest/writer-worker-dev.mjs') };
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function fileDb(name: string) {
+    const file = path.join(dir, name);
+    openDatabase(file).$client.close();
+    return file;
+  }
+  const now = Date.now();
+  const batch = (from: number, n: number) =>
+    enc(Array.from({ length: n }, (_, i) => ({ request_id: `w${from + i}`, timestamp: now - i, status: 200 })));
+
+  test('concurrent overlapping batches queue, and each record is stored once', async () => {
+    const file = fileDb('concurrent.db');
+    const w = new Writer({ databasePath: file, queueLimit: 16, worker });
+    try {
+      const results = await Promise.all([w.submit(batch(0, 3000), { token_id: 1 }), w.submit(batch(1000, 3000), { token_id: 2 }), w.submit(batch(2000, 3000), { token_id: 1 })]);
+      expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(5000);
+      expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(4000);
+    } finally {
+      await w.close();
+    }
+    const check = openDatabase(file, { migrate: false });
+    expect(count(check, 'SELECT count(*) FROM requests')).toBe(5000);
+    check.$client.close();
+  });
+
+  test('a full queue answers 503 with Retry-After at once; a batch that cannot start in time is refused unwritten', async () => {
+    const file = fileDb('full.db');
+    const w = new Writer({ databasePath: file, queueLimit: 1, startTimeoutMs: 30, worker });
+    try {
+      const first = w.submit(batch(0, 20_000), { token_id: 1 });
+      const second = w.submit(batch(50_000, 10), { token_id: 1 });
+      let full: unknown;
+      try {
+        await w.submit(batch(60_000, 10), { token_id: 1 });
+      } catch (err) {
+        full = err;
+      }
+      expect(full).toBeInstanceOf(ApiError);
+      expect((full as ApiError).status).toBe(503);
+      expect(Number((full as ApiError).headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+      await expect(second).rejects.toMatchObject({ code: 'service_unavailable' });
+      expect((await first).accepted).toBe(20_000);
+    } finally {
+      await w.close();
+    }
+    const check = openDatabase(file, { migrate: false });
+    expect(count(check, "SELECT count(*) FROM requests WHERE request_id >= 'w50000' AND length(request_id) = 6")).toBe(0);
+    check.$client.close();
+  });
+
+  test('whole-batch errors come back as the same ApiError', async () => {
+    const w = new Writer({ databasePath: fileDb('errors.db'), queueLimit: 4, worker });
+    try {
+      await expect(w.submit(new TextEncoder().encode('  '), { token_id: 1 })).rejects.toMatchObject({ code: 'invalid_body', status: 400 });
+    } finally {
+      await w.close();
+    }
+  });
+});
