@@ -4,6 +4,7 @@ import { connection } from 'next/server';
 import { getDb } from '@/db';
 import { countUsers } from '@/db/queries/users';
 import { getPageUser, safeNext } from '@/lib/auth/page';
+import { homeFor } from '@/lib/auth/roles';
 import { ensureSetupCode } from '@/lib/auth/setup';
 import styles from './auth.module.css';
 
@@ -38,7 +39,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   await connection();
   const params = await searchParams;
   const next = safeNext(one(params.next));
-  if (await getPageUser()) redirect(next);
+  const user = await getPageUser();
+  if (user) redirect(next === '/' ? homeFor(user.role) : next);
   const noUsers = countUsers(getDb()) === 0;
   if (noUsers) ensureSetupCode(getDb());
   const retry = Number(one(params.retry)) || 900;

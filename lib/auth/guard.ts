@@ -16,7 +16,7 @@ export type Principal = { kind: 'token'; token: TokenInfo } | { kind: 'user'; us
 export interface AccessNeed {
   /** What a Bearer token must carry (`admin` implies every scope). */
   scope: TokenScope;
-  /** What a signed-in user must be at least (support < engineer < admin). */
+  /** What a signed-in user must be at least (support < engineer < admin). Ignored for `ingest`: tokens only. */
   role: UserRole;
 }
 
@@ -39,6 +39,8 @@ function fromSession(req: Request, cookie: string, need: AccessNeed): Principal 
   }
   const session = findSession(getDb(), cookie);
   if (!session) throw new ApiError('invalid_credentials', 'Your session has expired or was ended. Sign in again.');
+  // Only ingest tokens write records: no user role carries the ingest scope.
+  if (need.scope === 'ingest') throw new ApiError('forbidden', 'Only a token with the ingest scope can send records.', { scope: 'ingest' });
   if (!hasRole(session.role, need.role)) {
     throw new ApiError('forbidden', `This needs the ${need.role} role; you are ${session.role}.`, { role: need.role });
   }

@@ -11,3 +11,8 @@ export function hasRole(role: UserRole, need: UserRole): boolean {
 export function isRole(value: unknown): value is UserRole {
   return typeof value === 'string' && Object.hasOwn(ROLE_RANK, value);
 }
+
+/** Where a user lands after sign-in when no page was asked for: support staff cannot open the overview. */
+export function homeFor(role: UserRole): string {
+  return hasRole(role, 'engineer') ? '/' : '/lookup';
+}

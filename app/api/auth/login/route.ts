@@ -7,6 +7,7 @@ import { isSameOrigin } from '@/lib/auth/csrf';
 import { signIn } from '@/lib/auth/login';
 import { safeNext } from '@/lib/auth/page';
 import { clientAddress } from '@/lib/auth/rate-limit';
+import { homeFor } from '@/lib/auth/roles';
 import { SESSION_MAX_MS } from '@/db/queries/sessions';
 
 export const runtime = 'nodejs';
@@ -38,6 +39,6 @@ export const POST = withApi(async (req, _ctx, requestId) => {
     throw new ApiError(result.code, result.message, result.code === 'login_locked' ? { retry_after: result.retry_after_s } : {}, headers);
   }
   const cookie = sessionCookie(result.token, Date.now() + SESSION_MAX_MS, isSecureRequest(req));
-  if (body.isForm) return seeOther(next, { 'Set-Cookie': cookie, 'X-Request-Id': requestId });
+  if (body.isForm) return seeOther(next === '/' ? homeFor(result.user.role) : next, { 'Set-Cookie': cookie, 'X-Request-Id': requestId });
   return jsonResponse({ user: { email: result.user.email, role: result.user.role } }, requestId, { headers: { 'Set-Cookie': cookie } });
 });

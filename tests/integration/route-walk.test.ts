@@ -1,0 +1,325 @@
+// Walks every page and API route in the production build (read from its app-paths manifest) as: nobody, a
+// revoked token, a wrong-scope token, a right-scope token, and each role, and asserts the exact answer.
+// A route the build contains but EXPECTATIONS does not list fails the test: add it there with its rule.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '@/db/client';
+import { createSession } from '@/db/queries/sessions';
+import { createToken, revokeToken } from '@/db/queries/tokens';
+import { createUser } from '@/db/queries/users';
+import type { TokenScope, UserRole } from '@/db/schema';
+import { distDir, startServer, type TestServer } from '../support/server';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+interface Need {
+  scope: TokenScope;
+  role: UserRole;
+}
+/** What a caller gets when let through; a number is the exact status. */
+interface ApiCall {
+  method: Method;
+  path: string;
+  need: Need;
+  /** Status for a caller let through; with the envelope code when it is an error (bodies that must not mutate). */
+  ok: number;
+  okCode?: string;
+  body?: unknown;
+}
+interface Outcome {
+  status: number;
+  location?: string;
+}
+type RouteSpec =
+  /** A signed-in page: nobody (and any Bearer token) → 307 /login?next=path; role too low → 403; else `ok`. */
+  | { kind: 'page'; path: string; role: UserRole; ok?: number }
+  /** A page anyone may open (sign-in, setup): what nobody and what each signed-in role get. */
+  | { kind: 'public-page'; path: string; anonymous: Outcome; signedIn: Partial<Record<UserRole, Outcome>> & { default: Outcome } }
+  /** API route handlers: every call walked with every principal. */
+  | { kind: 'api'; calls: ApiCall[] }
+  /** API routes without credentials (health, sign-in): exact answers for nobody. */
+  | { kind: 'public-api'; calls: Array<{ method: Method; path: string; body?: unknown; status: number; code?: string; sameOrigin?: boolean }> }
+  /** Not addressable by URL. */
+  | { kind: 'internal'; why: string };
+
+const READ_SUPPORT: Need = { scope: 'read', role: 'support' };
+const READ_ENGINEER: Need = { scope: 'read', role: 'engineer' };
+const ADMIN: Need = { scope: 'admin', role: 'admin' };
+const INGEST: Need = { scope: 'ingest', role: 'admin' };
+const login = (p: string) => (p === '/' ? '/login' : `/login?next=${encodeURIComponent(p)}`);
+
+// Keyed by the app-paths manifest key. Keep the rule next to the route: support < engineer < admin.
+const EXPECTATIONS: Record<string, RouteSpec> = {
+  '/_global-error/page': { kind: 'internal', why: 'rendered only when the root layout throws' },
+  '/_not-found/page': { kind: 'internal', why: 'walked below as an unknown path (404 for everyone)' },
+
+  // Pages owned by auth.
+  '/login/page': { kind: 'public-page', path: '/login', anonymous: { status: 200 }, signedIn: { support: { status: 307, location: '/lookup' }, default: { status: 307, location: '/' } } },
+  '/setup/page': { kind: 'public-page', path: '/setup', anonymous: { status: 307, location: '/login' }, signedIn: { default: { status: 307, location: '/login' } } },
+  '/admin/page': { kind: 'page', path: '/admin', role: 'admin' },
+  '/admin/users/page': { kind: 'page', path: '/admin/users', role: 'admin' },
+  '/admin/tokens/page': { kind: 'page', path: '/admin/tokens', role: 'admin' },
+  '/admin/retention/page': { kind: 'page', path: '/admin/retention', role: 'admin' },
+  '/admin/audit/page': { kind: 'page', path: '/admin/audit', role: 'admin' },
+
+  // Dashboard pages (issue 6 roles: support = lookup, request pages, explorer; engineer = overview,
+  // breakdowns, key and code pages, CSV; admin = ingest health).
+  '/page': { kind: 'page', path: '/', role: 'engineer' },
+  '/(dashboard)/page': { kind: 'page', path: '/', role: 'engineer' },
+  '/(dashboard)/lookup/page': { kind: 'page', path: '/lookup', role: 'support' },
+  '/(dashboard)/requests/[request_id]/page': { kind: 'page', path: '/requests/req_walk_unknown', role: 'support' },
+  '/(dashboard)/errors/page': { kind: 'page', path: '/errors', role: 'support' },
+  '/(dashboard)/explorer/page': { kind: 'page', path: '/explorer', role: 'support' },
+  '/(dashboard)/keys/[key_id]/page': { kind: 'page', path: '/keys/key_walk', role: 'engineer' },
+  '/(dashboard)/codes/[code]/page': { kind: 'page', path: '/codes/rate_limited', role: 'engineer' },
+  '/(dashboard)/breakdowns/page': { kind: 'page', path: '/breakdowns', role: 'engineer' },
+  '/(dashboard)/reports/page': { kind: 'page', path: '/reports', role: 'engineer' },
+  '/(dashboard)/ingest/page': { kind: 'page', path: '/ingest', role: 'admin' },
+  '/(dashboard)/admin/ingest/page': { kind: 'page', path: '/admin/ingest', role: 'admin' },
+  '/admin/ingest/page': { kind: 'page', path: '/admin/ingest', role: 'admin' },
+  '/(dashboard)/ingest/rejections.csv/route': { kind: 'api', calls: [{ method: 'GET', path: '/ingest/rejections.csv', need: ADMIN, ok: 200 }] },
+  '/(dashboard)/ingest/tokens.csv/route': { kind: 'api', calls: [{ method: 'GET', path: '/ingest/tokens.csv', need: ADMIN, ok: 200 }] },
+
+  // Auth API.
+  '/api/auth/login/route': {
+    kind: 'public-api',
+    calls: [
+      { method: 'POST', path: '/api/auth/login', body: { email: 'nobody@walk.test', password: 'wrong-password' }, status: 401, code: 'invalid_credentials', sameOrigin: true },
+      { method: 'POST', path: '/api/auth/login', body: { email: 'nobody@walk.test', password: 'wrong-password' }, status: 403, code: 'csrf_failed', sameOrigin: false },
+      { method: 'POST', path: '/api/auth/login', body: {}, status: 400, code: 'invalid_parameter', sameOrigin: true },
+    ],
+  },
+  '/api/auth/logout/route': {
+    kind: 'public-api',
+    calls: [
+      { method: 'POST', path: '/api/auth/logout', status: 200, sameOrigin: true },
+      { method: 'POST', path: '/api/auth/logout', status: 403, code: 'csrf_failed', sameOrigin: false },
+    ],
+  },
+  '/api/auth/setup/route': {
+    kind: 'public-api',
+    calls: [
+      { method: 'POST', path: '/api/auth/setup', body: { code: 'AAAA-BBBB-CCCC-DDDD', email: 'x@walk.test', password: 'long-enough-pw' }, status: 403, code: 'forbidden', sameOrigin: true },
+      { method: 'POST', path: '/api/auth/setup', body: {}, status: 403, code: 'csrf_failed', sameOrigin: false },
+    ],
+  },
+  '/api/auth/session/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/auth/session', need: READ_SUPPORT, ok: 200 }] },
+  '/api/v1/health/route': { kind: 'public-api', calls: [{ method: 'GET', path: '/api/v1/health', status: 200 }] },
+
+  // Admin API (bodies are invalid or ids unknown on purpose: the walk must not change what it walks).
+  '/api/v1/admin/users/route': {
+    kind: 'api',
+    calls: [
+      { method: 'GET', path: '/api/v1/admin/users', need: ADMIN, ok: 200 },
+      { method: 'POST', path: '/api/v1/admin/users', need: ADMIN, ok: 400, okCode: 'invalid_parameter', body: {} },
+    ],
+  },
+  '/api/v1/admin/users/[id]/route': { kind: 'api', calls: [{ method: 'PATCH', path: '/api/v1/admin/users/999999', need: ADMIN, ok: 404, okCode: 'not_found', body: { role: 'support' } }] },
+  '/api/v1/admin/tokens/route': {
+    kind: 'api',
+    calls: [
+      { method: 'GET', path: '/api/v1/admin/tokens', need: ADMIN, ok: 200 },
+      { method: 'POST', path: '/api/v1/admin/tokens', need: ADMIN, ok: 400, okCode: 'invalid_parameter', body: { name: '', scopes: [] } },
+    ],
+  },
+  '/api/v1/admin/tokens/[id]/route': { kind: 'api', calls: [{ method: 'DELETE', path: '/api/v1/admin/tokens/999999', need: ADMIN, ok: 404, okCode: 'not_found' }] },
+  '/api/v1/admin/retention/route': {
+    kind: 'api',
+    calls: [
+      { method: 'GET', path: '/api/v1/admin/retention', need: ADMIN, ok: 200 },
+      { method: 'PUT', path: '/api/v1/admin/retention', need: ADMIN, ok: 400, okCode: 'invalid_parameter', body: { retention_days: 0 } },
+    ],
+  },
+  '/api/v1/admin/audit/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/admin/audit', need: ADMIN, ok: 200 }] },
+
+  // Read API (PRODUCT.md: scope read).
+  '/api/v1/requests/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/requests', need: READ_SUPPORT, ok: 200 }] },
+  '/api/v1/requests/[request_id]/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/requests/req_walk_unknown', need: READ_SUPPORT, ok: 404, okCode: 'not_found' }] },
+  '/api/v1/requests/lookup/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/requests/lookup', need: READ_SUPPORT, ok: 200, body: { text: 'see req_walk_unknown' } }] },
+  '/api/v1/stats/summary/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/stats/summary', need: READ_ENGINEER, ok: 200 }] },
+  '/api/v1/stats/breakdown/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/stats/breakdown?by=status', need: READ_ENGINEER, ok: 200 }] },
+  '/api/v1/stats/timeseries/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/stats/timeseries?interval=hour', need: READ_ENGINEER, ok: 200 }] },
+  '/api/v1/export/requests.csv/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/export/requests.csv', need: READ_ENGINEER, ok: 200 }] },
+  '/api/v1/export/breakdown.csv/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/export/breakdown.csv?by=status', need: READ_ENGINEER, ok: 200 }] },
+  '/api/v1/export/timeseries.csv/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/export/timeseries.csv?interval=hour', need: READ_ENGINEER, ok: 200 }] },
+  '/api/v1/openapi.json/route': { kind: 'public-api', calls: [{ method: 'GET', path: '/api/v1/openapi.json', status: 200 }] },
+
+  // Ingest (scope ingest; users never write records).
+  '/api/v1/ingest/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/ingest', need: INGEST, ok: 200, body: [] }] },
+};
+
+const ROLES: UserRole[] = ['support', 'engineer', 'admin'];
+const ROLE_RANK: Record<UserRole, number> = { support: 0, engineer: 1, admin: 2 };
+
+let server: TestServer;
+let db: Db;
+const userIds = {} as Record<UserRole, number>;
+const tokens = {} as Record<'revoked' | TokenScope, string>;
+
+function manifestKeys(): string[] {
+  const file = path.resolve(__dirname, '../..', distDir(), 'server/app-paths-manifest.json');
+  return Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>).sort();
+}
+
+interface Call {
+  method: Method;
+  path: string;
+  body?: unknown;
+  bearer?: string;
+  role?: UserRole;
+  origin?: 'same' | 'none' | 'evil';
+}
+async function send(c: Call): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (c.bearer) headers.authorization = `Bearer ${c.bearer}`;
+  // A fresh session per call: sign-out in the walk must not end the next call's session.
+  if (c.role) headers.cookie = `errata_session=${createSession(db, userIds[c.role]).token}`;
+  const origin = c.origin ?? 'same';
+  if (origin === 'same') headers.origin = server.baseUrl;
+  if (origin === 'evil') headers.origin = 'https://evil.example';
+  if (c.body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(server.baseUrl + c.path, { method: c.method, headers, body: c.body === undefined ? undefined : JSON.stringify(c.body), redirect: 'manual' });
+}
+
+async function describeResponse(res: Response): Promise<string> {
+  const loc = res.headers.get('location');
+  let code = '';
+  if ((res.headers.get('content-type') ?? '').includes('json')) {
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
+    code = body?.error?.code ?? '';
+  } else await res.arrayBuffer().catch(() => undefined);
+  return `${res.status}${code ? ` ${code}` : ''}${loc ? ` → ${new URL(loc, server.baseUrl).pathname}${new URL(loc, server.baseUrl).search}` : ''}`;
+}
+
+function expected(status: number, code?: string, location?: string): string {
+  return `${status}${code ? ` ${code}` : ''}${location ? ` → ${location}` : ''}`;
+}
+
+function wrongScope(scope: TokenScope): string {
+  return scope === 'read' ? tokens.ingest : tokens.read;
+}
+
+interface Check {
+  label: string;
+  call: Call;
+  want: string;
+  apiResponse: boolean;
+}
+
+function checksFor(key: string, spec: RouteSpec): Check[] {
+  const out: Check[] = [];
+  const add = (label: string, call: Call, want: string, apiResponse = false) => out.push({ label: `${key} ${call.method} ${call.path} as ${label}`, call, want, apiResponse });
+  switch (spec.kind) {
+    case 'internal':
+      break;
+    case 'page': {
+      const toLogin = expected(307, undefined, login(spec.path));
+      add('nobody', { method: 'GET', path: spec.path }, toLogin);
+      add('revoked token', { method: 'GET', path: spec.path, bearer: tokens.revoked }, toLogin);
+      add('wrong-scope token', { method: 'GET', path: spec.path, bearer: tokens.ingest }, toLogin);
+      add('admin-scope token', { method: 'GET', path: spec.path, bearer: tokens.admin }, toLogin);
+      for (const role of ROLES) add(role, { method: 'GET', path: spec.path, role }, expected(ROLE_RANK[role] >= ROLE_RANK[spec.role] ? (spec.ok ?? 200) : 403));
+      break;
+    }
+    case 'public-page':
+      add('nobody', { method: 'GET', path: spec.path }, expected(spec.anonymous.status, undefined, spec.anonymous.location));
+      for (const role of ROLES) {
+        const o = spec.signedIn[role] ?? spec.signedIn.default;
+        add(role, { method: 'GET', path: spec.path, role }, expected(o.status, undefined, o.location));
+      }
+      break;
+    case 'public-api':
+      for (const c of spec.calls) {
+        add(c.sameOrigin === false ? 'nobody, cross-site' : 'nobody', { method: c.method, path: c.path, body: c.body, origin: c.sameOrigin === false ? 'evil' : 'same' }, expected(c.status, c.code), true);
+      }
+      break;
+    case 'api':
+      for (const c of spec.calls) {
+        const base = { method: c.method, path: c.path, body: c.body };
+        add('nobody', { ...base }, expected(401, 'missing_credentials'), true);
+        add('revoked token', { ...base, bearer: tokens.revoked }, expected(401, 'invalid_credentials'), true);
+        add('unknown token', { ...base, bearer: 'errata_not-a-real-token' }, expected(401, 'invalid_credentials'), true);
+        add('wrong-scope token', { ...base, bearer: wrongScope(c.need.scope) }, expected(403, 'scope_required'), true);
+        add(`${c.need.scope} token`, { ...base, bearer: tokens[c.need.scope] }, expected(c.ok, c.okCode), true);
+        for (const role of ROLES) {
+          const allowed = c.need.scope !== 'ingest' && ROLE_RANK[role] >= ROLE_RANK[c.need.role];
+          add(role, { ...base, role }, allowed ? expected(c.ok, c.okCode) : expected(403, 'forbidden'), true);
+        }
+        if (c.method !== 'GET') {
+          const top: UserRole = 'admin';
+          const want = expected(403, 'csrf_failed');
+          add(`${top}, cross-site`, { ...base, role: top, origin: 'evil' }, want, true);
+          add(`${top}, no Origin`, { ...base, role: top, origin: 'none' }, want, true);
+        }
+      }
+      break;
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  db = openDatabase(server.databasePath);
+  for (const role of ROLES) userIds[role] = (await createUser(db, { email: `${role}@walk.test`, role, password: 'walk-password-1' })).user.id;
+  const revoked = createToken(db, { name: 'walk revoked', scopes: ['admin'] });
+  revokeToken(db, revoked.id);
+  tokens.revoked = revoked.token;
+  for (const scope of ['ingest', 'read', 'admin'] as const) tokens[scope] = createToken(db, { name: `walk ${scope}`, scopes: [scope] }).token;
+}, 120_000);
+
+afterAll(async () => {
+  db?.$client.close();
+  await server?.stop();
+});
+
+describe('route walk', () => {
+  it('has an expectation for every route in the build', () => {
+    const missing = manifestKeys().filter((k) => !(k in EXPECTATIONS));
+    expect(missing, `add these routes to EXPECTATIONS in ${path.basename(__filename)}`).toEqual([]);
+  });
+
+  it('answers every route exactly as its rule says, for every kind of caller', async () => {
+    const failures: string[] = [];
+    let walked = 0;
+    for (const key of manifestKeys()) {
+      const spec = EXPECTATIONS[key];
+      if (!spec) continue;
+      for (const check of checksFor(key, spec)) {
+        const res = await send(check.call);
+        walked++;
+        if (check.apiResponse && !res.headers.get('x-request-id')) failures.push(`${check.label}: no X-Request-Id`);
+        const got = await describeResponse(res);
+        if (got !== check.want) failures.push(`${check.label}: want ${check.want}, got ${got}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(walked).toBeGreaterThan(100);
+  }, 300_000);
+
+  it('answers unknown paths 404 whoever asks', async () => {
+    for (const role of [undefined, ...ROLES]) {
+      const res = await send({ method: 'GET', path: '/no/such/page', role });
+      expect(res.status).toBe(404);
+    }
+  });
+
+  it('sends the security headers', async () => {
+    const page = await send({ method: 'GET', path: '/login' });
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('same-origin');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    const html = await page.text();
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    // Every script tag carries the nonce: nothing inline runs without it.
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    const api = await send({ method: 'GET', path: '/api/v1/health' });
+    expect(api.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
