@@ -22,13 +22,15 @@ export interface BenchOptions {
   /** Reuse generated data across runs (keyed by seed, count and the day). */
   dataCacheDir: string;
   keep: boolean;
+  /** Only generate (and cache) the data, then exit. */
+  dataOnly: boolean;
   batchSize: number;
   senders: number;
   /** Lookups per second issued by the third client while ingest runs. */
   lookupRate: number;
 }
 
-const USAGE = `usage: npm run bench -- [--scale 1m|10m] [--quick] [--seed N] [--out DIR] [--dist DIR] [--no-build] [--keep]`;
+const USAGE = `usage: npm run bench -- [--scale 1m|10m] [--quick] [--seed N] [--out DIR] [--dist DIR] [--no-build] [--keep] [--data-only]`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let scale: Scale = '1m';
@@ -37,6 +39,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let distDir: string | undefined;
   let build: boolean | undefined;
   let keep = false;
+  let dataOnly = false;
   let workDir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -57,6 +60,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (a === '--build') build = true;
     else if (a === '--no-build') build = false;
     else if (a === '--keep') keep = true;
+    else if (a === '--data-only') dataOnly = true;
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -74,6 +78,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     workDir: workDir ?? path.join(os.tmpdir(), `errata-bench-${process.pid}`),
     dataCacheDir: path.join(os.tmpdir(), 'errata-bench-data'),
     keep,
+    dataOnly,
     batchSize: 5000,
     senders: 2,
     lookupRate: quick ? 100 : 50,

@@ -10,7 +10,7 @@ import type { Dataset } from './dataset';
 import { readBatchGzip } from './dataset';
 import { summarize, type LatencySummary } from './floor';
 import { json, keepAliveAgent, request } from './http-client';
-import { groupRss, sampleRss } from './rss';
+import { childCpuFromStat, groupCpuSeconds, groupRss, sampleRss } from './rss';
 import { elapsedMs, median, nowNs, percentile, sleep } from './stats';
 import { root } from './server';
 
@@ -59,6 +59,8 @@ export interface IngestRun {
   records_per_s: number;
   batch_latency: LatencySummary;
   peak_rss_bytes: number;
+  /** CPU seconds the server's process group used during the ingest (lookups included). */
+  cpu_s: number;
   lookups: LatencySummary & { failed: number; rate_per_s: number };
 }
 
@@ -84,6 +86,7 @@ export async function httpIngest(
   let retries = 0;
   let done = false;
   const rss = sampleRss(pgid, 100);
+  const cpu0 = groupCpuSeconds(pgid);
   const t0 = nowNs();
   let lastLog = Date.now();
 
@@ -160,6 +163,7 @@ export async function httpIngest(
   const lookers = [looker(opts.lookupRate / 2), looker(opts.lookupRate / 2)];
   await Promise.all(Array.from({ length: opts.senders }, sender));
   const seconds = elapsedMs(t0) / 1000;
+  const cpu_s = groupCpuSeconds(pgid) - cpu0;
   done = true;
   await Promise.all(lookers);
   const lookupSeconds = (Date.now() - lookupStart) / 1000;
@@ -178,6 +182,7 @@ export async function httpIngest(
     records_per_s: records / seconds,
     batch_latency: summarize(batchMs),
     peak_rss_bytes: rss.peak(),
+    cpu_s,
     lookups: { ...summarize(lookupMs), failed, rate_per_s: lookupMs.length / lookupSeconds },
   };
 }
@@ -282,26 +287,44 @@ export interface ImportRun {
   seconds: number;
   exit_code: number | null;
   stored: number;
+  /** Progress lines or redraws the CLI printed while importing. */
   progress_updates: number;
+  /** CPU seconds of the import process (from its parent shell's cutime + cstime). */
+  cpu_s: number;
   peak_rss_bytes: number;
   output_tail: string;
 }
 
-/** `errata import FILE` into a fresh database, as an operator would run it; progress is whatever it prints. */
-export async function cliImport(file: string, databasePath: string, log: (s: string) => void): Promise<ImportRun> {
+const STAT_MARK = '@@bench-stat@@';
+
+/**
+ * `errata import FILE` into a fresh database, as an operator runs it. A shell runs it and then prints its own
+ * /proc stat, whose cutime/cstime hold the import's CPU time. Exit 3 means "some records were rejected":
+ * the data holds bad lines on purpose.
+ */
+export async function cliImport(file: string, databasePath: string, env: Record<string, string>, log: (s: string) => void): Promise<ImportRun> {
   const t = nowNs();
-  const child = spawn(process.execPath, [path.join(root, 'bin/errata.mjs'), 'import', file], {
+  const script = `"$0" "$1" import "$2"; rc=$?; printf '\n${STAT_MARK}%s\n' "$(cat /proc/$$/stat)" >&2; exit $rc`;
+  const child = spawn('sh', ['-c', script, process.execPath, path.join(root, 'bin/errata.mjs'), file], {
     cwd: root,
     detached: true,
-    env: { ...process.env, DATABASE_PATH: databasePath, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' },
+    env: { ...process.env, ...env, DATABASE_PATH: databasePath, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const rss = sampleRss(child.pid!, 100);
   let out = '';
+  let stat = '';
   let progress = 0;
+  let pending = '';
   const onData = (d: Buffer) => {
     const s = d.toString('utf8');
-    progress += (s.match(/\r|\n/g) ?? []).length;
+    pending += s;
+    const parts = pending.split(/\r|\n/);
+    pending = parts.pop() ?? '';
+    for (const line of parts) {
+      if (line.startsWith(STAT_MARK)) stat = line.slice(STAT_MARK.length);
+      else if (/records\/s/.test(line) && !/^Total/.test(line)) progress++;
+    }
     out = (out + s).slice(-20_000);
   };
   child.stdout.on('data', onData);
@@ -315,13 +338,14 @@ export async function cliImport(file: string, databasePath: string, log: (s: str
     stored = (db.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
     db.$client.close();
   }
-  log(`import: exit ${code} in ${seconds.toFixed(1)} s, ${stored.toLocaleString('en')} rows stored`);
+  log(`import: exit ${code} in ${seconds.toFixed(1)} s, ${stored.toLocaleString('en')} rows stored, ${progress} progress updates`);
   return {
     seconds,
     exit_code: code,
     stored,
     progress_updates: progress,
+    cpu_s: stat ? childCpuFromStat(stat) : Number.NaN,
     peak_rss_bytes: rss.peak(),
-    output_tail: out.slice(-1500),
+    output_tail: out.split(STAT_MARK)[0].slice(-1500),
   };
 }

@@ -25,6 +25,7 @@ export interface BenchResults {
   machine: Record<string, unknown>;
   software: Record<string, unknown>;
   data: Record<string, unknown>;
+  phases: { phase: string; seconds: number; load_1m_end: number }[];
   measures: Measure[];
   notes: string[];
 }
@@ -55,6 +56,10 @@ export function markdown(r: BenchResults): string {
     ),
     '',
   ];
+  lines.push(
+    `Load average (1 min) at the end of each phase: ${r.phases.map((p) => `${p.phase} ${p.load_1m_end} (${Math.round(p.seconds)} s)`).join(', ')}.`,
+    '',
+  );
   if (r.notes.length > 0) {
     lines.push('Notes:', '', ...r.notes.map((n) => `- ${n}`), '');
   }

@@ -55,3 +55,28 @@ export function sampleRss(pgid: number, everyMs = 100): RssSampler {
     stop: () => clearInterval(timer),
   };
 }
+
+const TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) used so far by every live process of the group. */
+export function groupCpuSeconds(pgid: number): number {
+  let ticks = 0;
+  for (const name of fs.readdirSync('/proc')) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks / TICKS;
+}
+
+/** cutime + cstime of a shell that has waited for its child: the child's whole CPU time. */
+export function childCpuFromStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / TICKS;
+}

@@ -1,0 +1,77 @@
+// `npm run bench -- --quick` still runs end to end and writes a well-formed table. Times are never asserted:
+// they belong to the bench's own same-run ratios, not to a test on a shared machine.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '../..');
+const distDir = process.env.NEXT_DIST_DIR || '.next';
+const built = fs.existsSync(path.join(root, distDir, 'BUILD_ID'));
+
+const MEASURES = [
+  'http_ingest',
+  'import',
+  'lookup',
+  'breakdown_key',
+  'breakdown_code',
+  'hourly_status_class',
+  'overview',
+  'csv_export',
+  'server_rss',
+];
+
+interface Results {
+  scale: string;
+  machine: { cores: number };
+  software: { node: string };
+  data: { lines: number; unique: number };
+  measures: { id: string; measure: string; errata: string; target: string; met: boolean | null; figures: Record<string, any> }[];
+  notes: string[];
+}
+
+describe('npm run bench -- --quick', () => {
+  it('runs every measure and writes latest.md and latest.json', { timeout: 180_000 }, () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'errata-bench-smoke-'));
+    const work = path.join(out, 'work');
+    const res = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'bench/run.ts', '--quick', '--out', out, '--work', work, '--dist', distDir],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, timeout: 170_000 },
+    );
+    expect(res.status, `${res.stdout}\n${res.stderr}`).toBe(0);
+
+    const json = JSON.parse(fs.readFileSync(path.join(out, 'latest.json'), 'utf8')) as Results;
+    expect(json.scale).toBe('quick');
+    expect(json.software.node).toBe(process.versions.node);
+    expect(json.data.lines).toBe(20_000);
+    expect(json.measures.map((m) => m.id)).toEqual(MEASURES);
+    const floor = json.measures.find((m) => m.id === 'http_ingest')!.figures.floor;
+    expect(floor.inserted).toBe(json.data.unique);
+
+    const md = fs.readFileSync(path.join(out, 'latest.md'), 'utf8');
+    expect(md).toContain('| measure | errata | floor in the same run | ratio | target | met |');
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| measure') && !l.startsWith('| ---'));
+    expect(rows).toHaveLength(MEASURES.length);
+    for (const row of rows) expect(row.split(' | ')).toHaveLength(6);
+
+    // The work folder (databases, scratch) is removed; only the results stay.
+    expect(fs.existsSync(work)).toBe(false);
+
+    if (built) {
+      // With a production build every server measure ran against it and the data arrived whole.
+      const ingest = json.measures.find((m) => m.id === 'http_ingest')!.figures.ingest;
+      expect(ingest.accepted).toBe(json.data.unique);
+      expect(json.measures.find((m) => m.id === 'lookup')!.figures.product.n).toBeGreaterThan(0);
+      for (const id of ['breakdown_key', 'breakdown_code', 'hourly_status_class']) {
+        expect(json.measures.find((m) => m.id === id)!.figures.product_ms).toBeGreaterThan(0);
+      }
+      expect(json.measures.find((m) => m.id === 'import')!.figures.import.stored).toBe(json.data.unique);
+      expect(json.measures.find((m) => m.id === 'csv_export')!.figures.product.rows).toBe(json.data.unique);
+      expect(json.notes.filter((n) => /not measured|exited|SKIPPED|No production build/i.test(n))).toEqual([]);
+    } else {
+      expect(res.stdout).toContain('NO PRODUCTION BUILD');
+    }
+  });
+});
