@@ -193,18 +193,23 @@ function aggregate(db: Db, filters: Filters, lo: number, hi: number, spec: AggSp
   const keyless = filters.key.length === 0 && filters.account.length === 0;
   for (const seg of planSegments(lo, hi, dims, finest)) {
     const src = SOURCES[seg.source];
-    for (const r of querySource(db, src, filters, seg.from, seg.to, spec)) {
-      bump(out, `${num(r.b)}${SEP}${String(r.v)}`, num(r.requests), num(r.errors));
-    }
+    const rows = querySource(db, src, filters, seg.from, seg.to, spec);
+    for (const r of rows) bump(out, `${num(r.b)}${SEP}${String(r.v)}`, num(r.requests), num(r.errors));
     if (seg.source === 'key_hour' && keyless && (spec.dim === 'key' || spec.dim === 'account')) {
       if (spec.only && !spec.only.includes('')) continue;
       const perBucket = { interval_ms: spec.interval_ms };
-      const all = querySource(db, SOURCES.hour, filters, seg.from, seg.to, perBucket);
-      const keyed = new Map(querySource(db, src, filters, seg.from, seg.to, perBucket).map((r) => [num(r.b), r]));
-      for (const r of all) {
+      // Keyed totals per bucket: summed from the rows above unless they were restricted to some values.
+      const keyed = new Map<number, Counts>();
+      for (const r of spec.only ? querySource(db, src, filters, seg.from, seg.to, perBucket) : rows) {
+        const c = keyed.get(num(r.b)) ?? { requests: 0, errors: 0 };
+        c.requests += num(r.requests);
+        c.errors += num(r.errors);
+        keyed.set(num(r.b), c);
+      }
+      for (const r of querySource(db, SOURCES.hour, filters, seg.from, seg.to, perBucket)) {
         const k = keyed.get(num(r.b));
-        const req = num(r.requests) - (k ? num(k.requests) : 0);
-        const err = num(r.errors) - (k ? num(k.errors) : 0);
+        const req = num(r.requests) - (k?.requests ?? 0);
+        const err = num(r.errors) - (k?.errors ?? 0);
         if (req > 0) bump(out, `${num(r.b)}${SEP}`, req, err);
       }
     }
@@ -418,9 +423,9 @@ export function getTimeseries(
   const by = opts.by ?? null;
   const choice = chooseBucket(filters.from, filters.to, requested);
   if (!choice) throw new ValidationError(`interval: a ${requested} series of this range has too many points; pick a coarser interval`, 'interval');
-  const needsRaw =
-    choice.interval === 'minute' &&
-    (['key', 'account', 'route', 'method'] as const).some((f) => filters[f].length > 0 || (by !== null && !MINUTE_ROLLUP_DIMS.has(by)));
+  const minuteRollupCovers =
+    (['key', 'account', 'route', 'method'] as const).every((f) => filters[f].length === 0) && (by === null || MINUTE_ROLLUP_DIMS.has(by));
+  const needsRaw = choice.interval === 'minute' && !minuteRollupCovers;
   if (needsRaw && filters.to - filters.from > RAW_MINUTE_MAX_MS) {
     throw new ValidationError(
       'interval: a per-minute series filtered or split by key, account, route or method may span at most 6 hours',
