@@ -280,6 +280,7 @@ export async function run(argv: string[]): Promise<number> {
       reports.push(report);
       doneBytes += sizes[i];
       doneRecords += report.records;
+      progress.update({ label, records: doneRecords, fraction: totalBytes > 0 ? doneBytes / totalBytes : null }, true);
     }
   } finally {
     progress.done();

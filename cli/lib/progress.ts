@@ -13,7 +13,7 @@ const TTY_EVERY_MS = 100;
 
 export class Progress {
   private readonly started = performance.now();
-  private last = 0;
+  private last = -Infinity;
   private drawn = false;
   private readonly tty: boolean;
 

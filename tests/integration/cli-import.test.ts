@@ -1,0 +1,90 @@
+// `errata import` on real files: NDJSON, gzip, a JSON array; per-record report with file:line; re-import is idempotent.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '@/db/client';
+import { trafficLines } from '@/lib/traffic';
+import { runCli, tempDir } from './cli-support';
+
+interface Report {
+  records: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  files: { file: string; format: string; gzip: boolean; records: number; accepted: number; duplicates: number; rejected: number; errors: { file: string; line: number; code: string; field?: string }[] }[];
+}
+
+let dir: string;
+let dbPath: string;
+let ndjson: string;
+let gz: string;
+const BAD_LINE = 1500;
+
+beforeAll(() => {
+  dir = tempDir('cli-import');
+  dbPath = path.join(dir, 'errata.db');
+  const lines = [...trafficLines({ seed: 'import-a', count: 3000 })];
+  lines[BAD_LINE - 1] = '{"request_id":"req_broken","timestamp":"not a time","status":200}';
+  ndjson = path.join(dir, 'gateway.ndjson');
+  fs.writeFileSync(ndjson, lines.join('\n') + '\n');
+  const other = [...trafficLines({ seed: 'import-b', count: 2000 })];
+  other.splice(10, 0, '{"request_id": "req_cut", "timest');
+  gz = path.join(dir, 'gateway-2.log.gz');
+  fs.writeFileSync(gz, zlib.gzipSync(other.join('\n')));
+});
+
+function importJson(files: string[], extra: string[] = []) {
+  const res = runCli(['import', ...files, '--json', '--batch', '1000', ...extra], dbPath);
+  return { ...res, report: JSON.parse(res.stdout) as Report };
+}
+
+describe('errata import', () => {
+  it('imports NDJSON in batches and reports the bad record with its file and line', () => {
+    const { code, report, stderr } = importJson([ndjson]);
+    expect(code, stderr).toBe(3); // finished, with a rejected record
+    expect(report).toMatchObject({ records: 3000, accepted: 2999, duplicates: 0, rejected: 1 });
+    expect(report.files[0]).toMatchObject({ file: ndjson, format: 'ndjson', gzip: false });
+    expect(report.files[0].errors).toEqual([expect.objectContaining({ file: ndjson, line: BAD_LINE, field: 'timestamp' })]);
+    // Not a terminal: progress is plain lines on stderr, never on stdout.
+    expect(stderr).toMatch(/import gateway\.ndjson: \d+% [\d,]+ records +[\d,]+ records\/s/);
+  });
+
+  it('reads gzip by its magic bytes, whatever the file name, and stores what it reports', () => {
+    const { code, report } = importJson([gz]);
+    expect(code).toBe(3);
+    expect(report.files[0]).toMatchObject({ gzip: true, format: 'ndjson', accepted: 2000, rejected: 1 });
+    expect(report.files[0].errors[0]).toMatchObject({ line: 11, code: 'invalid_json' });
+    const db = openDatabase(dbPath, { migrate: false });
+    expect((db.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n).toBe(4999);
+    db.$client.close();
+  });
+
+  it('re-importing changes nothing: every good record is a duplicate', () => {
+    const { report } = importJson([ndjson, gz]);
+    expect(report).toMatchObject({ records: 5001, accepted: 0, duplicates: 4999, rejected: 2 });
+  });
+
+  it('prints a readable report with file:line for people', () => {
+    const res = runCli(['import', ndjson, '--quiet'], dbPath);
+    expect(res.stdout).toContain(`${ndjson}:${BAD_LINE}`);
+    expect(res.stdout).toMatch(/0 accepted, 2,999 duplicates, 1 rejected/);
+    expect(res.stderr).toBe('');
+  });
+
+  it('imports a JSON array, reporting rejected records by position', () => {
+    const file = path.join(dir, 'array.json');
+    const records = [...trafficLines({ seed: 'import-c', count: 5 })].map((l) => JSON.parse(l));
+    records.splice(2, 0, { request_id: 'req_nostatus', timestamp: '2026-01-01T00:00:00Z' });
+    fs.writeFileSync(file, JSON.stringify(records, null, 2));
+    const { report } = importJson([file]);
+    expect(report.files[0]).toMatchObject({ format: 'json_array', accepted: 5, rejected: 1 });
+    expect(report.files[0].errors[0]).toMatchObject({ line: 3, field: 'status' });
+  });
+
+  it('fails cleanly for a missing file', () => {
+    const res = runCli(['import', path.join(dir, 'nope.ndjson')], dbPath);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('no such file');
+  });
+});
