@@ -71,7 +71,12 @@ export function loadIngestHealth(db: Db, f: IngestHealthFilters) {
       rejectedByToken.set(p.token_id, m);
     }
   }
-  const sum = (k: 'accepted' | 'duplicates' | 'rejected' | 'batches') => totals.reduce((n, t) => n + Number(t[k]), 0);
+  const len = f.to_ms - f.from_ms;
+  const previous = getIngestHealthTotals(db, { ...f, from_ms: f.from_ms - len, to_ms: f.from_ms });
+  const sumOf = (rows: typeof totals) => {
+    const sum = (k: 'accepted' | 'duplicates' | 'rejected' | 'batches') => rows.reduce((n, t) => n + Number(t[k]), 0);
+    return { accepted: sum('accepted'), duplicates: sum('duplicates'), rejected: sum('rejected'), batches: sum('batches') };
+  };
   return {
     hours: [...byHour.values()],
     totals,
@@ -79,6 +84,8 @@ export function loadIngestHealth(db: Db, f: IngestHealthFilters) {
     reasons,
     rejections,
     rejectedByToken,
-    sums: { accepted: sum('accepted'), duplicates: sum('duplicates'), rejected: sum('rejected'), batches: sum('batches') },
+    sums: sumOf(totals),
+    /** The same-length period just before, for the KPI changes. */
+    previousSums: sumOf(previous),
   };
 }

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { RequestRecord } from '@/db/queries/requests';
-import { CodeBadge, StatusBadge } from '@/components/ui/badge';
+import { CodeBadge, ReasonBadge, StatusBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { formatLatency, formatUtc } from '@/components/ui/format';
@@ -19,7 +19,7 @@ export function RecentFailures({
   csvHref: string;
   moreHref: string;
   /** Which context columns to show (a key page hides the key). */
-  show: { key?: boolean; code?: boolean };
+  show: { key?: boolean; code?: boolean; reason?: boolean };
 }) {
   return (
     <Card
@@ -45,6 +45,7 @@ export function RecentFailures({
               <th scope="col">Time (UTC)</th>
               <th scope="col">Status</th>
               {show.code ? <th scope="col">Code</th> : null}
+              {show.reason ? <th scope="col">Reason</th> : null}
               <th scope="col">Message</th>
               {show.key ? <th scope="col">Key</th> : null}
               <th scope="col">Endpoint</th>
@@ -66,6 +67,11 @@ export function RecentFailures({
                 {show.code ? (
                   <td>
                     <CodeBadge code={r.code} link />
+                  </td>
+                ) : null}
+                {show.reason ? (
+                  <td>
+                    <ReasonBadge reason={r.reason} />
                   </td>
                 ) : null}
                 <td className={tableClasses.wrap}>{r.message ?? ''}</td>

@@ -7,7 +7,7 @@ import { useFilterNavigation } from '@/components/filters/use-filter-navigation'
 import { withParam, withRange } from '@/components/filters/url-params';
 import { useTimeseries } from '@/components/queries/use-stats';
 import { Card } from '@/components/ui/card';
-import { formatDuration } from '@/components/ui/format';
+import { formatDuration, formatPercent, formatUtc } from '@/components/ui/format';
 import { ErrorState, NoTotalsNotice } from '@/components/ui/states';
 
 const PALETTE = ['var(--c-1)', 'var(--c-2)', 'var(--c-3)', 'var(--c-4)', 'var(--c-5)', 'var(--c-6)', 'var(--c-7)', 'var(--c-8)'];
@@ -27,6 +27,8 @@ export interface SeriesCardProps {
   emptyLabel?: string;
   /** Also draw the error rate of the same buckets. */
   showRate?: boolean;
+  /** Legend labels for group values (e.g. capacity reasons in words). */
+  groupLabels?: Record<string, string>;
   /** Totals from a wider query: draws this series' errors as a share of all requests. */
   share?: { query: string; initial: Timeseries; label: string };
 }
@@ -39,7 +41,7 @@ function colorFor(key: string, i: number): string {
 }
 
 /** Errors over time split by one dimension, refreshed live for open-ended ranges; clicks zoom or filter via the URL. */
-export function SeriesCard({ id, title, query, initial, initialAt, live, seriesParam, emptyLabel = '(not set)', showRate, share }: SeriesCardProps) {
+export function SeriesCard({ id, title, query, initial, initialAt, live, seriesParam, emptyLabel = '(not set)', groupLabels, showRate, share }: SeriesCardProps) {
   const opts = { initialData: initial, initialDataUpdatedAt: initialAt, refetchInterval: live ? LIVE_MS : (false as const) };
   const { data, error } = useTimeseries(query, opts);
   const totals = useTimeseries(share?.query ?? query, share ? { ...opts, initialData: share.initial } : opts);
@@ -49,7 +51,7 @@ export function SeriesCard({ id, title, query, initial, initialAt, live, seriesP
   const groups = ts.groups.filter((g) => g.errors > 0);
   const config: ChartConfig = {};
   groups.forEach((g, i) => {
-    config[`g${i}`] = { label: g.key === '' ? emptyLabel : g.key, color: colorFor(g.key, i), filterValue: g.key === '' || g.key === '(other)' ? null : g.key };
+    config[`g${i}`] = { label: g.key === '' ? emptyLabel : (groupLabels?.[g.key] ?? g.key), color: colorFor(g.key, i), filterValue: g.key === '' || g.key === '(other)' ? null : g.key };
   });
   const points: TimePoint[] = ts.buckets.map((b) => {
     const p: TimePoint = { t: b.ts_ms };
@@ -76,6 +78,8 @@ export function SeriesCard({ id, title, query, initial, initialAt, live, seriesP
       })
     : ts.buckets.map((b) => ({ t: b.ts_ms, rate: b.error_rate }));
   const noTotals = (totalsTs ?? ts).buckets.some((b) => b.no_totals);
+  const known = ratePoints.filter((p) => p.rate !== null);
+  const rateLabel = share ? share.label : 'Error rate';
 
   return (
     <Card id={id} title={title} subtitle={`${formatDuration(ts.interval_ms)} buckets · ${total.toLocaleString('en-US')} errors${live ? ' · live' : ''}`}>
@@ -87,17 +91,31 @@ export function SeriesCard({ id, title, query, initial, initialAt, live, seriesP
       )}
       {showRate || share ? (
         <>
-          <h3 style={{ margin: '12px 0 4px' }}>{share ? share.label : 'Error rate'}</h3>
-          {noTotals ? <NoTotalsNotice /> : null}
-          <ErrorRateChart
-            data={ratePoints}
-            config={{ rate: { label: share ? share.label : 'Error rate', color: 'var(--c-5xx)' } }}
-            intervalMs={ts.interval_ms}
-            label={`${share ? share.label : 'Error rate'} over time, line chart`}
-            height={150}
-            onBucketClick={handlers.onBucketClick}
-            onRangeSelect={handlers.onRangeSelect}
-          />
+          <h3 style={{ margin: '12px 0 4px' }}>{rateLabel}</h3>
+          {known.length === 0 ? (
+            <p className="muted">
+              {noTotals
+                ? 'Unknown: this range has errors but no success records, so there is no rate to draw.'
+                : 'No requests in this range.'}
+            </p>
+          ) : known.length === 1 ? (
+            <p>
+              {formatPercent(known[0].rate)} <span className="muted">in the only bucket with requests ({formatUtc(known[0].t, { seconds: false })}).</span>
+            </p>
+          ) : (
+            <>
+              {noTotals ? <NoTotalsNotice /> : null}
+              <ErrorRateChart
+                data={ratePoints}
+                config={{ rate: { label: rateLabel, color: 'var(--c-5xx)' } }}
+                intervalMs={ts.interval_ms}
+                label={`${rateLabel} over time, line chart`}
+                height={150}
+                onBucketClick={handlers.onBucketClick}
+                onRangeSelect={handlers.onRangeSelect}
+              />
+            </>
+          )}
         </>
       ) : null}
     </Card>

@@ -98,7 +98,15 @@ export function RecordCard({ record, index = 0, headingLevel = 2 }: { record: Re
             <dl className={styles.causeFix}>
               <div>
                 <dt>Cause</dt>
-                <dd>{meaning.capacity?.known ? `${meaning.capacity.label}. ${entry.cause}` : entry.cause}</dd>
+                <dd>
+                  {entry.cause}
+                  {meaning.capacity?.known ? (
+                    <>
+                      {' '}
+                      This time: <strong>{meaning.capacity.label.toLowerCase()}</strong>.
+                    </>
+                  ) : null}
+                </dd>
               </div>
               <div>
                 <dt>Fix</dt>

@@ -95,7 +95,7 @@ test('the copy button puts the (edited) reply on the clipboard', async ({ page, 
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto(`/requests/${id('ratelimit')}`);
   const reply = page.getByRole('textbox', { name: 'Draft reply (editable)' });
-  await reply.press('End');
+  await reply.press('Control+End');
   await reply.pressSequentially('\nDana from support');
   await page.getByRole('button', { name: 'Copy reply' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();

@@ -57,6 +57,8 @@ export default async function IngestPage({ searchParams }: Props) {
   const exact = new URLSearchParams({ from: String(filters.from_ms), to: String(filters.to_ms) });
   if (filters.token_id !== undefined) exact.set('token', String(filters.token_id));
   const received = data.sums.accepted + data.sums.duplicates + data.sums.rejected;
+  const prev = data.previousSums;
+  const prevReceived = prev.accepted + prev.duplicates + prev.rejected;
 
   const tokenConfig: ChartConfig = {};
   const tokenPoints: TimePoint[] = data.hours.map((h) => ({ t: h.t }));
@@ -79,14 +81,16 @@ export default async function IngestPage({ searchParams }: Props) {
         </p>
       ) : null}
       <KpiGrid>
-        <Kpi label="Accepted" value={formatCount(data.sums.accepted)} current={null} previous={null} hint={formatInt(data.sums.accepted)} />
-        <Kpi label="Duplicates" value={formatCount(data.sums.duplicates)} current={null} previous={null} hint={formatInt(data.sums.duplicates)} />
-        <Kpi label="Rejected" value={formatCount(data.sums.rejected)} current={null} previous={null} hint={formatInt(data.sums.rejected)} />
+        <Kpi label="Accepted" value={formatCount(data.sums.accepted)} current={data.sums.accepted} previous={prev.accepted} hint={formatInt(data.sums.accepted)} />
+        <Kpi label="Duplicates" value={formatCount(data.sums.duplicates)} current={data.sums.duplicates} previous={prev.duplicates} hint={formatInt(data.sums.duplicates)} />
+        <Kpi label="Rejected" value={formatCount(data.sums.rejected)} current={data.sums.rejected} previous={prev.rejected} higherIsBad hint={formatInt(data.sums.rejected)} />
         <Kpi
           label="Rejected share"
           value={received ? formatPercent(data.sums.rejected / received) : '—'}
-          current={null}
-          previous={null}
+          current={received ? data.sums.rejected / received : null}
+          previous={prevReceived ? prev.rejected / prevReceived : null}
+          higherIsBad
+          deltaFormat="points"
         />
       </KpiGrid>
 
@@ -135,7 +139,7 @@ export default async function IngestPage({ searchParams }: Props) {
                 <th scope="col" className={tableClasses.right}>
                   Rejected %
                 </th>
-                <th scope="col">Last batch (hour)</th>
+                <th scope="col">Last active hour (UTC)</th>
               </tr>
             </thead>
             <tbody>
@@ -153,9 +157,7 @@ export default async function IngestPage({ searchParams }: Props) {
                     <td className={`${tableClasses.right} num`}>{formatInt(t.duplicates)}</td>
                     <td className={`${tableClasses.right} num`}>{formatInt(t.rejected)}</td>
                     <td className={`${tableClasses.right} num`}>{all ? formatPercent(t.rejected / all) : '—'}</td>
-                    <td className="num" title={formatUtc(t.last_bucket_ms)}>
-                      {formatRelative(t.last_bucket_ms, now)}
-                    </td>
+                    <td className="num">{formatUtc(t.last_bucket_ms, { seconds: false, zone: false })}</td>
                   </tr>
                 );
               })}

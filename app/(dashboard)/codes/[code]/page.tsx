@@ -71,7 +71,7 @@ export default async function CodePage({ params, searchParams }: Props) {
   const by = isCapacity ? 'reason' : 'status';
   const series = getTimeseries(db, f, { interval: 'auto', by, limit: 8 });
   const totals = getTimeseries(db, all, { interval: 'auto' });
-  const byKey = getBreakdown(db, f, { by: 'key', limit: 20 });
+  const byKey = getBreakdown(db, f, { by: 'key', limit: 10 });
   const byRoute = getBreakdown(db, f, { by: 'route', limit: 10 });
   const byTier = getBreakdown(db, f, { by: 'tier', limit: 10 });
   const byReason = isCapacity ? getBreakdown(db, f, { by: 'reason', limit: 10 }) : null;
@@ -92,6 +92,7 @@ export default async function CodePage({ params, searchParams }: Props) {
           initialAt={now}
           live={live}
           seriesParam={by}
+          groupLabels={isCapacity ? Object.fromEntries(Object.entries(CAPACITY_REASON_INFO).map(([k, v]) => [k, v.label])) : undefined}
           share={{ query: liveQuery(all, { interval: 'auto' }), initial: totals, label: 'Share of all requests' }}
         />
         <CatalogEntryCard code={code} entry={entry} />
@@ -121,7 +122,7 @@ export default async function CodePage({ params, searchParams }: Props) {
           valueLabel="Key"
           breakdown={byKey}
           showRate={false}
-          csvHref={`/api/v1/export/breakdown.csv?${exactQuery(f, { by: 'key', limit: '20' })}`}
+          csvHref={`/api/v1/export/breakdown.csv?${exactQuery(f, { by: 'key', limit: '10' })}`}
           hrefFor={(key) => `/keys/${encodeURIComponent(key)}?${liveQuery({ ...f, key: [] })}`}
           render={(key) => <span className="mono">{key}</span>}
         />
@@ -151,7 +152,7 @@ export default async function CodePage({ params, searchParams }: Props) {
         records={failures.records}
         csvHref={`/api/v1/export/requests.csv?${exactQuery(f)}`}
         moreHref={`/errors?${liveQuery(f)}`}
-        show={{ key: true }}
+        show={{ key: true, reason: isCapacity }}
       />
     </div>
   );
