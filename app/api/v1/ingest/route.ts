@@ -13,11 +13,16 @@ export const POST = withApi(async (req, _ctx, requestId) => {
   const who = await requireAccess(req, { scope: 'ingest', role: 'admin' });
   const encoding = parseContentEncoding(req.headers.get('content-encoding'));
   if (Number(req.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
-    throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { limit: MAX_BODY_BYTES });
+    const details = { limit: MAX_BODY_BYTES };
+    throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, details, { Connection: 'close' });
   }
   const writer = getWriter(() => ({ databasePath: getEnv().DATABASE_PATH, queueLimit: getEnv().ERRATA_WRITER_QUEUE }));
   writer.assertRoom();
-  const bytes = await decodeStream(req.body, encoding);
+  const bytes = await decodeStream(req.body, encoding).catch((err: unknown) => {
+    // The rest of the upload is left unread: close the connection so the client cannot reuse a half-read socket.
+    if (err instanceof ApiError) throw new ApiError(err.code, err.message, err.details, { ...err.headers, Connection: 'close' });
+    throw err;
+  });
   if (bytes.byteLength === 0) throw new ApiError('invalid_body', 'The body is empty: send at least one record.');
   const result = await writer.submit(bytes, {
     token_id: who.kind === 'token' ? who.token.id : null,
