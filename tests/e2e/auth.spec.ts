@@ -1,0 +1,142 @@
+// Sign-in journeys in a real browser: sign in and out, wrong password, lockout, role limits, and an
+// ingested record whose message is HTML shown as text.
+import { expect, test, type Page } from '@playwright/test';
+import { openDatabase } from '../../db/client';
+import { createToken } from '../../db/queries/tokens';
+import { createUser } from '../../db/queries/users';
+import type { UserRole } from '../../db/schema';
+
+const PASSWORD = 'auth-e2e-password-1';
+const run = Date.now().toString(36);
+const email = (name: string) => `auth-${name}-${run}@errata.test`;
+const XSS = '<img src=x onerror=alert(1)>';
+const XSS_ID = `req_auth_xss_${run}`;
+let ingestToken = '';
+
+test.beforeAll(async () => {
+  const db = openDatabase(process.env.E2E_DATABASE_PATH!);
+  const users: Array<[string, UserRole]> = [
+    ['admin', 'admin'],
+    ['engineer', 'engineer'],
+    ['support', 'support'],
+    ['locked', 'support'],
+    ['wrong', 'support'],
+  ];
+  for (const [name, role] of users) await createUser(db, { email: email(name), role, password: PASSWORD });
+  ingestToken = createToken(db, { name: `auth e2e ${run}`, scopes: ['ingest'] }).token;
+  db.$client.close();
+});
+
+async function signIn(page: Page, who: string, password = PASSWORD) {
+  await page.getByLabel('Email').fill(email(who));
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('sign in, see who is signed in, sign out', async ({ page, context }) => {
+  await page.goto('/admin/users');
+  await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Fusers$/);
+  await signIn(page, 'admin');
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect(page.getByTestId('signed-in-as')).toHaveText(email('admin'));
+  const cookie = (await context.cookies()).find((c) => c.name === 'errata_session');
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+  expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+  await page.getByTestId('sign-out').click();
+  await expect(page).toHaveURL(/\/login\?signed_out=1$/);
+  await expect(page.getByRole('status')).toHaveText('You are signed out.');
+  expect((await context.cookies()).find((c) => c.name === 'errata_session')).toBeUndefined();
+  // The old cookie value is dead on the server too, not just forgotten by the browser.
+  await context.addCookies([{ ...cookie! }]);
+  await page.goto('/admin/users');
+  await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Fusers$/);
+});
+
+test('a wrong password says so and keeps you on the sign-in page', async ({ page }) => {
+  await page.goto('/login');
+  await signIn(page, 'wrong', 'not-the-password');
+  await expect(page).toHaveURL(/\/login\?error=invalid$/);
+  await expect(page.getByTestId('login-error')).toHaveText('Wrong email or password.');
+  // An unknown email gets the very same answer.
+  await page.goto('/login');
+  await page.getByLabel('Email').fill('nobody-at-all@errata.test');
+  await page.getByLabel('Password').fill('whatever-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('login-error')).toHaveText('Wrong email or password.');
+});
+
+test('five wrong passwords lock the account with a clear message, even for the right password', async ({ page }) => {
+  await page.goto('/login');
+  for (let i = 0; i < 4; i++) {
+    await signIn(page, 'locked', `wrong-${i}-password`);
+    await expect(page.getByTestId('login-error')).toHaveText('Wrong email or password.');
+  }
+  await signIn(page, 'locked', 'wrong-4-password');
+  await expect(page.getByTestId('login-error')).toHaveText('Too many failed sign-in attempts. Sign-in is locked; try again in 15 minutes.');
+  await signIn(page, 'locked');
+  await expect(page).toHaveURL(/\/login\?error=locked/);
+  await expect(page.getByTestId('login-error')).toContainText('Sign-in is locked');
+});
+
+test('a support user lands on lookup and cannot reach admin pages', async ({ page }) => {
+  await page.goto('/login');
+  await signIn(page, 'support');
+  await expect(page).toHaveURL(/\/lookup$/);
+  for (const path of ['/admin', '/admin/users', '/admin/tokens', '/admin/retention', '/admin/audit']) {
+    const res = await page.goto(path);
+    expect(res?.status(), path).toBe(403);
+    await expect(page.getByTestId('forbidden')).toBeVisible();
+  }
+  const api = await page.request.get('/api/v1/admin/users');
+  expect(api.status()).toBe(403);
+  expect((await api.json()).error.code).toBe('forbidden');
+});
+
+test('an admin creates a token shown once, and revokes it', async ({ page }) => {
+  await page.goto('/login?next=%2Fadmin%2Ftokens');
+  await signIn(page, 'admin');
+  await expect(page).toHaveURL(/\/admin\/tokens$/);
+  const name = `e2e shipper ${run}`;
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Create' }).click();
+  const value = await page.getByTestId('token-value').textContent();
+  expect(value).toMatch(/^errata_/);
+  const row = page.getByRole('row').filter({ hasText: name });
+  await expect(row).toContainText('active');
+  // Only the prefix is ever listed again.
+  await page.reload();
+  await expect(page.getByText(value!)).toHaveCount(0);
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('row').filter({ hasText: name }).getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByRole('row').filter({ hasText: name })).toContainText('revoked');
+  const res = await page.request.post('/api/v1/ingest', { headers: { authorization: `Bearer ${value}` }, data: '{}' });
+  expect(res.status()).toBe(401);
+});
+
+test('an ingested message that is HTML is shown as text, never run', async ({ page, request }) => {
+  const record = {
+    request_id: XSS_ID,
+    timestamp: new Date().toISOString(),
+    status: 400,
+    method: 'POST',
+    path: '/v1/submissions',
+    key_id: 'key_xss',
+    error: { code: 'invalid_parameter', message: XSS, details: { field: XSS }, request_id: XSS_ID },
+  };
+  const ingest = await request.post('/api/v1/ingest', { headers: { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/json' }, data: JSON.stringify(record) });
+  expect(ingest.status()).toBe(200);
+  expect((await ingest.json()).accepted).toBe(1);
+
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto('/login');
+  await signIn(page, 'support');
+  await page.goto(`/requests/${XSS_ID}`);
+  await expect(page.getByText(XSS).first()).toBeVisible();
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  expect(dialogs).toEqual([]);
+});
