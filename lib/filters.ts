@@ -87,7 +87,12 @@ export const breakdownParamsSchema = z.object({
 export type BreakdownParams = z.infer<typeof breakdownParamsSchema>;
 
 export const timeseriesParamsSchema = z.object({
-  interval: z.enum(['auto', ...INTERVALS]).default('auto').describe('Bucket size; auto picks one from the range.'),
+  interval: z
+    .enum(['auto', ...INTERVALS])
+    .default('auto')
+    .describe(
+      'Bucket size; auto: minute up to 6 h, hour up to 8 days, else day. At most 3,000 buckets. A minute series filtered or split by key, account, route or method reads raw rows and may span at most 6 h.',
+    ),
   by: z.enum(BREAKDOWN_DIMENSIONS).optional().describe('Split every bucket by this dimension.'),
   limit: limitParam(50, 10).describe('With `by`: the top groups by errors (1–50, default 10); the rest is `(other)`.'),
 });
