@@ -1,4 +1,5 @@
 // The support view of one request: what happened, what the details mean, the fix, a reply, and the key's minutes around it.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { openDatabase } from '../../db/client';
 import { createToken } from '../../db/queries/tokens';
@@ -147,3 +148,16 @@ test('an unknown id says it is not stored, and how to look further', async ({ pa
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Request not found');
   await expect(page.getByRole('status').filter({ hasText: id('nope') })).toBeVisible();
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`details, flags, meter and reply have no serious accessibility violations (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const name of ['quota', 'ratelimit', 'mismatch', 'newcode']) {
+      await page.goto(`/requests/${id(name)}`);
+      await page.getByTestId('request-record').waitFor();
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
+  });
+}
