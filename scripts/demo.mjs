@@ -1,0 +1,107 @@
+// `npm run demo`: build when the build is missing or older than the sources, create the demo database when
+// DATABASE_PATH (default ./data/errata.db) does not exist, then serve it and print the URL, a token and a sign-in.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+const distDir = process.env.NEXT_DIST_DIR || '.next';
+const databasePath = path.resolve(root, process.env.DATABASE_PATH || './data/errata.db');
+const port = process.env.PORT || '3000';
+const SOURCES = ['app', 'components', 'lib', 'db', 'ingest', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json'];
+
+function newestMtime(p) {
+  let st;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  return newest;
+}
+
+function buildIsCurrent() {
+  const marker = path.join(root, distDir, 'BUILD_ID');
+  if (!fs.existsSync(marker) || !fs.existsSync(path.join(root, '.errata/ingest-worker.mjs'))) return false;
+  const built = fs.statSync(marker).mtimeMs;
+  return SOURCES.every((s) => newestMtime(path.join(root, s)) <= built);
+}
+
+function step(message) {
+  process.stdout.write(`\n==> ${message}\n`);
+}
+
+if (buildIsCurrent()) {
+  step(`Using the production build in ${distDir} (up to date with the sources)`);
+} else {
+  step('Building the production app (npm run build)');
+  const res = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', env: process.env });
+  if (res.status !== 0) {
+    process.stderr.write('npm run demo: the build failed, see above.\n');
+    process.exit(res.status ?? 1);
+  }
+}
+
+const env = { ...process.env, DATABASE_PATH: databasePath };
+if (fs.existsSync(databasePath)) {
+  step(`Using the existing database ${databasePath} (delete it to generate fresh demo traffic)`);
+} else {
+  step(`Creating the demo database ${databasePath}`);
+  const res = spawnSync(process.execPath, [path.join(root, 'bin/errata.mjs'), 'demo'], { cwd: root, stdio: 'inherit', env });
+  if (res.status !== 0) {
+    process.stderr.write('npm run demo: could not create the demo database, see above.\n');
+    process.exit(res.status ?? 1);
+  }
+}
+
+// A token and the demo admin's sign-in, made with the same modules the CLI uses (TypeScript through tsx).
+const { register } = await import('tsx/esm/api');
+register({ tsconfig: path.join(root, 'tsconfig.json') });
+const { openDatabase } = await import(pathToFileURL(path.join(root, 'db/client.ts')).href);
+const { demoAccess } = await import(pathToFileURL(path.join(root, 'cli/commands/demo.ts')).href);
+const db = openDatabase(databasePath);
+const access = demoAccess(db);
+db.$client.close();
+
+step(`Starting errata on port ${port}`);
+const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], { cwd: root, stdio: 'inherit', env: { ...env, PORT: port } });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+const local = `http://localhost:${port}`;
+const health = `http://127.0.0.1:${port}/api/v1/health`;
+const deadline = Date.now() + 120_000;
+for (;;) {
+  if (child.exitCode !== null) break;
+  try {
+    const res = await fetch(health);
+    if (res.ok) break;
+  } catch {
+    /* not listening yet */
+  }
+  if (Date.now() > deadline) {
+    process.stderr.write(`npm run demo: the server did not answer ${health} within 2 minutes.\n`);
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 250));
+}
+
+const lines = [
+  '',
+  `errata demo is running at ${local}`,
+  '',
+  access.admin ? `  Sign in:    ${access.admin.email}  /  ${access.admin.password}` : '  Sign in:    (no demo admin available)',
+  `  API token:  ${access.token}   (scopes: ingest, read)`,
+  '',
+  `  curl -H "Authorization: Bearer ${access.token}" '${local}/api/v1/stats/summary'`,
+  `  Database:   ${databasePath}`,
+  '',
+  'Press Ctrl+C to stop.',
+  '',
+];
+process.stdout.write(lines.join('\n') + '\n');
