@@ -9,10 +9,29 @@ export interface ParsedBody {
   data: Record<string, unknown>;
 }
 
+async function readCapped(req: Request): Promise<string> {
+  const tooLarge = () => new ApiError('payload_too_large', 'The request body is too large.', { limit_bytes: MAX_BYTES });
+  if (Number(req.headers.get('content-length') ?? 0) > MAX_BYTES) throw tooLarge();
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function readSmallBody(req: Request): Promise<ParsedBody> {
   const type = (req.headers.get('content-type') ?? '').toLowerCase();
-  const text = await req.text();
-  if (text.length > MAX_BYTES) throw new ApiError('payload_too_large', 'The request body is too large.', { limit_bytes: MAX_BYTES });
+  const text = await readCapped(req);
   if (type.includes('application/x-www-form-urlencoded')) {
     return { isForm: true, data: Object.fromEntries(new URLSearchParams(text)) };
   }
