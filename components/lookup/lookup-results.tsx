@@ -1,11 +1,12 @@
 import Link from 'next/link';
 import type { LookupResult } from '@/db/queries/requests';
 import { formatUtc } from '@/components/request/details';
-import { StatusBadge } from '@/components/request/status-badge';
+import { StatusBadge } from '@/components/ui/badge';
+import { CsvDownloadButton } from '@/components/ui/csv-download';
 import styles from './lookup.module.css';
 
 /** Found ids (one row each, every stored code) and missing ids, in the order they appeared in the text. */
-export function LookupResults({ result }: { result: LookupResult }) {
+export function LookupResults({ result, csvHref }: { result: LookupResult; csvHref: string }) {
   const { found, missing, candidates, truncated } = result;
   return (
     <div className={styles.results}>
@@ -37,9 +38,12 @@ export function LookupResults({ result }: { result: LookupResult }) {
 
       {found.length ? (
         <section className={styles.card} aria-labelledby="found-title" data-testid="lookup-found">
-          <h2 id="found-title" className={styles.cardTitle}>
-            Found ({found.length})
-          </h2>
+          <div className={styles.cardHead}>
+            <h2 id="found-title" className={styles.cardTitle}>
+              Found ({found.length})
+            </h2>
+            <CsvDownloadButton href={csvHref} filename="errata-lookup.csv" />
+          </div>
           <div className={styles.tableWrap}>
             <table className={styles.table}>
               <thead>

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { AroundKey } from '@/db/queries/requests';
 import { formatUtc } from './details';
-import { StatusBadge } from './status-badge';
+import { StatusBadge } from '@/components/ui/badge';
 import styles from './timeline.module.css';
 
 function offset(ms: number): string {

@@ -4,7 +4,7 @@ import type { RequestRecord } from '@/db/queries/requests';
 import { fixFor, formatNumber, formatUtc, interpretDetails, suggestedReply } from './details';
 import { RecordFlags } from './record-flags';
 import { RetryAfter } from './retry-after';
-import { StatusBadge } from './status-badge';
+import { StatusBadge } from '@/components/ui/badge';
 import { SuggestedReply } from './suggested-reply';
 import { UsageBar } from './usage-bar';
 import styles from './request.module.css';

@@ -69,6 +69,14 @@ test('a pasted email with two known ids and one unknown: both found, one reporte
   await expect(missing.getByRole('heading', { name: 'Missing (1)' })).toBeVisible();
   await expect(missing.getByText(UNKNOWN, { exact: true })).toBeVisible();
   await expect(page.getByTestId('lookup-summary')).toHaveText('3 ids in the text: 2 found, 1 missing.');
+  // The same answer as CSV: two found records, then the missing id.
+  const csv = await page.request.get((await found.getByTestId('csv-download').getAttribute('href'))!);
+  expect(csv.status()).toBe(200);
+  const lines = (await csv.text()).trim().split('\r\n');
+  expect(lines).toHaveLength(4);
+  expect(lines[1]).toMatch(new RegExp(`^true,${KNOWN_A},`));
+  expect(lines[2]).toMatch(new RegExp(`^true,${KNOWN_B},`));
+  expect(lines[3]).toMatch(new RegExp(`^false,${UNKNOWN}`));
   // The found row opens the support view.
   await found.getByRole('link', { name: KNOWN_B }).click();
   await expect(page).toHaveURL(`/requests/${KNOWN_B}`);

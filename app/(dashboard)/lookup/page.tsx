@@ -30,7 +30,7 @@ export default async function LookupPage({ searchParams }: { searchParams: Searc
         <p className="muted">Paste one request id, many, or a whole customer email: every id in it is looked up.</p>
       </header>
       <LookupForm key={q} initial={q} />
-      {result ? <LookupResults result={result} /> : null}
+      {result ? <LookupResults result={result} csvHref={`/lookup/results.csv?q=${encodeURIComponent(result.candidates.join('\n'))}`} /> : null}
       {!result && sp.none ? (
         <p role="status" className={styles.notFound}>
           No request ids were found in the pasted text.
