@@ -109,7 +109,8 @@ export function countActiveAdmins(db: Db): number {
 
 export type PasswordCheck =
   | { ok: true; user: UserInfo }
-  | { ok: false; reason: 'invalid' }
+  /** `known` is for the caller's bookkeeping only; never tell the client which it was. */
+  | { ok: false; reason: 'invalid'; known: boolean }
   | { ok: false; reason: 'locked'; locked_until_ms: number };
 
 /**
@@ -120,11 +121,11 @@ export async function checkPassword(db: Db, email: string, password: string, now
   const row = db.select().from(users).where(eq(users.email, normalizeEmail(email))).get();
   if (!row) {
     await verifyPassword(dummyPasswordHash(), password);
-    return { ok: false, reason: 'invalid' };
+    return { ok: false, reason: 'invalid', known: false };
   }
   if (row.locked_until_ms && row.locked_until_ms > now) return { ok: false, reason: 'locked', locked_until_ms: row.locked_until_ms };
   const good = await verifyPassword(row.password_hash, password);
-  if (row.disabled) return { ok: false, reason: 'invalid' };
+  if (row.disabled) return { ok: false, reason: 'invalid', known: true };
   if (!good) {
     const failures = (row.locked_until_ms && row.locked_until_ms <= now ? 0 : row.failed_logins) + 1;
     const locked = failures >= LOCKOUT_THRESHOLD ? now + LOCKOUT_MS : null;
@@ -132,7 +133,7 @@ export async function checkPassword(db: Db, email: string, password: string, now
       .set({ failed_logins: locked ? 0 : failures, locked_until_ms: locked })
       .where(eq(users.id, row.id))
       .run();
-    return locked ? { ok: false, reason: 'locked', locked_until_ms: locked } : { ok: false, reason: 'invalid' };
+    return locked ? { ok: false, reason: 'locked', locked_until_ms: locked } : { ok: false, reason: 'invalid', known: true };
   }
   const updated = db
     .update(users)

@@ -2,15 +2,17 @@
 import type { Db } from '@/db/client';
 import { recordAudit } from '@/db/queries/audit';
 import { createSession } from '@/db/queries/sessions';
-import { checkPassword, type UserInfo } from '@/db/queries/users';
+import { checkPassword, LOCKOUT_MS, LOCKOUT_THRESHOLD, normalizeEmail, type UserInfo } from '@/db/queries/users';
 import { createLimiter } from './rate-limit';
 
 /** Failed sign-ins from one address in 15 minutes before it must wait (many accounts, one attacker). */
 export const ADDRESS_MAX_FAILURES = 30;
 const ADDRESS_WINDOW_MS = 15 * 60_000;
 
-const g = globalThis as unknown as { errataLoginLimiter?: ReturnType<typeof createLimiter> };
-const limiter = (g.errataLoginLimiter ??= createLimiter(ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_MS));
+const g = globalThis as unknown as { errataLoginLimiter?: ReturnType<typeof createLimiter>; errataUnknownEmailLimiter?: ReturnType<typeof createLimiter> };
+const addressLimiter = () => (g.errataLoginLimiter ??= createLimiter(ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_MS));
+// Emails with no account "lock" exactly like real ones, so the lockout message never reveals who has an account.
+const unknownEmailLimiter = () => (g.errataUnknownEmailLimiter ??= createLimiter(LOCKOUT_THRESHOLD, LOCKOUT_MS));
 
 export type SignInResult =
   | { ok: true; user: UserInfo; token: string; expires_ms: number }
@@ -27,13 +29,25 @@ export function lockedMessage(retryAfterS: number): string {
 }
 
 export async function signIn(db: Db, input: { email: string; password: string; address: string }, now = Date.now()): Promise<SignInResult> {
+  const limiter = addressLimiter();
+  const email = normalizeEmail(input.email);
   const wait = limiter.retryAfter(input.address, now);
   if (wait > 0) {
     return { ok: false, code: 'login_locked', retry_after_s: wait, message: `Too many failed sign-in attempts from your address. Try again in ${minutes(wait)}.` };
   }
-  const check = await checkPassword(db, input.email, input.password, now);
+  const unknownWait = unknownEmailLimiter().retryAfter(email, now);
+  if (unknownWait > 0) {
+    limiter.fail(input.address, now);
+    return { ok: false, code: 'login_locked', retry_after_s: unknownWait, message: lockedMessage(unknownWait) };
+  }
+  const check = await checkPassword(db, email, input.password, now);
   if (!check.ok) {
     limiter.fail(input.address, now);
+    if (check.reason === 'invalid' && !check.known) {
+      unknownEmailLimiter().fail(email, now);
+      const retry = unknownEmailLimiter().retryAfter(email, now);
+      if (retry > 0) return { ok: false, code: 'login_locked', retry_after_s: retry, message: lockedMessage(retry) };
+    }
     if (check.reason === 'locked') {
       const retry = Math.ceil((check.locked_until_ms - now) / 1000);
       return { ok: false, code: 'login_locked', retry_after_s: retry, message: lockedMessage(retry) };
@@ -48,4 +62,5 @@ export async function signIn(db: Db, input: { email: string; password: string; a
 /** Tests only: forget the per-address counters. */
 export function resetLoginLimiter(): void {
   g.errataLoginLimiter = undefined;
+  g.errataUnknownEmailLimiter = undefined;
 }

@@ -54,7 +54,7 @@ describe('users and lockout', () => {
   it('locks the account after the threshold and unlocks after LOCKOUT_MS', async () => {
     await createUser(db, { email: 'a@x.io', role: 'support', password: 'right-password' });
     const t0 = 1_800_000_000_000;
-    for (let i = 1; i < LOCKOUT_THRESHOLD; i++) expect(await checkPassword(db, 'a@x.io', 'nope', t0 + i)).toEqual({ ok: false, reason: 'invalid' });
+    for (let i = 1; i < LOCKOUT_THRESHOLD; i++) expect(await checkPassword(db, 'a@x.io', 'nope', t0 + i)).toMatchObject({ ok: false, reason: 'invalid' });
     const locked = await checkPassword(db, 'a@x.io', 'nope', t0 + 10);
     expect(locked).toEqual({ ok: false, reason: 'locked', locked_until_ms: t0 + 10 + LOCKOUT_MS });
     // Even the right password is refused while locked.
@@ -65,8 +65,8 @@ describe('users and lockout', () => {
   it('answers invalid for unknown and disabled users', async () => {
     const { user } = await createUser(db, { email: 'd@x.io', role: 'admin', password: 'right-password' });
     setUserDisabled(db, user.id, true);
-    expect(await checkPassword(db, 'd@x.io', 'right-password')).toEqual({ ok: false, reason: 'invalid' });
-    expect(await checkPassword(db, 'ghost@x.io', 'whatever')).toEqual({ ok: false, reason: 'invalid' });
+    expect(await checkPassword(db, 'd@x.io', 'right-password')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await checkPassword(db, 'ghost@x.io', 'whatever')).toMatchObject({ ok: false, reason: 'invalid' });
   });
 
   it('ensureDemoAdmin creates then resets the demo admin', async () => {
@@ -91,6 +91,19 @@ describe('signIn', () => {
     for (let i = 0; i < LOCKOUT_THRESHOLD; i++) last = await signIn(db, { email: 's@x.io', password: 'bad', address: '1.2.3.4' });
     expect(last).toMatchObject({ ok: false, code: 'login_locked' });
     expect(last && !last.ok && last.message).toMatch(/locked; try again in 15 minutes/);
+  });
+
+  it('locks unknown emails the same way, so the lockout reveals no account', async () => {
+    await createUser(db, { email: 'real@x.io', role: 'support', password: 'right-password' });
+    const answers = async (email: string) => {
+      const out = [];
+      for (let i = 0; i < LOCKOUT_THRESHOLD + 1; i++) {
+        const r = await signIn(db, { email, password: 'bad', address: `addr-${email}` });
+        out.push(r.ok ? 'ok' : `${r.code}: ${r.message}`);
+      }
+      return out;
+    };
+    expect(await answers('ghost@x.io')).toEqual(await answers('real@x.io'));
   });
 
   it('rate-limits one address across many accounts', async () => {
