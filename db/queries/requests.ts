@@ -57,10 +57,16 @@ function parseDetails(text: string | null): Record<string, unknown> | null {
   }
 }
 
+// One frozen object per code, shared by every record: exports shape millions of rows.
+const catalogInfoCache = new Map<string, CatalogInfo | null>();
+
 function catalogInfo(code: string): CatalogInfo | null {
+  let info = catalogInfoCache.get(code);
+  if (info !== undefined) return info;
   const e = getCatalogEntry(code);
-  if (!e) return null;
-  return { code: e.code, family: e.family, status: e.status, title: e.title, kind: e.kind, cause: e.cause, fix: e.fix, reply: e.reply };
+  info = e ? Object.freeze({ code: e.code, family: e.family, status: e.status, title: e.title, kind: e.kind, cause: e.cause, fix: e.fix, reply: e.reply }) : null;
+  if (e || catalogInfoCache.size < 1000) catalogInfoCache.set(code, info);
+  return info;
 }
 
 export function toRequestRecord(r: Row): RequestRecord {
