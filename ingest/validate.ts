@@ -8,6 +8,9 @@ import type { GatewayRecord } from './types';
 export const MIN_TS_MS = Date.UTC(2000, 0, 1);
 export const MAX_TS_MS = Date.UTC(2100, 0, 1);
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (y: number, m: number) => (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1]);
+
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
 
 /**
@@ -34,7 +37,7 @@ export function parseTimestamp(v: unknown): number | string {
   const year = +y;
   const month = +mo;
   const day = +d;
-  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate() || +h > 23 || +mi > 59 || +s > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || +h > 23 || +mi > 59 || +s > 60) {
     return `"${v.slice(0, 40)}" is not a valid date and time`;
   }
   const millis = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
@@ -98,6 +101,13 @@ export type ValidateOutcome =
   | { ok: false; code: 'missing_field' | 'invalid_field'; message: string; field: string };
 
 export function validate(c: Candidate): ValidateOutcome {
+  const fast = fastValidate(c);
+  if (fast) return { ok: true, record: fast };
+  return schemaValidate(c);
+}
+
+/** The schema's verdict with its first issue as a record error: the contract, used for every record the fast path declines. */
+export function schemaValidate(c: Candidate): ValidateOutcome {
   const parsed = schema.safeParse(c);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -107,29 +117,80 @@ export function validate(c: Candidate): ValidateOutcome {
     if (missing) return { ok: false, code: 'missing_field', message: `${field} is required.`, field };
     return { ok: false, code: 'invalid_field', message: `${field} ${issue.message.replace(/^Invalid input: /, '')}.`, field };
   }
-  const v = parsed.data;
+  return { ok: true, record: toRecord(parsed.data) };
+}
+
+type Valid = z.output<typeof schema>;
+
+function toRecord(v: Valid): GatewayRecord {
   // A success record has the empty code; an error without an envelope keeps it too rather than being dropped.
   const code = v.code ?? '';
   const reason = v.details && typeof v.details.reason === 'string' ? v.details.reason : null;
   return {
-    ok: true,
-    record: {
-      request_id: v.request_id,
-      code,
-      ts_ms: v.timestamp,
-      status: v.status,
-      method: v.method,
-      path: v.path,
-      route: v.route,
-      latency_ms: v.latency_ms,
-      key_id: v.key_id,
-      account_id: v.account_id,
-      tier: v.tier,
-      message: v.message,
-      details: v.details,
-      reason,
-      unknown_code: code !== '' && getCatalogEntry(code) === undefined,
-      status_mismatch: code !== '' && isStatusMismatch(code, v.status),
-    },
+    request_id: v.request_id,
+    code,
+    ts_ms: v.timestamp,
+    status: v.status,
+    method: v.method,
+    path: v.path,
+    route: v.route,
+    latency_ms: v.latency_ms,
+    key_id: v.key_id,
+    account_id: v.account_id,
+    tier: v.tier,
+    message: v.message,
+    details: v.details,
+    reason,
+    unknown_code: code !== '' && getCatalogEntry(code) === undefined,
+    status_mismatch: code !== '' && isStatusMismatch(code, v.status),
   };
+}
+
+// zod costs several µs per record, as much as a third of the SQLite insert: records whose fields already have
+// the right types take this path, which accepts a strict subset of what the schema accepts (tests check both agree).
+const NO = Symbol('decline');
+function text(v: unknown, max: number): string | null | typeof NO {
+  if (v === undefined) return null;
+  if (typeof v !== 'string') return NO;
+  const t = v.trim();
+  if (t === '') return null;
+  return t.length <= max ? t : NO;
+}
+
+export function fastValidate(c: Candidate): GatewayRecord | null {
+  if (typeof c.request_id !== 'string' || !VISIBLE_ASCII.test(c.request_id)) return null;
+  const status = c.status;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return null;
+  const ts = parseTimestamp(c.timestamp);
+  if (typeof ts !== 'number') return null;
+  const method = text(c.method, 16);
+  const path = text(c.path, 2048);
+  const route = text(c.route, 512);
+  const key_id = text(c.key_id, 256);
+  const account_id = text(c.account_id, 256);
+  const tier = text(c.tier, 64);
+  const code = text(c.code, 128);
+  if (method === NO || path === NO || route === NO || key_id === NO || account_id === NO || tier === NO || code === NO) return null;
+  if (code !== null && !VISIBLE_ASCII.test(code)) return null;
+  const latency = c.latency_ms;
+  if (latency !== undefined && (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0)) return null;
+  const message = c.message;
+  if (message !== undefined && message !== null && typeof message !== 'string') return null;
+  const details = c.details;
+  if (details !== undefined && (typeof details !== 'object' || details === null || Array.isArray(details))) return null;
+  return toRecord({
+    request_id: c.request_id,
+    timestamp: ts,
+    status,
+    method: method === null ? null : method.toUpperCase(),
+    path,
+    route,
+    latency_ms: latency ?? null,
+    key_id,
+    account_id,
+    tier,
+    code,
+    message: typeof message === 'string' ? message.slice(0, 4096) : null,
+    details: (details as Record<string, unknown> | undefined) ?? null,
+  });
 }

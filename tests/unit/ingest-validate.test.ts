@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Candidate } from '@/ingest/normalize';
-import { parseTimestamp, validate } from '@/ingest/validate';
+import { fastValidate, parseTimestamp, schemaValidate, validate } from '@/ingest/validate';
 
 const T = Date.UTC(2026, 10, 25, 8, 0, 0);
 
@@ -119,5 +120,56 @@ describe('validate', () => {
 
   test('request_id accepts exactly 128 visible ASCII characters', () => {
     expect(validate(cand({ request_id: '!'.repeat(64) + '~'.repeat(64) })).ok).toBe(true);
+  });
+});
+
+describe('the fast path never disagrees with the schema', () => {
+  const anyValue = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.constantFrom('', ' ', 'GET', ' post ', 'req_1', 'rate_limited', 'not a code', 'x'.repeat(20), 'é', '2026-11-25T08:00:00Z', '404', '12.5'),
+    fc.string({ maxLength: 20 }),
+    fc.integer({ min: -5, max: 2_000_000_000_000 }),
+    fc.constantFrom(0, 99, 100, 200, 429, 599, 600, 12.5, -1, T, T / 1000, Number.NaN),
+    fc.constant({ reason: 'daily_quota' }),
+    fc.constant([1, 2]),
+    fc.boolean(),
+  );
+  const opt = (...valid: unknown[]) => fc.oneof({ arbitrary: fc.constantFrom(undefined, ...valid), weight: 12 }, { arbitrary: anyValue, weight: 1 });
+  test('for any candidate, fastValidate is null or exactly what the schema returns', () => {
+    let fastHits = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          // Mostly valid required fields, so the optional ones get exercised on both paths.
+          request_id: fc.oneof({ arbitrary: fc.constant('req_1'), weight: 4 }, { arbitrary: anyValue, weight: 1 }),
+          timestamp: fc.oneof({ arbitrary: fc.constantFrom(T, '2026-11-25T08:00:00Z', T / 1000), weight: 4 }, { arbitrary: anyValue, weight: 1 }),
+          status: fc.oneof({ arbitrary: fc.constantFrom(200, 429, 503), weight: 4 }, { arbitrary: anyValue, weight: 1 }),
+          method: opt('GET', ' post '),
+          path: opt('/v1/x'),
+          route: opt('/v1/{id}'),
+          latency_ms: opt(3, 0.5),
+          key_id: opt('key_1'),
+          account_id: opt('acc_1'),
+          tier: opt('pro'),
+          code: opt('rate_limited', 'teapot'),
+          message: opt('slow down'),
+          details: opt({ reason: 'daily_quota' }),
+        }),
+        (c) => {
+          const fast = fastValidate(c as Candidate);
+          if (fast === null) return;
+          fastHits++;
+          const slow = schemaValidate(c as Candidate);
+          expect(slow).toEqual({ ok: true, record: fast });
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(fastHits).toBeGreaterThan(100);
+  });
+
+  test('well-typed records take the fast path', () => {
+    expect(fastValidate(cand({ method: 'GET', path: '/v1/x', latency_ms: 3, code: 'rate_limited', status: 429, details: { retry_after: 1 } }))).not.toBeNull();
   });
 });
