@@ -13,7 +13,7 @@ import { ApiError } from '@/lib/api-error';
 import { closeDb, databasePath, EXIT, fmt, openCliDb, parse, UsageError } from '../lib/cli';
 import { Progress } from '../lib/progress';
 
-const HELP = `Usage: errata import FILE... [--batch N] [--json] [--quiet]
+const HELP = `Usage: errata import FILE... [--batch N] [--json] [--quiet]     (FILE '-' reads standard input)
 
 Imports gateway log records (NDJSON, a JSON array, or concatenated JSON objects; gzip-compressed or not,
 told by the bytes) into DATABASE_PATH through the same pipeline as POST /api/v1/ingest. Each batch is
@@ -62,15 +62,32 @@ export interface ImportOptions {
   onBatch?: (report: FileReport, bytesRead: number) => void;
 }
 
-function isGzip(file: string): boolean {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const n = fs.readSync(fd, head, 0, 2, 0);
-    return n === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    fs.closeSync(fd);
-  }
+/** Reads the first `n` bytes and puts them back, so the format can be told before choosing a decoder. */
+function peek(stream: Readable, n: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    const done = (b: Buffer) => {
+      cleanup();
+      if (b.length > 0) stream.unshift(b);
+      resolve(b);
+    };
+    const onReadable = () => {
+      const b = stream.read(n) as Buffer | null;
+      if (b !== null) done(b);
+    };
+    const onEnd = () => done(Buffer.alloc(0));
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    stream.on('readable', onReadable);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+  });
 }
 
 function hasContent(b: Uint8Array): boolean {
@@ -106,13 +123,14 @@ class Batcher {
 /** Imports one file; throws only for problems before the first byte (missing file). */
 export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<FileReport> {
   const batchLines = opts.batchLines ?? DEFAULT_BATCH_LINES;
-  const gzip = isGzip(file);
-  const report: FileReport = { file, format: 'empty', gzip, records: 0, accepted: 0, duplicates: 0, rejected: 0, errors: [] };
+  const report: FileReport = { file, format: 'empty', gzip: false, records: 0, accepted: 0, duplicates: 0, rejected: 0, errors: [] };
   const batcher = new Batcher(db, report, opts.token_id ?? null);
-  const raw = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
-  const source: Readable = gzip ? raw.pipe(zlib.createGunzip({ chunkSize: 256 * 1024 })) : raw;
-  raw.on('error', (err) => source.destroy(err));
-  const progress = () => opts.onBatch?.(report, raw.bytesRead);
+  const raw: Readable = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+  const head = await peek(raw, 2);
+  report.gzip = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const source: Readable = report.gzip ? raw.pipe(zlib.createGunzip({ chunkSize: 256 * 1024 })) : raw;
+  if (report.gzip) raw.on('error', (err) => source.destroy(err));
+  const progress = () => opts.onBatch?.(report, raw instanceof fs.ReadStream ? raw.bytesRead : 0);
 
   // Pending bytes are kept as slices of the chunks they arrived in: each byte is scanned once and copied once.
   let pending: Buffer[] = [];
@@ -207,8 +225,10 @@ function importWhole(batcher: Batcher, bytes: Buffer, batchLines: number): void 
   }
 }
 
+const display = (file: string) => (file === '-' ? 'stdin' : file);
+
 function location(e: ImportError, format: FileReport['format']): string {
-  return format === 'ndjson' ? `${e.file}:${e.line}` : `${e.file} record ${e.line}`;
+  return format === 'ndjson' ? `${display(e.file)}:${e.line}` : `${display(e.file)} record ${e.line}`;
 }
 
 function printReport(reports: FileReport[], seconds: number): void {
@@ -216,7 +236,7 @@ function printReport(reports: FileReport[], seconds: number): void {
   for (const r of reports) {
     const gz = r.gzip ? ', gzip' : '';
     out.write(
-      `${r.file} (${r.format}${gz}): ${fmt(r.records)} records: ${fmt(r.accepted)} accepted, ${fmt(r.duplicates)} duplicates, ${fmt(r.rejected)} rejected\n`,
+      `${display(r.file)} (${r.format}${gz}): ${fmt(r.records)} record${r.records === 1 ? '' : 's'}: ${fmt(r.accepted)} accepted, ${fmt(r.duplicates)} duplicates, ${fmt(r.rejected)} rejected\n`,
     );
     const shown = r.errors.slice(0, 10);
     for (const e of shown) out.write(`  ${location(e, r.format)}  ${e.code}: ${e.message}${e.field ? ` (field ${e.field})` : ''}\n`);
@@ -251,7 +271,9 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('give at least one file');
   const batchLines = values.batch === undefined ? DEFAULT_BATCH_LINES : Number(values.batch);
   if (!Number.isInteger(batchLines) || batchLines < 1 || batchLines > MAX_RECORDS) throw new UsageError(`--batch must be an integer from 1 to ${MAX_RECORDS}`);
+  if (positionals.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
   for (const f of positionals) {
+    if (f === '-') continue;
     let st: fs.Stats;
     try {
       st = fs.statSync(f);
@@ -260,7 +282,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (!st.isFile()) throw new UsageError(`${f} is not a file`);
   }
-  const sizes = positionals.map((f) => fs.statSync(f).size);
+  // Standard input has no size: progress then shows counts and rates without a percentage.
+  const sizes = positionals.map((f) => (f === '-' ? NaN : fs.statSync(f).size));
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const progress = new Progress(process.stderr, !values.quiet);
   const db = openCliDb();
@@ -271,7 +294,7 @@ export async function run(argv: string[]): Promise<number> {
     let doneRecords = 0;
     for (let i = 0; i < positionals.length; i++) {
       const file = positionals[i];
-      const label = `import ${path.basename(file)}${positionals.length > 1 ? ` (${i + 1}/${positionals.length})` : ''}`;
+      const label = `import ${file === '-' ? 'stdin' : path.basename(file)}${positionals.length > 1 ? ` (${i + 1}/${positionals.length})` : ''}`;
       const report = await importFile(db, file, {
         batchLines,
         onBatch: (r, bytesRead) =>

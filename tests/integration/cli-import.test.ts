@@ -82,6 +82,13 @@ describe('errata import', () => {
     expect(report.files[0].errors[0]).toMatchObject({ line: 3, field: 'status' });
   });
 
+  it('reads standard input (-), gzip included', () => {
+    const lines = [...trafficLines({ seed: 'import-stdin', count: 300 })];
+    const res = runCli(['import', '-', '--json'], dbPath, { input: zlib.gzipSync(lines.join('\n')) });
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ accepted: 300, files: [{ file: '-', gzip: true }] });
+  });
+
   it('fails cleanly for a missing file', () => {
     const res = runCli(['import', path.join(dir, 'nope.ndjson')], dbPath);
     expect(res.code).toBe(2);

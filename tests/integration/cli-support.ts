@@ -12,11 +12,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], databasePath: string, options: { timeoutMs?: number; input?: string } = {}): CliResult {
+export function runCli(args: string[], databasePath: string, options: { timeoutMs?: number; input?: string | Buffer } = {}): CliResult {
   const res = spawnSync(process.execPath, [path.join(root, 'bin/errata.mjs'), ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_PATH: databasePath, NEXT_TELEMETRY_DISABLED: '1' },
     encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
     input: options.input,
     timeout: options.timeoutMs ?? 60_000,
   });
