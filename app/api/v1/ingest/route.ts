@@ -10,24 +10,27 @@ export const dynamic = 'force-dynamic';
 // The body is read here as a stream (bytes counted, decompressed under the caps, aborted early); parsing and
 // the durable write happen in the writer worker. The 200 is sent only after the batch is committed.
 export const POST = withApi(async (req, _ctx, requestId) => {
-  const who = await requireAccess(req, { scope: 'ingest', role: 'admin' });
-  const encoding = parseContentEncoding(req.headers.get('content-encoding'));
-  if (Number(req.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
-    const details = { limit: MAX_BODY_BYTES };
-    throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, details, { Connection: 'close' });
-  }
-  const writer = getWriter(() => ({ databasePath: getEnv().DATABASE_PATH, queueLimit: getEnv().ERRATA_WRITER_QUEUE }));
-  writer.assertRoom();
-  const bytes = await decodeStream(req.body, encoding).catch((err: unknown) => {
-    // The rest of the upload is left unread: close the connection so the client cannot reuse a half-read socket.
-    if (err instanceof ApiError) throw new ApiError(err.code, err.message, err.details, { ...err.headers, Connection: 'close' });
+  let bytes: Uint8Array | null = null;
+  try {
+    const who = await requireAccess(req, { scope: 'ingest', role: 'admin' });
+    const encoding = parseContentEncoding(req.headers.get('content-encoding'));
+    if (Number(req.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
+      throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { limit: MAX_BODY_BYTES });
+    }
+    const writer = getWriter(() => ({ databasePath: getEnv().DATABASE_PATH, queueLimit: getEnv().ERRATA_WRITER_QUEUE }));
+    // Refuse before reading the upload when the writer is already saturated.
+    writer.assertRoom();
+    bytes = await decodeStream(req.body, encoding);
+    if (bytes.byteLength === 0) throw new ApiError('invalid_body', 'The body is empty: send at least one record.');
+    const result = await writer.submit(bytes, {
+      token_id: who.kind === 'token' ? who.token.id : null,
+      received_ms: Date.now(),
+      content_type: req.headers.get('content-type') ?? undefined,
+    });
+    return jsonResponse(result, requestId);
+  } catch (err) {
+    // Part of the upload may be unread: close the connection so the client cannot reuse a half-read socket.
+    if (bytes === null && err instanceof ApiError) throw new ApiError(err.code, err.message, err.details, { ...err.headers, Connection: 'close' });
     throw err;
-  });
-  if (bytes.byteLength === 0) throw new ApiError('invalid_body', 'The body is empty: send at least one record.');
-  const result = await writer.submit(bytes, {
-    token_id: who.kind === 'token' ? who.token.id : null,
-    received_ms: Date.now(),
-    content_type: req.headers.get('content-type') ?? undefined,
-  });
-  return jsonResponse(result, requestId);
+  }
 });
