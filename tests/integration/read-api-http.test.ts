@@ -110,8 +110,10 @@ describe('requests', () => {
     expect(body.request_id).toBe(slashy.request_id);
   });
 
-  test('unknown id → 404 not_found in the envelope', async () => {
+  test('unknown id → 404 not_found in the envelope; an impossible id → 400', async () => {
     await expectError('/api/v1/requests/req_unknown_123', 404, 'not_found');
+    await expectError(`/api/v1/requests/${'x'.repeat(129)}`, 400, 'invalid_parameter', 'request_id');
+    await expectError('/api/v1/requests/lookup', 405, 'method_not_allowed');
   });
 
   test('POST /requests/lookup: JSON or plain text, found and missing in one answer', async () => {
