@@ -42,7 +42,7 @@ export function RecordCard({ record, index = 0, headingLevel = 2 }: { record: Re
           )}
         </H>
         {entry ? <span className={styles.kind}>{entry.title}</span> : null}
-        {kind ? <span className={styles.kind}>{KIND_LABELS[kind]}</span> : null}
+        {kind && KIND_LABELS[kind] !== entry?.title ? <span className={styles.kind}>{KIND_LABELS[kind]}</span> : null}
       </header>
 
       <RecordFlags code={code} status={record.status} unknownCode={record.unknown_code} statusMismatch={record.status_mismatch} />
