@@ -4,10 +4,10 @@ import { recordAudit } from '@/db/queries/audit';
 import { deleteUserSessions } from '@/db/queries/sessions';
 import { setRetentionDays } from '@/db/queries/settings';
 import { createToken, listTokens, revokeToken, type CreatedToken } from '@/db/queries/tokens';
-import { countActiveAdmins, createUser, getUserByEmail, getUserById, isValidEmail, normalizeEmail, setUserDisabled, setUserRole, type UserInfo } from '@/db/queries/users';
+import { countActiveAdmins, createUser, getUserByEmail, getUserById, isValidEmail, normalizeEmail, setUserDisabled, setUserPassword, setUserRole, type UserInfo } from '@/db/queries/users';
 import type { TokenScope, UserRole } from '@/db/schema';
 import { ApiError } from '@/lib/api-error';
-import { passwordProblem } from './password';
+import { generatePassword, passwordProblem } from './password';
 
 export async function inviteUser(db: Db, actor: string, input: { email: string; role: UserRole; password?: string }): Promise<{ user: UserInfo; password: string }> {
   const email = normalizeEmail(input.email);
@@ -50,6 +50,16 @@ export function updateUser(db: Db, actor: string, id: number, change: { role?: U
     }
     return userOr404(db, id);
   });
+}
+
+/** Sets a generated password (returned once) and ends the user's sessions. */
+export async function resetPassword(db: Db, actor: string, id: number): Promise<{ user: UserInfo; password: string }> {
+  const user = userOr404(db, id);
+  const password = generatePassword();
+  await setUserPassword(db, id, password);
+  deleteUserSessions(db, id);
+  recordAudit(db, { actor, action: 'user.reset_password', target: user.email });
+  return { user: userOr404(db, id), password };
 }
 
 export function issueToken(db: Db, actor: string, createdBy: number | null, input: { name: string; scopes: TokenScope[] }): CreatedToken {

@@ -104,9 +104,16 @@ describe('auth over HTTP', () => {
     expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
     const theirs = sessionFrom(await post(server, '/api/auth/login', { email: 'new@http.test', password }));
     expect((await post(server, `/api/v1/admin/users/${user.id}`, { role: 'engineer' }, { cookie, method: 'PATCH' })).status).toBe(200);
-    expect((await post(server, `/api/v1/admin/users/${user.id}`, { disabled: true }, { cookie, method: 'PATCH' })).status).toBe(200);
+    const reset = await post(server, `/api/v1/admin/users/${user.id}`, { reset_password: true }, { cookie, method: 'PATCH' });
+    expect(reset.status).toBe(200);
+    const fresh = (await reset.json()).password as string;
+    expect(fresh).not.toBe(password);
     expect((await fetch(`${server.baseUrl}/api/auth/session`, { headers: { cookie: theirs } })).status).toBe(401);
     expect((await post(server, '/api/auth/login', { email: 'new@http.test', password })).status).toBe(401);
+    const theirsAgain = sessionFrom(await post(server, '/api/auth/login', { email: 'new@http.test', password: fresh }));
+    expect((await post(server, `/api/v1/admin/users/${user.id}`, { disabled: true }, { cookie, method: 'PATCH' })).status).toBe(200);
+    expect((await fetch(`${server.baseUrl}/api/auth/session`, { headers: { cookie: theirsAgain } })).status).toBe(401);
+    expect((await post(server, '/api/auth/login', { email: 'new@http.test', password: fresh })).status).toBe(401);
 
     const created = await post(server, '/api/v1/admin/tokens', { name: 'shipper', scopes: ['read'] }, { cookie });
     expect(created.status).toBe(201);
@@ -125,7 +132,7 @@ describe('auth over HTTP', () => {
 
     const audit = await (await fetch(`${server.baseUrl}/api/v1/admin/audit?limit=50`, { headers: { cookie } })).json();
     const actions = audit.entries.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['user.create', 'user.set_role', 'user.disable', 'token.create', 'token.revoke', 'retention.set']));
+    expect(actions).toEqual(expect.arrayContaining(['user.create', 'user.set_role', 'user.disable', 'user.reset_password', 'token.create', 'token.revoke', 'retention.set']));
     expect(audit.entries.find((e: { action: string }) => e.action === 'retention.set')).toMatchObject({ actor: 'admin@http.test', details: { to: 90 } });
   });
 

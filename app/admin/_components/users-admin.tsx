@@ -17,7 +17,7 @@ const USER_ROLES = Object.keys(ROLE_HELP) as UserRole[];
 export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
-  const [invited, setInvited] = useState<{ email: string; password: string } | null>(null);
+  const [invited, setInvited] = useState<{ email: string; password: string; reset?: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function act(fn: () => Promise<void>) {
@@ -71,7 +71,8 @@ export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
         </form>
         {invited && (
           <div className={styles.secret} role="status" data-testid="invite-result">
-            Send <strong>{invited.email}</strong> this password over a private channel. It is shown only now:{' '}
+            {invited.reset ? 'New password for' : 'Send'} <strong>{invited.email}</strong>
+            {invited.reset ? ' (their sessions were ended); send it' : ' this password'} over a private channel. It is shown only now:{' '}
             <code data-testid="invite-password">{invited.password}</code>
           </div>
         )}
@@ -119,7 +120,20 @@ export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
                 <td>{u.disabled ? 'disabled' : u.locked_until_ms && u.locked_until_ms > Date.now() ? 'locked' : 'active'}</td>
                 <td>{formatTime(u.last_login_ms)}</td>
                 <td>{formatTime(u.created_ms)}</td>
-                <td>
+                <td className={styles.row}>
+                  <button
+                    className={styles.button}
+                    disabled={busy}
+                    onClick={() => {
+                      if (!window.confirm(`Reset the password of ${u.email}? Their sessions end now.`)) return;
+                      void act(async () => {
+                        const res = await adminFetch<{ user: UserInfo; password: string }>(`/api/v1/admin/users/${u.id}`, 'PATCH', { reset_password: true });
+                        setInvited({ email: res.user.email, password: res.password, reset: true });
+                      });
+                    }}
+                  >
+                    Reset password
+                  </button>
                   <button
                     className={u.disabled ? styles.button : styles.danger}
                     disabled={busy}

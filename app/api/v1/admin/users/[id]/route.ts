@@ -2,19 +2,23 @@ import { z } from 'zod';
 import { getDb } from '@/db';
 import { USER_ROLES } from '@/db/schema';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { updateUser } from '@/lib/auth/admin';
+import { resetPassword, updateUser } from '@/lib/auth/admin';
 import { readSmallBody } from '@/lib/auth/body';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const Change = z.object({ role: z.enum(USER_ROLES).optional(), disabled: z.boolean().optional() }).strict();
+const Change = z.object({ role: z.enum(USER_ROLES).optional(), disabled: z.boolean().optional(), reset_password: z.literal(true).optional() }).strict();
 
 // PATCH {role?, disabled?} → 200 {user}. Disabling ends the user's sessions; the last admin stays.
+// PATCH {reset_password: true} → 200 {user, password}: a generated password, shown once; sessions end.
 export const PATCH = withApi<{ params: Promise<{ id: string }> }>(async (req, ctx, requestId) => {
   const who = await requireAccess(req, { scope: 'admin', role: 'admin' });
   const { id } = await ctx.params;
-  const change = Change.parse((await readSmallBody(req)).data);
-  return jsonResponse({ user: updateUser(getDb(), actorOf(who), Number(id), change) }, requestId);
+  const { reset_password, ...change } = Change.parse((await readSmallBody(req)).data);
+  const db = getDb();
+  const user = updateUser(db, actorOf(who), Number(id), change);
+  if (reset_password) return jsonResponse(await resetPassword(db, actorOf(who), Number(id)), requestId);
+  return jsonResponse({ user }, requestId);
 });
