@@ -13,7 +13,7 @@ const HOUR = 3_600_000;
 const SEP = '\u0001';
 
 /** One requests row in column order, ready for a positional INSERT. */
-type Row = [
+export type Row = [
   request_id: string,
   code: string,
   ts_ms: number,
@@ -122,9 +122,8 @@ export function openBare(file: string, readonly = false): Database.Database {
   return sqlite;
 }
 
-/** Bare INSERT OR IGNORE + the same three rollup upserts, one IMMEDIATE transaction per batch. */
-export function floorInsert(file: string, dataset: Dataset, onProgress?: (done: number) => void): FloorInsertResult {
-  createEmptyDatabase(file);
+/** The floor's writer: bare INSERT OR IGNORE + the same three rollup upserts, one IMMEDIATE transaction per batch. */
+export function floorInsertRows(file: string): { write(rows: Row[]): number; close(): void } {
   const sqlite = openBare(file);
   const insert = sqlite.prepare(
     `INSERT OR IGNORE INTO requests (request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms)
@@ -171,6 +170,13 @@ export function floorInsert(file: string, dataset: Dataset, onProgress?: (done: 
     }
     return inserted;
   });
+  return { write: (rows) => write.immediate(rows), close: () => sqlite.close() };
+}
+
+/** The insert floor over the whole dataset; rows are parsed before the clock starts for each batch. */
+export function floorInsert(file: string, dataset: Dataset, onProgress?: (done: number) => void): FloorInsertResult {
+  createEmptyDatabase(file);
+  const writer = floorInsertRows(file);
   const wall = nowNs();
   let insertMs = 0;
   let cpuUs = 0;
@@ -187,7 +193,7 @@ export function floorInsert(file: string, dataset: Dataset, onProgress?: (done: 
     }
     const t = nowNs();
     const cpu = process.cpuUsage();
-    inserted += write.immediate(rows);
+    inserted += writer.write(rows);
     insertMs += elapsedMs(t);
     const used = process.cpuUsage(cpu);
     cpuUs += used.user + used.system;
@@ -195,7 +201,7 @@ export function floorInsert(file: string, dataset: Dataset, onProgress?: (done: 
     onProgress?.(rowsTotal + skipped);
   }
   const wall_s = elapsedMs(wall) / 1000;
-  sqlite.close();
+  writer.close();
   return {
     rows: rowsTotal,
     inserted,

@@ -21,7 +21,24 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-export function request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+/**
+ * One request. A GET that fails before any answer because the server closed an idle keep-alive socket
+ * (its keepAliveTimeout elapsed during a long floor query) is retried once on a fresh socket.
+ */
+export async function request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+  try {
+    return await requestOnce(url, options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const method = options.method ?? 'GET';
+    if (method === 'GET' && (code === 'ECONNRESET' || code === 'EPIPE') && !(err as { answered?: boolean }).answered) {
+      return requestOnce(url, options);
+    }
+    throw err;
+  }
+}
+
+function requestOnce(url: string, options: RequestOptions): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
@@ -30,7 +47,7 @@ export function request(url: string, options: RequestOptions = {}): Promise<Http
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => (options.onData ? options.onData(c) : chunks.push(c)));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
+        res.on('error', (err) => reject(Object.assign(err, { answered: true })));
       },
     );
     req.on('error', reject);

@@ -33,7 +33,7 @@ import {
   type IngestRun,
   type PageTiming,
 } from './product';
-import { writeResults, type BenchResults, type Measure } from './report';
+import { markdown, writeResults, type BenchResults, type Measure } from './report';
 import { root, startServer, type BenchServer } from './server';
 import { compact, mb, ms, round } from './stats';
 
@@ -112,7 +112,9 @@ let phaseStart = Date.now();
 function phaseDone(phase: string) {
   phases.push({ phase, seconds: round((Date.now() - phaseStart) / 1000, 1), load_1m_end: round(os.loadavg()[0], 2) });
   phaseStart = Date.now();
+  checkpoint();
 }
+let checkpoint = () => {};
 
 interface AggregateResult {
   name: AggregateName;
@@ -178,6 +180,178 @@ async function main() {
   let pages: PageTiming[] = [];
   let csv: CsvRun | null = null;
   let csvFloor: ReturnType<typeof floorCsv> | null = null;
+  let imported: ImportRun | null = null;
+
+  // The table, from whatever has been measured so far: a checkpoint after each phase, the results at the end.
+  const assemble = (): BenchResults => {
+    const records = ds.unique + ds.duplicates;
+    const floorRate = floor.rows_per_s;
+    const skipped = serverAvailable ? 'not measured (see notes)' : 'SKIPPED: no build';
+    const measures: Measure[] = [];
+    const ingestRatio = ingest ? ingest.records_per_s / floorRate : null;
+    measures.push({
+      id: 'http_ingest',
+      measure: 'HTTP ingest: gzip NDJSON, 5,000-record batches, 2 concurrent senders, durable answers',
+      errata: ingest
+        ? `${compact(ingest.records_per_s)} records/s (batch p50 ${ms(ingest.batch_latency.p50_ms)}, p99 ${ms(ingest.batch_latency.p99_ms)}; ${ingest.retries} retries; ${compact(ingest.records / ingest.cpu_s)} records per server CPU-second)`
+        : skipped,
+      floor: `${compact(floorRate)} rows/s (bare better-sqlite3, same dedupe + rollups, rows pre-parsed; ${compact(floor.rows / floor.cpu_s)} per CPU-second)`,
+      ratio: ingestRatio,
+      ratio_text: ingestRatio === null ? '—' : `${round(ingestRatio, 2)}× (CPU-time ${round(ingest!.records / ingest!.cpu_s / (floor.rows / floor.cpu_s), 2)}×)`,
+      target: '≥ 0.7× floor',
+      met: ingestRatio === null ? null : ingestRatio >= 0.7,
+      figures: { ingest, floor },
+    });
+    const importRate = imported && importSucceeded(imported) ? records / imported.seconds : null;
+    const importRatio = importRate === null ? null : importRate / floorRate;
+    const hasProgress = imported ? imported.progress_updates > 0 : false;
+    measures.push({
+      id: 'import',
+      measure: '`errata import` of the file',
+      errata:
+        importRate === null
+          ? 'failed (see notes)'
+          : `${compact(importRate)} records/s (${imported!.seconds.toFixed(1)} s incl. start-up; ${compact(records / imported!.cpu_s)} per CPU-second; ${hasProgress ? `${imported!.progress_updates} progress lines` : 'NO progress output'})`,
+      floor: `${compact(floorRate)} rows/s (same floor)`,
+      ratio: importRatio,
+      ratio_text: importRatio === null ? '—' : `${round(importRatio, 2)}× (CPU-time ${round(records / imported!.cpu_s / (floor.rows / floor.cpu_s), 2)}×)`,
+      target: '≥ 0.8× floor, with progress',
+      met: importRatio === null ? false : importRatio >= 0.8 && hasProgress,
+      figures: { import: imported, records },
+    });
+    measures.push({
+      id: 'lookup',
+      measure: 'lookup by request id over HTTP, while ingest runs',
+      errata: ingest
+        ? `p50 ${ms(ingest.lookups.p50_ms)}, p95 ${ms(ingest.lookups.p95_ms)}, p99 ${ms(ingest.lookups.p99_ms)} (${ingest.lookups.n.toLocaleString('en')} lookups at ${round(ingest.lookups.rate_per_s, 0)}/s, ${ingest.lookups.failed} failed)`
+        : skipped,
+      floor: `bare indexed lookup p50 ${round(floorLookups.p50_ms * 1000, 0)} µs, p99 ${round(floorLookups.p99_ms * 1000, 0)} µs`,
+      ratio: null,
+      ratio_text: '—',
+      target: 'p99 < 5 ms',
+      met: ingest ? ingest.lookups.p99_ms < 5 && ingest.lookups.failed === 0 && ingest.lookups.n > 0 : null,
+      figures: { product: ingest?.lookups ?? null, floor: floorLookups },
+    });
+    const aggLabels: Record<AggregateName, string> = {
+      breakdown_key: '30-day breakdown by key',
+      breakdown_code: '30-day breakdown by code',
+      hourly_status_class: '30-day hourly series by status class',
+    };
+    for (const name of Object.keys(aggLabels) as AggregateName[]) {
+      const a = aggregates.find((x) => x.name === name);
+      const ratio = a ? a.raw_scan_ms / a.product_ms : null;
+      measures.push({
+        id: name,
+        measure: aggLabels[name],
+        errata: a ? `${ms(a.product_ms)} over HTTP` : skipped,
+        floor: a ? `raw scan ${ms(a.raw_scan_ms)}; bare rollup query ${ms(a.rollup_ms)}` : '—',
+        ratio,
+        ratio_text: ratio === null ? '—' : `${round(ratio, 1)}× faster than the scan`,
+        target: '≥ 20× faster than the raw scan',
+        met: ratio === null ? null : ratio >= 20,
+        figures: a ? { ...a } : {},
+      });
+      if (a && a.product_total !== null && a.product_total !== a.raw_total) {
+        notes.push(`${aggLabels[name]}: errata counts ${a.product_total} requests, the raw scan ${a.raw_total}, the rollup ${a.rollup_total}.`);
+      }
+    }
+    measures.push({
+      id: 'overview',
+      measure: 'overview page, server render',
+      errata: pages.length ? pages.map((p) => `${p.url.includes('?') ? '30 days' : 'default range'}: p50 ${ms(p.p50_ms)}, p95 ${ms(p.p95_ms)}`).join('; ') : skipped,
+      floor: '—',
+      ratio: null,
+      ratio_text: '—',
+      target: 'report p50/p95',
+      met: null,
+      figures: { pages },
+    });
+    const csvRatio = csv && csvFloor ? csv.rows_per_s / csvFloor.rows_per_s : null;
+    const csvGrowth = csv ? csv.rss_peak_bytes - csv.rss_before_bytes : null;
+    // "Flat": the export may not hold its rows; growth under 64 MB is buffers and caches, not the result set.
+    const csvFlat = csvGrowth !== null && csvGrowth < 64 * 1048576;
+    measures.push({
+      id: 'csv_export',
+      measure: 'CSV export of all requests in range',
+      errata: csv ? `${compact(csv.rows_per_s)} rows/s (${csv.rows.toLocaleString('en')} rows, ${mb(csv.bytes)}); server RSS ${mb(csv.rss_before_bytes)} → peak ${mb(csv.rss_peak_bytes)}` : skipped,
+      floor: csvFloor ? `${compact(csvFloor.rows_per_s)} rows/s (bare iterate() → minimal CSV → /dev/null)` : '—',
+      ratio: csvRatio,
+      ratio_text: csvRatio === null ? '—' : `${round(csvRatio, 2)}×`,
+      target: '≥ 0.5× floor, RSS flat',
+      met: csvRatio === null ? null : csvRatio >= 0.5 && csvFlat,
+      figures: { product: csv, floor: csvFloor, rss_growth_bytes: csvGrowth },
+    });
+    measures.push({
+      id: 'server_rss',
+      measure: 'server RSS, peak during ingest',
+      errata: ingest ? `${mb(ingest.peak_rss_bytes)} (process group, sampled every 100 ms)` : skipped,
+      floor: '—',
+      ratio: null,
+      ratio_text: '—',
+      target: '< 400 MB',
+      met: ingest ? ingest.peak_rss_bytes < 400 * 1048576 : null,
+      figures: { peak_rss_bytes: ingest?.peak_rss_bytes ?? null },
+    });
+
+    const cpus = os.cpus();
+    const probe = new Database(':memory:');
+    const sqliteVersion = (probe.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+    probe.close();
+    const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+    const results: BenchResults = {
+      scale: opts.scale,
+      date: new Date().toISOString(),
+      duration_s: round((Date.now() - started) / 1000, 1),
+      machine: {
+        cpu: cpus[0]?.model?.trim() ?? 'unknown',
+        cores: cpus.length,
+        memory_gb: round(os.totalmem() / 1024 ** 3, 1),
+        os: `${os.type()} ${os.release()} ${os.arch()}`,
+        load_start,
+        load_end: os.loadavg().map((x) => round(x, 2)).join(' / '),
+      },
+      software: {
+        node: process.versions.node,
+        sqlite: sqliteVersion,
+        better_sqlite3: packageVersion('better-sqlite3'),
+        next: packageVersion('next'),
+        commit: `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ' (with uncommitted changes)' : ''}`,
+        build_id: buildId,
+        dist_dir: opts.distDir,
+      },
+      data: {
+        seed: opts.seed,
+        lines: ds.lines,
+        unique: ds.unique,
+        duplicates: ds.duplicates,
+        bad: ds.bad,
+        errors: ds.errors,
+        error_pct: round((100 * ds.errors) / ds.unique, 1),
+        keys: ds.keys,
+        raw_mb: Math.round(ds.raw_bytes / 1048576),
+        gzip_mb: Math.round(ds.gzip_bytes / 1048576),
+        start: iso(ds.start_ms),
+        end: iso(ds.end_ms),
+        generate_s: round(ds.generate_s, 1),
+        reused: ds.cached,
+      },
+      phases,
+      measures,
+      notes,
+    };
+    return results;
+  };
+  const partialBase = path.join(opts.outDir, `${new Date(started).toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z')}-${opts.scale}.partial`);
+  checkpoint = () => {
+    if (opts.scale === 'quick') return;
+    const r = assemble();
+    r.notes = [...r.notes, 'PARTIAL: the run has not finished; measures without figures are still to come.'];
+    fs.mkdirSync(opts.outDir, { recursive: true });
+    fs.writeFileSync(`${partialBase}.md`, markdown(r));
+    fs.writeFileSync(`${partialBase}.json`, JSON.stringify(r, null, 2) + '\n');
+  };
+
+  checkpoint();
 
   // 4. The server: ingest with lookups alongside, then reads against the same database.
   if (serverAvailable) {
@@ -206,7 +380,14 @@ async function main() {
       const ro: Database.Database = openBare(serverDb, true);
       const scanRuns = opts.scale === '10m' ? 3 : 5;
       for (const name of Object.keys(urls) as AggregateName[]) {
-        const product = await timeGet(urls[name], auth, 7, agent);
+        let product;
+        try {
+          product = await timeGet(urls[name], auth, 7, agent);
+        } catch (err) {
+          notes.push(`${name} not measured: ${(err as Error).message.split('\n')[0]}`);
+          log(`${name}: FAILED ${(err as Error).message}`);
+          continue;
+        }
         const raw = timeQuery(ro, RAW_SCAN_SQL[name], ds.start_ms, ds.end_ms, scanRuns);
         const rollup = timeQuery(ro, ROLLUP_SQL[name], ds.start_ms, ds.end_ms, 7);
         aggregates.push({
@@ -259,7 +440,6 @@ async function main() {
   }
 
   // 5. `errata import` of the same file into a fresh database.
-  let imported: ImportRun | null = null;
   const importDb = path.join(opts.workDir, 'import.db');
   try {
     imported = await cliImport(ds.file, importDb, BENCH_ENV, log);
@@ -272,162 +452,9 @@ async function main() {
   phaseDone('import');
 
   // 6. The table.
-  const records = ds.unique + ds.duplicates;
-  const floorRate = floor.rows_per_s;
-  const skipped = serverAvailable ? 'not measured (see notes)' : 'SKIPPED: no build';
-  const measures: Measure[] = [];
-  const ingestRatio = ingest ? ingest.records_per_s / floorRate : null;
-  measures.push({
-    id: 'http_ingest',
-    measure: 'HTTP ingest: gzip NDJSON, 5,000-record batches, 2 concurrent senders, durable answers',
-    errata: ingest
-      ? `${compact(ingest.records_per_s)} records/s (batch p50 ${ms(ingest.batch_latency.p50_ms)}, p99 ${ms(ingest.batch_latency.p99_ms)}; ${ingest.retries} retries; ${compact(ingest.records / ingest.cpu_s)} records per server CPU-second)`
-      : skipped,
-    floor: `${compact(floorRate)} rows/s (bare better-sqlite3, same dedupe + rollups, rows pre-parsed; ${compact(floor.rows / floor.cpu_s)} per CPU-second)`,
-    ratio: ingestRatio,
-    ratio_text: ingestRatio === null ? '—' : `${round(ingestRatio, 2)}×`,
-    target: '≥ 0.7× floor',
-    met: ingestRatio === null ? null : ingestRatio >= 0.7,
-    figures: { ingest, floor },
-  });
-  const importRate = imported && importSucceeded(imported) ? records / imported.seconds : null;
-  const importRatio = importRate === null ? null : importRate / floorRate;
-  const hasProgress = imported ? imported.progress_updates > 0 : false;
-  measures.push({
-    id: 'import',
-    measure: '`errata import` of the file',
-    errata:
-      importRate === null
-        ? 'failed (see notes)'
-        : `${compact(importRate)} records/s (${imported!.seconds.toFixed(1)} s incl. start-up; ${compact(records / imported!.cpu_s)} per CPU-second; ${hasProgress ? `${imported!.progress_updates} progress lines` : 'NO progress output'})`,
-    floor: `${compact(floorRate)} rows/s (same floor)`,
-    ratio: importRatio,
-    ratio_text: importRatio === null ? '—' : `${round(importRatio, 2)}×`,
-    target: '≥ 0.8× floor, with progress',
-    met: importRatio === null ? false : importRatio >= 0.8 && hasProgress,
-    figures: { import: imported, records },
-  });
-  measures.push({
-    id: 'lookup',
-    measure: 'lookup by request id over HTTP, while ingest runs',
-    errata: ingest
-      ? `p50 ${ms(ingest.lookups.p50_ms)}, p95 ${ms(ingest.lookups.p95_ms)}, p99 ${ms(ingest.lookups.p99_ms)} (${ingest.lookups.n.toLocaleString('en')} lookups at ${round(ingest.lookups.rate_per_s, 0)}/s, ${ingest.lookups.failed} failed)`
-      : skipped,
-    floor: `bare indexed lookup p50 ${round(floorLookups.p50_ms * 1000, 0)} µs, p99 ${round(floorLookups.p99_ms * 1000, 0)} µs`,
-    ratio: null,
-    ratio_text: '—',
-    target: 'p99 < 5 ms',
-    met: ingest ? ingest.lookups.p99_ms < 5 && ingest.lookups.failed === 0 && ingest.lookups.n > 0 : null,
-    figures: { product: ingest?.lookups ?? null, floor: floorLookups },
-  });
-  const aggLabels: Record<AggregateName, string> = {
-    breakdown_key: '30-day breakdown by key',
-    breakdown_code: '30-day breakdown by code',
-    hourly_status_class: '30-day hourly series by status class',
-  };
-  for (const name of Object.keys(aggLabels) as AggregateName[]) {
-    const a = aggregates.find((x) => x.name === name);
-    const ratio = a ? a.raw_scan_ms / a.product_ms : null;
-    measures.push({
-      id: name,
-      measure: aggLabels[name],
-      errata: a ? `${ms(a.product_ms)} over HTTP` : skipped,
-      floor: a ? `raw scan ${ms(a.raw_scan_ms)}; bare rollup query ${ms(a.rollup_ms)}` : '—',
-      ratio,
-      ratio_text: ratio === null ? '—' : `${round(ratio, 1)}× faster than the scan`,
-      target: '≥ 20× faster than the raw scan',
-      met: ratio === null ? null : ratio >= 20,
-      figures: a ? { ...a } : {},
-    });
-    if (a && a.product_total !== null && a.product_total !== a.raw_total) {
-      notes.push(`${aggLabels[name]}: errata counts ${a.product_total} requests, the raw scan ${a.raw_total}, the rollup ${a.rollup_total}.`);
-    }
-  }
-  measures.push({
-    id: 'overview',
-    measure: 'overview page, server render',
-    errata: pages.length ? pages.map((p) => `${p.url.includes('?') ? '30 days' : 'default range'}: p50 ${ms(p.p50_ms)}, p95 ${ms(p.p95_ms)}`).join('; ') : skipped,
-    floor: '—',
-    ratio: null,
-    ratio_text: '—',
-    target: 'report p50/p95',
-    met: null,
-    figures: { pages },
-  });
-  const csvRatio = csv && csvFloor ? csv.rows_per_s / csvFloor.rows_per_s : null;
-  const csvGrowth = csv ? csv.rss_peak_bytes - csv.rss_before_bytes : null;
-  // "Flat": the export may not hold its rows; growth under 64 MB is buffers and caches, not the result set.
-  const csvFlat = csvGrowth !== null && csvGrowth < 64 * 1048576;
-  measures.push({
-    id: 'csv_export',
-    measure: 'CSV export of all requests in range',
-    errata: csv ? `${compact(csv.rows_per_s)} rows/s (${csv.rows.toLocaleString('en')} rows, ${mb(csv.bytes)}); server RSS ${mb(csv.rss_before_bytes)} → peak ${mb(csv.rss_peak_bytes)}` : skipped,
-    floor: csvFloor ? `${compact(csvFloor.rows_per_s)} rows/s (bare iterate() → minimal CSV → /dev/null)` : '—',
-    ratio: csvRatio,
-    ratio_text: csvRatio === null ? '—' : `${round(csvRatio, 2)}×`,
-    target: '≥ 0.5× floor, RSS flat',
-    met: csvRatio === null ? null : csvRatio >= 0.5 && csvFlat,
-    figures: { product: csv, floor: csvFloor, rss_growth_bytes: csvGrowth },
-  });
-  measures.push({
-    id: 'server_rss',
-    measure: 'server RSS, peak during ingest',
-    errata: ingest ? `${mb(ingest.peak_rss_bytes)} (process group, sampled every 100 ms)` : skipped,
-    floor: '—',
-    ratio: null,
-    ratio_text: '—',
-    target: '< 400 MB',
-    met: ingest ? ingest.peak_rss_bytes < 400 * 1048576 : null,
-    figures: { peak_rss_bytes: ingest?.peak_rss_bytes ?? null },
-  });
-
-  const cpus = os.cpus();
-  const probe = new Database(':memory:');
-  const sqliteVersion = (probe.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
-  probe.close();
-  const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
-  const results: BenchResults = {
-    scale: opts.scale,
-    date: new Date().toISOString(),
-    duration_s: round((Date.now() - started) / 1000, 1),
-    machine: {
-      cpu: cpus[0]?.model?.trim() ?? 'unknown',
-      cores: cpus.length,
-      memory_gb: round(os.totalmem() / 1024 ** 3, 1),
-      os: `${os.type()} ${os.release()} ${os.arch()}`,
-      load_start,
-      load_end: os.loadavg().map((x) => round(x, 2)).join(' / '),
-    },
-    software: {
-      node: process.versions.node,
-      sqlite: sqliteVersion,
-      better_sqlite3: packageVersion('better-sqlite3'),
-      next: packageVersion('next'),
-      commit: `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ' (with uncommitted changes)' : ''}`,
-      build_id: buildId,
-      dist_dir: opts.distDir,
-    },
-    data: {
-      seed: opts.seed,
-      lines: ds.lines,
-      unique: ds.unique,
-      duplicates: ds.duplicates,
-      bad: ds.bad,
-      errors: ds.errors,
-      error_pct: round((100 * ds.errors) / ds.unique, 1),
-      keys: ds.keys,
-      raw_mb: Math.round(ds.raw_bytes / 1048576),
-      gzip_mb: Math.round(ds.gzip_bytes / 1048576),
-      start: iso(ds.start_ms),
-      end: iso(ds.end_ms),
-      generate_s: round(ds.generate_s, 1),
-      reused: ds.cached,
-    },
-    phases,
-    measures,
-    notes,
-  };
+  const results = assemble();
   const files = writeResults(opts.outDir, results);
+  for (const ext of ['md', 'json']) fs.rmSync(`${partialBase}.${ext}`, { force: true });
   if (!opts.keep) fs.rmSync(opts.workDir, { recursive: true, force: true });
   log(`wrote ${files.join(', ')}`);
   process.stdout.write('\n' + fs.readFileSync(files[0], 'utf8'));
