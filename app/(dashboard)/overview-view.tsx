@@ -15,6 +15,7 @@ import { BreakdownTable } from '@/components/ui/breakdown-table';
 import { LinkButton, buttonClass } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
+import { tableClasses } from '@/components/ui/table';
 import { formatCount, formatDuration, formatInt, formatPercent, formatUtc } from '@/components/ui/format';
 import { Kpi, KpiGrid } from '@/components/ui/kpi';
 import { EmptyState, ErrorState, NoTotalsNotice } from '@/components/ui/states';
@@ -35,6 +36,7 @@ const PALETTE = ['var(--c-1)', 'var(--c-2)', 'var(--c-3)', 'var(--c-4)', 'var(--
 const CLASS_COLOR: Record<string, string> = { '2xx': 'var(--c-2xx)', '3xx': 'var(--c-3xx)', '4xx': 'var(--c-4xx)', '5xx': 'var(--c-5xx)' };
 /** Dimensions that only classify errors: a group's rate is its share of all requests, so the lines add up. */
 const ERROR_ONLY: ReadonlySet<string> = new Set(['status_class', 'code', 'reason']);
+const ERRORS_ONLY_BREAKDOWNS: ReadonlySet<string> = new Set(['status', 'code', 'reason']);
 
 /** ISO without milliseconds: readable in a shared link. */
 export function isoParam(ms: number): string {
@@ -301,9 +303,12 @@ function BreakdownCard({
   });
   const data = q.data;
   const param = FILTER_PARAM[spec.by]!;
-  // Reasons exist only on capacity_exceeded: the "not set" row is everything else.
-  const rows = spec.by === 'reason' ? data.rows.filter((r) => r.value !== null) : data.rows;
+  // Status, code and reason describe errors only: successes (a null code, status 2xx) are not rows there, and
+  // reasons exist only on capacity_exceeded, so their share is of the errors that carry one.
+  const errorsOnly = ERRORS_ONLY_BREAKDOWNS.has(spec.by);
+  const rows = errorsOnly ? data.rows.filter((r) => r.value !== null && r.errors > 0) : data.rows;
   const totalErrors = spec.by === 'reason' ? rows.reduce((a, r) => a + r.errors, 0) : data.total.errors;
+  const other = spec.by === 'reason' || !data.other ? null : errorsOnly ? (data.other.errors > 0 ? data.other : null) : data.other;
   const hrefFor = (v: string) => hrefWith('/', withParam(page, param, v));
   const csvHref = `/api/v1/export/breakdown.csv?${csvQuery}${csvQuery ? '&' : ''}by=${spec.by}`;
   const id = `breakdown-${spec.by}`;
@@ -332,7 +337,8 @@ function BreakdownCard({
           caption={spec.title}
           valueHeader={spec.valueHeader}
           rows={rows}
-          other={spec.by === 'reason' ? null : data.other}
+          other={other}
+          mode={errorsOnly ? 'errors' : 'rate'}
           totalErrors={totalErrors}
           hrefFor={hrefFor}
           testId={id}
@@ -344,7 +350,11 @@ function BreakdownCard({
                 : spec.by === 'reason'
                   ? (v) => <ReasonBadge reason={v} />
                   : spec.by === 'key' || spec.by === 'route'
-                    ? (v) => <span className="mono">{v}</span>
+                    ? (v) => (
+                        <span className={`mono ${tableClasses.truncate}`} title={v}>
+                          {v}
+                        </span>
+                      )
                     : undefined
           }
           extraLink={

@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
 import { getDb } from '@/db';
 import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { toUrlSearchParams } from '@/components/filters/url-params';
 import { ErrorState } from '@/components/ui/states';
 import { LinkButton } from '@/components/ui/button';
 import { ValidationError } from '@/lib/api-error';
-import { requirePageUser } from '@/lib/auth';
+import { getPageUser, hasRole, requirePageUser } from '@/lib/auth';
 import { filtersToQueryString, isOpenEnded, parseFilters, type Filters } from '@/lib/filters';
 import { OVERVIEW_BREAKDOWNS, SERIES_LIMIT, parseOverviewBy } from './overview-config';
 import { OverviewView } from './overview-view';
@@ -16,6 +17,9 @@ export const metadata: Metadata = { title: 'Overview' };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
+  // Support staff land here after sign-in; their page is the errors explorer, not a 403.
+  const viewer = await getPageUser();
+  if (viewer && !hasRole(viewer.role, 'engineer')) redirect('/errors');
   await requirePageUser('engineer');
   const sp = await searchParams;
   const now = Date.now();

@@ -26,12 +26,12 @@ export function BreakdownBarChart({ data, metric = 'errors', color = 'var(--c-5x
           <YAxis
             type="category"
             dataKey="label"
-            width={130}
+            width={150}
             tick={{ fill: 'var(--text-muted)', fontSize: 11 }}
             tickLine={false}
             axisLine={false}
             interval={0}
-            tickFormatter={(v: string) => (v.length > 20 ? `${v.slice(0, 19)}…` : v)}
+            tickFormatter={(v: string) => (v.length > 24 ? `${v.slice(0, 23)}…` : v)}
           />
           <Tooltip
             cursor={{ fill: 'var(--chart-select)' }}

@@ -77,7 +77,7 @@ function TimeChart({
   valueFormat: (v: number | null | undefined) => string;
   axisFormat: (v: number) => string;
 }) {
-  const { selection, chartProps } = useRangeSelection(intervalMs, { onBucketClick, onRangeSelect });
+  const { selection, chartProps, onItemClick } = useRangeSelection(intervalMs, { onBucketClick, onRangeSelect });
   const keys = Object.keys(config);
   const common = {
     data,
@@ -144,7 +144,17 @@ function TimeChart({
             <BarChart {...common} barCategoryGap={1}>
               {axes}
               {keys.map((k) => (
-                <Bar key={k} dataKey={k} name={config[k].label} stackId="s" fill={config[k].color} isAnimationActive={false} />
+                <Bar
+                  key={k}
+                  dataKey={k}
+                  name={config[k].label}
+                  stackId="s"
+                  fill={config[k].color}
+                  isAnimationActive={false}
+                  onClick={(entry: { payload?: TimePoint }) => {
+                    if (entry?.payload) onItemClick(entry.payload.t, k);
+                  }}
+                />
               ))}
             </BarChart>
           )}

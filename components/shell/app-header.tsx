@@ -17,12 +17,14 @@ export function AppHeader({
   theme: Theme;
   lookup?: ReactNode;
 }) {
+  // Links follow the pages' own role checks: overview for engineers, ingest health and admin for admins.
+  const engineer = user.role === 'engineer' || user.role === 'admin';
   const items: NavItem[] = [
-    { href: '/', label: 'Overview' },
+    ...(engineer ? [{ href: '/', label: 'Overview' }] : []),
     { href: '/errors', label: 'Errors' },
-    { href: '/ingest', label: 'Ingest' },
+    ...(user.role === 'admin' ? [{ href: '/ingest', label: 'Ingest' }] : []),
+    ...(user.role === 'admin' ? [{ href: '/admin', label: 'Admin' }] : []),
   ];
-  if (user.role === 'admin') items.push({ href: '/admin', label: 'Admin' });
   return (
     <header className={styles.header}>
       <a href="#main" className={styles.skip}>

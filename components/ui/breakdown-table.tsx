@@ -10,8 +10,13 @@ export interface BreakdownTableRow {
   error_rate: number | null;
 }
 
-/** Dimension values with errors, share of errors, requests and rate; each value links to the view filtered by it. */
+/**
+ * Dimension values with errors and their share; `rate` mode adds requests and error rate (tier, key, endpoint),
+ * `errors` mode is for dimensions only errors have (status, code, reason), where the rate is always 100 %.
+ * Each value links to the view filtered by it.
+ */
 export function BreakdownTable({
+  mode = 'rate',
   caption,
   valueHeader,
   rows,
@@ -35,7 +40,10 @@ export function BreakdownTable({
   extraLink?: (value: string) => { href: string; label: string } | null;
   color?: string;
   testId?: string;
+  mode?: 'rate' | 'errors';
 }) {
+  const rate = mode === 'rate';
+  const share = (n: number) => (totalErrors ? formatPercent(n / totalErrors) : '—');
   return (
     <DataTable caption={caption} testId={testId}>
       <thead>
@@ -47,12 +55,20 @@ export function BreakdownTable({
           <th scope="col">
             <span className="sr-only">Share of errors</span>
           </th>
-          <th scope="col" className={tableClasses.right}>
-            Requests
-          </th>
-          <th scope="col" className={tableClasses.right}>
-            Error rate
-          </th>
+          {rate ? (
+            <>
+              <th scope="col" className={tableClasses.right}>
+                Requests
+              </th>
+              <th scope="col" className={tableClasses.right}>
+                Error rate
+              </th>
+            </>
+          ) : (
+            <th scope="col" className={tableClasses.right}>
+              Share
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>
@@ -80,11 +96,17 @@ export function BreakdownTable({
                 )}
               </td>
               <td className={tableClasses.right}>{formatInt(r.errors)}</td>
-              <td style={{ width: '22%' }}>
+              <td style={{ width: rate ? '14%' : '35%' }}>
                 <ShareBar ratio={totalErrors ? r.errors / totalErrors : 0} color={color} />
               </td>
-              <td className={tableClasses.right}>{formatInt(r.requests)}</td>
-              <td className={tableClasses.right}>{r.error_rate == null ? <span className="muted">—</span> : formatPercent(r.error_rate)}</td>
+              {rate ? (
+                <>
+                  <td className={tableClasses.right}>{formatInt(r.requests)}</td>
+                  <td className={tableClasses.right}>{r.error_rate == null ? <span className="muted">—</span> : formatPercent(r.error_rate)}</td>
+                </>
+              ) : (
+                <td className={tableClasses.right}>{share(r.errors)}</td>
+              )}
             </tr>
           );
         })}
@@ -95,8 +117,14 @@ export function BreakdownTable({
             <td>
               <ShareBar ratio={totalErrors ? other.errors / totalErrors : 0} color="var(--c-other)" />
             </td>
-            <td className={tableClasses.right}>{formatInt(other.requests)}</td>
-            <td className={tableClasses.right}>{other.error_rate == null ? '—' : formatPercent(other.error_rate)}</td>
+            {rate ? (
+              <>
+                <td className={tableClasses.right}>{formatInt(other.requests)}</td>
+                <td className={tableClasses.right}>{other.error_rate == null ? '—' : formatPercent(other.error_rate)}</td>
+              </>
+            ) : (
+              <td className={tableClasses.right}>{share(other.errors)}</td>
+            )}
           </tr>
         )}
       </tbody>

@@ -12,7 +12,7 @@ export function DataTable({ caption, children, testId }: { caption: string; chil
   );
 }
 
-export const tableClasses = { right: styles.right, wrap: styles.wrap, rowLink: styles.rowLink };
+export const tableClasses = { right: styles.right, wrap: styles.wrap, rowLink: styles.rowLink, truncate: styles.truncate };
 
 /** A thin proportional bar for share-of-total columns. */
 export function ShareBar({ ratio, color }: { ratio: number; color?: string }) {

@@ -24,6 +24,8 @@ export interface SeedInfo {
   no_totals_from_ms: number;
   no_totals_to_ms: number;
   records: number;
+  /** The key with the most records among keys that have both successes and errors. */
+  busy_key: string;
   seeded_at_ms: number;
 }
 

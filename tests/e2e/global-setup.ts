@@ -92,6 +92,14 @@ export default async function globalSetup(_config: FullConfig) {
     };
     fs.writeFileSync(path.join(dir, `${role}.json`), JSON.stringify(state));
   }
+  // A key with both successes and errors, for pages that show one key's traffic.
+  const busyKey = db.$client
+    .prepare(
+      `SELECT key_id FROM requests WHERE key_id IS NOT NULL GROUP BY key_id
+       HAVING sum(status >= 400) > 0 AND sum(status < 400) > 0 ORDER BY count(*) DESC LIMIT 1`,
+    )
+    .pluck()
+    .get() as string;
   db.$client.close();
 
   const info: SeedInfo = {
@@ -101,6 +109,7 @@ export default async function globalSetup(_config: FullConfig) {
     no_totals_from_ms: noTotalsFrom,
     no_totals_to_ms: noTotalsFrom + HOUR,
     records,
+    busy_key: busyKey,
     seeded_at_ms: now,
   };
   fs.writeFileSync(path.join(dir, 'seed.json'), JSON.stringify(info));

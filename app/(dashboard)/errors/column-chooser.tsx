@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import { useFilterNavigation } from '@/components/filters/use-filter-navigation';
 import { buttonClass } from '@/components/ui/button';
 import { DEFAULT_COLUMNS, EXPLORER_COLUMNS, type ExplorerColumn } from './columns';
@@ -8,13 +9,17 @@ import styles from './errors.module.css';
 /** Checkboxes for the table's columns; the choice lives in `cols` so a shared link shows the same table. */
 export function ColumnChooser({ columns }: { columns: ExplorerColumn[] }) {
   const { navigate } = useFilterNavigation();
-  const chosen = new Set(columns);
+  // Checked at once, before the server renders the new table; back/forward navigation resyncs from the URL.
+  const [chosen, setChosen] = useState(() => new Set(columns));
+  const urlColumns = columns.join(',');
+  useEffect(() => setChosen(new Set(urlColumns.split(',') as ExplorerColumn[])), [urlColumns]);
 
   function toggle(id: ExplorerColumn) {
     const next = new Set(chosen);
     if (next.has(id)) next.delete(id);
     else next.add(id);
     if (next.size === 0) return;
+    setChosen(next);
     const ordered = EXPLORER_COLUMNS.map((c) => c.id).filter((c) => next.has(c));
     const isDefault = ordered.length === DEFAULT_COLUMNS.length && ordered.every((c, i) => c === DEFAULT_COLUMNS[i]);
     navigate((q) => {
@@ -27,7 +32,7 @@ export function ColumnChooser({ columns }: { columns: ExplorerColumn[] }) {
 
   return (
     <details className={styles.chooser}>
-      <summary className={buttonClass('default', 'small')}>Columns ({columns.length})</summary>
+      <summary className={buttonClass('default', 'small')}>Columns ({chosen.size})</summary>
       <fieldset className={styles.chooserPanel}>
         <legend className="sr-only">Columns to show</legend>
         {EXPLORER_COLUMNS.map((c) => (

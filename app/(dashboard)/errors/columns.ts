@@ -6,8 +6,8 @@ export const EXPLORER_COLUMNS = [
   { id: 'code', label: 'Code' },
   { id: 'kind', label: 'Kind' },
   { id: 'reason', label: 'Reason' },
-  { id: 'method', label: 'Method' },
   { id: 'route', label: 'Endpoint' },
+  { id: 'method', label: 'Method' },
   { id: 'path', label: 'Path' },
   { id: 'key_id', label: 'Key' },
   { id: 'account_id', label: 'Account' },
@@ -17,7 +17,7 @@ export const EXPLORER_COLUMNS = [
 ] as const;
 export type ExplorerColumn = (typeof EXPLORER_COLUMNS)[number]['id'];
 
-export const DEFAULT_COLUMNS: ExplorerColumn[] = ['time', 'request_id', 'status', 'code', 'reason', 'method', 'route', 'key_id', 'tier', 'message'];
+export const DEFAULT_COLUMNS: ExplorerColumn[] = ['time', 'request_id', 'status', 'code', 'reason', 'route', 'key_id', 'tier', 'message'];
 
 const IDS = new Set<string>(EXPLORER_COLUMNS.map((c) => c.id));
 

@@ -10,7 +10,7 @@ import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { formatCount, formatDuration, formatInt, formatLatency, formatRelative, formatUtc } from '@/components/ui/format';
-import { EmptyState, ErrorState, Notice } from '@/components/ui/states';
+import { EmptyState, ErrorState } from '@/components/ui/states';
 import { DataTable } from '@/components/ui/table';
 import { ValidationError } from '@/lib/api-error';
 import { requirePageUser } from '@/lib/auth';
@@ -26,15 +26,20 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const RIGHT: ReadonlySet<ExplorerColumn> = new Set(['latency_ms']);
 
-function Cell({ col, r, now }: { col: ExplorerColumn; r: RequestRecord; now: number }) {
+/** "11-25 09:03:53": the year and zone are in the column header and the title. */
+function shortUtc(ms: number): string {
+  return formatUtc(ms, { zone: false }).slice(5);
+}
+
+function Cell({ col, r, now, withMethod }: { col: ExplorerColumn; r: RequestRecord; now: number; withMethod: boolean }) {
   switch (col) {
     case 'time':
       return (
         <td>
           <time dateTime={r.ts} title={`${formatUtc(r.ts_ms)} (${formatRelative(r.ts_ms, now)})`} className="num">
-            {formatUtc(r.ts_ms, { zone: false })}
+            {shortUtc(r.ts_ms)}
           </time>{' '}
-          <span className="muted">{formatRelative(r.ts_ms, now)}</span>
+          <span className={styles.relative}>{formatRelative(r.ts_ms, now)}</span>
         </td>
       );
     case 'request_id':
@@ -78,6 +83,12 @@ function Cell({ col, r, now }: { col: ExplorerColumn; r: RequestRecord; now: num
         </td>
       );
     case 'route':
+      return (
+        <td className="mono">
+          {withMethod && r.method && <span className={styles.method}>{r.method}</span>}
+          {r.route ?? r.path ?? <span className="muted">—</span>}
+        </td>
+      );
     case 'path':
     case 'key_id':
     case 'account_id':
@@ -146,7 +157,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
           <div className={styles.meta}>
             {formatUtc(filters.from, { seconds: false, zone: false })} → {formatUtc(filters.to, { seconds: false })} ·{' '}
             {formatDuration(filters.to - filters.from)} · <span data-testid="total-count">{formatInt(total)}</span>{' '}
-            {errorsOnly ? 'errors' : 'records'}
+            {errorsOnly ? 'errors (status ≥ 400; add a status filter for others)' : 'records'}
           </div>
         </div>
         <div className={styles.toolbar}>
@@ -156,7 +167,6 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
       </div>
 
       <FilterBar pathname="/errors" params={page} />
-      {errorsOnly && <Notice>Showing records with status ≥ 400. Add a status filter to see other statuses.</Notice>}
 
       <Card flush>
         {result.records.length === 0 ? (
@@ -185,7 +195,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
                 {result.records.map((r) => (
                   <tr key={`${r.request_id}\u0000${r.code ?? ''}`} className={columns.includes('request_id') ? styles.row : undefined}>
                     {columns.map((c) => (
-                      <Cell key={c} col={c} r={r} now={now} />
+                      <Cell key={c} col={c} r={r} now={now} withMethod={!columns.includes('method')} />
                     ))}
                   </tr>
                 ))}
