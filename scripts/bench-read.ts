@@ -4,11 +4,11 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '@/db/client';
-import { getRequestById, iterateRequests, lookupRequestIds } from '@/db/queries/requests';
+import { getRequestById, iterateRequestTuples, lookupRequestIds } from '@/db/queries/requests';
 import { getBreakdown, getTimeseries } from '@/db/queries/stats';
 import { prepareBatch } from '@/ingest';
 import { writeRecords } from '@/ingest/write';
-import { csvStream, mapPages, REQUEST_CSV_COLUMNS, requestCsvRow } from '@/lib/csv';
+import { csvStream, mapPages, REQUEST_CSV_COLUMNS, requestTupleCsvRow } from '@/lib/csv';
 import { parseFilters } from '@/lib/filters';
 import { trafficChunks } from '@/lib/traffic';
 
@@ -77,7 +77,7 @@ async function main() {
   time('30-day hourly series, one key', 10, () => getTimeseries(db, fKey, { interval: 'hour' }));
   const t = performance.now();
   const cpu0 = process.cpuUsage();
-  const body = csvStream(REQUEST_CSV_COLUMNS, mapPages(iterateRequests(db, f30), requestCsvRow));
+  const body = csvStream(REQUEST_CSV_COLUMNS, mapPages(iterateRequestTuples(db, f30), requestTupleCsvRow));
   let bytes = 0;
   const reader = body.getReader();
   const rss0 = process.memoryUsage().rss;
