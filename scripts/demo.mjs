@@ -1,5 +1,6 @@
-// `npm run demo`: build when the build is missing or older than the sources, create the demo database when
-// DATABASE_PATH (default ./data/errata.db) does not exist, then serve it and print the URL, a token and a sign-in.
+// `npm run demo`: build when the build is missing or older than the sources, fill the database at DATABASE_PATH
+// (default ./data/errata.db) when it is missing or holds no requests, then serve it and print the URL, a token
+// and the demo admin's sign-in.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,25 +48,30 @@ if (buildIsCurrent()) {
   }
 }
 
-const env = { ...process.env, DATABASE_PATH: databasePath };
-if (fs.existsSync(databasePath)) {
-  step(`Using the existing database ${databasePath} (delete it to generate fresh demo traffic)`);
-} else {
-  step(`Creating the demo database ${databasePath}`);
-  const res = spawnSync(process.execPath, [path.join(root, 'bin/errata.mjs'), 'demo'], { cwd: root, stdio: 'inherit', env });
-  if (res.status !== 0) {
-    process.stderr.write('npm run demo: could not create the demo database, see above.\n');
-    process.exit(res.status ?? 1);
-  }
-}
-
-// A token and the demo admin's sign-in, made with the same modules the CLI uses (TypeScript through tsx).
+// The CLI's own modules (TypeScript through tsx): the same demo fill as `errata demo`, a token, the demo admin.
+process.env.DATABASE_PATH = databasePath;
+const env = { ...process.env };
 const { register } = await import('tsx/esm/api');
 register({ tsconfig: path.join(root, 'tsconfig.json') });
 const { openDatabase } = await import(pathToFileURL(path.join(root, 'db/client.ts')).href);
-const { demoAccess } = await import(pathToFileURL(path.join(root, 'cli/commands/demo.ts')).href);
-const db = openDatabase(databasePath);
-const access = demoAccess(db);
+const demo = await import(pathToFileURL(path.join(root, 'cli/commands/demo.ts')).href);
+
+let db = openDatabase(databasePath);
+const stored = db.$client.prepare('SELECT count(*) AS n FROM requests').get().n;
+db.$client.close();
+if (stored > 0) {
+  step(`Using the existing database ${databasePath} (${stored.toLocaleString('en-US')} requests; delete it for fresh demo traffic)`);
+} else {
+  step(`Filling ${databasePath} with a week of demo traffic`);
+  // `npm run demo -- --records 100000 --days 3` passes its options to `errata demo`.
+  const code = await demo.run(process.argv.slice(2));
+  if (code !== 0) {
+    process.stderr.write('npm run demo: could not create the demo database, see above.\n');
+    process.exit(code);
+  }
+}
+db = openDatabase(databasePath);
+const access = demo.demoAccess(db);
 db.$client.close();
 
 step(`Starting errata on port ${port}`);
