@@ -16,7 +16,7 @@ Commands:
                                         the token is printed once, on the last line
   token list [--json]                   list tokens (never their secrets)
   token revoke <id>                     revoke a token; it stops working at once
-  import FILE... [--batch N] [--json]   import gateway log records (NDJSON or JSON, optionally .gz)
+  import FILE... [--batch N] [--json]   import gateway log records (NDJSON or JSON, optionally .gz; - is stdin)
   demo [--records N] [--days D] [--seed S] [--force]
                                         fill a fresh database with a week of realistic traffic
   user ...                              manage dashboard users (errata user --help)

@@ -18,7 +18,7 @@ const DEMO_BATCH_LINES = 25_000;
 const HELP = `Usage: errata demo [--records N] [--days D] [--seed S] [--keys K] [--force] [--quiet]
 
 Fills DATABASE_PATH with D days (default 7) of gateway traffic ending now: N log lines (default ${fmt(DEMO_RECORDS)}),
-about 8 % errors over all 20 codes, K API keys (default 400) on free/starter/pro/enterprise accounts, and
+about 7.5 % errors over all 20 codes, K API keys (default 400) on free/starter/pro/enterprise accounts, and
 scripted incidents: an internal_error outage in the last 24 hours, a key exhausting its daily quota, a revoked
 key that keeps calling, rate-limit bursts and platform-queue capacity events. A few resent and malformed lines
 show up as duplicates and rejections, as they would from a real shipper. Refuses a database that already
