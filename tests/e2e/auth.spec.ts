@@ -1,10 +1,12 @@
 // Sign-in journeys in a real browser: sign in and out, wrong password, lockout, role limits, and an
 // ingested record whose message is HTML shown as text.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { openDatabase } from '../../db/client';
 import { createToken } from '../../db/queries/tokens';
 import { createUser } from '../../db/queries/users';
 import type { UserRole } from '../../db/schema';
+import { storageStateFor } from './e2e-env';
 
 const PASSWORD = 'auth-e2e-password-1';
 const run = Date.now().toString(36);
@@ -139,4 +141,18 @@ test('an ingested message that is HTML is shown as text, never run', async ({ pa
   await expect(page.getByText(XSS).first()).toBeVisible();
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   expect(dialogs).toEqual([]);
+});
+
+test.describe('admin pages', () => {
+  test.use({ storageState: storageStateFor('admin') });
+  for (const path of ['/admin/users', '/admin/tokens', '/admin/retention', '/admin/audit']) {
+    test(`${path} has no serious accessibility violations`, async ({ page }) => {
+      const res = await page.goto(path);
+      expect(res?.status()).toBe(200);
+      await page.locator('h2').first().waitFor();
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious.map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    });
+  }
 });
