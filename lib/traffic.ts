@@ -425,8 +425,10 @@ type Event =
   | { type: 'revoked'; w: Window; key: Key }
   | { type: 'burst'; w: Window; key: Key };
 
+/** Recent records a duplicate may resend: a shipper retrying a batch resends lines from seconds ago. */
 const RING = 4096;
-const EMPTY = {} as GatewayLogRecord;
+/** In NDJSON mode a duplicate is the remembered line itself; this placeholder only marks it. */
+const DUPLICATE_LINE: Record<string, unknown> = {};
 
 class TrafficGenerator {
   readonly script: TrafficScript;
@@ -452,8 +454,9 @@ class TrafficGenerator {
   private ringLines: string[] = [];
   private ringCodes: string[] = [];
   private ringPos = 0;
+  private ringSize = 0;
   kind: TrafficLineKind = 'record';
-  /** In NDJSON mode the ring keeps lines only. */
+  /** In NDJSON mode the ring keeps lines, not objects. */
   linesMode = false;
   /** For bad lines in NDJSON form: cut the JSON text short. */
   truncate = false;
@@ -590,19 +593,18 @@ class TrafficGenerator {
       this.kind = 'bad';
       return this.badRecord(ms);
     }
-    if (o.duplicateFraction > 0 && this.ring.length > 0 && rng() < o.duplicateFraction) {
+    if (o.duplicateFraction > 0 && this.ringSize > 0 && rng() < o.duplicateFraction) {
       this.kind = 'duplicate';
-      this.ringIndex = Math.floor(rng() * this.ring.length);
+      this.ringIndex = Math.floor(rng() * this.ringSize);
       this.code = this.ringCodes[this.ringIndex];
-      return this.ring[this.ringIndex];
+      return this.linesMode ? DUPLICATE_LINE : this.ring[this.ringIndex];
     }
     this.kind = 'record';
     const rec = this.record(ms);
     // Only kept when duplicates are wanted: retained records would otherwise cost old-generation GC.
     if (o.duplicateFraction > 0) {
-      this.ringIndex = this.ring.length < RING ? this.ring.length : this.ringPos++ % RING;
+      this.ringIndex = this.ringSize < RING ? this.ringSize++ : this.ringPos++ % RING;
       if (!this.linesMode) this.ring[this.ringIndex] = rec;
-      else this.ring[this.ringIndex] = EMPTY;
       this.ringCodes[this.ringIndex] = this.code;
     }
     return rec;
