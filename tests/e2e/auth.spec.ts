@@ -40,12 +40,12 @@ test('sign in, see who is signed in, sign out', async ({ page, context }) => {
   await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Fusers$/);
   await signIn(page, 'admin');
   await expect(page).toHaveURL(/\/admin\/users$/);
-  await expect(page.getByTestId('signed-in-as')).toHaveText(email('admin'));
+  await expect(page.getByRole('banner').getByText(email('admin'))).toBeVisible();
   const cookie = (await context.cookies()).find((c) => c.name === 'errata_session');
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
   expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-  await page.getByTestId('sign-out').click();
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login\?signed_out=1$/);
   await expect(page.getByRole('status')).toHaveText('You are signed out.');
   expect((await context.cookies()).find((c) => c.name === 'errata_session')).toBeUndefined();

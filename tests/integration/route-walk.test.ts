@@ -56,11 +56,11 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   // Pages owned by auth.
   '/login/page': { kind: 'public-page', path: '/login', anonymous: { status: 200 }, signedIn: { support: { status: 307, location: '/lookup' }, default: { status: 307, location: '/' } } },
   '/setup/page': { kind: 'public-page', path: '/setup', anonymous: { status: 307, location: '/login' }, signedIn: { default: { status: 307, location: '/login' } } },
-  '/admin/page': { kind: 'page', path: '/admin', role: 'admin' },
-  '/admin/users/page': { kind: 'page', path: '/admin/users', role: 'admin' },
-  '/admin/tokens/page': { kind: 'page', path: '/admin/tokens', role: 'admin' },
-  '/admin/retention/page': { kind: 'page', path: '/admin/retention', role: 'admin' },
-  '/admin/audit/page': { kind: 'page', path: '/admin/audit', role: 'admin' },
+  '/(dashboard)/admin/page': { kind: 'page', path: '/admin', role: 'admin' },
+  '/(dashboard)/admin/users/page': { kind: 'page', path: '/admin/users', role: 'admin' },
+  '/(dashboard)/admin/tokens/page': { kind: 'page', path: '/admin/tokens', role: 'admin' },
+  '/(dashboard)/admin/retention/page': { kind: 'page', path: '/admin/retention', role: 'admin' },
+  '/(dashboard)/admin/audit/page': { kind: 'page', path: '/admin/audit', role: 'admin' },
 
   // Dashboard pages (issue 6 roles: support = lookup, request pages, explorer; engineer = overview,
   // breakdowns, key and code pages, CSV; admin = ingest health).

@@ -120,27 +120,29 @@ export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
                 <td>{u.disabled ? 'disabled' : u.locked_until_ms && u.locked_until_ms > Date.now() ? 'locked' : 'active'}</td>
                 <td>{formatTime(u.last_login_ms)}</td>
                 <td>{formatTime(u.created_ms)}</td>
-                <td className={styles.row}>
-                  <button
-                    className={styles.button}
-                    disabled={busy}
-                    onClick={() => {
-                      if (!window.confirm(`Reset the password of ${u.email}? Their sessions end now.`)) return;
-                      void act(async () => {
-                        const res = await adminFetch<{ user: UserInfo; password: string }>(`/api/v1/admin/users/${u.id}`, 'PATCH', { reset_password: true });
-                        setInvited({ email: res.user.email, password: res.password, reset: true });
-                      });
-                    }}
-                  >
-                    Reset password
-                  </button>
-                  <button
-                    className={u.disabled ? styles.button : styles.danger}
-                    disabled={busy}
-                    onClick={() => void act(() => adminFetch(`/api/v1/admin/users/${u.id}`, 'PATCH', { disabled: !u.disabled }).then(() => undefined))}
-                  >
-                    {u.disabled ? 'Enable' : 'Disable'}
-                  </button>
+                <td>
+                  <div className={styles.actions}>
+                    <button
+                      className={styles.button}
+                      disabled={busy}
+                      onClick={() => {
+                        if (!window.confirm(`Reset the password of ${u.email}? Their sessions end now.`)) return;
+                        void act(async () => {
+                          const res = await adminFetch<{ user: UserInfo; password: string }>(`/api/v1/admin/users/${u.id}`, 'PATCH', { reset_password: true });
+                          setInvited({ email: res.user.email, password: res.password, reset: true });
+                        });
+                      }}
+                    >
+                      Reset password
+                    </button>
+                    <button
+                      className={u.disabled ? styles.button : styles.danger}
+                      disabled={busy}
+                      onClick={() => void act(() => adminFetch(`/api/v1/admin/users/${u.id}`, 'PATCH', { disabled: !u.disabled }).then(() => undefined))}
+                    >
+                      {u.disabled ? 'Enable' : 'Disable'}
+                    </button>
+                  </div>
                 </td>
               </tr>
             ))}
