@@ -158,3 +158,18 @@ export function writeRecords(db: Db, records: readonly GatewayRecord[], ctx: Wri
   });
   return run.immediate();
 }
+
+/**
+ * A whole batch refused (413, 415, empty body): counted as a batch for its token and sampled with line 0, so the
+ * ingest page shows a shipper whose batches never get in.
+ */
+export function recordRejectedBatch(db: Db, ctx: { token_id: number | null; received_ms: number; code: string; message: string }): void {
+  const s = statements(db);
+  db.$client
+    .transaction(() => {
+      s.upsertHealth.run(floorTo(ctx.received_ms, HOUR_MS), ctx.token_id ?? 0, 0, 0, 0);
+      s.insertRejection.run(ctx.token_id, ctx.received_ms, 0, ctx.code, ctx.message, null, null);
+      s.pruneRejections.run();
+    })
+    .immediate();
+}

@@ -5,7 +5,9 @@ import type { IngestResult } from './types';
 
 export type WorkerRequest =
   | { type: 'batch'; id: number; bytes: Uint8Array; ctx: Omit<BatchContext, 'min_ts_ms'> }
-  | { type: 'close' };
+  | { type: 'close' }
+  /** A batch refused before it reached the worker: recorded for ingest health, no answer. */
+  | { type: 'rejected-batch'; token_id: number | null; received_ms: number; code: string; message: string };
 
 export type WorkerReply =
   | { type: 'ready' }

@@ -6,6 +6,7 @@ import { pruneRetention, retentionCutoff } from '@/db/queries/retention';
 import { getRetentionDays } from '@/db/queries/settings';
 import { ApiError } from '@/lib/api-error';
 import { processBatch, type BatchContext } from './index';
+import { recordRejectedBatch } from './write';
 import type { WorkerReply, WorkerRequest } from './writer-protocol';
 
 const { databasePath, retentionIntervalMs } = workerData as { databasePath: string; retentionIntervalMs: number };
@@ -26,11 +27,23 @@ function prune() {
 setImmediate(prune);
 setInterval(prune, retentionIntervalMs).unref();
 
+function noteRejected(token_id: number | null, received_ms: number, code: string, message: string) {
+  try {
+    recordRejectedBatch(db, { token_id, received_ms, code, message });
+  } catch (err) {
+    console.error('errata: could not record a rejected batch', err);
+  }
+}
+
 port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'close') {
     closed = true;
     db.$client.close();
     port.postMessage({ type: 'closed' } satisfies WorkerReply);
+    return;
+  }
+  if (msg.type === 'rejected-batch') {
+    noteRejected(msg.token_id, msg.received_ms, msg.code, msg.message);
     return;
   }
   const started = performance.now();
@@ -47,6 +60,7 @@ port.on('message', (msg: WorkerRequest) => {
         ? { code: err.code, message: err.message, details: err.details }
         : { code: 'internal_error' as const, message: err instanceof Error ? err.message : String(err), details: {} };
     if (!(err instanceof ApiError)) console.error('errata: ingest batch failed', err);
+    else noteRejected(msg.ctx.token_id, msg.ctx.received_ms ?? Date.now(), err.code, err.message);
     port.postMessage({ type: 'failed', id: msg.id, error, ms: performance.now() - started } satisfies WorkerReply);
   }
 });

@@ -150,6 +150,23 @@ export class Writer {
     job.bytes = new Uint8Array(0);
   }
 
+  private lastNote = new Map<string, number>();
+
+  /**
+   * Records a batch refused before the worker saw it (413, 415, empty), for ingest health. At most one per token
+   * and code every 10 s: a shipper stuck on an oversized batch must not turn into a write per retry.
+   */
+  noteRejectedBatch(token_id: number | null, code: string, message: string, now = Date.now()): void {
+    if (this.closing) return;
+    const key = `${token_id}:${code}`;
+    if (now - (this.lastNote.get(key) ?? 0) < 10_000) return;
+    this.lastNote.set(key, now);
+    if (this.lastNote.size > 10_000) this.lastNote.clear();
+    this.worker ??= this.spawn();
+    const msg: WorkerRequest = { type: 'rejected-batch', token_id, received_ms: now, code, message };
+    this.worker.postMessage(msg);
+  }
+
   /** Stops accepting, lets queued and in-flight batches finish, then closes the worker's database. */
   async close(): Promise<void> {
     this.closing = true;

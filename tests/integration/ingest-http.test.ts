@@ -139,6 +139,13 @@ describe('every body form and encoding', () => {
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe('invalid_body');
   });
+
+  test('refused batches are recorded for the ingest health page', async () => {
+    await ingest(ndjson([gw('refused')]), { 'content-encoding': 'snappy' });
+    await expect
+      .poll(() => db.$client.prepare("SELECT count(*) FROM ingest_rejections WHERE line = 0 AND code = 'unsupported_encoding'").pluck().get(), { timeout: 5000 })
+      .toBe(1);
+  });
 });
 
 // Request shapes as each shipper sends them by default (headers, framing, compression, enrichment).

@@ -7,6 +7,7 @@ import { getIngestHealthSeries, getIngestHealthTotals, getRejectionReasons, list
 import { pruneRetention, retentionCutoff } from '@/db/queries/retention';
 import { createToken } from '@/db/queries/tokens';
 import { processBatch, SAMPLES_PER_BATCH } from '@/ingest';
+import { recordRejectedBatch } from '@/ingest/write';
 import { Writer } from '@/ingest/writer';
 import { ApiError } from '@/lib/api-error';
 
@@ -145,6 +146,13 @@ describe('ingest health reads', () => {
       ['missing_field', 1],
     ]);
   });
+});
+
+test('a whole refused batch shows on the ingest page as a batch with a line-0 sample', () => {
+  const t = createToken(db, { name: 'fluent-bit', scopes: ['ingest'] });
+  recordRejectedBatch(db, { token_id: t.id, received_ms: NOW, code: 'payload_too_large', message: 'too big' });
+  expect(listRecentRejections(db)).toEqual([expect.objectContaining({ token_name: 'fluent-bit', line: 0, code: 'payload_too_large', message: 'too big' })]);
+  expect(getIngestHealthTotals(db, { from_ms: NOW - HOUR, to_ms: NOW + HOUR })[0]).toMatchObject({ batches: 1, accepted: 0, rejected: 0 });
 });
 
 describe('retention', () => {

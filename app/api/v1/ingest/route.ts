@@ -4,6 +4,10 @@ import { getEnv } from '@/lib/env';
 import { decodeStream, MAX_BODY_BYTES, parseContentEncoding } from '@/ingest/decode';
 import { getWriter } from '@/ingest/writer';
 
+const writerConfig = () => ({ databasePath: getEnv().DATABASE_PATH, queueLimit: getEnv().ERRATA_WRITER_QUEUE });
+/** Whole batches refused in this thread, shown on the ingest health page (the worker records its own). */
+const REFUSED_BATCH = new Set(['payload_too_large', 'decompressed_too_large', 'unsupported_encoding', 'invalid_body']);
+
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
@@ -11,24 +15,29 @@ export const dynamic = 'force-dynamic';
 // the durable write happen in the writer worker. The 200 is sent only after the batch is committed.
 export const POST = withApi(async (req, _ctx, requestId) => {
   let bytes: Uint8Array | null = null;
+  let token_id: number | null | undefined;
   try {
     const who = await requireAccess(req, { scope: 'ingest', role: 'admin' });
+    token_id = who.kind === 'token' ? who.token.id : null;
     const encoding = parseContentEncoding(req.headers.get('content-encoding'));
     if (Number(req.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
       throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { limit: MAX_BODY_BYTES });
     }
-    const writer = getWriter(() => ({ databasePath: getEnv().DATABASE_PATH, queueLimit: getEnv().ERRATA_WRITER_QUEUE }));
+    const writer = getWriter(writerConfig);
     // Refuse before reading the upload when the writer is already saturated.
     writer.assertRoom();
     bytes = await decodeStream(req.body, encoding);
     if (bytes.byteLength === 0) throw new ApiError('invalid_body', 'The body is empty: send at least one record.');
     const result = await writer.submit(bytes, {
-      token_id: who.kind === 'token' ? who.token.id : null,
+      token_id,
       received_ms: Date.now(),
       content_type: req.headers.get('content-type') ?? undefined,
     });
     return jsonResponse(result, requestId);
   } catch (err) {
+    if (token_id !== undefined && err instanceof ApiError && REFUSED_BATCH.has(err.code)) {
+      getWriter(writerConfig).noteRejectedBatch(token_id, err.code, err.message);
+    }
     // Part of the upload may be unread: close the connection so the client cannot reuse a half-read socket.
     if (bytes === null && err instanceof ApiError) throw new ApiError(err.code, err.message, err.details, { ...err.headers, Connection: 'close' });
     throw err;
