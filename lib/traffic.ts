@@ -161,6 +161,24 @@ function encode(n: number, len: number, alphabet: string): string {
   return s;
 }
 
+const B62C = Uint8Array.from(B62, (ch) => ch.charCodeAt(0));
+const B36C = Uint8Array.from(B36, (ch) => ch.charCodeAt(0));
+const fromCodes = String.fromCharCode;
+
+/** encode() for the hot path: one flat string, no per-character concatenation. */
+function encode5(n: number, c: Uint8Array): string {
+  const base = c.length;
+  const d0 = c[n % base];
+  n = (n / base) >>> 0;
+  const d1 = c[n % base];
+  n = (n / base) >>> 0;
+  const d2 = c[n % base];
+  n = (n / base) >>> 0;
+  const d3 = c[n % base];
+  n = (n / base) >>> 0;
+  return fromCodes(d0, d1, d2, d3, c[n % base]);
+}
+
 /** A bijection on 32-bit integers, so sequence numbers become unique random-looking id parts. */
 function permute32(x: number): number {
   x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
@@ -179,6 +197,9 @@ interface RouteDef {
   latency: number;
   /** The `{id}` prefix, e.g. "sub_". */
   idPrefix?: string;
+  /** The route split around `{id}`, for building paths without a replace per record. */
+  before?: string;
+  after?: string;
 }
 
 const ROUTES: RouteDef[] = [
@@ -197,6 +218,7 @@ const ROUTES: RouteDef[] = [
   { method: 'POST', route: '/v1/keys', weight: 0.5, latency: 30 },
   { method: 'PATCH', route: '/v1/keys/{id}', weight: 0.4, latency: 25, idPrefix: 'key_' },
 ];
+for (const r of ROUTES) [r.before, r.after] = r.route.split('{id}');
 const R = (method: string, route: string) => ROUTES.findIndex((r) => r.method === method && r.route === route);
 const POST_SUBMISSIONS = R('POST', '/v1/submissions');
 
@@ -441,7 +463,7 @@ class TrafficGenerator {
   private cum: Float64Array;
   private events: Event[] = [];
   private active: Event[] = [];
-  private seedTag: string;
+  private idPrefix: string;
   // iteration state
   private minute = -1;
   private inMinute = 0;
@@ -468,7 +490,7 @@ class TrafficGenerator {
   constructor(opts: TrafficOptions) {
     const seed = opts.seed ?? 1;
     this.rng = createRng(seed);
-    this.seedTag = encode(permute32(cyrb128(String(seed))[0]), 4, B62);
+    this.idPrefix = 'req_' + encode(permute32(cyrb128(String(seed))[0]), 4, B62);
     this.endMs = opts.end !== undefined ? toMs(opts.end) : TRAFFIC_DEFAULT_END_MS;
     this.startMs = opts.start !== undefined ? toMs(opts.start) : this.endMs - (opts.days ?? 7) * DAY;
     if (!(this.endMs > this.startMs)) throw new Error('traffic: end must be after start');
@@ -569,7 +591,10 @@ class TrafficGenerator {
   private requestId(): string {
     const r1 = (this.rng() * 916132832) >>> 0; // 62^5
     const r2 = (this.rng() * 916132832) >>> 0;
-    return 'req_' + this.seedTag + encode(r1, 5, B62) + encode(r2, 5, B62) + encode(permute32(this.seq++), 6, B62);
+    let p = permute32(this.seq++);
+    const p0 = B62C[p % 62];
+    p = (p / 62) >>> 0;
+    return this.idPrefix + encode5(r1, B62C) + encode5(r2, B62C) + fromCodes(p0) + encode5(p, B62C);
   }
 
   private latency(median: number, sigma: number): number {
@@ -580,8 +605,7 @@ class TrafficGenerator {
   private pathFor(ri: number): string {
     const r = ROUTES[ri];
     if (!r.idPrefix) return r.route;
-    const id = r.idPrefix + encode(this.rand(60466176), 5, B36); // 36^5
-    return r.route.replace('{id}', id);
+    return r.before + r.idPrefix + encode5(this.rand(60466176), B36C) + r.after; // 36^5 ids
   }
 
   /** Produces the next line's object and sets `kind` (record/duplicate/bad). */
