@@ -1,9 +1,8 @@
 // Retention: raw rows (which are also the dedupe state: UNIQUE(request_id, code)), rollups and ingest health
-// are pruned at the same hour boundary, so rollup counts always equal the raw rows they summarize.
+// are pruned at the same UTC day boundary, so rollup counts always equal the raw rows they summarize.
 import type { Db } from '../client';
 
 export const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 /** Rows deleted per statement: short transactions keep the writer responsive to ingest between chunks. */
 export const PRUNE_CHUNK = 10_000;
 
@@ -19,9 +18,9 @@ export interface PruneResult {
   more: boolean;
 }
 
-/** The first instant still retained: whole hours, so raw rows and every rollup agree. */
+/** The first instant still retained: the start of the UTC day `days` ago (whole days: "30 days" keeps 30 full days and today). */
 export function retentionCutoff(now_ms: number, days: number): number {
-  return Math.floor((now_ms - days * DAY_MS) / HOUR_MS) * HOUR_MS;
+  return Math.floor((now_ms - days * DAY_MS) / DAY_MS) * DAY_MS;
 }
 
 /**

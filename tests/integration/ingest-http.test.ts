@@ -140,6 +140,16 @@ describe('every body form and encoding', () => {
     expect(r.json.error.code).toBe('invalid_body');
   });
 
+  test('PUT (Fluent Bit http_method PUT) ingests too; GET is 405 in the envelope', async () => {
+    const row = gw('put');
+    const put = await fetch(`${server.baseUrl}/api/v1/ingest`, { method: 'PUT', headers: { authorization: `Bearer ${ingestToken}` }, body: JSON.stringify(row) });
+    expect(await put.json()).toMatchObject({ accepted: 1 });
+    const get = await fetch(`${server.baseUrl}/api/v1/ingest`, { headers: { authorization: `Bearer ${ingestToken}` } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(((await get.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+  });
+
   test('refused batches are recorded for the ingest health page', async () => {
     await ingest(ndjson([gw('refused')]), { 'content-encoding': 'snappy' });
     await expect

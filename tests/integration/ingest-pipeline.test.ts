@@ -156,7 +156,7 @@ test('a whole refused batch shows on the ingest page as a batch with a line-0 sa
 });
 
 describe('retention', () => {
-  test('prunes raw rows (the dedupe state), rollups and ingest health at one hour boundary', () => {
+  test('prunes raw rows (the dedupe state), rollups and ingest health at one UTC day boundary', () => {
     const old = Array.from({ length: 50 }, (_, i) => rec(i, { timestamp: new Date(NOW - 40 * 86_400_000 - i * 60_000).toISOString() }));
     const fresh = Array.from({ length: 50 }, (_, i) => rec(i + 100));
     processBatch(db, enc(old), { token_id: 1, received_ms: NOW - 40 * 86_400_000 });
@@ -169,6 +169,11 @@ describe('retention', () => {
     expectRollupsMatchRaw(db);
     expect(count(db, 'SELECT count(*) FROM ingest_health_hour')).toBe(1);
     expect(count(db, 'SELECT count(*) FROM ingest_rejections')).toBe(1);
+  });
+
+  test('the cutoff is the start of the UTC day N days ago', () => {
+    expect(retentionCutoff(Date.UTC(2026, 10, 25, 23, 59), 30)).toBe(Date.UTC(2026, 9, 26));
+    expect(retentionCutoff(Date.UTC(2026, 10, 25, 0, 0), 1)).toBe(Date.UTC(2026, 10, 24));
   });
 
   test('a large backlog is pruned in bounded steps', () => {

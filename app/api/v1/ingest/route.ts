@@ -43,3 +43,10 @@ export const POST = withApi(async (req, _ctx, requestId) => {
     throw err;
   }
 });
+
+// Fluent Bit's `http_method PUT` sends the same batches.
+export const PUT = POST;
+
+export const GET = withApi(async () => {
+  throw new ApiError('method_not_allowed', 'Send batches with POST (or PUT).', {}, { Allow: 'POST, PUT' });
+});
