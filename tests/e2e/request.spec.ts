@@ -10,6 +10,8 @@ const RUN = Date.now().toString(36);
 const KEY = `key_rq${RUN}`;
 const id = (name: string) => `req_rq${RUN}_${name}`;
 const T0 = Date.now() - 40 * 60_000;
+// Ids are any visible ASCII: URL-significant characters must survive the round trip through links.
+const ODD = `Req/${RUN}?a=1&b=%41#x+y`;
 
 function rec(name: string, offsetS: number, status: number, error?: { code: string; message: string; details?: object }, extra: object = {}) {
   return {
@@ -60,6 +62,7 @@ test.beforeAll(async ({ request }) => {
     rec('field', 200, 422, { code: 'validation_failed', message: 'num_genes must be at most num_generations.', details: { field: 'num_genes' } }),
     rec('mismatch', 260, 500, { code: 'not_found', message: 'Submission not found.' }),
     rec('newcode', 300, 418, { code: 'teapot_overflow', message: 'Short and stout.', details: { spout: 'left' } }),
+    { ...rec('odd', 330, 404, { code: 'not_found', message: 'Odd id.' }), request_id: ODD, error: { code: 'not_found', message: 'Odd id.', details: {}, request_id: ODD } },
   ]);
 });
 
@@ -132,15 +135,15 @@ test('a status the catalog does not give the code, and an unknown code, are flag
 test("the key's minutes around the request: counts, previous and next", async ({ page }) => {
   await page.goto(`/requests/${id('concurrent')}`);
   const side = page.getByRole('complementary', { name: 'Same key, minutes around it' });
-  await expect(side).toContainText(`Key ${KEY} made 8 requests`);
+  await expect(side).toContainText(`Key ${KEY} made 9 requests`);
   await expect(side.getByRole('list', { name: /by code/ })).toContainText('capacity_exceeded ×2');
   await side.getByRole('link', { name: /^← Previous: success/ }).click();
   await expect(page).toHaveURL(`/requests/${id('ok2')}`);
   await expect(page.getByTestId('request-record')).toContainText('Success');
   await page.getByRole('link', { name: /^Next: capacity_exceeded/ }).click();
   await expect(page).toHaveURL(`/requests/${id('concurrent')}`);
-  await page.getByText(/The 8 requests in this window/).click();
-  await expect(side.getByRole('row')).toHaveCount(9);
+  await page.getByText(/The 9 requests in this window/).click();
+  await expect(side.getByRole('row')).toHaveCount(10);
 });
 
 test('an unknown id says it is not stored, and how to look further', async ({ page }) => {
@@ -161,3 +164,16 @@ for (const scheme of ['light', 'dark'] as const) {
     }
   });
 }
+
+test('an id with URL-significant characters opens its own page, from a link and from the lookup', async ({ page }) => {
+  await page.goto(`/requests/${encodeURIComponent(ODD)}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ODD);
+  await expect(page.getByTestId('request-record')).toContainText('Odd id.');
+  await page.goto(`/requests/${id('newcode')}`);
+  await page.getByRole('link', { name: /^Next: not_found/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ODD);
+  const box = page.getByRole('textbox', { name: 'Look up request ids' });
+  await box.fill(ODD);
+  await box.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(ODD);
+});

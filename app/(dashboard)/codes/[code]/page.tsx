@@ -5,6 +5,7 @@ import { getDb } from '@/db';
 import { listRequests } from '@/db/queries/requests';
 import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { requirePageUser } from '@/lib/auth';
+import { decodeRouteParam } from '@/components/request/route-param';
 import { CAPACITY_REASON_INFO, getCatalogEntry, type CapacityReason } from '@/lib/catalog';
 import { isOpenEnded } from '@/lib/filters';
 import { CatalogEntryCard } from '@/components/codes/catalog-entry-card';
@@ -22,14 +23,14 @@ import styles from '@/components/keys/entity.module.css';
 type Props = { params: Promise<{ code: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { code } = await params;
+  const code = decodeRouteParam((await params).code);
   return { title: `${code} · errata` };
 }
 
 export default async function CodePage({ params, searchParams }: Props) {
   await requirePageUser('engineer');
   await connection();
-  const { code } = await params;
+  const code = decodeRouteParam((await params).code);
   const sp = await searchParams;
   const entry = getCatalogEntry(code);
   const pathname = `/codes/${encodeURIComponent(code)}`;

@@ -5,6 +5,7 @@ import { getDb } from '@/db';
 import { listRequests } from '@/db/queries/requests';
 import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { requirePageUser } from '@/lib/auth';
+import { decodeRouteParam } from '@/components/request/route-param';
 import { isOpenEnded } from '@/lib/filters';
 import { FilterBar } from '@/components/filters/filter-bar';
 import { toUrlSearchParams, withoutParam } from '@/components/filters/url-params';
@@ -20,14 +21,14 @@ import styles from '@/components/keys/entity.module.css';
 type Props = { params: Promise<{ key_id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { key_id } = await params;
+  const key_id = decodeRouteParam((await params).key_id);
   return { title: `Key ${key_id} · errata` };
 }
 
 export default async function KeyPage({ params, searchParams }: Props) {
   await requirePageUser('engineer');
   await connection();
-  const { key_id } = await params;
+  const key_id = decodeRouteParam((await params).key_id);
   const sp = await searchParams;
   const pathname = `/keys/${encodeURIComponent(key_id)}`;
   const urlParams = withoutParam(toUrlSearchParams(sp), 'key');

@@ -4,6 +4,7 @@ import { connection } from 'next/server';
 import { getDb } from '@/db';
 import { getRequestById } from '@/db/queries/requests';
 import { requirePageUser } from '@/lib/auth';
+import { decodeRouteParam } from '@/components/request/route-param';
 import { CopyButton } from '@/components/request/copy-button';
 import { KeyTimeline } from '@/components/request/key-timeline';
 import { RecordCard } from '@/components/request/record-card';
@@ -12,14 +13,14 @@ import styles from '@/components/request/page.module.css';
 type Params = Promise<{ request_id: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const { request_id } = await params;
+  const request_id = decodeRouteParam((await params).request_id);
   return { title: `Request ${request_id} · errata` };
 }
 
 export default async function RequestPage({ params }: { params: Params }) {
   await requirePageUser('support');
   await connection();
-  const { request_id } = await params;
+  const request_id = decodeRouteParam((await params).request_id);
   const detail = getRequestById(getDb(), request_id);
 
   if (!detail) {
