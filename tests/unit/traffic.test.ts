@@ -40,6 +40,13 @@ describe('determinism', () => {
     expect(trafficScript(opts)).toEqual(trafficScript(opts));
   });
 
+  it('keeps producing the bytes it produced when benchmarks and e2e fixtures were made from it', () => {
+    // Changing the generator on purpose changes this digest: update it, and expect bench data to regenerate.
+    expect(digest({ seed: 'golden', count: 3000, duplicateFraction: 0.01, badLineFraction: 0.01 })).toBe(
+      'c8139eec29cffd6c090b14d0e2a8fd44b28deaef108ffb06c4669c891222eb3a',
+    );
+  });
+
   it('writes each NDJSON line exactly as JSON.stringify would write the record', () => {
     const opts = { seed: 3, count: 20_000, duplicateFraction: 0.02 };
     const objects = [...trafficRecords(opts)].map((r) => JSON.stringify(r));
