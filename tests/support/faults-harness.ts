@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import { openDatabase } from '@/db/client';
 import { createToken } from '@/db/queries/tokens';
 import { startServer, tempDatabasePath, type TestServer } from './server';
@@ -333,4 +334,55 @@ export function rollupProblems(from: string | Database.Database): string[] {
   } finally {
     if (typeof from === 'string') db.close();
   }
+}
+
+/**
+ * POST on a connection of its own (node:http, no pooling), for requests the server refuses mid-upload:
+ * a refused upload must not poison a pooled connection that later tests reuse.
+ */
+export function postFresh(
+  port: number,
+  token: string,
+  body: Uint8Array | string,
+  opts: { encoding?: string; timeoutMs?: number; agent?: http.Agent } = {},
+): Promise<PostResult> {
+  const t0 = performance.now();
+  const buf = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return new Promise((resolve) => {
+    const headers: Record<string, string | number> = {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/x-ndjson',
+      'content-length': buf.length,
+    };
+    if (opts.encoding) headers['content-encoding'] = opts.encoding;
+    let settled = false;
+    const done = (r: PostResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/ingest', headers, agent: opts.agent ?? false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => {
+        let json: any = null;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          /* reported by the caller's checks */
+        }
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+        done({ status: res.statusCode ?? 0, ms: performance.now() - t0, headers: h, json, text });
+      });
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      done({ status: 0, ms: performance.now() - t0, headers: null, json: null, text: '', error: 'timeout' });
+    }, opts.timeoutMs ?? 30_000);
+    req.on('error', (e: NodeJS.ErrnoException) => done({ status: 0, ms: performance.now() - t0, headers: null, json: null, text: '', error: e.code ?? e.message }));
+    req.end(buf);
+  });
 }
