@@ -32,7 +32,7 @@ interface Outcome {
 }
 type RouteSpec =
   /** A signed-in page: nobody (and any Bearer token) → 307 /login?next=path; role too low → 403; else `ok`. */
-  | { kind: 'page'; path: string; role: UserRole; ok?: number }
+  | { kind: 'page'; path: string; role: UserRole; ok?: number; instead?: Partial<Record<UserRole, Outcome>> }
   /** A page anyone may open (sign-in, setup): what nobody and what each signed-in role get. */
   | { kind: 'public-page'; path: string; anonymous: Outcome; signedIn: Partial<Record<UserRole, Outcome>> & { default: Outcome } }
   /** API route handlers: every call walked with every principal. */
@@ -65,7 +65,8 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   // Dashboard pages (issue 6 roles: support = lookup, request pages, explorer; engineer = overview,
   // breakdowns, key and code pages, CSV; admin = ingest health).
   '/page': { kind: 'page', path: '/', role: 'engineer' },
-  '/(dashboard)/page': { kind: 'page', path: '/', role: 'engineer' },
+  // Support staff asking for the overview are sent to the errors explorer instead of a 403.
+  '/(dashboard)/page': { kind: 'page', path: '/', role: 'engineer', instead: { support: { status: 307, location: '/errors' } } },
   '/(dashboard)/lookup/page': { kind: 'page', path: '/lookup', role: 'support' },
   '/(dashboard)/requests/[request_id]/page': { kind: 'page', path: '/requests/req_walk_unknown', role: 'support' },
   '/(dashboard)/errors/page': { kind: 'page', path: '/errors', role: 'support' },
@@ -218,7 +219,11 @@ function checksFor(key: string, spec: RouteSpec): Check[] {
       add('revoked token', { method: 'GET', path: spec.path, bearer: tokens.revoked }, toLogin);
       add('wrong-scope token', { method: 'GET', path: spec.path, bearer: tokens.ingest }, toLogin);
       add('admin-scope token', { method: 'GET', path: spec.path, bearer: tokens.admin }, toLogin);
-      for (const role of ROLES) add(role, { method: 'GET', path: spec.path, role }, expected(ROLE_RANK[role] >= ROLE_RANK[spec.role] ? (spec.ok ?? 200) : 403));
+      for (const role of ROLES) {
+        const instead = spec.instead?.[role];
+        const want = instead ? expected(instead.status, undefined, instead.location) : expected(ROLE_RANK[role] >= ROLE_RANK[spec.role] ? (spec.ok ?? 200) : 403);
+        add(role, { method: 'GET', path: spec.path, role }, want);
+      }
       break;
     }
     case 'public-page':
