@@ -5,6 +5,7 @@ import { fixFor, formatNumber, formatUtc, interpretDetails, suggestedReply } fro
 import { RecordFlags } from './record-flags';
 import { RetryAfter } from './retry-after';
 import { StatusBadge } from '@/components/ui/badge';
+import { formatRelative } from '@/components/ui/format';
 import { SuggestedReply } from './suggested-reply';
 import { UsageBar } from './usage-bar';
 import styles from './request.module.css';
@@ -20,7 +21,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 /** One stored record of a request: what happened, what it means, what to tell the customer. All ingested strings render as text. */
-export function RecordCard({ record, index = 0, headingLevel = 2 }: { record: RequestRecord; index?: number; headingLevel?: 2 | 3 }) {
+export function RecordCard({ record, index = 0, now, headingLevel = 2 }: { record: RequestRecord; index?: number; now: number; headingLevel?: 2 | 3 }) {
   const code = record.code ?? '';
   const entry = getCatalogEntry(code);
   const meaning = interpretDetails(record);
@@ -56,7 +57,8 @@ export function RecordCard({ record, index = 0, headingLevel = 2 }: { record: Re
 
       <dl className={styles.facts}>
         <Fact label="Time">
-          <time dateTime={new Date(record.ts_ms).toISOString()}>{formatUtc(record.ts_ms, true)}</time>
+          <time dateTime={new Date(record.ts_ms).toISOString()}>{formatUtc(record.ts_ms, true)}</time>{' '}
+          <span className="muted">({formatRelative(record.ts_ms, now)})</span>
         </Fact>
         <Fact label="Status">{record.status}</Fact>
         <Fact label="Endpoint">

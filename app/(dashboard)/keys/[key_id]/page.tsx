@@ -15,7 +15,7 @@ import { RecentFailures } from '@/components/keys/recent-failures';
 import { SeriesCard } from '@/components/keys/series-card';
 import { SummaryKpis } from '@/components/keys/summary-kpis';
 import { CodeBadge } from '@/components/ui/badge';
-import { ErrorState } from '@/components/ui/states';
+import { ErrorState, Notice } from '@/components/ui/states';
 import styles from '@/components/keys/entity.module.css';
 
 type Props = { params: Promise<{ key_id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -83,6 +83,11 @@ export default async function KeyPage({ params, searchParams }: Props) {
         </p>
       </header>
       <FilterBar pathname={pathname} params={urlParams} />
+      {summary.requests.value === 0 ? (
+        <Notice>
+          No requests from this key in this range. Widen the range, or check the key id ({key_id}); key ids are case-sensitive.
+        </Notice>
+      ) : null}
       <SummaryKpis summary={summary} />
       <SeriesCard
         id="key-errors-over-time"

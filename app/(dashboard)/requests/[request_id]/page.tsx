@@ -42,6 +42,7 @@ export default async function RequestPage({ params }: { params: Params }) {
     );
   }
 
+  const now = Date.now();
   const anchor = detail.records.find((r) => r.key_id !== null) ?? detail.records[0];
   return (
     <div className={styles.page}>
@@ -58,7 +59,7 @@ export default async function RequestPage({ params }: { params: Params }) {
       <div className={styles.grid}>
         <div className={styles.main}>
           {detail.records.map((r, i) => (
-            <RecordCard key={r.code ?? ''} record={r} index={i} />
+            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} />
           ))}
         </div>
         <aside className={styles.side} aria-labelledby="around-title">

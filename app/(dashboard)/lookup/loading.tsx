@@ -1,0 +1,5 @@
+import { PageLoading } from '@/components/request/page-loading';
+
+export default function Loading() {
+  return <PageLoading label="Looking up…" />;
+}
