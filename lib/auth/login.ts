@@ -1,7 +1,7 @@
 // Sign-in: per-address rate limit, per-account lockout, session creation and the audit entry.
 import type { Db } from '@/db/client';
 import { recordAudit } from '@/db/queries/audit';
-import { createSession } from '@/db/queries/sessions';
+import { createSession, pruneExpiredSessions } from '@/db/queries/sessions';
 import { checkPassword, LOCKOUT_MS, LOCKOUT_THRESHOLD, normalizeEmail, type UserInfo } from '@/db/queries/users';
 import { createLimiter } from './rate-limit';
 
@@ -54,6 +54,8 @@ export async function signIn(db: Db, input: { email: string; password: string; a
     }
     return { ok: false, code: 'invalid_credentials', message: 'Wrong email or password.' };
   }
+  // Sign-ins are rare and cheap to piggyback on: expired sessions leave the table here.
+  pruneExpiredSessions(db, now);
   const session = createSession(db, check.user.id, now);
   recordAudit(db, { actor: check.user.email, action: 'auth.login', target: check.user.email, details: { address: input.address } }, now);
   return { ok: true, user: check.user, token: session.token, expires_ms: session.expires_ms };
