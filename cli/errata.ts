@@ -25,7 +25,7 @@ Environment:
   DATABASE_PATH   the SQLite file (default ./data/errata.db)
 
 Run 'errata <command> --help' for a command's options.
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 import finished with rejected records.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 import finished with rejected records, 130 stopped by Ctrl+C.
 `;
 
 const here = path.dirname(fileURLToPath(import.meta.url));

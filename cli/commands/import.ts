@@ -25,6 +25,8 @@ Options:
   --quiet     no progress on stderr
 
 Progress goes to stderr: a bar when stderr is a terminal, otherwise a line every 5 seconds.
+Ctrl+C stops after the batch being written and reports what was stored (exit 130); run the same import
+again to finish: what is already stored counts as duplicates.
 Exit code 0 when every record was stored or already present, 3 when some were rejected, 1 on failure.
 `;
 
@@ -53,6 +55,7 @@ export interface FileReport {
   errors: ImportError[];
   /** A problem that stopped this file (unreadable, corrupt gzip, too large); records before it are kept. */
   failure?: string;
+  interrupted?: boolean;
 }
 
 export interface ImportOptions {
@@ -60,6 +63,14 @@ export interface ImportOptions {
   token_id?: number | null;
   /** Called after every batch with the file's compressed bytes read so far. */
   onBatch?: (report: FileReport, bytesRead: number) => void;
+  /** Checked between batches: true stops the file after the batch just committed (Ctrl+C). */
+  stop?: () => boolean;
+}
+
+class Interrupted extends Error {
+  constructor() {
+    super('interrupted: every batch before this point is committed; importing the file again skips them as duplicates');
+  }
 }
 
 /** Reads the first `n` bytes and puts them back, so the format can be told before choosing a decoder. */
@@ -130,7 +141,10 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   report.gzip = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
   const source: Readable = report.gzip ? raw.pipe(zlib.createGunzip({ chunkSize: 256 * 1024 })) : raw;
   if (report.gzip) raw.on('error', (err) => source.destroy(err));
-  const progress = () => opts.onBatch?.(report, raw instanceof fs.ReadStream ? raw.bytesRead : 0);
+  const progress = () => {
+    opts.onBatch?.(report, raw instanceof fs.ReadStream ? raw.bytesRead : 0);
+    if (opts.stop?.()) throw new Interrupted();
+  };
 
   // Pending bytes are kept as slices of the chunks they arrived in: each byte is scanned once and copied once.
   let pending: Buffer[] = [];
@@ -195,6 +209,8 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     progress();
   } catch (err) {
     report.failure = err instanceof Error ? err.message : String(err);
+    report.interrupted = err instanceof Interrupted;
+    raw.destroy();
   }
   return report;
 }
@@ -289,6 +305,13 @@ export async function run(argv: string[]): Promise<number> {
   const db = openCliDb();
   const started = performance.now();
   const reports: FileReport[] = [];
+  // Ctrl+C stops after the batch in flight commits, then reports what was stored; a second one kills at once.
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
   try {
     let doneBytes = 0;
     let doneRecords = 0;
@@ -297,15 +320,18 @@ export async function run(argv: string[]): Promise<number> {
       const label = `import ${file === '-' ? 'stdin' : path.basename(file)}${positionals.length > 1 ? ` (${i + 1}/${positionals.length})` : ''}`;
       const report = await importFile(db, file, {
         batchLines,
+        stop: () => interrupted,
         onBatch: (r, bytesRead) =>
           progress.update({ label, records: doneRecords + r.records, fraction: totalBytes > 0 ? (doneBytes + bytesRead) / totalBytes : null }),
       });
       reports.push(report);
+      if (report.interrupted) break;
       doneBytes += sizes[i];
       doneRecords += report.records;
       progress.update({ label, records: doneRecords, fraction: totalBytes > 0 ? doneBytes / totalBytes : null }, true);
     }
   } finally {
+    process.off('SIGINT', onSigint);
     progress.done();
     closeDb(db);
   }
@@ -315,6 +341,7 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     printReport(reports, seconds);
   }
+  if (interrupted) return EXIT.interrupted;
   if (reports.some((r) => r.failure)) return EXIT.failure;
   return reports.some((r) => r.rejected > 0) ? EXIT.rejected : EXIT.ok;
 }

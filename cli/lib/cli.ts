@@ -3,8 +3,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openDatabase, type Db } from '@/db/client';
 import { getEnv } from '@/lib/env';
 
-/** Exit codes: 0 ok, 1 failure, 2 usage error, 3 finished but some records were rejected. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, rejected: 3 } as const;
+/** Exit codes: 0 ok, 1 failure, 2 usage error, 3 finished but some records were rejected, 130 stopped by Ctrl+C. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, rejected: 3, interrupted: 130 } as const;
 
 export class UsageError extends Error {}
 

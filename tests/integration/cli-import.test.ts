@@ -1,4 +1,5 @@
 // `errata import` on real files: NDJSON, gzip, a JSON array; per-record report with file:line; re-import is idempotent.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -87,6 +88,29 @@ describe('errata import', () => {
     const res = runCli(['import', '-', '--json'], dbPath, { input: zlib.gzipSync(lines.join('\n')) });
     expect(res.code, res.stderr).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ accepted: 300, files: [{ file: '-', gzip: true }] });
+  });
+
+  it('Ctrl+C stops after a committed batch and reports exactly what was stored', async () => {
+    const file = path.join(dir, 'big.ndjson');
+    fs.writeFileSync(file, [...trafficLines({ seed: 'import-big', count: 60_000 })].join('\n'));
+    const db = path.join(dir, 'interrupted.db');
+    const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/errata.mjs'), 'import', file, '--batch', '500', '--json'], {
+      env: { ...process.env, DATABASE_PATH: db },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    // The first progress line is written after the first batch commits.
+    await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    const report = JSON.parse(stdout) as Report & { files: { interrupted?: boolean }[] };
+    expect(report.files[0].interrupted).toBe(true);
+    expect(report.accepted).toBeGreaterThan(0);
+    expect(report.accepted).toBeLessThan(60_000);
+    const conn = openDatabase(db, { migrate: false });
+    expect((conn.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n).toBe(report.accepted);
+    conn.$client.close();
   });
 
   it('fails cleanly for a missing file', () => {
