@@ -1,13 +1,14 @@
 // `errata demo`: a fresh database filled with a week of realistic gateway traffic (lib/traffic.ts), written
 // through the ingest pipeline (processBatch) exactly as a log shipper's batches would be.
-import type { Db } from '@/db/client';
+import fs from 'node:fs';
+import { openDatabase, type Db } from '@/db/client';
 import { createToken, listTokens, revokeToken } from '@/db/queries/tokens';
 import { ensureDemoAdmin } from '@/db/queries/users';
 import { processBatch } from '@/ingest';
 import { MAX_RECORDS } from '@/ingest/parse';
 import { getCatalogEntry } from '@/lib/catalog';
 import { newTrafficStats, trafficChunks, trafficScript, type TrafficOptions } from '@/lib/traffic';
-import { closeDb, databasePath, EXIT, fmt, fmtTime, openCliDb, parse, UsageError } from '../lib/cli';
+import { closeDb, databasePath, EXIT, fmt, fmtTime, parse, UsageError } from '../lib/cli';
 import { Progress } from '../lib/progress';
 
 const DAY = 86_400_000;
@@ -148,28 +149,41 @@ export async function run(argv: string[]): Promise<number> {
   const records = positiveInt(values.records, '--records', DEMO_RECORDS, 100_000_000);
   const days = positiveInt(values.days, '--days', 7, 365);
   const keys = positiveInt(values.keys, '--keys', 400, 60_000);
-  const db = openCliDb();
+  // A new database is filled under a temporary name and renamed when complete: an interrupted demo leaves
+  // no half-filled file behind for `npm run demo` to mistake for a finished one.
+  const target = databasePath();
+  const fresh = target !== ':memory:' && !fs.existsSync(target);
+  const file = fresh ? `${target}.partial` : target;
+  if (fresh) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  const db = openDatabase(file);
+  let result: DemoResult;
   try {
     const existing = countRequests(db);
     if (existing > 0 && !values.force) {
       process.stderr.write(
-        `errata demo: ${databasePath()} already holds ${fmt(existing)} requests. Point DATABASE_PATH at a new file, or add --force to add demo traffic anyway.\n`,
+        `errata demo: ${target} already holds ${fmt(existing)} requests. Point DATABASE_PATH at a new file, or add --force to add demo traffic anyway.\n`,
       );
       return EXIT.failure;
     }
     const progress = new Progress(process.stderr, !values.quiet);
-    const result = fillDemo(db, {
+    result = fillDemo(db, {
       records,
       days,
       keys,
-      seed: values.seed,
+      // Adding to a database (--force) with the default seed would resend the same request ids: all duplicates.
+      seed: values.seed ?? (existing > 0 ? `errata-demo-${Date.now()}` : undefined),
       onProgress: (n, fraction) => progress.update({ label: 'demo', records: n, fraction }),
     });
     progress.done();
-    printSummary(result);
+    if (fresh) db.$client.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     closeDb(db);
   }
+  if (fresh) {
+    fs.renameSync(file, target);
+    for (const f of [`${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  }
+  printSummary(result);
   return EXIT.ok;
 }
 

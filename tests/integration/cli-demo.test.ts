@@ -1,4 +1,5 @@
 // `errata demo` on a small record count: a fresh database with a week of traffic ending now, incidents included.
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '@/db/client';
@@ -43,5 +44,13 @@ describe('errata demo', () => {
     const again = runCli(['demo', '--records', '1000', '--quiet'], dbPath);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already holds');
+    const forced = runCli(['demo', '--records', '1000', '--quiet', '--force'], dbPath);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(/stored (9\d\d|1,000) requests/);
+  });
+
+  it('builds a new database under a temporary name, so an interrupted demo leaves nothing half-filled', () => {
+    expect(fs.existsSync(dbPath)).toBe(true);
+    expect(fs.readdirSync(path.dirname(dbPath)).filter((f) => f.includes('partial'))).toEqual([]);
   });
 });
