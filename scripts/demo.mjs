@@ -56,9 +56,12 @@ register({ tsconfig: path.join(root, 'tsconfig.json') });
 const { openDatabase } = await import(pathToFileURL(path.join(root, 'db/client.ts')).href);
 const demo = await import(pathToFileURL(path.join(root, 'cli/commands/demo.ts')).href);
 
-let db = openDatabase(databasePath);
-const stored = db.$client.prepare('SELECT count(*) AS n FROM requests').get().n;
-db.$client.close();
+let stored = 0;
+if (fs.existsSync(databasePath)) {
+  const existing = openDatabase(databasePath);
+  stored = existing.$client.prepare('SELECT count(*) AS n FROM requests').get().n;
+  existing.$client.close();
+}
 if (stored > 0) {
   step(`Using the existing database ${databasePath} (${stored.toLocaleString('en-US')} requests; delete it for fresh demo traffic)`);
 } else {
@@ -70,7 +73,7 @@ if (stored > 0) {
     process.exit(code);
   }
 }
-db = openDatabase(databasePath);
+const db = openDatabase(databasePath);
 const access = demo.demoAccess(db);
 db.$client.close();
 
