@@ -60,7 +60,7 @@ describe('fuzzed records through the pipeline the writer runs (processBatch)', (
         cases += lines.length;
         rejected += r.rejected;
       }),
-      { numRuns: IN_PROCESS_RUNS, seed: SEED },
+      { numRuns: IN_PROCESS_RUNS, seed: SEED, endOnFailure: true },
     );
     recordFigure('fuzz.in_process_records', { cases, rejected });
     expect(storeDigest(file)).toEqual(before);

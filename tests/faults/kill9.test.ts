@@ -68,9 +68,9 @@ describe('kill -9 mid-ingest', () => {
         const okBefore = stats.ok;
         for (let i = 0; i < 300 && stats.ok === okBefore; i++) await sleep(10);
         if (stats.ok > okBefore) killedWarm++;
-        await sleep(Math.floor(rnd() * 600));
+        await sleep(Math.floor(rnd() * 500));
       } else {
-        await sleep(Math.floor(rnd() * 1200));
+        await sleep(Math.floor(rnd() * 800));
       }
       // A kill only tests something while a batch is on its way in.
       for (let i = 0; i < 100 && inFlight === 0; i++) await sleep(10);

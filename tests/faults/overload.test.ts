@@ -16,7 +16,7 @@ import {
 import { chunk, generateTraffic, mulberry32, ndjson, truthOf } from '../support/faults-truth';
 
 const SENDERS = HEAVY ? 64 : 16;
-const PER_SENDER = HEAVY ? 40_000 : 3_000;
+const PER_SENDER = HEAVY ? 8_000 : 3_000;
 const BATCH = HEAVY ? [2_000, 12_000] : [500, 2_000];
 
 describe('overload', () => {
