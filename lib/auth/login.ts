@@ -49,6 +49,10 @@ export async function signIn(db: Db, input: { email: string; password: string; a
       if (retry > 0) return { ok: false, code: 'login_locked', retry_after_s: retry, message: lockedMessage(retry) };
     }
     if (check.reason === 'locked') {
+      // This failure is the one that locked the account: worth an admin's attention.
+      if (check.locked_until_ms === now + LOCKOUT_MS) {
+        recordAudit(db, { actor: email, action: 'auth.lockout', target: email, details: { address: input.address, minutes: LOCKOUT_MS / 60_000 } }, now);
+      }
       const retry = Math.ceil((check.locked_until_ms - now) / 1000);
       return { ok: false, code: 'login_locked', retry_after_s: retry, message: lockedMessage(retry) };
     }

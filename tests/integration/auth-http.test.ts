@@ -136,6 +136,24 @@ describe('auth over HTTP', () => {
     expect(audit.entries.find((e: { action: string }) => e.action === 'retention.set')).toMatchObject({ actor: 'admin@http.test', details: { to: 90 } });
   });
 
+  it('lets a signed-in user change their password, ending their other sessions', async () => {
+    await createUser(db, { email: 'self@http.test', role: 'support', password: PASSWORD });
+    const a = sessionFrom(await post(server, '/api/auth/login', { email: 'self@http.test', password: PASSWORD }));
+    const b = sessionFrom(await post(server, '/api/auth/login', { email: 'self@http.test', password: PASSWORD }));
+    const wrong = await post(server, '/api/auth/password', { current_password: 'nope-nope-nope', new_password: 'a-new-password-1' }, { cookie: a });
+    expect(wrong.status).toBe(401);
+    const weak = await post(server, '/api/auth/password', { current_password: PASSWORD, new_password: 'short' }, { cookie: a });
+    expect((await weak.json()).error).toMatchObject({ code: 'invalid_parameter', details: { field: 'new_password' } });
+    const ok = await post(server, '/api/auth/password', { current_password: PASSWORD, new_password: 'a-new-password-1', confirm_password: 'a-new-password-1' }, { cookie: a, form: true });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/account?changed=1');
+    const renewed = sessionFrom(ok);
+    for (const [cookie, status] of [[a, 401], [b, 401], [renewed, 200]] as const) {
+      expect((await fetch(`${server.baseUrl}/api/auth/session`, { headers: { cookie } })).status).toBe(status);
+    }
+    expect((await post(server, '/api/auth/login', { email: 'self@http.test', password: 'a-new-password-1' })).status).toBe(200);
+  });
+
   it('never echoes internals: malformed JSON gets the envelope, not a stack', async () => {
     const cookie = sessionFrom(await post(server, '/api/auth/login', { email: 'admin@http.test', password: PASSWORD }));
     const res = await fetch(`${server.baseUrl}/api/v1/admin/users`, { method: 'POST', headers: { cookie, origin: server.baseUrl, 'content-type': 'application/json' }, body: '{"email":' });

@@ -24,6 +24,8 @@ interface ApiCall {
   /** Status for a caller let through; with the envelope code when it is an error (bodies that must not mutate). */
   ok: number;
   okCode?: string;
+  /** When a right-scope token still may not (a password is a user's): its exact answer. */
+  forToken?: { status: number; code: string };
   body?: unknown;
 }
 interface Outcome {
@@ -56,6 +58,7 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   // Pages owned by auth.
   '/login/page': { kind: 'public-page', path: '/login', anonymous: { status: 200 }, signedIn: { support: { status: 307, location: '/lookup' }, default: { status: 307, location: '/' } } },
   '/setup/page': { kind: 'public-page', path: '/setup', anonymous: { status: 307, location: '/login' }, signedIn: { default: { status: 307, location: '/login' } } },
+  '/(dashboard)/account/page': { kind: 'page', path: '/account', role: 'support' },
   '/(dashboard)/admin/page': { kind: 'page', path: '/admin', role: 'admin' },
   '/(dashboard)/admin/users/page': { kind: 'page', path: '/admin/users', role: 'admin' },
   '/(dashboard)/admin/tokens/page': { kind: 'page', path: '/admin/tokens', role: 'admin' },
@@ -78,6 +81,7 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   '/(dashboard)/ingest/page': { kind: 'page', path: '/ingest', role: 'admin' },
   '/(dashboard)/admin/ingest/page': { kind: 'page', path: '/admin/ingest', role: 'admin' },
   '/admin/ingest/page': { kind: 'page', path: '/admin/ingest', role: 'admin' },
+  '/(dashboard)/lookup/results.csv/route': { kind: 'api', calls: [{ method: 'GET', path: '/lookup/results.csv?q=req_walk_unknown', need: READ_SUPPORT, ok: 200 }] },
   '/(dashboard)/ingest/rejections.csv/route': { kind: 'api', calls: [{ method: 'GET', path: '/ingest/rejections.csv', need: ADMIN, ok: 200 }] },
   '/(dashboard)/ingest/tokens.csv/route': { kind: 'api', calls: [{ method: 'GET', path: '/ingest/tokens.csv', need: ADMIN, ok: 200 }] },
 
@@ -103,6 +107,10 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
       { method: 'POST', path: '/api/auth/setup', body: { code: 'AAAA-BBBB-CCCC-DDDD', email: 'x@walk.test', password: 'long-enough-pw' }, status: 403, code: 'forbidden', sameOrigin: true },
       { method: 'POST', path: '/api/auth/setup', body: {}, status: 403, code: 'csrf_failed', sameOrigin: false },
     ],
+  },
+  '/api/auth/password/route': {
+    kind: 'api',
+    calls: [{ method: 'POST', path: '/api/auth/password', need: READ_SUPPORT, ok: 400, okCode: 'invalid_parameter', body: {}, forToken: { status: 403, code: 'forbidden' } }],
   },
   '/api/auth/session/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/auth/session', need: READ_SUPPORT, ok: 200 }] },
   '/api/v1/health/route': { kind: 'public-api', calls: [{ method: 'GET', path: '/api/v1/health', status: 200 }] },
@@ -245,7 +253,7 @@ function checksFor(key: string, spec: RouteSpec): Check[] {
         add('revoked token', { ...base, bearer: tokens.revoked }, expected(401, 'invalid_credentials'), true);
         add('unknown token', { ...base, bearer: 'errata_not-a-real-token' }, expected(401, 'invalid_credentials'), true);
         add('wrong-scope token', { ...base, bearer: wrongScope(c.need.scope) }, expected(403, 'scope_required'), true);
-        add(`${c.need.scope} token`, { ...base, bearer: tokens[c.need.scope] }, expected(c.ok, c.okCode), true);
+        add(`${c.need.scope} token`, { ...base, bearer: tokens[c.need.scope] }, c.forToken ? expected(c.forToken.status, c.forToken.code) : expected(c.ok, c.okCode), true);
         for (const role of ROLES) {
           const allowed = c.need.scope !== 'ingest' && ROLE_RANK[role] >= ROLE_RANK[c.need.role];
           add(role, { ...base, role }, allowed ? expected(c.ok, c.okCode) : expected(403, 'forbidden'), true);

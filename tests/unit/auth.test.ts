@@ -91,6 +91,7 @@ describe('signIn', () => {
     for (let i = 0; i < LOCKOUT_THRESHOLD; i++) last = await signIn(db, { email: 's@x.io', password: 'bad', address: '1.2.3.4' });
     expect(last).toMatchObject({ ok: false, code: 'login_locked' });
     expect(last && !last.ok && last.message).toMatch(/locked; try again in 15 minutes/);
+    expect(listAudit(db, { action: 'auth.lockout' })).toHaveLength(1);
   });
 
   it('locks unknown emails the same way, so the lockout reveals no account', async () => {
