@@ -29,6 +29,11 @@ export function safeNext(next: string | null | undefined): string {
   return next;
 }
 
+/**
+ * The signed-in user with at least `role`, or a redirect to /login (no session) or the 403 page.
+ * A segment with a loading.tsx streams its page inside Suspense, where the status is already 200: gate such
+ * segments in their own layout.tsx too (see app/(dashboard)/keys/[key_id]/layout.tsx).
+ */
 export async function requirePageUser(role: UserRole = 'support', options: { next?: string } = {}): Promise<PageUser> {
   const user = await getPageUser();
   if (!user) {
