@@ -1,5 +1,6 @@
 import { cookies } from 'next/headers';
-import type { ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
+import { NavigationPendingProvider } from '@/components/filters/navigation-pending';
 import { LookupBox } from '@/components/lookup/lookup-box';
 import { QueryProviders } from '@/components/queries/providers';
 import { AppHeader, AppMain } from '@/components/shell/app-header';
@@ -12,8 +13,13 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   return (
     <QueryProviders>
-      <AppHeader user={{ email: user.email, role: user.role }} theme={theme} lookup={<LookupBox />} />
-      <AppMain>{children}</AppMain>
+      {/* useSearchParams inside needs a boundary; pages are dynamic, so it never shows a fallback. */}
+      <Suspense>
+        <NavigationPendingProvider>
+          <AppHeader user={{ email: user.email, role: user.role }} theme={theme} lookup={<LookupBox />} />
+          <AppMain>{children}</AppMain>
+        </NavigationPendingProvider>
+      </Suspense>
     </QueryProviders>
   );
 }

@@ -2,6 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useTransition } from 'react';
+import { useNavigationPending } from './navigation-pending';
 import { hrefWith } from './url-params';
 
 /** Navigate to the current page with changed search params; `pending` while the server renders the new view. */
@@ -9,7 +10,11 @@ export function useFilterNavigation() {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
-  const [pending, startTransition] = useTransition();
+  const [localPending, localStart] = useTransition();
+  // Inside the dashboard shell the transition is shared, so the whole page dims, not only this control.
+  const shared = useNavigationPending();
+  const startTransition = shared?.start ?? localStart;
+  const pending = shared?.pending ?? localPending;
 
   const navigate = useCallback(
     (change: (current: URLSearchParams) => URLSearchParams, options: { pathname?: string; replace?: boolean } = {}) => {
@@ -17,7 +22,7 @@ export function useFilterNavigation() {
       const href = hrefWith(options.pathname ?? pathname, next);
       startTransition(() => (options.replace ? router.replace(href, { scroll: false }) : router.push(href, { scroll: false })));
     },
-    [router, pathname, searchParams],
+    [router, pathname, searchParams, startTransition],
   );
 
   return { navigate, pending, searchParams, pathname };

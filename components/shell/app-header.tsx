@@ -3,6 +3,7 @@ import { Suspense, type ReactNode } from 'react';
 import { ThemeToggle } from '@/components/ui/theme-toggle';
 import { buttonClass } from '@/components/ui/button';
 import type { Theme } from '@/components/ui/theme';
+import { PendingArea } from '@/components/filters/navigation-pending';
 import { HeaderRange } from './header-range';
 import { NavLinks, type NavItem } from './nav-links';
 import styles from './shell.module.css';
@@ -65,7 +66,7 @@ export function AppHeader({
 export function AppMain({ children }: { children: ReactNode }) {
   return (
     <main id="main" className={styles.main}>
-      {children}
+      <PendingArea>{children}</PendingArea>
     </main>
   );
 }

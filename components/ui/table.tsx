@@ -1,10 +1,20 @@
 import type { ReactNode } from 'react';
 import styles from './ui.module.css';
 
-export function DataTable({ caption, children, testId }: { caption: string; children: ReactNode; testId?: string }) {
+export function DataTable({
+  caption,
+  children,
+  testId,
+  className,
+}: {
+  caption: string;
+  children: ReactNode;
+  testId?: string;
+  className?: string;
+}) {
   return (
     <div className={styles.tableWrap}>
-      <table className={styles.table} data-testid={testId}>
+      <table className={`${styles.table} ${className ?? ''}`} data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         {children}
       </table>

@@ -42,7 +42,8 @@ async function tableRows(page: Page): Promise<{ request_id: string; status: stri
   return rows.map((cells) => ({
     request_id: cells[idx('Request id')],
     status: cells[idx('Status')],
-    code: cells[idx('Code')].replace(/ \?$/, ''),
+    // The code cell may also show the capacity reason and an unknown-code marker after the code.
+    code: cells[idx('Code')].split(/\s+/)[0],
   }));
 }
 

@@ -17,7 +17,7 @@ export const EXPLORER_COLUMNS = [
 ] as const;
 export type ExplorerColumn = (typeof EXPLORER_COLUMNS)[number]['id'];
 
-export const DEFAULT_COLUMNS: ExplorerColumn[] = ['time', 'request_id', 'status', 'code', 'reason', 'route', 'key_id', 'tier', 'message'];
+export const DEFAULT_COLUMNS: ExplorerColumn[] = ['time', 'request_id', 'status', 'code', 'route', 'key_id', 'tier', 'message'];
 
 const IDS = new Set<string>(EXPLORER_COLUMNS.map((c) => c.id));
 

@@ -31,7 +31,13 @@ function shortUtc(ms: number): string {
   return formatUtc(ms, { zone: false }).slice(5);
 }
 
-function Cell({ col, r, now, withMethod }: { col: ExplorerColumn; r: RequestRecord; now: number; withMethod: boolean }) {
+/** Without their own columns, method prefixes the endpoint and the capacity reason follows the code. */
+interface Merged {
+  method: boolean;
+  reason: boolean;
+}
+
+function Cell({ col, r, now, merged }: { col: ExplorerColumn; r: RequestRecord; now: number; merged: Merged }) {
   switch (col) {
     case 'time':
       return (
@@ -60,6 +66,12 @@ function Cell({ col, r, now, withMethod }: { col: ExplorerColumn; r: RequestReco
       return (
         <td>
           <CodeBadge code={r.code} />
+          {merged.reason && r.reason && (
+            <>
+              {' '}
+              <ReasonBadge reason={r.reason} />
+            </>
+          )}
         </td>
       );
     case 'kind':
@@ -85,7 +97,7 @@ function Cell({ col, r, now, withMethod }: { col: ExplorerColumn; r: RequestReco
     case 'route':
       return (
         <td className="mono">
-          {withMethod && r.method && <span className={styles.method}>{r.method}</span>}
+          {merged.method && r.method && <span className={styles.method}>{r.method}</span>}
           {r.route ?? r.path ?? <span className="muted">—</span>}
         </td>
       );
@@ -124,6 +136,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
     ? { ...filters, status: [{ kind: 'class', class: 4 }, { kind: 'class', class: 5 }] }
     : filters;
   const columns = parseColumns(sp.cols);
+  const merged: Merged = { method: !columns.includes('method'), reason: !columns.includes('reason') };
   const db = getDb();
   const t0 = performance.now();
   const result = listRequests(db, effective, { cursor: list.cursor, limit: list.limit });
@@ -181,7 +194,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
           )
         ) : (
           <>
-            <DataTable caption="Error records, newest first" testId="errors-table">
+            <DataTable caption="Error records, newest first" testId="errors-table" className={styles.stack}>
               <thead>
                 <tr>
                   {columns.map((c) => (
@@ -195,7 +208,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
                 {result.records.map((r) => (
                   <tr key={`${r.request_id}\u0000${r.code ?? ''}`} className={columns.includes('request_id') ? styles.row : undefined}>
                     {columns.map((c) => (
-                      <Cell key={c} col={c} r={r} now={now} withMethod={!columns.includes('method')} />
+                      <Cell key={c} col={c} r={r} now={now} merged={merged} />
                     ))}
                   </tr>
                 ))}
