@@ -20,7 +20,7 @@ import {
   type FaultServer,
   type PostResult,
 } from '../support/faults-harness';
-import { deflatedZeros, gzipBomb, partialUpload, slowClient, zlibBomb, zstdBomb } from '../support/faults-bombs';
+import { deflatedZeros, gzipBomb, partialUpload, slowClient, zlibBomb, zstdBomb, zstdTinyBlocks } from '../support/faults-bombs';
 import { generateTraffic, ndjson, truthOf, type TruthRecord } from '../support/faults-truth';
 
 const MiB = 1024 * 1024;
@@ -119,6 +119,20 @@ describe('limits and abuse', () => {
     const r = await postFresh(server.port, server.token, body, { encoding: 'zstd', timeoutMs: 60_000 });
     const b = await others.stop();
     recordFigure('limits.zstd_single_segment_60MiB', { wire: body.length, status: r.status, ms: Math.round(r.ms), bystander_slowest_ms: Math.round(b.slowest) });
+    expect([400, 413]).toContain(r.status);
+    expect(envelopeProblems(r)).toEqual([]);
+    expect(r.ms).toBeLessThan(5_000);
+    expect(b.slowest).toBeLessThan(2_000);
+  });
+
+  it('a 4 MB zstd body of a million 1-byte blocks: answered within 5 s, others unaffected', async () => {
+    // Ordinary 128 KiB window; the cost is per block, so it is not capped by the decompressed size.
+    const body = zstdTinyBlocks(1_000_000);
+    const others = bystander();
+    await sleep(200);
+    const r = await postFresh(server.port, server.token, body, { encoding: 'zstd', timeoutMs: 120_000 });
+    const b = await others.stop();
+    recordFigure('limits.zstd_tiny_blocks_4MB', { wire: body.length, status: r.status, ms: Math.round(r.ms), bystander_slowest_ms: Math.round(b.slowest) });
     expect([400, 413]).toContain(r.status);
     expect(envelopeProblems(r)).toEqual([]);
     expect(r.ms).toBeLessThan(5_000);

@@ -101,6 +101,17 @@ export function rawBody(data: string): string {
   }
 }
 
+/** A zstd frame of `blocks` one-byte RLE blocks with a 128 KiB window: tiny output, one decoder step per 4 bytes in. */
+export function zstdTinyBlocks(blocks: number): Buffer {
+  const out = Buffer.alloc(6 + blocks * 4);
+  out.set([0x28, 0xb5, 0x2f, 0xfd, 0x00, (17 - 10) << 3]);
+  for (let i = 0; i < blocks; i++) {
+    const h = (1 << 3) | (1 << 1) | (i === blocks - 1 ? 1 : 0);
+    out.set([h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff, 0x20], 6 + i * 4);
+  }
+  return out;
+}
+
 export interface RawAnswer {
   status: number;
   body: string;
