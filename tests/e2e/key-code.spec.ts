@@ -114,7 +114,10 @@ test.describe('as an engineer', () => {
 test.describe('as support', () => {
   test.use({ storageState: storageStateFor('support') });
   test('key and code pages need the engineer role', async ({ page }) => {
-    const res = await page.goto(`/keys/${KEY}`);
-    expect(res?.status()).toBe(403);
+    for (const path of [`/keys/${KEY}`, '/codes/capacity_exceeded']) {
+      await page.goto(path);
+      await expect(page.getByTestId('forbidden')).toBeVisible();
+      await expect(page.getByTestId('kpi-errors')).toHaveCount(0);
+    }
   });
 });
