@@ -50,13 +50,20 @@ function gw(label: string, over: object = {}) {
 }
 
 async function ingest(body: BodyInit | Uint8Array, headers: Record<string, string> = {}, token: string | null = ingestToken) {
-  const res = await fetch(`${server.baseUrl}/api/v1/ingest`, {
-    method: 'POST',
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json', ...headers },
-    body: body as BodyInit,
-    // Needed by undici for stream bodies.
-    ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-  } as RequestInit);
+  const send = () =>
+    fetch(`${server.baseUrl}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json', ...headers },
+      body: body as BodyInit,
+      // Needed by undici for stream bodies.
+      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    } as RequestInit);
+  // A pooled keep-alive socket can be closed by the server's idle timer just as a slow-to-build body is sent:
+  // resend once, as shippers do (dedupe makes it safe).
+  const res = await send().catch((err: { cause?: { code?: string } }) => {
+    if (body instanceof ReadableStream || !['EPIPE', 'ECONNRESET'].includes(err.cause?.code ?? '')) throw err;
+    return send();
+  });
   const json = (await res.json()) as Record<string, any>;
   expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   return { status: res.status, json, headers: res.headers };
