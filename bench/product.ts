@@ -220,6 +220,8 @@ export interface PageTiming {
   p95_ms: number;
   n: number;
   bytes: number;
+  /** The page's own per-section query timings (its data-query-ms attributes) from the last render. */
+  query_ms: number[];
 }
 
 export async function timePage(url: string, cookie: string, runs: number, agent: http.Agent): Promise<PageTiming> {
@@ -230,14 +232,17 @@ export async function timePage(url: string, cookie: string, runs: number, agent:
   }
   const times: number[] = [];
   let bytes = 0;
+  let html = '';
   for (let i = 0; i < runs; i++) {
     const t = nowNs();
     const res = await request(url, { headers, agent });
     times.push(elapsedMs(t));
     if (res.status !== 200) throw new Error(`GET ${url}: HTTP ${res.status}`);
     bytes = res.body.length;
+    html = res.body.toString('utf8');
   }
-  return { url, p50_ms: percentile(times, 50), p95_ms: percentile(times, 95), n: runs, bytes };
+  const query_ms = [...html.matchAll(/data-query-ms="([\d.]+)"/g)].map((m) => Number(m[1]));
+  return { url, p50_ms: percentile(times, 50), p95_ms: percentile(times, 95), n: runs, bytes, query_ms };
 }
 
 export interface CsvRun {
@@ -348,4 +353,28 @@ export async function cliImport(file: string, databasePath: string, env: Record<
     peak_rss_bytes: rss.peak(),
     output_tail: out.split(STAT_MARK)[0].slice(-1500),
   };
+}
+
+export interface IdleLookups extends LatencySummary {
+  /** Server CPU milliseconds per lookup: what the latency would be on an idle core. */
+  cpu_ms_per_lookup: number;
+}
+
+/** Sequential lookups of random known ids with nothing else running: the per-request cost, CPU and wall. */
+export async function idleLookups(baseUrl: string, pgid: number, ids: readonly string[], token: string, n: number, random: () => number): Promise<IdleLookups> {
+  const agent = keepAliveAgent(1);
+  const headers = { Authorization: `Bearer ${token}` };
+  const get = (id: string) => request(`${baseUrl}/api/v1/requests/${encodeURIComponent(id)}`, { agent, headers });
+  for (let i = 0; i < 20; i++) await get(ids[Math.floor(random() * ids.length)]);
+  const samples: number[] = [];
+  const cpu0 = groupCpuSeconds(pgid);
+  for (let i = 0; i < n; i++) {
+    const t = nowNs();
+    const res = await get(ids[Math.floor(random() * ids.length)]);
+    samples.push(elapsedMs(t));
+    if (res.status !== 200) throw new Error(`lookup: HTTP ${res.status}`);
+  }
+  const cpu = groupCpuSeconds(pgid) - cpu0;
+  agent.destroy();
+  return { ...summarize(samples), cpu_ms_per_lookup: (cpu * 1000) / n };
 }

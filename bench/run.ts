@@ -24,11 +24,13 @@ import {
   cliImport,
   csvExport,
   httpIngest,
+  idleLookups,
   prepareServerDatabase,
   signIn,
   timeGet,
   timePage,
   type CsvRun,
+  type IdleLookups,
   type ImportRun,
   type IngestRun,
   type PageTiming,
@@ -181,6 +183,8 @@ async function main() {
   let csv: CsvRun | null = null;
   let csvFloor: ReturnType<typeof floorCsv> | null = null;
   let imported: ImportRun | null = null;
+  const tableRows: Record<string, number> = {};
+  let idle: IdleLookups | null = null;
 
   // The table, from whatever has been measured so far: a checkpoint after each phase, the results at the end.
   const assemble = (): BenchResults => {
@@ -223,14 +227,15 @@ async function main() {
       id: 'lookup',
       measure: 'lookup by request id over HTTP, while ingest runs',
       errata: ingest
-        ? `p50 ${ms(ingest.lookups.p50_ms)}, p95 ${ms(ingest.lookups.p95_ms)}, p99 ${ms(ingest.lookups.p99_ms)} (${ingest.lookups.n.toLocaleString('en')} lookups at ${round(ingest.lookups.rate_per_s, 0)}/s, ${ingest.lookups.failed} failed)`
+        ? `p50 ${ms(ingest.lookups.p50_ms)}, p95 ${ms(ingest.lookups.p95_ms)}, p99 ${ms(ingest.lookups.p99_ms)} (${ingest.lookups.n.toLocaleString('en')} lookups at ${round(ingest.lookups.rate_per_s, 0)}/s, ${ingest.lookups.failed} failed)` +
+          (idle ? `; after ingest, alone: p50 ${ms(idle.p50_ms)}, p99 ${ms(idle.p99_ms)}, ${idle.cpu_ms_per_lookup.toFixed(2)} ms server CPU each` : '')
         : skipped,
       floor: `bare indexed lookup p50 ${round(floorLookups.p50_ms * 1000, 0)} µs, p99 ${round(floorLookups.p99_ms * 1000, 0)} µs`,
       ratio: null,
       ratio_text: '—',
       target: 'p99 < 5 ms',
       met: ingest ? ingest.lookups.p99_ms < 5 && ingest.lookups.failed === 0 && ingest.lookups.n > 0 : null,
-      figures: { product: ingest?.lookups ?? null, floor: floorLookups },
+      figures: { product: ingest?.lookups ?? null, idle, floor: floorLookups },
     });
     const aggLabels: Record<AggregateName, string> = {
       breakdown_key: '30-day breakdown by key',
@@ -249,7 +254,7 @@ async function main() {
         ratio_text: ratio === null ? '—' : `${round(ratio, 1)}× faster than the scan`,
         target: '≥ 20× faster than the raw scan',
         met: ratio === null ? null : ratio >= 20,
-        figures: a ? { ...a } : {},
+        figures: a ? { ...a, table_rows: tableRows } : {},
       });
       if (a && a.product_total !== null && a.product_total !== a.raw_total) {
         notes.push(`${aggLabels[name]}: errata counts ${a.product_total} requests, the raw scan ${a.raw_total}, the rollup ${a.rollup_total}.`);
@@ -258,7 +263,15 @@ async function main() {
     measures.push({
       id: 'overview',
       measure: 'overview page, server render',
-      errata: pages.length ? pages.map((p) => `${p.url.includes('?') ? '30 days' : 'default range'}: p50 ${ms(p.p50_ms)}, p95 ${ms(p.p95_ms)}`).join('; ') : skipped,
+      errata: pages.length
+      ? pages
+          .map(
+            (p) =>
+              `${p.url.includes('?') ? '30 days' : 'default range (24 h)'}: p50 ${ms(p.p50_ms)}, p95 ${ms(p.p95_ms)}` +
+              (p.query_ms.length ? ` (its ${p.query_ms.length} queries: ${ms(p.query_ms.reduce((a, b) => a + b, 0))}, slowest ${ms(Math.max(...p.query_ms))})` : ''),
+          )
+          .join('; ')
+      : skipped,
       floor: '—',
       ratio: null,
       ratio_text: '—',
@@ -368,6 +381,13 @@ async function main() {
       if (ingest.accepted !== ds.unique) notes.push(`HTTP ingest accepted ${ingest.accepted} records; the generator reports ${ds.unique} distinct records.`);
       if (ingest.rejected !== ds.bad) notes.push(`HTTP ingest rejected ${ingest.rejected} lines; the generator wrote ${ds.bad} bad lines.`);
 
+      try {
+        idle = await idleLookups(server.baseUrl, pgid, ids, creds.token, opts.scale === 'quick' ? 200 : 1000, random);
+        log(`idle lookups: p50 ${ms(idle.p50_ms)}, p99 ${ms(idle.p99_ms)}, server CPU ${idle.cpu_ms_per_lookup.toFixed(2)} ms per lookup`);
+      } catch (err) {
+        notes.push(`Idle lookups not measured: ${(err as Error).message.split('\n')[0]}`);
+      }
+
       // Aggregates: raw scan and bare rollup query on the server's own file, beside the product's endpoint.
       const agent = keepAliveAgent(1);
       const auth = { Authorization: `Bearer ${creds.token}` };
@@ -378,6 +398,11 @@ async function main() {
         hourly_status_class: `${server.baseUrl}/api/v1/stats/timeseries?interval=hour&by=status_class&${range}`,
       };
       const ro: Database.Database = openBare(serverDb, true);
+      // Row counts say how much each rollup shrinks the raw table: the main lever of these reads.
+      for (const t of ['requests', 'rollup_minute', 'rollup_hour', 'rollup_key_hour']) {
+        tableRows[t] = (ro.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+      }
+      log(`table rows: ${Object.entries(tableRows).map(([t, n]) => `${t} ${n.toLocaleString('en')}`).join(', ')}`);
       const scanRuns = opts.scale === '10m' ? 3 : 5;
       for (const name of Object.keys(urls) as AggregateName[]) {
         let product;
