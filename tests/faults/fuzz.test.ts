@@ -9,6 +9,7 @@ import { processBatch } from '@/ingest/index';
 import {
   envelopeProblems,
   HEAVY,
+  mib,
   post,
   prepareDatabase,
   recordFigure,
@@ -17,7 +18,17 @@ import {
   storeDigest,
   type FaultServer,
 } from '../support/faults-harness';
-import { baselineNdjson, batchProblems, fuzzBatch, joinLines, oddValidRecord, BASE_CODES, BASE_IDS } from '../support/faults-fuzz';
+import {
+  baselineNdjson,
+  batchProblems,
+  fuzzBatch,
+  joinLines,
+  msgpack,
+  msgpackEntry,
+  oddValidRecord,
+  BASE_CODES,
+  BASE_IDS,
+} from '../support/faults-fuzz';
 import { tempDatabasePath } from '../support/server';
 
 const SEED = Number(process.env.FAULTS_SEED ?? 20261125);
@@ -25,6 +36,7 @@ const IN_PROCESS_RUNS = HEAVY ? 2000 : 120;
 const HTTP_RUNS = HEAVY ? 1500 : 110;
 const BODY_RUNS = HEAVY ? 3000 : 400;
 const ODD_RUNS = HEAVY ? 500 : 60;
+const MSGPACK_RUNS = HEAVY ? 600 : 40;
 const now = Date.now();
 const baselineRows = BASE_IDS * BASE_CODES.length;
 
@@ -131,7 +143,38 @@ describe('fuzzed input over HTTP', () => {
       { numRuns: HTTP_RUNS, seed: SEED + 1, endOnFailure: true },
     );
     httpCases += cases;
-    recordFigure('fuzz.http_records', { cases, slowest_ms: Math.round(slowest) });
+    recordFigure('fuzz.http_records', { cases, slowest_ms: Math.round(slowest), peak_rss: mib(server.peakRss()) });
+    expect(storeDigest(server.databasePath)).toEqual(before);
+  });
+
+  it(`${MSGPACK_RUNS} MessagePack bodies (Fluent Bit's three entry shapes, junk entries): duplicates and per-entry errors`, async () => {
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(msgpackEntry(now), { minLength: 10, maxLength: 50 }), fc.boolean(), async (entries, gz) => {
+        // The body's first byte tells MessagePack from JSON: start with a [time, record] entry.
+        const first = { bytes: msgpack([Math.floor(now / 1000), { request_id: 'req_fzbase_2', timestamp: now - 9000, status: 200 }]), dup: true, label: 'first' };
+        const all = [first, ...entries];
+        const raw = Buffer.concat(all.map((e) => e.bytes));
+        const r = await post(server.baseUrl, server.token, gz ? zlib.gzipSync(raw) : raw, {
+          encoding: gz ? 'gzip' : undefined,
+          contentType: 'application/msgpack',
+          timeoutMs: 15_000,
+        });
+        const dups = all.filter((e) => e.dup).length;
+        const problems: string[] = [];
+        if (r.status !== 200) problems.push(`answered ${r.status || r.error}: ${r.text.slice(0, 300)}`);
+        else {
+          if (r.json.accepted !== 0) problems.push(`accepted ${r.json.accepted}`);
+          if (r.json.duplicates !== dups) problems.push(`duplicates ${r.json.duplicates}, expected ${dups}`);
+          if (r.json.rejected !== all.length - dups) problems.push(`rejected ${r.json.rejected}, expected ${all.length - dups}`);
+        }
+        if (problems.length) throw new Error(`${problems.join('; ')}\nentries: ${all.map((e) => e.label).join(', ')}`);
+        cases += all.length;
+      }),
+      { numRuns: MSGPACK_RUNS, seed: SEED + 4, endOnFailure: true },
+    );
+    httpCases += cases;
+    recordFigure('fuzz.http_msgpack_entries', cases);
     expect(storeDigest(server.databasePath)).toEqual(before);
   });
 

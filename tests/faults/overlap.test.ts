@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   checkStore,
   HEAVY,
+  mib,
   newStats,
   prepareDatabase,
   recordFigure,
@@ -61,7 +62,7 @@ describe('overlapping concurrent senders', () => {
     const { state, diffs } = checkStore(databasePath, truth);
     recordFigure('overlap.senders', SENDERS);
     recordFigure('overlap.batches', batches);
-    recordFigure('overlap.result', { accepted: stats.accepted, duplicates: stats.duplicates, refused: Object.fromEntries(stats.refused), diffs });
+    recordFigure('overlap.result', { accepted: stats.accepted, duplicates: stats.duplicates, refused: Object.fromEntries(stats.refused), peak_rss: mib(s.peakRss()), diffs });
     expect(diffs).toEqual([]);
     expect(stats.accepted).toBe(truth.rows);
     expect(stats.duplicates).toBe(SENDERS * RECORDS - truth.rows);

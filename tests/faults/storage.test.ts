@@ -155,10 +155,22 @@ describe('storage faults', () => {
       server.process.once('exit', (code, signal) => resolve({ code, signal, ms: performance.now() - t0 }));
     });
     process.kill(-server.process.pid!, 'SIGTERM');
+    // A batch that arrives while the server drains is refused (503 or connection refused), never left hanging.
+    await sleep(100);
+    const late = generateTraffic(100, 99, now);
+    const lateAnswer = await post(server.baseUrl, token, ndjson(late), { timeoutMs: 30_000 });
     const results = await Promise.all(answers);
     const exited = await exit;
-    recordFigure('storage.sigterm', { answers: results.map((r) => r.status || r.error), exit: exited.code ?? exited.signal, exit_ms: Math.round(exited.ms) });
+    recordFigure('storage.sigterm', {
+      answers: results.map((r) => r.status || r.error),
+      late: lateAnswer.status || lateAnswer.error,
+      exit: exited.code ?? exited.signal,
+      exit_ms: Math.round(exited.ms),
+    });
     expect(results.map((r) => r.status)).toEqual(batches.map(() => 200));
+    expect(lateAnswer.ms).toBeLessThan(10_000);
+    if (lateAnswer.status === 200) batches.push(late);
+    else if (lateAnswer.status !== 0) expect(lateAnswer.status).toBe(503);
     // The 200s were honest: restart on the same file and every batch is there.
     const truth = truthOf([...warm, ...batches.flat()]);
     const { state, diffs } = checkStore(databasePath, truth);

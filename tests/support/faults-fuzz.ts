@@ -501,3 +501,88 @@ export const oddValidRecord = (nowMs: number) =>
       if (g.code) wire.error = { code: g.code, message: 'odd', details: g.reason === null ? {} : { reason: g.reason } };
       return { wire, request_id, code: g.code };
     });
+
+// ---- MessagePack, as Fluent Bit's http output sends it ----
+
+/** Fluent Bit's EventTime (ext type 0: big-endian seconds and nanoseconds). */
+export class EventTime {
+  constructor(readonly ms: number) {}
+}
+
+/** A small MessagePack encoder: enough for log records (nil, bool, numbers, strings, arrays, maps, EventTime). */
+export function msgpack(v: unknown): Buffer {
+  const parts: Buffer[] = [];
+  const head = (small: number, fix: number, b8: number | null, b16: number, b32: number, n: number) => {
+    if (n < small) parts.push(Buffer.from([fix | n]));
+    else if (b8 !== null && n < 256) parts.push(Buffer.from([b8, n]));
+    else if (n < 65536) parts.push(Buffer.from([b16, n >> 8, n & 0xff]));
+    else {
+      const b = Buffer.alloc(5);
+      b[0] = b32;
+      b.writeUInt32BE(n, 1);
+      parts.push(b);
+    }
+  };
+  const enc = (x: unknown): void => {
+    if (x === null || x === undefined) parts.push(Buffer.from([0xc0]));
+    else if (x === true || x === false) parts.push(Buffer.from([x ? 0xc3 : 0xc2]));
+    else if (x instanceof EventTime) {
+      const b = Buffer.alloc(10);
+      b[0] = 0xd7;
+      b[1] = 0;
+      b.writeUInt32BE(Math.floor(x.ms / 1000), 2);
+      b.writeUInt32BE((x.ms % 1000) * 1e6, 6);
+      parts.push(b);
+    } else if (typeof x === 'number') {
+      if (Number.isInteger(x) && x >= 0 && x < 128) parts.push(Buffer.from([x]));
+      else if (Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31) {
+        const b = Buffer.alloc(5);
+        b[0] = 0xd2;
+        b.writeInt32BE(x, 1);
+        parts.push(b);
+      } else {
+        const b = Buffer.alloc(9);
+        b[0] = 0xcb;
+        b.writeDoubleBE(x, 1);
+        parts.push(b);
+      }
+    } else if (typeof x === 'string') {
+      const s = Buffer.from(x, 'utf8');
+      head(32, 0xa0, 0xd9, 0xda, 0xdb, s.length);
+      parts.push(s);
+    } else if (Array.isArray(x)) {
+      head(16, 0x90, null, 0xdc, 0xdd, x.length);
+      x.forEach(enc);
+    } else if (typeof x === 'object') {
+      const entries = Object.entries(x as Record<string, unknown>);
+      head(16, 0x80, null, 0xde, 0xdf, entries.length);
+      for (const [k, val] of entries) {
+        enc(k);
+        enc(val);
+      }
+    } else throw new Error(`msgpack: cannot encode ${typeof x}`);
+  };
+  enc(v);
+  return Buffer.concat(parts);
+}
+
+export interface MsgpackEntry {
+  bytes: Buffer;
+  dup: boolean;
+  label: string;
+}
+
+/** Fluent Bit entries for baseline keys in all three shapes, and entries of the wrong shape (rejected one by one). */
+export const msgpackEntry = (nowMs: number): fc.Arbitrary<MsgpackEntry> =>
+  fc.oneof(
+    { weight: 8, arbitrary: fc.tuple(dupRecord(nowMs), fc.integer({ min: 0, max: 2 })).map(([d, shape]) => {
+      const t = new EventTime(nowMs - 5000);
+      const entry = shape === 0 ? [Math.floor(nowMs / 1000), d.record] : shape === 1 ? [[t, { tag: 'gw' }], d.record] : d.record;
+      return { bytes: msgpack(entry), dup: true, label: `dup shape ${shape}` };
+    }) },
+    { weight: 2, arbitrary: fc.constantFrom<unknown>(['only one'], [1, 2, 3], 'a string', 42, [1, 'not a map'], null, [[1], 5]).map((x) => ({
+      bytes: msgpack(x),
+      dup: false,
+      label: `junk ${JSON.stringify(x)}`,
+    })) },
+  );
