@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { openDatabase } from '../../db/client';
+import { processBatch } from '../../ingest/index';
 import { seedInfo, storageStateFor } from './e2e-env';
 
 test.use({ storageState: storageStateFor('engineer') });
@@ -92,6 +94,26 @@ test('presets write a rolling range to the URL and show live refresh; a closed r
   await expect(page.getByText('Live', { exact: true })).toBeVisible();
   await page.goto('/?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z');
   await expect(page.getByText('Live', { exact: true })).toHaveCount(0);
+});
+
+test('an open-ended view refreshes live through the API and shows newly ingested records', async ({ page }) => {
+  await page.clock.install();
+  await page.goto('/?from=now-1h');
+  const kpi = page.getByTestId('kpi-requests');
+  const before = await kpi.innerText();
+  // 2,000 more successes a minute ago, written straight to the server's database file.
+  const db = openDatabase(process.env.E2E_DATABASE_PATH!, { migrate: false });
+  const ts = new Date(Date.now() - 60_000).toISOString();
+  const lines = Array.from({ length: 2000 }, (_, i) =>
+    JSON.stringify({ request_id: `req_live_${i}_${Date.now()}`, timestamp: ts, status: 200, method: 'GET', route: '/v1/models' }),
+  );
+  expect(processBatch(db, new TextEncoder().encode(lines.join('\n')), { token_id: null }).accepted).toBe(2000);
+  db.$client.close();
+  const refreshed = page.waitForResponse((r) => r.url().includes('/api/v1/stats/summary') && r.status() === 200);
+  await page.clock.fastForward(31_000);
+  await refreshed;
+  await expect(kpi).not.toHaveText(before);
+  await expect(page.getByText('Live refresh failed')).toHaveCount(0);
 });
 
 test('a range with no data says so instead of drawing empty charts', async ({ page }) => {
