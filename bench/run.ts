@@ -432,7 +432,7 @@ async function main() {
       // The overview page, server-rendered for a signed-in user.
       try {
         const cookie = await signIn(server.baseUrl, creds.email, creds.password);
-        const runs = opts.scale === 'quick' ? 5 : 20;
+        const runs = opts.scale === '1m' ? 20 : 5;
         pages = [
           await timePage(`${server.baseUrl}/`, cookie, runs, agent),
           await timePage(`${server.baseUrl}/?${range}`, cookie, runs, agent),
