@@ -362,7 +362,8 @@ describe('limits', () => {
     expect(r.status).toBe(413);
     expect(r.json.error.code).toBe('decompressed_too_large');
     expect(performance.now() - t).toBeLessThan(5000);
-    expect(serverPeakRssMiB()).toBeLessThan(700);
+    if (process.env.ERRATA_TEST_LOG) console.log(`gzip bomb: ${Math.round(performance.now() - t)} ms, server peak RSS ${Math.round(serverPeakRssMiB())} MiB`);
+    expect(serverPeakRssMiB()).toBeLessThan(500);
   });
 
   test('more than 100,000 records is 413 too_many_records and nothing is stored', async () => {
@@ -383,6 +384,7 @@ describe('limits', () => {
     const r = await ingest(zlib.gzipSync(body, { level: 1 }), { 'content-encoding': 'gzip' });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ accepted: 100_000, rejected: 0 });
+    if (process.env.ERRATA_TEST_LOG) console.log(`64 MiB batch: server peak RSS ${Math.round(serverPeakRssMiB())} MiB`);
     expect(serverPeakRssMiB()).toBeLessThan(1200);
   }, 120_000);
 });
