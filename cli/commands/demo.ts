@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import { openDatabase, type Db } from '@/db/client';
 import { createToken, listTokens, revokeToken } from '@/db/queries/tokens';
 import { ensureDemoAdmin } from '@/db/queries/users';
+import { retentionCutoff } from '@/db/queries/retention';
+import { getRetentionDays } from '@/db/queries/settings';
 import { processBatch } from '@/ingest';
 import { MAX_RECORDS } from '@/ingest/parse';
 import { getCatalogEntry } from '@/lib/catalog';
@@ -75,6 +77,7 @@ export function fillDemo(db: Db, opts: DemoOptions = {}): DemoResult {
     createToken(db, { name: 'grafana (demo)', scopes: ['read'] });
     revokeToken(db, createToken(db, { name: 'old staging shipper (demo)', scopes: ['ingest'] }).id);
   }
+  const retentionDays = getRetentionDays(db);
   const stats = newTrafficStats();
   let accepted = 0;
   let duplicates = 0;
@@ -83,7 +86,7 @@ export function fillDemo(db: Db, opts: DemoOptions = {}): DemoResult {
   for (const chunk of trafficChunks(options, Math.min(MAX_RECORDS, opts.batchLines ?? DEMO_BATCH_LINES), stats)) {
     // Received a few seconds after its newest record, so ingest health shows the week as a shipper would have.
     const received_ms = Math.min(Date.now(), (Number.isFinite(stats.lastMs) ? stats.lastMs : endMs) + 3000);
-    const r = processBatch(db, Buffer.from(chunk), { token_id: tokenId, received_ms });
+    const r = processBatch(db, Buffer.from(chunk), { token_id: tokenId, received_ms, min_ts_ms: retentionCutoff(Date.now(), retentionDays) });
     accepted += r.accepted;
     duplicates += r.duplicates;
     rejected += r.rejected;
@@ -147,17 +150,24 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const records = positiveInt(values.records, '--records', DEMO_RECORDS, 100_000_000);
-  const days = positiveInt(values.days, '--days', 7, 365);
+  const days = positiveInt(values.days, '--days', 7, 3650);
   const keys = positiveInt(values.keys, '--keys', 400, 60_000);
   // A new database is filled under a temporary name and renamed when complete: an interrupted demo leaves
   // no half-filled file behind for `npm run demo` to mistake for a finished one.
   const target = databasePath();
   const fresh = target !== ':memory:' && !fs.existsSync(target);
   const file = fresh ? `${target}.partial` : target;
-  if (fresh) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  const removePartial = () => {
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  };
+  if (fresh) removePartial();
   const db = openDatabase(file);
-  let result: DemoResult;
+  let result: DemoResult | undefined;
   try {
+    const retention = getRetentionDays(db);
+    if (days >= retention) {
+      throw new UsageError(`--days ${days} does not fit the retention window of ${retention} days: older traffic would be rejected as expired`);
+    }
     const existing = countRequests(db);
     if (existing > 0 && !values.force) {
       process.stderr.write(
@@ -178,10 +188,11 @@ export async function run(argv: string[]): Promise<number> {
     if (fresh) db.$client.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     closeDb(db);
+    if (fresh && !result) removePartial();
   }
   if (fresh) {
     fs.renameSync(file, target);
-    for (const f of [`${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    removePartial();
   }
   printSummary(result);
   return EXIT.ok;
@@ -198,7 +209,7 @@ function printSummary(r: DemoResult): void {
   out.write(
     `Demo traffic: ${fmt(r.lines)} gateway log lines, ${fmtTime(r.startMs)} to ${fmtTime(r.endMs)}, into ${databasePath()} ` +
       `in ${r.seconds.toFixed(1)} s (${fmt(r.lines / Math.max(r.seconds, 0.001))} lines/s)\n` +
-      `  stored ${fmt(r.accepted)} requests; ${fmt(r.duplicates)} resent lines were duplicates; ${fmt(r.rejected)} malformed lines were rejected (see Ingest health)\n` +
+      `  stored ${fmt(r.accepted)} requests; ${fmt(r.duplicates)} resent lines were duplicates; ${fmt(r.rejected)} malformed line${r.rejected === 1 ? ' was' : 's were'} rejected (see Ingest health)\n` +
       `  ${fmt(r.errors)} errors (${pct} %) over ${codes} catalog codes${unknown.length ? ` (and ${unknown.length} unknown code${unknown.length > 1 ? 's' : ''}, flagged)` : ''}, ${fmt(r.keys)} API keys on free, starter, pro and enterprise accounts\n` +
       `  incident: internal_error outage from ${day(s.internalIncident.fromMs)} ${hm(s.internalIncident.fromMs)} UTC for ${Math.round((s.internalIncident.toMs - s.internalIncident.fromMs) / 60_000)} min\n` +
       `  quota: key ${s.quotaKey} hit its daily quota (capacity_exceeded, daily_quota) on ${day(s.quotaWindow.fromMs)} from ${hm(s.quotaWindow.fromMs)} UTC\n` +

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Db } from '@/db/client';
+import { retentionCutoff } from '@/db/queries/retention';
+import { getRetentionDays } from '@/db/queries/settings';
 import { processBatch } from '@/ingest';
 import { detectFormat, MAX_RECORDS } from '@/ingest/parse';
 import { MAX_DECOMPRESSED_BYTES } from '@/ingest/decode';
@@ -110,15 +112,22 @@ function hasContent(b: Uint8Array): boolean {
 }
 
 class Batcher {
+  private readonly retentionDays: number;
+
   constructor(
     private readonly db: Db,
     readonly report: FileReport,
     private readonly tokenId: number | null,
-  ) {}
+  ) {
+    this.retentionDays = getRetentionDays(db);
+  }
 
   run(body: Uint8Array, lineOffset: number): void {
     if (!hasContent(body)) return;
-    const r = processBatch(this.db, body, { token_id: this.tokenId, line_offset: lineOffset });
+    // As on the HTTP endpoint, records older than the retention window are rejected (`expired`), not stored and pruned.
+    const received_ms = Date.now();
+    const min_ts_ms = retentionCutoff(received_ms, this.retentionDays);
+    const r = processBatch(this.db, body, { token_id: this.tokenId, line_offset: lineOffset, received_ms, min_ts_ms });
     const rep = this.report;
     rep.accepted += r.accepted;
     rep.duplicates += r.duplicates;

@@ -21,15 +21,17 @@ let dbPath: string;
 let ndjson: string;
 let gz: string;
 const BAD_LINE = 1500;
+/** Traffic ends now: records older than the retention window are rejected, as on the HTTP endpoint. */
+const NOW = Date.now();
 
 beforeAll(() => {
   dir = tempDir('cli-import');
   dbPath = path.join(dir, 'errata.db');
-  const lines = [...trafficLines({ seed: 'import-a', count: 3000 })];
+  const lines = [...trafficLines({ seed: 'import-a', count: 3000, end: NOW })];
   lines[BAD_LINE - 1] = '{"request_id":"req_broken","timestamp":"not a time","status":200}';
   ndjson = path.join(dir, 'gateway.ndjson');
   fs.writeFileSync(ndjson, lines.join('\n') + '\n');
-  const other = [...trafficLines({ seed: 'import-b', count: 2000 })];
+  const other = [...trafficLines({ seed: 'import-b', count: 2000, end: NOW })];
   other.splice(10, 0, '{"request_id": "req_cut", "timest');
   gz = path.join(dir, 'gateway-2.log.gz');
   fs.writeFileSync(gz, zlib.gzipSync(other.join('\n')));
@@ -75,8 +77,8 @@ describe('errata import', () => {
 
   it('imports a JSON array, reporting rejected records by position', () => {
     const file = path.join(dir, 'array.json');
-    const records = [...trafficLines({ seed: 'import-c', count: 5 })].map((l) => JSON.parse(l));
-    records.splice(2, 0, { request_id: 'req_nostatus', timestamp: '2026-01-01T00:00:00Z' });
+    const records = [...trafficLines({ seed: 'import-c', count: 5, end: NOW })].map((l) => JSON.parse(l));
+    records.splice(2, 0, { request_id: 'req_nostatus', timestamp: new Date(NOW - 3_600_000).toISOString() });
     fs.writeFileSync(file, JSON.stringify(records, null, 2));
     const { report } = importJson([file]);
     expect(report.files[0]).toMatchObject({ format: 'json_array', accepted: 5, rejected: 1 });
@@ -84,7 +86,7 @@ describe('errata import', () => {
   });
 
   it('reads standard input (-), gzip included', () => {
-    const lines = [...trafficLines({ seed: 'import-stdin', count: 300 })];
+    const lines = [...trafficLines({ seed: 'import-stdin', count: 300, end: NOW })];
     const res = runCli(['import', '-', '--json'], dbPath, { input: zlib.gzipSync(lines.join('\n')) });
     expect(res.code, res.stderr).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ accepted: 300, files: [{ file: '-', gzip: true }] });
@@ -92,7 +94,7 @@ describe('errata import', () => {
 
   it('Ctrl+C stops after a committed batch and reports exactly what was stored', async () => {
     const file = path.join(dir, 'big.ndjson');
-    fs.writeFileSync(file, [...trafficLines({ seed: 'import-big', count: 60_000 })].join('\n'));
+    fs.writeFileSync(file, [...trafficLines({ seed: 'import-big', count: 60_000, end: NOW })].join('\n'));
     const db = path.join(dir, 'interrupted.db');
     const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/errata.mjs'), 'import', file, '--batch', '500', '--json'], {
       env: { ...process.env, DATABASE_PATH: db },
@@ -111,6 +113,15 @@ describe('errata import', () => {
     const conn = openDatabase(db, { migrate: false });
     expect((conn.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n).toBe(report.accepted);
     conn.$client.close();
+  });
+
+  it('rejects records older than the retention window as expired, like the HTTP endpoint', () => {
+    const file = path.join(dir, 'old.ndjson');
+    const lines = [...trafficLines({ seed: 'import-old', count: 20, end: NOW - 40 * 86_400_000, days: 1 })];
+    fs.writeFileSync(file, [...lines, ...trafficLines({ seed: 'import-new', count: 5, end: NOW })].join('\n'));
+    const { report } = importJson([file]);
+    expect(report).toMatchObject({ accepted: 5, rejected: 20 });
+    expect(report.files[0].errors[0]).toMatchObject({ line: 1, code: 'expired', field: 'timestamp' });
   });
 
   it('fails cleanly for a missing file', () => {
