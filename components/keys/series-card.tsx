@@ -7,6 +7,7 @@ import { useFilterNavigation } from '@/components/filters/use-filter-navigation'
 import { withParam, withRange } from '@/components/filters/url-params';
 import { useTimeseries } from '@/components/queries/use-stats';
 import { Card } from '@/components/ui/card';
+import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { formatDuration, formatPercent, formatUtc } from '@/components/ui/format';
 import { ErrorState, NoTotalsNotice } from '@/components/ui/states';
 
@@ -27,6 +28,8 @@ export interface SeriesCardProps {
   emptyLabel?: string;
   /** Also draw the error rate of the same buckets. */
   showRate?: boolean;
+  /** "Download CSV" of exactly these buckets (timeseries export with the resolved range). */
+  csvHref?: string;
   /** Legend labels for group values (e.g. capacity reasons in words). */
   groupLabels?: Record<string, string>;
   /** Totals from a wider query: draws this series' errors as a share of all requests. */
@@ -41,7 +44,7 @@ function colorFor(key: string, i: number): string {
 }
 
 /** Errors over time split by one dimension, refreshed live for open-ended ranges; clicks zoom or filter via the URL. */
-export function SeriesCard({ id, title, query, initial, initialAt, live, seriesParam, emptyLabel = '(not set)', groupLabels, showRate, share }: SeriesCardProps) {
+export function SeriesCard({ id, title, query, initial, initialAt, live, seriesParam, emptyLabel = '(not set)', csvHref, groupLabels, showRate, share }: SeriesCardProps) {
   const opts = { initialData: initial, initialDataUpdatedAt: initialAt, refetchInterval: live ? LIVE_MS : (false as const) };
   const { data, error } = useTimeseries(query, opts);
   const totals = useTimeseries(share?.query ?? query, share ? { ...opts, initialData: share.initial } : opts);
@@ -82,7 +85,11 @@ export function SeriesCard({ id, title, query, initial, initialAt, live, seriesP
   const rateLabel = share ? share.label : 'Error rate';
 
   return (
-    <Card id={id} title={title} subtitle={`${formatDuration(ts.interval_ms)} buckets · ${total.toLocaleString('en-US')} errors${live ? ' · live' : ''}`}>
+    <Card
+      id={id}
+      title={title}
+      actions={csvHref ? <CsvDownloadButton href={csvHref} filename={`${id}.csv`} /> : undefined}
+      subtitle={`${formatDuration(ts.interval_ms)} buckets · ${total.toLocaleString('en-US')} errors${live ? ' · live' : ''}`}>
       {error ? <ErrorState title="Could not refresh">{error.message}</ErrorState> : null}
       {total === 0 ? (
         <p className="muted">No errors in this range.</p>

@@ -93,6 +93,7 @@ export default async function CodePage({ params, searchParams }: Props) {
           initialAt={now}
           live={live}
           seriesParam={by}
+          csvHref={`/api/v1/export/timeseries.csv?${exactQuery(f, { interval: series.interval, by, limit: '8' })}`}
           groupLabels={isCapacity ? Object.fromEntries(Object.entries(CAPACITY_REASON_INFO).map(([k, v]) => [k, v.label])) : undefined}
           share={{ query: liveQuery(all, { interval: 'auto' }), initial: totals, label: 'Share of all requests' }}
         />

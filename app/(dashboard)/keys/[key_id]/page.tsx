@@ -97,6 +97,7 @@ export default async function KeyPage({ params, searchParams }: Props) {
         initialAt={now}
         live={live}
         seriesParam="code"
+        csvHref={`/api/v1/export/timeseries.csv?${exactQuery(f, { interval: series.interval, by: 'code', limit: '8' })}`}
         emptyLabel="success"
         showRate
       />
