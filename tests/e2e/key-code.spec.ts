@@ -84,6 +84,13 @@ test.describe('as an engineer', () => {
     expect(lines).toHaveLength(5);
     expect(lines[0]).toContain('request_id');
     for (const line of lines.slice(1)) expect(line).toContain('rate_limited');
+    // The chart's buckets too: same key and code, errors summing to what the chart shows.
+    const series = await page.request.get((await page.locator('#key-errors-over-time').getByTestId('csv-download').getAttribute('href'))!);
+    expect(series.status()).toBe(200);
+    const rows = (await series.text()).trim().split('\r\n').map((l) => l.split(','));
+    const col = rows[0].indexOf('errors');
+    const group = rows[0].indexOf('group');
+    expect(rows.slice(1).filter((r) => r[group] === 'rate_limited').reduce((n, r) => n + Number(r[col]), 0)).toBe(4);
   });
 
   test('the code page shows the catalog entry, the three reasons apart, and the keys', async ({ page }) => {
