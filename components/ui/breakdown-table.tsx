@@ -52,7 +52,7 @@ export function BreakdownTable({
           <th scope="col" className={tableClasses.right}>
             Errors
           </th>
-          <th scope="col">
+          <th scope="col" className={tableClasses.shareCell}>
             <span className="sr-only">Share of errors</span>
           </th>
           {rate ? (
@@ -96,7 +96,7 @@ export function BreakdownTable({
                 )}
               </td>
               <td className={tableClasses.right}>{formatInt(r.errors)}</td>
-              <td style={{ width: rate ? '14%' : '35%' }}>
+              <td style={{ width: rate ? '14%' : '35%' }} className={tableClasses.shareCell}>
                 <ShareBar ratio={totalErrors ? r.errors / totalErrors : 0} color={color} />
               </td>
               {rate ? (
@@ -114,7 +114,7 @@ export function BreakdownTable({
           <tr>
             <td className="muted">Other values</td>
             <td className={tableClasses.right}>{formatInt(other.errors)}</td>
-            <td>
+            <td className={tableClasses.shareCell}>
               <ShareBar ratio={totalErrors ? other.errors / totalErrors : 0} color="var(--c-other)" />
             </td>
             {rate ? (

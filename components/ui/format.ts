@@ -4,8 +4,9 @@ export function formatCount(n: number | null | undefined): string {
   if (n == null || !Number.isFinite(n)) return '—';
   const abs = Math.abs(n);
   if (abs < 1000) return String(Math.round(n));
-  if (abs < 1e6) return `${trim(n / 1e3)}k`;
-  if (abs < 1e9) return `${trim(n / 1e6)}M`;
+  // Thresholds at the rounding edge, so 999,999 reads "1M", not "1000k".
+  if (abs < 999_500) return `${trim(n / 1e3)}k`;
+  if (abs < 999_500_000) return `${trim(n / 1e6)}M`;
   return `${trim(n / 1e9)}B`;
 }
 

@@ -25,6 +25,8 @@ export const metadata: Metadata = { title: 'Errors' };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 const RIGHT: ReadonlySet<ExplorerColumn> = new Set(['latency_ms']);
+/** Phones show rows as blocks without a header: these values get a small label. */
+const LABEL_ON_PHONE: Partial<Record<ExplorerColumn, string>> = { key_id: 'Key', account_id: 'Account', tier: 'Tier', method: 'Method', path: 'Path' };
 
 /** "11-25 09:03:53": the year and zone are in the column header and the title. */
 function shortUtc(ms: number): string {
@@ -87,7 +89,11 @@ function Cell({ col, r, now, merged }: { col: ExplorerColumn; r: RequestRecord; 
         </td>
       );
     case 'latency_ms':
-      return <td className="num" style={{ textAlign: 'right' }}>{formatLatency(r.latency_ms)}</td>;
+      return (
+        <td className="num" style={{ textAlign: 'right' }} data-label="Latency">
+          {formatLatency(r.latency_ms)}
+        </td>
+      );
     case 'message':
       return (
         <td className={styles.message} title={r.message ?? undefined}>
@@ -104,9 +110,13 @@ function Cell({ col, r, now, merged }: { col: ExplorerColumn; r: RequestRecord; 
     case 'path':
     case 'key_id':
     case 'account_id':
-      return <td className="mono">{r[col] ?? <span className="muted">—</span>}</td>;
+      return (
+        <td className="mono" data-label={LABEL_ON_PHONE[col]}>
+          {r[col] ?? <span className="muted">—</span>}
+        </td>
+      );
     default:
-      return <td>{r[col] ?? <span className="muted">—</span>}</td>;
+      return <td data-label={LABEL_ON_PHONE[col]}>{r[col] ?? <span className="muted">—</span>}</td>;
   }
 }
 
