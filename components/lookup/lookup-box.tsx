@@ -32,15 +32,23 @@ export function LookupBox() {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
 
+  // The header box empties after a lookup: the lookup page keeps the text, and a pasted email should not hold the header open.
+  function go() {
+    if (!text.trim()) return;
+    submit(text);
+    setText('');
+    ref.current?.blur();
+  }
+
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    submit(text);
+    go();
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
-      submit(text);
+      go();
     } else if (e.key === 'Escape') {
       ref.current?.blur();
     }

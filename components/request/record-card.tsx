@@ -123,7 +123,7 @@ export function RecordCard({ record, index = 0, now, headingLevel = 2 }: { recor
 
       <section className={styles.section} aria-label="Suggested reply">
         <h3 className={styles.sectionTitle}>Suggested reply to the customer</h3>
-        <SuggestedReply initial={suggestedReply(record, meaning)} />
+        <SuggestedReply key={`${record.request_id}|${code}`} initial={suggestedReply(record, meaning)} />
       </section>
     </article>
   );

@@ -61,6 +61,7 @@ test('a pasted email with two known ids and one unknown: both found, one reporte
   await box.fill(EMAIL);
   await box.press('Enter');
   await expect(page).toHaveURL(/\/lookup\?q=/);
+  await expect(box).toHaveValue('');
   const found = page.getByTestId('lookup-found');
   await expect(found.getByRole('heading', { name: 'Found (2)' })).toBeVisible();
   await expect(found.getByRole('link', { name: KNOWN_A })).toHaveAttribute('href', `/requests/${KNOWN_A}`);

@@ -140,6 +140,8 @@ test("the key's minutes around the request: counts, previous and next", async ({
   await side.getByRole('link', { name: /^← Previous: success/ }).click();
   await expect(page).toHaveURL(`/requests/${id('ok2')}`);
   await expect(page.getByTestId('request-record')).toContainText('Success');
+  // Client-side navigation must not carry the previous request's draft over.
+  await expect(page.getByRole('textbox', { name: 'Draft reply (editable)' })).toHaveValue(new RegExp(id('ok2')));
   await page.getByRole('link', { name: /^Next: capacity_exceeded/ }).click();
   await expect(page).toHaveURL(`/requests/${id('concurrent')}`);
   await page.getByText(/The 9 requests in this window/).click();
