@@ -74,9 +74,25 @@ export function findToken(db: Db, token: string): TokenInfo | undefined {
   const row = db.select().from(tokens).where(eq(tokens.token_hash, hashToken(token))).get();
   if (!row) return undefined;
   const now = Date.now();
-  // last_used is coarse on purpose: a write per ingest request would contend with the writer.
   if (!row.revoked_ms && (row.last_used_ms === null || now - row.last_used_ms > LAST_USED_RESOLUTION_MS)) {
-    db.update(tokens).set({ last_used_ms: now }).where(eq(tokens.id, row.id)).run();
+    touchLastUsed(db, row.id, now);
   }
   return toInfo(row);
+}
+
+/**
+ * last_used is coarse (once a minute) and best effort: it must never make a request wait behind the ingest
+ * writer's transaction, so it is tried without a busy wait and skipped when the database is busy.
+ */
+function touchLastUsed(db: Db, id: number, now: number): void {
+  const sqlite = db.$client;
+  const previous = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma('busy_timeout = 0');
+  try {
+    db.update(tokens).set({ last_used_ms: now }).where(eq(tokens.id, id)).run();
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+  } finally {
+    sqlite.pragma(`busy_timeout = ${Number(previous)}`);
+  }
 }
