@@ -193,6 +193,8 @@ async function main() {
     const skipped = serverAvailable ? 'not measured (see notes)' : 'SKIPPED: no build';
     const measures: Measure[] = [];
     const ingestRatio = ingest ? ingest.records_per_s / floorRate : null;
+    // The lookups run in the same server process: their CPU (measured alone, per lookup) is not ingest work.
+    const ingestCpuNoLookups = ingest && idle ? ingest.cpu_s - (idle.cpu_ms_per_lookup * (ingest.lookups.n + ingest.lookups.failed)) / 1000 : null;
     measures.push({
       id: 'http_ingest',
       measure: 'HTTP ingest: gzip NDJSON, 5,000-record batches, 2 concurrent senders, durable answers',
@@ -201,10 +203,10 @@ async function main() {
         : skipped,
       floor: `${compact(floorRate)} rows/s (bare better-sqlite3, same dedupe + rollups, rows pre-parsed; ${compact(floor.rows / floor.cpu_s)} per CPU-second)`,
       ratio: ingestRatio,
-      ratio_text: ingestRatio === null ? '—' : `${round(ingestRatio, 2)}× (CPU-time ${round(ingest!.records / ingest!.cpu_s / (floor.rows / floor.cpu_s), 2)}×)`,
+      ratio_text: ingestRatio === null ? '—' : `${round(ingestRatio, 2)}× (CPU-time ${round(ingest!.records / ingest!.cpu_s / (floor.rows / floor.cpu_s), 2)}×${ingestCpuNoLookups ? `; ${round(ingest!.records / ingestCpuNoLookups / (floor.rows / floor.cpu_s), 2)}× without the lookups' CPU` : ''})`,
       target: '≥ 0.7× floor',
       met: ingestRatio === null ? null : ingestRatio >= 0.7,
-      figures: { ingest, floor },
+      figures: { ingest, floor, server_cpu_s_without_lookups: ingestCpuNoLookups },
     });
     const importRate = imported && importSucceeded(imported) ? records / imported.seconds : null;
     const importRatio = importRate === null ? null : importRate / floorRate;
