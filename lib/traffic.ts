@@ -10,10 +10,10 @@
 // error records logging the envelope as a `response_body` string instead of an `error` object; 0.25),
 // routeOmittedFraction (0.15), incidents (true), anomalies (true: a few unknown codes and status mismatches).
 //
-// Scripted incidents (placed relative to `end`, compressed when the range is shorter than a week): an
-// internal_error outage 9 h before end (45 min); a key exhausting its daily quota (capacity_exceeded,
-// reason daily_quota, used/limit) two days before end; a key revoked 3 days before end that keeps hammering
-// the API (invalid_credentials); two platform_queue capacity events; 14 rate_limited bursts (retry_after).
+// Scripted incidents (placed relative to `end`, compressed when the range is shorter than a week): a 45-minute
+// internal_error outage at the busiest time of the last 24 hours; a key exhausting its daily quota
+// (capacity_exceeded, reason daily_quota, used/limit) two days before end; a key revoked 3 days before end that
+// keeps hammering the API (invalid_credentials); two platform_queue capacity events; 14 rate_limited bursts.
 // Traffic follows a daily (European + US working hours, UTC) and weekly (quieter weekends) shape.
 //
 // API: trafficRecords(opts, stats?) yields objects; trafficLines(opts, stats?) yields NDJSON lines (no "\n");
@@ -423,13 +423,28 @@ function buildPlan(rng: Rng, keyCount: number, startMs: number, endMs: number): 
   const script: TrafficScript = {
     quotaKey: quotaKey.key_id,
     revokedKey: revokedKey.key_id,
-    internalIncident: at(9 * HOUR, 45 * MINUTE),
+    internalIncident: busiestWindow(endMs - 22 * HOUR * scale, endMs - 2 * HOUR * scale, 45 * MINUTE * scale, startMs),
     quotaWindow,
     revokedFromMs,
     platformQueue: [at(4 * DAY - 2 * HOUR, 25 * MINUTE), at(30 * HOUR, 15 * MINUTE)],
     rateLimitBursts,
   };
   return { keys, keyTable, codeTable, routeTable, routeTables, meanErrorMult, script, quotaKey, revokedKey, burstKeys, quotaUse };
+}
+
+/** The busiest `dur` window starting between `from` and `to` (15-minute steps): outages show up when users are on. */
+function busiestWindow(from: number, to: number, dur: number, startMs: number): Window {
+  let best = Math.max(from, startMs);
+  let bestRate = -1;
+  for (let t = Math.max(from, startMs); t <= to; t += 15 * MINUTE) {
+    const rate = trafficShape(t + dur / 2);
+    if (rate > bestRate) {
+      bestRate = rate;
+      best = t;
+    }
+  }
+  const fromMs = Math.floor(best / MINUTE) * MINUTE;
+  return { fromMs, toMs: fromMs + Math.max(MINUTE, Math.round(dur)) };
 }
 
 /** The scripted incidents for these options (ids and windows), without generating traffic. */
@@ -679,7 +694,7 @@ class TrafficGenerator {
           const t = (ms - e.w.fromMs) / (e.w.toMs - e.w.fromMs);
           const ramp = Math.min(1, t / 0.12, (1 - t) / 0.2);
           const hot = ri === POST_SUBMISSIONS || ROUTES[ri].route === '/v1/submissions/{id}/results';
-          if (rng() < ramp * (hot ? 0.6 : 0.08)) code = 'internal_error';
+          if (rng() < ramp * (hot ? 0.7 : 0.15)) code = 'internal_error';
           else if (rng() < ramp * 0.03) code = 'service_unavailable';
           break;
         }
@@ -725,8 +740,11 @@ class TrafficGenerator {
       }
     }
 
-    // A revoked key fails authentication before anything else can happen.
-    if (code === '' && key.revokedFromMs <= ms) code = 'invalid_credentials';
+    // A revoked key fails authentication before anything else can happen, outages included.
+    if (key.revokedFromMs <= ms && code !== 'invalid_credentials') {
+      code = 'invalid_credentials';
+      details = null;
+    }
     if (code === '' && rng() < (this.o.errorRate * key.errorMult) / plan.meanErrorMult) {
       code = plan.codeTable[Math.floor(rng() * plan.codeTable.length)];
       const routes = plan.routeTables.get(code);
