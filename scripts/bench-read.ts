@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '@/db/client';
 import { getRequestById, iterateRequestTuples, lookupRequestIds } from '@/db/queries/requests';
-import { getBreakdown, getTimeseries } from '@/db/queries/stats';
+import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { prepareBatch } from '@/ingest';
 import { writeRecords } from '@/ingest/write';
 import { csvStream, mapPages, REQUEST_CSV_COLUMNS, requestTupleCsvRow } from '@/lib/csv';
@@ -70,6 +70,7 @@ async function main() {
   // "now" 17 min past an hour: the range has partial edge hours, as the default range always does.
   const now = end - 43 * 60_000;
   const f30 = parseFilters(new URLSearchParams('from=now-30d'), { now });
+  time('30-day summary (with the previous 30 days)', 3, () => getSummary(db, f30));
   time('30-day breakdown by key (limit 50)', 5, () => getBreakdown(db, f30, { by: 'key', limit: 50 }));
   time('30-day breakdown by code', 5, () => getBreakdown(db, f30, { by: 'code' }));
   time('30-day hourly series', 10, () => getTimeseries(db, f30, { interval: 'hour' }));
