@@ -113,6 +113,13 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
     calls: [{ method: 'POST', path: '/api/auth/password', need: READ_SUPPORT, ok: 400, okCode: 'invalid_parameter', body: {}, forToken: { status: 403, code: 'forbidden' } }],
   },
   '/api/auth/session/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/auth/session', need: READ_SUPPORT, ok: 200 }] },
+  '/api/[...path]/route': {
+    kind: 'public-api',
+    calls: [
+      { method: 'GET', path: '/api/v1/no-such-endpoint', status: 404, code: 'not_found' },
+      { method: 'POST', path: '/api/nope', body: {}, status: 404, code: 'not_found' },
+    ],
+  },
   '/api/v1/health/route': { kind: 'public-api', calls: [{ method: 'GET', path: '/api/v1/health', status: 200 }] },
 
   // Admin API (bodies are invalid or ids unknown on purpose: the walk must not change what it walks).
