@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { AroundKey } from '@/db/queries/requests';
 import { formatUtc } from './details';
+import type { DrillLinks } from './links';
 import { StatusBadge } from '@/components/ui/badge';
 import styles from './timeline.module.css';
 
@@ -17,7 +18,7 @@ function dotClass(status: number): string {
 }
 
 /** What the same key did in the minutes around this request: a strip of dots, code counts, and the list behind them. */
-export function KeyTimeline({ around, requestId, anchorMs }: { around: AroundKey; requestId: string; anchorMs: number }) {
+export function KeyTimeline({ around, requestId, anchorMs, links }: { around: AroundKey; requestId: string; anchorMs: number; links: DrillLinks }) {
   const span = around.to_ms - around.from_ms;
   const errors = around.counts_by_code.filter((c) => c.code !== null).reduce((n, c) => n + c.count, 0);
   const minutes = Math.round(span / 2 / 60_000 * 10) / 10;
@@ -25,7 +26,7 @@ export function KeyTimeline({ around, requestId, anchorMs }: { around: AroundKey
     <div className={styles.wrap}>
       <p className={styles.summary}>
         Key{' '}
-        <Link href={`/keys/${encodeURIComponent(around.key_id)}`} className={styles.mono}>
+        <Link href={links.key(around.key_id)} className={styles.mono}>
           {around.key_id}
         </Link>{' '}
         made <strong>{around.total}</strong> request{around.total === 1 ? '' : 's'} within {minutes} minutes either side
@@ -77,6 +78,10 @@ export function KeyTimeline({ around, requestId, anchorMs }: { around: AroundKey
           <span className="muted">No later request from this key</span>
         )}
       </nav>
+
+      <Link href={`/errors?${new URLSearchParams({ key: around.key_id, from: String(around.from_ms), to: String(around.to_ms) })}`}>
+        These {minutes * 2} minutes of this key in the errors explorer →
+      </Link>
 
       {around.timeline.length ? (
         <details className={styles.details}>

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { getCatalogEntry, KIND_LABELS, kindOf } from '@/lib/catalog';
 import type { RequestRecord } from '@/db/queries/requests';
 import { fixFor, formatNumber, formatUtc, interpretDetails, suggestedReply } from './details';
+import type { DrillLinks } from './links';
 import { RecordFlags } from './record-flags';
 import { RetryAfter } from './retry-after';
 import { StatusBadge } from '@/components/ui/badge';
@@ -21,7 +22,19 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 /** One stored record of a request: what happened, what it means, what to tell the customer. All ingested strings render as text. */
-export function RecordCard({ record, index = 0, now, headingLevel = 2 }: { record: RequestRecord; index?: number; now: number; headingLevel?: 2 | 3 }) {
+export function RecordCard({
+  record,
+  index = 0,
+  now,
+  links,
+  headingLevel = 2,
+}: {
+  record: RequestRecord;
+  index?: number;
+  now: number;
+  links: DrillLinks;
+  headingLevel?: 2 | 3;
+}) {
   const code = record.code ?? '';
   const entry = getCatalogEntry(code);
   const meaning = interpretDetails(record);
@@ -37,7 +50,7 @@ export function RecordCard({ record, index = 0, now, headingLevel = 2 }: { recor
           {code === '' ? (
             'Success'
           ) : (
-            <Link href={`/codes/${encodeURIComponent(code)}`} className={styles.codeLink}>
+            <Link href={links.code(code)} className={styles.codeLink}>
               {code}
             </Link>
           )}
@@ -77,7 +90,7 @@ export function RecordCard({ record, index = 0, now, headingLevel = 2 }: { recor
         <Fact label="Latency">{record.latency_ms !== null ? `${formatNumber(record.latency_ms)} ms` : null}</Fact>
         <Fact label="Key">
           {record.key_id ? (
-            <Link href={`/keys/${encodeURIComponent(record.key_id)}`} className={styles.mono}>
+            <Link href={links.key(record.key_id)} className={styles.mono}>
               {record.key_id}
             </Link>
           ) : null}

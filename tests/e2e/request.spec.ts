@@ -179,3 +179,25 @@ test('an id with URL-significant characters opens its own page, from a link and 
   await box.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(ODD);
 });
+
+test('support staff follow a key or code to the errors explorer (the key and code pages are for engineers)', async ({ page }) => {
+  await page.goto(`/requests/${id('quota')}`);
+  const card = page.getByTestId('request-record');
+  await expect(card.getByRole('link', { name: KEY })).toHaveAttribute('href', `/errors?key=${KEY}`);
+  await expect(card.getByRole('link', { name: 'capacity_exceeded' })).toHaveAttribute('href', '/errors?code=capacity_exceeded');
+  const window = page.getByRole('link', { name: /These 15 minutes of this key/ });
+  const q = new URL((await window.getAttribute('href'))!, page.url()).searchParams;
+  expect(q.get('key')).toBe(KEY);
+  expect(Number(q.get('to')) - Number(q.get('from'))).toBe(15 * 60_000);
+});
+
+test.describe('as an engineer', () => {
+  test.use({ storageState: storageStateFor('engineer') });
+  test('the key and code link to their own pages', async ({ page }) => {
+    await page.goto(`/requests/${id('quota')}`);
+    const card = page.getByTestId('request-record');
+    await card.getByRole('link', { name: KEY }).click();
+    await expect(page).toHaveURL(`/keys/${KEY}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(KEY);
+  });
+});

@@ -3,7 +3,8 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import { getDb } from '@/db';
 import { getRequestById } from '@/db/queries/requests';
-import { requirePageUser } from '@/lib/auth';
+import { hasRole, requirePageUser } from '@/lib/auth';
+import { drillLinks } from '@/components/request/links';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { CopyButton } from '@/components/request/copy-button';
 import { KeyTimeline } from '@/components/request/key-timeline';
@@ -18,7 +19,8 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 export default async function RequestPage({ params }: { params: Params }) {
-  await requirePageUser('support');
+  const user = await requirePageUser('support');
+  const links = drillLinks(hasRole(user.role, 'engineer'));
   await connection();
   const request_id = decodeRouteParam((await params).request_id);
   const detail = getRequestById(getDb(), request_id);
@@ -59,7 +61,7 @@ export default async function RequestPage({ params }: { params: Params }) {
       <div className={styles.grid}>
         <div className={styles.main}>
           {detail.records.map((r, i) => (
-            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} />
+            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} links={links} />
           ))}
         </div>
         <aside className={styles.side} aria-labelledby="around-title">
@@ -68,7 +70,7 @@ export default async function RequestPage({ params }: { params: Params }) {
               Same key, minutes around it
             </h2>
             {detail.around ? (
-              <KeyTimeline around={detail.around} requestId={detail.request_id} anchorMs={anchor.ts_ms} />
+              <KeyTimeline around={detail.around} requestId={detail.request_id} anchorMs={anchor.ts_ms} links={links} />
             ) : (
               <p className="muted">This request carries no key id, so there is no key activity to show.</p>
             )}
