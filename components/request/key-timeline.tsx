@@ -79,7 +79,7 @@ export function KeyTimeline({ around, requestId, anchorMs, links }: { around: Ar
         )}
       </nav>
 
-      <Link href={`/errors?${new URLSearchParams({ key: around.key_id, from: String(around.from_ms), to: String(around.to_ms) })}`}>
+      <Link className={styles.explorer} href={`/errors?${new URLSearchParams({ key: around.key_id, from: String(around.from_ms), to: String(around.to_ms) })}`}>
         These {minutes * 2} minutes of this key in the errors explorer →
       </Link>
 
