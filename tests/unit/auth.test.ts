@@ -210,3 +210,23 @@ describe('admin actions', () => {
     await expect(inviteUser(db, 'root@x.io', { email: 'not-an-email', role: 'support' })).rejects.toThrow(/valid email/);
   });
 });
+
+describe('redirect targets and CSP', () => {
+  it('safeNext keeps only local paths', async () => {
+    const { safeNext } = await import('@/lib/auth/page');
+    expect(safeNext('/admin/users?x=1')).toBe('/admin/users?x=1');
+    for (const bad of ['//evil.example/', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '', null, undefined, '/' + 'a'.repeat(2001)]) {
+      expect(safeNext(bad)).toBe('/');
+    }
+  });
+
+  it('the page CSP allows scripts only by nonce and forbids framing', async () => {
+    const { contentSecurityPolicy } = await import('@/proxy');
+    const csp = contentSecurityPolicy('abc123');
+    expect(csp).toContain("script-src 'self' 'nonce-abc123' 'strict-dynamic'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(contentSecurityPolicy('abc123', true)).toContain("'unsafe-eval'");
+  });
+});
