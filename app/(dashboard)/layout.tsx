@@ -1,5 +1,5 @@
 import { cookies } from 'next/headers';
-import { Suspense, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { NavigationPendingProvider } from '@/components/filters/navigation-pending';
 import { LookupBox } from '@/components/lookup/lookup-box';
 import { QueryProviders } from '@/components/queries/providers';
@@ -13,13 +13,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   return (
     <QueryProviders>
-      {/* useSearchParams inside needs a boundary; pages are dynamic, so it never shows a fallback. */}
-      <Suspense>
-        <NavigationPendingProvider>
-          <AppHeader user={{ email: user.email, role: user.role }} theme={theme} lookup={<LookupBox />} />
-          <AppMain>{children}</AppMain>
-        </NavigationPendingProvider>
-      </Suspense>
+      {/* No Suspense around the page: forbidden() and redirect() must set the status before anything streams. */}
+      <NavigationPendingProvider>
+        <AppHeader user={{ email: user.email, role: user.role }} theme={theme} lookup={<LookupBox />} />
+        <AppMain>{children}</AppMain>
+      </NavigationPendingProvider>
     </QueryProviders>
   );
 }

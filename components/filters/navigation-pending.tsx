@@ -2,6 +2,7 @@
 
 import { usePathname, useSearchParams } from 'next/navigation';
 import {
+  Suspense,
   createContext,
   useContext,
   useEffect,
@@ -35,10 +36,7 @@ function isClientNavigation(e: MouseEvent): boolean {
 export function NavigationPendingProvider({ children }: { children: ReactNode }) {
   const [transitionPending, start] = useTransition();
   const [linkPending, setLinkPending] = useState(false);
-  const pathname = usePathname();
-  const search = useSearchParams().toString();
 
-  useEffect(() => setLinkPending(false), [pathname, search]);
   useEffect(() => {
     const onClick = (e: MouseEvent) => {
       if (isClientNavigation(e)) setLinkPending(true);
@@ -52,7 +50,23 @@ export function NavigationPendingProvider({ children }: { children: ReactNode })
     };
   }, []);
 
-  return <PendingContext.Provider value={{ pending: transitionPending || linkPending, start }}>{children}</PendingContext.Provider>;
+  return (
+    <PendingContext.Provider value={{ pending: transitionPending || linkPending, start }}>
+      {/* A boundary around this leaf only: useSearchParams must never put the page itself inside Suspense. */}
+      <Suspense>
+        <OnUrlChange setPending={setLinkPending} />
+      </Suspense>
+      {children}
+    </PendingContext.Provider>
+  );
+}
+
+/** Clears the link-pending flag whenever the path or query changes: the navigation a link started has arrived. */
+function OnUrlChange({ setPending }: { setPending: (v: boolean) => void }) {
+  const pathname = usePathname();
+  const search = useSearchParams().toString();
+  useEffect(() => setPending(false), [pathname, search, setPending]);
+  return null;
 }
 
 export function useNavigationPending(): PendingState | null {

@@ -144,3 +144,12 @@ test.describe('as support staff', () => {
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' })).toHaveCount(0);
   });
 });
+
+test.describe('signed out', () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+  test('the overview asks for a session and comes back to the same view', async ({ page }) => {
+    const res = await page.goto('/?from=now-7d&tier=pro');
+    expect(res?.status()).toBe(200);
+    await expect(page).toHaveURL(/\/login\?next=%2F%3Ffrom%3Dnow-7d%26tier%3Dpro$/);
+  });
+});
