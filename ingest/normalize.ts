@@ -144,11 +144,18 @@ export function findEnvelope(record: Obj): Obj | undefined {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A path segment that names one resource rather than a collection: digits, UUIDs, or long tokens with a digit. */
+const PREFIXED_ID = /^[a-z]{1,8}_([A-Za-z0-9]{6,})$/;
+
+/**
+ * A path segment that names one resource rather than a collection: digits, UUIDs, long tokens with a digit,
+ * and prefixed ids (`sub_9fQk2L`) whose body has a digit or a capital, which snake_case collection names never do.
+ */
 export function isIdSegment(seg: string): boolean {
   if (seg === '') return false;
   if (/^\d+$/.test(seg)) return true;
   if (UUID.test(seg)) return true;
+  const prefixed = PREFIXED_ID.exec(seg);
+  if (prefixed && /[0-9A-Z]/.test(prefixed[1])) return true;
   return seg.length >= 8 && /\d/.test(seg) && /^[A-Za-z0-9_.:~-]+$/.test(seg);
 }
 

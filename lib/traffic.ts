@@ -620,7 +620,8 @@ class TrafficGenerator {
   private pathFor(ri: number): string {
     const r = ROUTES[ri];
     if (!r.idPrefix) return r.route;
-    return r.before + r.idPrefix + encode5(this.rand(60466176), B36C) + r.after; // 36^5 ids
+    // Stripe-style ids (`ds_1fQk2LmZx`: a version digit, then base62), the form real platforms put in paths.
+    return r.before + r.idPrefix + (1 + this.rand(9)) + encode5(this.rand(916132832), B62C) + encode5(this.rand(916132832), B62C).slice(1) + r.after;
   }
 
   /** Produces the next line's object and sets `kind` (record/duplicate/bad). */

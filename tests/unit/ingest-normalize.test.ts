@@ -132,6 +132,9 @@ describe('route templates from paths', () => {
     ['/v1/accounts/acc_01HF8ZQ2J3K4M5N6P7Q8R9S0T1/usage', '/v1/accounts/{id}/usage'],
     ['/v2/oauth2/token', '/v2/oauth2/token'],
     ['/v1/submissions', '/v1/submissions'],
+    ['/v1/datasets/ds_9fQkzLmZxw', '/v1/datasets/{id}'],
+    ['/v1/api_keys/key_Ab3xyz/rotate', '/v1/api_keys/{id}/rotate'],
+    ['/v1/user_preferences', '/v1/user_preferences'],
     ['/', '/'],
   ])('%s → %s', (path, route) => {
     expect(routeFromPath(path)).toBe(route);
@@ -144,6 +147,9 @@ describe('route templates from paths', () => {
     ['health', false],
     ['submissions', false],
     ['sha256', false],
+    ['ds_kQwErTy', true],
+    ['api_keys', false],
+    ['user_preferences', false],
   ])('isIdSegment(%s) = %s', (seg, expected) => {
     expect(isIdSegment(seg)).toBe(expected);
   });
