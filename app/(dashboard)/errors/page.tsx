@@ -6,14 +6,14 @@ import { getBreakdown } from '@/db/queries/stats';
 import { FilterBar } from '@/components/filters/filter-bar';
 import { hrefWith, toUrlSearchParams } from '@/components/filters/url-params';
 import { CodeBadge, KindBadge, ReasonBadge, StatusBadge } from '@/components/ui/badge';
-import { LinkButton } from '@/components/ui/button';
+import { LinkButton, buttonClass } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { formatCount, formatDuration, formatInt, formatLatency, formatRelative, formatUtc } from '@/components/ui/format';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { DataTable } from '@/components/ui/table';
 import { ValidationError } from '@/lib/api-error';
-import { requirePageUser } from '@/lib/auth';
+import { hasRole, requirePageUser } from '@/lib/auth';
 import { filtersToQueryString, parseFilters, parseListParams, type Filters } from '@/lib/filters';
 import { ColumnChooser } from './column-chooser';
 import { DEFAULT_PAGE_SIZE, EXPLORER_COLUMNS, PAGE_SIZES, parseColumns, type ExplorerColumn } from './columns';
@@ -121,7 +121,9 @@ function Cell({ col, r, now, merged }: { col: ExplorerColumn; r: RequestRecord; 
 }
 
 export default async function ErrorsPage({ searchParams }: { searchParams: SearchParams }) {
-  await requirePageUser('support');
+  const user = await requirePageUser('support');
+  // The export route needs the engineer role today (PRODUCT.md wants reports for support too: see the report).
+  const canExport = hasRole(user.role, 'engineer');
   const sp = await searchParams;
   const now = Date.now();
   const page = toUrlSearchParams(sp);
@@ -185,7 +187,13 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
         </div>
         <div className={styles.toolbar}>
           <ColumnChooser columns={columns} />
-          <CsvDownloadButton href={csvHref} label={`Download CSV (${formatCount(total)} rows)`} ariaLabel="Download CSV of every row matching these filters" />
+          {canExport ? (
+            <CsvDownloadButton href={csvHref} label={`Download CSV (${formatCount(total)} rows)`} ariaLabel="Download CSV of every row matching these filters" />
+          ) : (
+            <span className={buttonClass('default', 'small')} aria-disabled="true" title="CSV export needs the engineer role">
+              CSV export: engineers only
+            </span>
+          )}
         </div>
       </div>
 
