@@ -1,7 +1,7 @@
 // `errata <command> [args]`: the admin's terminal. Each command module exports run(argv) → exit code.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EXIT, UsageError } from './lib/cli';
 
 type Run = (argv: string[]) => Promise<number>;
@@ -84,4 +84,9 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.ERRATA_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return EXIT.failure;
   }
+}
+
+// Run directly (`tsx cli/errata.ts migrate`, as the db:migrate and db:seed scripts do) as well as through bin/errata.mjs.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
 }
