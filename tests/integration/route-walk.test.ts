@@ -312,6 +312,7 @@ describe('route walk', () => {
         if (got !== check.want) failures.push(`${check.label}: want ${check.want}, got ${got}`);
       }
     }
+    console.info(`route walk: ${walked} requests over ${manifestKeys().length} routes`);
     expect(failures).toEqual([]);
     expect(walked).toBeGreaterThan(100);
   }, 300_000);
