@@ -9,7 +9,7 @@ import { useTimeseries } from '@/components/queries/use-stats';
 import { buttonClass } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
-import { NoTotalsNotice } from '@/components/ui/states';
+import { EmptyState, NoTotalsNotice } from '@/components/ui/states';
 import type { Timeseries } from '@/db/queries/stats';
 import { FILTER_PARAM, LIVE_REFRESH_MS, OVERVIEW_BY, OVERVIEW_BY_LABELS, SERIES_LIMIT, type OverviewBy } from './overview-config';
 import styles from './overview.module.css';
@@ -94,6 +94,7 @@ export function OverviewCharts({
   const { countConfig, rateConfig, countData, rateData } = useMemo(() => toChartData(series, by), [series, by]);
   const interval = series.interval_ms;
   const withoutTotals = series.buckets.filter((b) => b.no_totals).length;
+  const noRateAtAll = series.buckets.every((b) => b.error_rate == null);
 
   const onBucketClick = (t: number) => navigate((p) => withRange(p, isoParam(t), isoParam(t + interval)));
   const onRangeSelect = (from: number, to: number) => navigate((p) => withRange(p, isoParam(from), isoParam(to)));
@@ -114,6 +115,11 @@ export function OverviewCharts({
       )}
       <div className={styles.charts}>
         <Card title="Error rate" subtitle={`per ${series.interval} · click to zoom, drag to select a range`}>
+          {noRateAtAll ? (
+            <EmptyState title="No error rate to draw">
+              Every bucket with errors lacks success records, so the rate is unknown. The errors chart still shows the counts.
+            </EmptyState>
+          ) : (
           <ErrorRateChart
             data={rateData}
             config={rateConfig}
@@ -123,6 +129,7 @@ export function OverviewCharts({
             onRangeSelect={onRangeSelect}
             onSeriesClick={onSeriesClick(rateConfig)}
           />
+          )}
         </Card>
         <Card
           title="Errors"

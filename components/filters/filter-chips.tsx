@@ -17,9 +17,10 @@ function Chip({ label, value, removeHref }: { label: string; value: string; remo
   );
 }
 
+/** Epoch ms or RFC 3339 → "2026-11-05 07:00"; relative times ("now-7d") stay as written. */
 function describeTime(v: string): string {
-  if (/^\d+$/.test(v)) return formatUtc(Number(v), { seconds: false });
-  return v;
+  const ms = /^\d+$/.test(v) ? Number(v) : v.startsWith('now') ? NaN : Date.parse(v);
+  return Number.isFinite(ms) ? formatUtc(ms, { seconds: false, zone: false }) : v;
 }
 
 /** Active filters as removable chips: plain links, so they work before hydration and in every browser. */
@@ -31,7 +32,7 @@ export function FilterChips({ pathname, params }: { pathname: string; params: UR
     chips.push({
       key: 'range',
       label: 'Range',
-      value: `${from ? describeTime(from) : '…'} → ${describeTime(to)}`,
+      value: `${from ? describeTime(from) : '…'} → ${describeTime(to)} UTC`,
       href: hrefWith(pathname, withRange(params, null, null)),
     });
   }

@@ -43,6 +43,7 @@ export function BreakdownTable({
   mode?: 'rate' | 'errors';
 }) {
   const rate = mode === 'rate';
+  const shareClass = `${tableClasses.shareCell} ${rate ? tableClasses.shareRate : ''}`;
   const share = (n: number) => (totalErrors ? formatPercent(n / totalErrors) : '—');
   return (
     <DataTable caption={caption} testId={testId}>
@@ -52,7 +53,7 @@ export function BreakdownTable({
           <th scope="col" className={tableClasses.right}>
             Errors
           </th>
-          <th scope="col" className={tableClasses.shareCell}>
+          <th scope="col" className={shareClass}>
             <span className="sr-only">Share of errors</span>
           </th>
           {rate ? (
@@ -96,7 +97,7 @@ export function BreakdownTable({
                 )}
               </td>
               <td className={tableClasses.right}>{formatInt(r.errors)}</td>
-              <td style={{ width: rate ? '14%' : '35%' }} className={tableClasses.shareCell}>
+              <td style={{ width: rate ? '14%' : '35%' }} className={shareClass}>
                 <ShareBar ratio={totalErrors ? r.errors / totalErrors : 0} color={color} />
               </td>
               {rate ? (
@@ -114,7 +115,7 @@ export function BreakdownTable({
           <tr>
             <td className="muted">Other values</td>
             <td className={tableClasses.right}>{formatInt(other.errors)}</td>
-            <td className={tableClasses.shareCell}>
+            <td className={shareClass}>
               <ShareBar ratio={totalErrors ? other.errors / totalErrors : 0} color="var(--c-other)" />
             </td>
             {rate ? (

@@ -22,7 +22,7 @@ export function DataTable({
   );
 }
 
-export const tableClasses = { right: styles.right, wrap: styles.wrap, rowLink: styles.rowLink, truncate: styles.truncate, shareCell: styles.shareCell };
+export const tableClasses = { right: styles.right, wrap: styles.wrap, rowLink: styles.rowLink, truncate: styles.truncate, shareCell: styles.shareCell, shareRate: styles.shareRate };
 
 /** A thin proportional bar for share-of-total columns. */
 export function ShareBar({ ratio, color }: { ratio: number; color?: string }) {

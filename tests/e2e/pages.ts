@@ -10,8 +10,17 @@ export interface MainPage {
   ready: string;
 }
 
+function noTotalsPath(): string {
+  const s = seedInfo();
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  return `/?from=${iso(s.no_totals_from_ms - 3 * 3_600_000)}&to=${iso(s.no_totals_to_ms + 3 * 3_600_000)}`;
+}
+
 export const MAIN_PAGES: MainPage[] = [
   { name: 'overview', path: () => '/', role: 'engineer', ready: '[data-testid="chart-bar"] .recharts-bar-rectangle' },
+  { name: 'overview-filtered', path: () => '/?from=now-7d&by=code&tier=pro', role: 'engineer', ready: '[data-testid="chart-bar"] .recharts-bar-rectangle' },
+  { name: 'overview-empty', path: () => '/?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z', role: 'engineer', ready: '[data-state="empty"]' },
+  { name: 'overview-no-totals', path: () => noTotalsPath(), role: 'engineer', ready: '[data-state="no-totals"]' },
   { name: 'errors', path: () => '/errors', role: 'support', ready: '[data-testid="errors-table"]' },
   { name: 'request', path: () => '/requests/req_spike_00000', role: 'support', ready: 'h1' },
   { name: 'lookup', path: () => '/lookup?q=req_spike_00001%20req_spike_00002%20req_unknown_12345', role: 'support', ready: 'h1' },
