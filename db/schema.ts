@@ -88,6 +88,23 @@ export const rollupKeyHour = sqliteTable(
   ],
 );
 
+// Per-key counts by UTC day, of every record (no key and no account: both ''), so multi-day key/account breakdowns
+// group ~5× fewer rows than rollup_key_hour and need no keyless residual. WITHOUT ROWID in its migration.
+export const rollupKeyDay = sqliteTable(
+  'rollup_key_day',
+  {
+    bucket_ms: integer('bucket_ms').notNull(),
+    key_id: text('key_id').notNull(),
+    account_id: text('account_id').notNull(),
+    tier: text('tier').notNull(),
+    status: integer('status').notNull(),
+    code: text('code').notNull(),
+    reason: text('reason').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bucket_ms, t.key_id, t.account_id, t.tier, t.status, t.code, t.reason] })],
+);
+
 export const tokens = sqliteTable('tokens', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull(),

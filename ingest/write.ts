@@ -5,6 +5,7 @@ import type { GatewayRecord, RecordError } from './types';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
 /** How many rejected samples the ingest page keeps. */
 export const MAX_REJECTION_SAMPLES = 1000;
 
@@ -30,6 +31,7 @@ interface Statements {
   upsertMinute: Statement;
   upsertHour: Statement;
   upsertKeyHour: Statement;
+  upsertKeyDay: Statement;
   upsertHealth: Statement;
   insertRejection: Statement;
   pruneRejections: Statement;
@@ -57,6 +59,10 @@ function statements(db: Db): Statements {
     ),
     upsertKeyHour: sqlite.prepare(
       `INSERT INTO rollup_key_hour (bucket_ms, key_id, account_id, tier, status, code, reason, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET count = count + excluded.count`,
+    ),
+    upsertKeyDay: sqlite.prepare(
+      `INSERT INTO rollup_key_day (bucket_ms, key_id, account_id, tier, status, code, reason, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET count = count + excluded.count`,
     ),
     upsertHealth: sqlite.prepare(
@@ -100,6 +106,7 @@ export function writeRecords(db: Db, records: readonly GatewayRecord[], ctx: Wri
     const minute = new Map<string, { count: number; latency: number }>();
     const hour = new Map<string, { count: number; latency: number }>();
     const keyHour = new Map<string, { count: number; latency: number }>();
+    const keyDay = new Map<string, { count: number; latency: number }>();
     let accepted = 0;
     for (const r of records) {
       const info = s.insertRequest.run({
@@ -130,9 +137,10 @@ export function writeRecords(db: Db, records: readonly GatewayRecord[], ctx: Wri
       bump(minute, [floorTo(r.ts_ms, MINUTE_MS), r.status, r.code, tier, reason].join(SEP), latency);
       const hourMs = floorTo(r.ts_ms, HOUR_MS);
       bump(hour, [hourMs, r.status, r.code, tier, reason, r.route ?? '', r.method ?? ''].join(SEP), latency);
-      if (r.key_id !== null || r.account_id !== null) {
-        bump(keyHour, [hourMs, r.key_id ?? '', r.account_id ?? '', tier, r.status, r.code, reason].join(SEP), latency);
-      }
+      const dims = [r.key_id ?? '', r.account_id ?? '', tier, r.status, r.code, reason];
+      if (r.key_id !== null || r.account_id !== null) bump(keyHour, [hourMs, ...dims].join(SEP), latency);
+      // Every record, keyless ones under ('', ''): a day's key breakdown needs no keyless residual from rollup_hour.
+      bump(keyDay, [floorTo(r.ts_ms, DAY_MS), ...dims].join(SEP), latency);
     }
     for (const [key, v] of minute) {
       const [bucket, status, code, tier, reason] = key.split(SEP);
@@ -145,6 +153,10 @@ export function writeRecords(db: Db, records: readonly GatewayRecord[], ctx: Wri
     for (const [key, v] of keyHour) {
       const [bucket, key_id, account_id, tier, status, code, reason] = key.split(SEP);
       s.upsertKeyHour.run(Number(bucket), key_id, account_id, tier, Number(status), code, reason, v.count);
+    }
+    for (const [key, v] of keyDay) {
+      const [bucket, key_id, account_id, tier, status, code, reason] = key.split(SEP);
+      s.upsertKeyDay.run(Number(bucket), key_id, account_id, tier, Number(status), code, reason, v.count);
     }
     const duplicates = records.length - accepted;
     const rejected = ctx.rejected ?? 0;

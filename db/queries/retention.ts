@@ -12,6 +12,7 @@ export interface PruneResult {
   rollup_minute: number;
   rollup_hour: number;
   rollup_key_hour: number;
+  rollup_key_day: number;
   ingest_health_hour: number;
   ingest_rejections: number;
   /** True when the row budget ran out before everything older than the cutoff was gone. */
@@ -49,6 +50,8 @@ export function pruneRetention(db: Db, opts: { days: number; now_ms?: number; ma
     rollup_minute: sqlite.prepare('DELETE FROM rollup_minute WHERE bucket_ms < ?').run(cutoff).changes,
     rollup_hour: sqlite.prepare('DELETE FROM rollup_hour WHERE bucket_ms < ?').run(cutoff).changes,
     rollup_key_hour: sqlite.prepare('DELETE FROM rollup_key_hour WHERE bucket_ms < ?').run(cutoff).changes,
+    // The cutoff is a UTC day start, so no day bucket is ever cut in half.
+    rollup_key_day: sqlite.prepare('DELETE FROM rollup_key_day WHERE bucket_ms < ?').run(cutoff).changes,
     ingest_health_hour: sqlite.prepare('DELETE FROM ingest_health_hour WHERE bucket_ms < ?').run(cutoff).changes,
     ingest_rejections: sqlite.prepare('DELETE FROM ingest_rejections WHERE received_ms < ?').run(cutoff).changes,
   }));

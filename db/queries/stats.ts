@@ -1,21 +1,21 @@
-// Counts for KPIs, breakdowns and series, read from rollups (exact: whole hours from hourly rollups, partial hours
-// from rollup_minute or raw rows). Exports: getSummary, getBreakdown, getTimeseries, planSegments, RAW_MINUTE_MAX_MS,
+// Counts for KPIs, breakdowns and series, read from rollups (exact: whole UTC days of per-key counts from rollup_key_day,
+// whole hours from hourly rollups, partial hours from rollup_minute or raw rows). Exports: getSummary, getBreakdown, getTimeseries, planSegments, RAW_MINUTE_MAX_MS,
 // types Summary, Metric, Breakdown, BreakdownRow, Timeseries, TimeseriesBucket, Counts, Segment.
 import { and, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
-import { requests, rollupHour, rollupKeyHour, rollupMinute } from '../schema';
+import { requests, rollupHour, rollupKeyDay, rollupKeyHour, rollupMinute } from '../schema';
 import { ValidationError } from '@/lib/api-error';
 import { kindOf, statusClass } from '@/lib/catalog';
 import type { BreakdownDimension, Filters, Interval, ListFilterField } from '@/lib/filters';
-import { bucketStarts, ceilTo, chooseBucket, floorTo, HOUR_MS, MINUTE_MS, type TickFormat } from '@/lib/time-buckets';
+import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS, MINUTE_MS, type TickFormat } from '@/lib/time-buckets';
 import { dimensionConditions, RAW_COLUMNS, type FilterColumns } from './filter-sql';
 
 /** A minute series whose filters no minute rollup covers (route, method, key, account) reads raw rows: at most 6 h. */
 export const RAW_MINUTE_MAX_MS = 6 * HOUR_MS;
 
 type BaseDim = 'status' | ListFilterField;
-type SourceName = 'raw' | 'minute' | 'hour' | 'key_hour';
+type SourceName = 'raw' | 'minute' | 'hour' | 'key_hour' | 'key_day';
 
 interface Source {
   name: SourceName;
@@ -31,7 +31,7 @@ interface Source {
 
 const rollupSource = (
   name: SourceName,
-  table: typeof rollupMinute | typeof rollupHour | typeof rollupKeyHour,
+  table: typeof rollupMinute | typeof rollupHour | typeof rollupKeyHour | typeof rollupKeyDay,
   grain: number,
   cols: FilterColumns,
 ): Source => ({
@@ -76,6 +76,14 @@ const SOURCES: Record<SourceName, Source> = {
     key: rollupKeyHour.key_id,
     account: rollupKeyHour.account_id,
   }),
+  key_day: rollupSource('key_day', rollupKeyDay, DAY_MS, {
+    status: rollupKeyDay.status,
+    code: rollupKeyDay.code,
+    tier: rollupKeyDay.tier,
+    reason: rollupKeyDay.reason,
+    key: rollupKeyDay.key_id,
+    account: rollupKeyDay.account_id,
+  }),
 };
 
 function covers(src: Source, dims: ReadonlySet<BaseDim>): boolean {
@@ -90,12 +98,18 @@ export interface Segment {
 }
 
 /**
- * Splits [from, to) into pieces each served by the smallest source that covers `dims` at that alignment:
- * whole hours from an hourly rollup, whole minutes of the edge hours from rollup_minute, the rest from raw rows.
+ * Splits [from, to) into pieces each served by the smallest source that covers `dims` at that alignment: whole UTC
+ * days of per-key counts from rollup_key_day (when `finest` is 'day': the caller needs no bucket below a day), whole
+ * hours from an hourly rollup, whole minutes of the edge hours from rollup_minute, the rest from raw rows.
  */
-export function planSegments(from: number, to: number, dims: ReadonlySet<BaseDim>, finest: 'minute' | 'hour' = 'hour'): Segment[] {
+export function planSegments(
+  from: number,
+  to: number,
+  dims: ReadonlySet<BaseDim>,
+  finest: 'minute' | 'hour' | 'day' = 'hour',
+): Segment[] {
   const minuteOk = covers(SOURCES.minute, dims);
-  const hourly = finest === 'hour' ? (['hour', 'key_hour'] as const).find((s) => covers(SOURCES[s], dims)) : undefined;
+  const hourly = finest !== 'minute' ? (['hour', 'key_hour'] as const).find((s) => covers(SOURCES[s], dims)) : undefined;
   const out: Segment[] = [];
   const add = (source: SourceName, lo: number, hi: number) => {
     if (lo < hi) out.push({ source, from: lo, to: hi });
@@ -120,7 +134,13 @@ export function planSegments(from: number, to: number, dims: ReadonlySet<BaseDim
     return out;
   }
   edge(from, h1);
-  add(hourly, h1, h2);
+  const d1 = ceilTo(h1, DAY_MS);
+  const d2 = floorTo(h2, DAY_MS);
+  if (hourly === 'key_hour' && finest === 'day' && d1 < d2) {
+    add(hourly, h1, d1);
+    add('key_day', d1, d2);
+    add(hourly, d2, h2);
+  } else add(hourly, h1, h2);
   edge(h2, to);
   return out;
 }
@@ -185,13 +205,16 @@ function bump(map: Map<string, Counts>, key: string, requests: number, errors: n
 
 /**
  * Exact counts over [lo, hi) keyed `${bucket}\u0001${value}` (bucket 0 without an interval, value '' when missing).
- * rollup_key_hour only holds records with a key or account: grouping by them adds the rest to the '' group.
+ * rollup_key_hour only holds records with a key or account: grouping by them adds the rest to the '' group
+ * (rollup_key_day holds every record, keyless ones under ('', ''), so its rows already have it).
  */
 function aggregate(db: Db, filters: Filters, lo: number, hi: number, spec: AggSpec): Map<string, Counts> {
   const dims = new Set<BaseDim>();
   for (const f of ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const) if (filters[f].length) dims.add(f);
   if (spec.dim) dims.add(spec.dim);
-  const finest = spec.interval_ms !== undefined && spec.interval_ms < HOUR_MS ? 'minute' : 'hour';
+  const iv = spec.interval_ms;
+  // Day rows fit a bucket only when buckets are whole UTC days (none, or a day-multiple interval).
+  const finest = iv === undefined || iv % DAY_MS === 0 ? 'day' : iv < HOUR_MS ? 'minute' : 'hour';
   const out = new Map<string, Counts>();
   const keyless = filters.key.length === 0 && filters.account.length === 0;
   for (const seg of planSegments(lo, hi, dims, finest)) {

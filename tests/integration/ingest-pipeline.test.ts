@@ -40,6 +40,9 @@ function expectRollupsMatchRaw(db: Db) {
   expect(count(db, 'SELECT sum(count) FROM rollup_minute')).toBe(raw);
   expect(count(db, 'SELECT sum(count) FROM rollup_hour')).toBe(raw);
   expect(count(db, 'SELECT sum(count) FROM rollup_key_hour')).toBe(count(db, 'SELECT count(*) FROM requests WHERE key_id IS NOT NULL OR account_id IS NOT NULL'));
+  // The day rollup holds every record (keyless ones under key '' and account ''), grouped exactly as the raw rows.
+  const rawByDay = db.$client.prepare("SELECT (ts_ms / 86400000) * 86400000, coalesce(key_id, ''), coalesce(account_id, ''), coalesce(tier, ''), status, code, coalesce(reason, ''), count(*) FROM requests GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7").raw().all();
+  expect(db.$client.prepare('SELECT * FROM rollup_key_day ORDER BY 1, 2, 3, 4, 5, 6, 7').raw().all()).toEqual(rawByDay);
   const errorsByReason = db.$client.prepare("SELECT coalesce(reason, '') reason, count(*) n FROM requests WHERE status >= 400 GROUP BY 1 ORDER BY 1").all();
   const rolledByReason = db.$client.prepare("SELECT reason, sum(count) n FROM rollup_minute WHERE status >= 400 GROUP BY reason ORDER BY reason").all();
   expect(rolledByReason).toEqual(errorsByReason);
@@ -164,6 +167,7 @@ describe('retention', () => {
     const r = pruneRetention(db, { days: 30, now_ms: NOW });
     expect(r.cutoff_ms).toBe(retentionCutoff(NOW, 30));
     expect(r).toMatchObject({ requests: 50, ingest_health_hour: 1, more: false });
+    expect(r.rollup_key_day).toBeGreaterThan(0);
     expect(count(db, 'SELECT count(*) FROM requests')).toBe(50);
     expect(count(db, `SELECT count(*) FROM requests WHERE ts_ms < ${r.cutoff_ms}`)).toBe(0);
     expectRollupsMatchRaw(db);

@@ -1,4 +1,6 @@
 // Every breakdown and series read from rollups equals the same count over raw rows, on random data and filters.
+import fs from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import { getBreakdown, getSummary, getTimeseries, planSegments } from '@/db/queries/stats';
@@ -11,7 +13,9 @@ import { insertRecords, makeRecord } from '../support/factories';
 const M = 60_000;
 const H = 60 * M;
 const T0 = Date.UTC(2026, 9, 1, 0, 0, 0);
-const SPAN = 3 * 24 * H;
+const D = 24 * H;
+// Ten days, so multi-day ranges with partial edge days read whole days from rollup_key_day.
+const SPAN = 10 * D;
 
 function prng(seed: number) {
   let s = seed >>> 0;
@@ -46,9 +50,9 @@ let db: Db;
 
 beforeAll(() => {
   db = openDatabase(':memory:');
-  for (let i = 0; i < 4000; i++) {
+  for (let i = 0; i < 6000; i++) {
     // Cluster a third of the records near hour and minute edges, where routing between sources changes.
-    const base = rand() < 0.33 ? T0 + Math.floor(rand() * 72) * H + Math.floor(rand() * 2 - 1) * Math.floor(rand() * 90_000) : T0 + Math.floor(rand() * SPAN);
+    const base = rand() < 0.33 ? T0 + Math.floor(rand() * (SPAN / H)) * H + Math.floor(rand() * 2 - 1) * Math.floor(rand() * 90_000) : T0 + Math.floor(rand() * SPAN);
     const err = rand() < 0.4 ? pick(ERRORS) : null;
     records.push(
       makeRecord({
@@ -118,7 +122,7 @@ const asMap = (rows: { value: string | null; requests: number; errors: number }[
   new Map(rows.map((r) => [r.value, { requests: r.requests, errors: r.errors }]));
 
 function randomFilters(): Filters {
-  const len = pick([5 * M + 7_001, 47 * M, 3 * H + 13 * M, 5 * H, 26 * H + 1, 49 * H + 29 * M + 31_337]);
+  const len = pick([5 * M + 7_001, 47 * M, 3 * H + 13 * M, 5 * H, 26 * H + 1, 49 * H + 29 * M + 31_337, 4 * D + 5 * H + 13 * M + 7_001, 7 * D - 1, 2 * D]);
   const from = T0 + Math.floor(rand() * (SPAN - len));
   const q = new URLSearchParams({ from: String(from), to: String(from + len) });
   const options: [string, readonly (string | null)[]][] = [
@@ -162,6 +166,62 @@ describe('rollups equal raw counts (randomized)', () => {
       { source: 'raw', from: T0 + 5 * H, to },
     ]);
     expect(planSegments(from, to, new Set(['route', 'key']))).toEqual([{ source: 'raw', from, to }]);
+  });
+
+  test('planSegments reads whole UTC days of per-key counts from rollup_key_day only when no bucket is finer than a day', () => {
+    const from = T0 + D + 22 * H + 30 * M;
+    const to = T0 + 5 * D + 2 * H + 10 * M;
+    expect(planSegments(from, to, new Set(['status', 'key']), 'day')).toEqual([
+      { source: 'raw', from, to: T0 + D + 23 * H },
+      { source: 'key_hour', from: T0 + D + 23 * H, to: T0 + 2 * D },
+      { source: 'key_day', from: T0 + 2 * D, to: T0 + 5 * D },
+      { source: 'key_hour', from: T0 + 5 * D, to: T0 + 5 * D + 2 * H },
+      { source: 'raw', from: T0 + 5 * D + 2 * H, to },
+    ]);
+    expect(planSegments(from, to, new Set(['status', 'key']), 'hour').map((s) => s.source)).toEqual(['raw', 'key_hour', 'raw']);
+    expect(planSegments(from, to, new Set(['status', 'code']), 'day').map((s) => s.source)).toEqual(['minute', 'hour', 'minute']);
+  });
+
+  test('a multi-day range with unaligned edges: key and account breakdowns, keys with errors and a daily key series equal raw counts', () => {
+    const from = T0 + D + 22 * H + 30 * M + 1_234;
+    const to = T0 + 8 * D + 2 * H + 10 * M + 7;
+    for (const extra of [{}, { key: 'k2' }, { account: 'a1', status: '4xx' }, { tier: 'pro' }] as Record<string, string>[]) {
+      const f = parseFilters(new URLSearchParams({ from: String(from), to: String(to), ...extra }), { now: T0 + SPAN });
+      for (const by of ['key', 'account', 'code', 'status'] as const) {
+        expect(asMap(getBreakdown(db, f, { by, limit: 1000 }).rows), `by=${by} ${JSON.stringify(extra)}`).toEqual(reference(f, by));
+      }
+      const cur = records.filter((r) => matches(r, f));
+      expect(getSummary(db, f).keys_with_errors.value).toBe(new Set(cur.filter((r) => r.status >= 400 && r.key_id).map((r) => r.key_id)).size);
+      const t = getTimeseries(db, f, { interval: 'day', by: 'key', limit: 2 });
+      for (const b of t.buckets) {
+        const inBucket = records.filter((r) => matches(r, f, Math.max(b.ts_ms, f.from), Math.min(b.ts_ms + D, f.to)));
+        expect(b.requests).toBe(inBucket.length);
+        for (const g of t.groups) {
+          if (g.key === '(other)') continue;
+          expect(b.groups![g.key].requests, `${g.key} @ ${b.ts}`).toBe(inBucket.filter((r) => (r.key_id ?? '') === g.key).length);
+        }
+      }
+    }
+  });
+
+  test('the upgrade backfill rebuilds rollup_key_day from the hourly rollups exactly as ingest writes it', () => {
+    const written = db.$client.prepare('SELECT * FROM rollup_key_day ORDER BY 1, 2, 3, 4, 5, 6, 7').all();
+    expect(written.length).toBeGreaterThan(100);
+    const migration = fs.readFileSync(path.resolve('db/migrations/0001_key-day-rollup.sql'), 'utf8').split('--> statement-breakpoint');
+    const backfill = migration.filter((stmt) => stmt.includes('INSERT INTO'));
+    expect(backfill).toHaveLength(2);
+    const copy = openDatabase(':memory:');
+    try {
+      for (const t of ['rollup_hour', 'rollup_key_hour']) {
+        const rows = db.$client.prepare(`SELECT * FROM ${t}`).raw().all() as unknown[][];
+        const ins = copy.$client.prepare(`INSERT INTO ${t} VALUES (${rows[0].map(() => '?').join(', ')})`);
+        for (const r of rows) ins.run(...r);
+      }
+      for (const stmt of backfill) copy.$client.prepare(stmt).run();
+      expect(copy.$client.prepare('SELECT * FROM rollup_key_day ORDER BY 1, 2, 3, 4, 5, 6, 7').all()).toEqual(written);
+    } finally {
+      copy.$client.close();
+    }
   });
 
   test.each(Array.from({ length: 30 }, (_, i) => i))('case %i: every breakdown and the summary', () => {
