@@ -1,0 +1,1 @@
+CREATE INDEX `rollup_key_day_key` ON `rollup_key_day` (`key_id`,`bucket_ms`);
