@@ -100,7 +100,28 @@ export type ValidateOutcome =
   | { ok: true; record: GatewayRecord }
   | { ok: false; code: 'missing_field' | 'invalid_field'; message: string; field: string };
 
+/** Envelopes nest a few levels; far deeper ones would overflow JSON.stringify's stack and fail the whole batch. */
+export const MAX_NESTING = 64;
+
+/** True when `v` nests objects or arrays more than `max` levels deep (iterative: safe at any depth). */
+export function nestsDeeperThan(v: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, depth] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(x)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 export function validate(c: Candidate): ValidateOutcome {
+  for (const key of ['details', 'message'] as const) {
+    if (nestsDeeperThan(c[key], MAX_NESTING)) {
+      const field = FIELD_NAMES[key];
+      return { ok: false, code: 'invalid_field', message: `${field} is nested more than ${MAX_NESTING} levels deep.`, field };
+    }
+  }
   const fast = fastValidate(c);
   if (fast) return { ok: true, record: fast };
   return schemaValidate(c);
