@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '@/db/client';
 import { pruneRetention, retentionCutoff } from '@/db/queries/retention';
 import { getRetentionDays } from '@/db/queries/settings';
-import { ApiError } from '@/lib/api-error';
+import { ApiError, type ApiErrorCode } from '@/lib/api-error';
 import { processBatch, type BatchContext } from './index';
 import { recordRejectedBatch } from './write';
 import type { WorkerReply, WorkerRequest } from './writer-protocol';
@@ -35,6 +35,26 @@ function noteRejected(token_id: number | null, received_ms: number, code: string
   }
 }
 
+// SQLite could not write (disk full, read-only file, I/O error): nothing of the batch was stored, and the same
+// batch will succeed once the storage recovers, so the sender gets 503 + Retry-After rather than a 500.
+const STORAGE_FAILURE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|PERM)/;
+const STORAGE_RETRY_AFTER_S = 30;
+
+function describeFailure(err: unknown): { code: ApiErrorCode; message: string; details: Record<string, unknown> } {
+  if (err instanceof ApiError) return { code: err.code, message: err.message, details: err.details };
+  const sqlite = (err as { code?: unknown } | null)?.code;
+  if (typeof sqlite === 'string' && STORAGE_FAILURE.test(sqlite)) {
+    const reason = sqlite === 'SQLITE_FULL' ? 'disk_full' : sqlite.startsWith('SQLITE_READONLY') || sqlite === 'SQLITE_PERM' ? 'read_only' : 'io_error';
+    return {
+      code: 'storage_unavailable',
+      message: 'The database cannot be written right now (disk full, read-only or failing storage); the batch was not stored. Retry later.',
+      details: { reason, retry_after: STORAGE_RETRY_AFTER_S },
+    };
+  }
+  // Never echo an unexpected exception to the client: it is logged here with its stack.
+  return { code: 'internal_error', message: 'The batch could not be stored because of an internal error; retry later.', details: {} };
+}
+
 port.on('message', (msg: WorkerRequest) => {
   if (msg.type === 'close') {
     closed = true;
@@ -55,10 +75,7 @@ port.on('message', (msg: WorkerRequest) => {
     const result = processBatch(db, msg.bytes, ctx);
     port.postMessage({ type: 'done', id: msg.id, result, ms: performance.now() - started } satisfies WorkerReply);
   } catch (err) {
-    const error =
-      err instanceof ApiError
-        ? { code: err.code, message: err.message, details: err.details }
-        : { code: 'internal_error' as const, message: err instanceof Error ? err.message : String(err), details: {} };
+    const error = describeFailure(err);
     if (!(err instanceof ApiError)) console.error('errata: ingest batch failed', err);
     else noteRejected(msg.ctx.token_id, msg.ctx.received_ms ?? Date.now(), err.code, err.message);
     port.postMessage({ type: 'failed', id: msg.id, error, ms: performance.now() - started } satisfies WorkerReply);

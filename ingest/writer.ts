@@ -124,7 +124,12 @@ export class Writer {
     this.current = null;
     this.avgBatchMs = this.avgBatchMs * 0.8 + msg.ms * 0.2;
     if (msg.type === 'done') job.resolve(msg.result);
-    else job.reject(new ApiError(msg.error.code, msg.error.message, msg.error.details));
+    else {
+      // A refusal the sender should retry later carries Retry-After (the worker cannot set headers itself).
+      const ra = msg.error.details.retry_after;
+      const headers: Record<string, string> = typeof ra === 'number' ? { 'Retry-After': String(ra) } : {};
+      job.reject(new ApiError(msg.error.code, msg.error.message, msg.error.details, headers));
+    }
     this.pump();
   }
 
