@@ -82,7 +82,7 @@ export function findToken(db: Db, token: string): TokenInfo | undefined {
 
 /**
  * last_used is coarse (once a minute) and best effort: it must never make a request wait behind the ingest
- * writer's transaction, so it is tried without a busy wait and skipped when the database is busy.
+ * writer's transaction, so it is tried without a busy wait and skipped when the database is busy or cannot be written.
  */
 function touchLastUsed(db: Db, id: number, now: number): void {
   const sqlite = db.$client;
@@ -90,8 +90,8 @@ function touchLastUsed(db: Db, id: number, now: number): void {
   sqlite.pragma('busy_timeout = 0');
   try {
     db.update(tokens).set({ last_used_ms: now }).where(eq(tokens.id, id)).run();
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+  } catch {
+    // Best effort, whatever the reason (busy, disk full, read-only file): bookkeeping must not fail a request.
   } finally {
     sqlite.pragma(`busy_timeout = ${Number(previous)}`);
   }
