@@ -9,11 +9,18 @@ export const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 
 export type ContentEncoding = 'identity' | 'gzip' | 'deflate' | 'zstd';
 
+/** After the first BODY_GRACE_MS, a body must have arrived at MIN_BODY_RATE on average: a trickling client is cut off. */
+export const BODY_GRACE_MS = 10_000;
+export const MIN_BODY_RATE = 16 * 1024;
+
 export interface DecodeLimits {
   /** Bytes on the wire (compressed). */
   maxBody?: number;
   /** Bytes after decompression. */
   maxDecompressed?: number;
+  /** Slowest average upload accepted once `graceMs` has passed, in bytes per second. */
+  minBytesPerSecond?: number;
+  graceMs?: number;
 }
 
 /** Parses a Content-Encoding header into the one encoding we undo; 415 for anything else. */
@@ -42,6 +49,21 @@ function tooLargeBody(max: number): ApiError {
 function tooLargeDecompressed(max: number): ApiError {
   return new ApiError('decompressed_too_large', `The decompressed body is larger than ${max} bytes.`, { limit: max });
 }
+function tooSlow(rate: number, graceMs: number): ApiError {
+  return new ApiError('request_timeout', `The body arrived slower than ${rate} bytes/s after ${graceMs / 1000} s: send it faster or in smaller batches.`, {
+    min_bytes_per_second: rate,
+  });
+}
+
+/** Resolves like `p`, or rejects with `onLate()` when `dueMs` (epoch ms) passes first. */
+function before<T>(p: Promise<T>, dueMs: number, onLate: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onLate()), Math.max(0, dueMs - Date.now()));
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 function corrupt(encoding: string, err: unknown): ApiError {
   const why = err instanceof Error ? err.message : String(err);
   return new ApiError('invalid_body', `The body is not valid ${encoding} data (${why}).`, { encoding });
@@ -206,9 +228,16 @@ export async function decodeStream(
   let overflow = false;
   let wire = 0;
   const iterator = iterable[Symbol.asyncIterator]();
+  const rate = limits.minBytesPerSecond ?? MIN_BODY_RATE;
+  const grace = limits.graceMs ?? BODY_GRACE_MS;
+  const started = Date.now();
+  let slow = false;
   try {
     for (;;) {
-      const next = await iterator.next();
+      const next = await before(iterator.next(), started + Math.max(grace, (wire / rate) * 1000), () => {
+        slow = true;
+        return tooSlow(rate, grace);
+      });
       if (next.done) break;
       const chunk = next.value;
       wire += chunk.byteLength;
@@ -245,8 +274,10 @@ export async function decodeStream(
     }
   } catch (err) {
     inflater?.destroy();
-    // Stop reading the upload: the client gets its 413 without us buffering the rest.
-    await iterator.return?.().catch(() => {});
+    // Stop reading the upload: the client gets its 413 without us buffering the rest. A read still pending on a
+    // stalled client would keep return() waiting, so a timed-out body is abandoned (the route closes the connection).
+    if (slow) void iterator.return?.().catch(() => {});
+    else await iterator.return?.().catch(() => {});
     throw err;
   }
   return out.bytes();

@@ -10,6 +10,7 @@ export const API_ERROR_CODES = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   csrf_failed: 403,
   payload_too_large: 413,
   decompressed_too_large: 413,
