@@ -3,6 +3,7 @@
 import zlib from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { ApiError } from '@/lib/api-error';
+import { ZstdGuard, ZSTD_MAX_WINDOW } from './zstd-guard';
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
@@ -62,6 +63,10 @@ function before<T>(p: Promise<T>, dueMs: number, onLate: () => Error): Promise<T
     timer = setTimeout(() => reject(onLate()), Math.max(0, dueMs - Date.now()));
   });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+function zstdTooCostly(why: string): ApiError {
+  return new ApiError('decompressed_too_large', `The zstd body would cost the decoder too much: ${why}.`, { max_window: ZSTD_MAX_WINDOW });
 }
 
 function corrupt(encoding: string, err: unknown): ApiError {
@@ -173,7 +178,6 @@ export function zstdWindowSize(b: Uint8Array): number | null {
 function zstdInflater(sink: Sink, onOverflow: () => void): Inflater {
   let overflowed = false;
   let ended = false;
-  let first = true;
   const d = new ZstdDecompress((chunk, final) => {
     if (final) ended = true;
     if (overflowed) return;
@@ -185,16 +189,11 @@ function zstdInflater(sink: Sink, onOverflow: () => void): Inflater {
       throw tooLargeDecompressed(0);
     }
   });
+  // Frame and block headers are walked ahead of fzstd, which refuses nothing by itself.
+  const guard = new ZstdGuard((why) => zstdTooCostly(why));
   const push = (chunk: Uint8Array, final: boolean) => {
     if (overflowed) throw tooLargeDecompressed(0);
-    if (first && chunk.byteLength > 0) {
-      first = false;
-      if ((zstdWindowSize(chunk) ?? 0) > sink.max) {
-        overflowed = true;
-        onOverflow();
-        throw tooLargeDecompressed(0);
-      }
-    }
+    guard.feed(chunk);
     d.push(chunk, final);
     if (overflowed) throw tooLargeDecompressed(0);
   };
@@ -259,6 +258,7 @@ export async function decodeStream(
         await inflater.write(chunk);
       } catch (err) {
         if (overflow) throw tooLargeDecompressed(maxOut);
+        if (err instanceof ApiError) throw err;
         throw corrupt(encoding, err);
       }
       if (overflow) throw tooLargeDecompressed(maxOut);
@@ -310,6 +310,7 @@ export function decodeBytes(bytes: Uint8Array, encoding: ContentEncoding, limits
       if (over) throw tooLargeDecompressed(maxOut);
     });
     if ((zstdWindowSize(bytes) ?? 0) > maxOut) throw tooLargeDecompressed(maxOut);
+    new ZstdGuard((why) => zstdTooCostly(why)).feed(bytes);
     try {
       d.push(bytes, true);
     } catch (err) {
