@@ -1,8 +1,10 @@
-// The smallest inputs behind defects the fault suite found, pinned in process (the same processBatch the
-// writer worker runs) so each stays fixed whatever the fuzzers' seeds draw.
+// The smallest inputs behind defects the fault suite found, pinned in process (the same processBatch and
+// decoder the server runs) so each stays fixed whatever the fuzzers' seeds draw.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
+import { decodeBytes } from '@/ingest/decode';
 import { processBatch } from '@/ingest/index';
+import { zstdBomb, zstdTinyBlocks } from '../support/faults-bombs';
 import { rollupProblems } from '../support/faults-harness';
 
 const now = Date.now();
@@ -53,5 +55,28 @@ describe('deeply nested envelopes are one bad record, not a failed batch', () =>
   it('an ordinary nested details object is still stored', () => {
     const r = ingest([`{"request_id":"nest_ok","timestamp":${now - 1000},"status":422,"error":{"code":"validation_failed","details":${deep(10)}}}`]);
     expect(r).toMatchObject({ accepted: 1, rejected: 0 });
+  });
+});
+
+describe('zstd bodies cost the decoder bounded work', () => {
+  const refused = (body: Buffer) => {
+    try {
+      decodeBytes(body, 'zstd');
+      return 'decoded';
+    } catch (err) {
+      return (err as { code?: string }).code ?? String(err);
+    }
+  };
+
+  it('a 60 MiB single-segment window and a million 1-byte blocks are refused at once', () => {
+    const t0 = performance.now();
+    expect(refused(zstdBomb(60 * 1024 * 1024, { singleSegment: true }))).toBe('decompressed_too_large');
+    expect(refused(zstdTinyBlocks(1_000_000))).toBe('decompressed_too_large');
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+
+  it('an ordinary frame (128 KiB window, full blocks) still decodes', () => {
+    const out = decodeBytes(zstdBomb(4 * 1024 * 1024, { byte: 0x20 }), 'zstd');
+    expect(out.byteLength).toBe(4 * 1024 * 1024);
   });
 });
