@@ -85,15 +85,21 @@ export function floorTo(ts_ms: number, size_ms: number): number {
   return Math.floor(ts_ms / size_ms) * size_ms;
 }
 
-const SEP = '\u0001';
+type Dims = readonly (string | number)[];
+interface Tally {
+  dims: Dims;
+  count: number;
+  latency: number;
+}
 
-/** Adds `n` (and a latency) under a composite key; keys are joined with a byte no dimension contains. */
-function bump(map: Map<string, { count: number; latency: number }>, key: string, latency: number) {
+/** Adds one row (and its latency) under its rollup key; JSON keys stay distinct whatever text a dimension holds. */
+function bump(map: Map<string, Tally>, dims: Dims, latency: number) {
+  const key = JSON.stringify(dims);
   const cur = map.get(key);
   if (cur) {
     cur.count += 1;
     cur.latency += latency;
-  } else map.set(key, { count: 1, latency });
+  } else map.set(key, { dims, count: 1, latency });
 }
 
 /**
@@ -103,10 +109,10 @@ function bump(map: Map<string, { count: number; latency: number }>, key: string,
 export function writeRecords(db: Db, records: readonly GatewayRecord[], ctx: WriteContext): WriteOutcome {
   const s = statements(db);
   const run = db.$client.transaction((): WriteOutcome => {
-    const minute = new Map<string, { count: number; latency: number }>();
-    const hour = new Map<string, { count: number; latency: number }>();
-    const keyHour = new Map<string, { count: number; latency: number }>();
-    const keyDay = new Map<string, { count: number; latency: number }>();
+    const minute = new Map<string, Tally>();
+    const hour = new Map<string, Tally>();
+    const keyHour = new Map<string, Tally>();
+    const keyDay = new Map<string, Tally>();
     let accepted = 0;
     for (const r of records) {
       const info = s.insertRequest.run({
@@ -134,30 +140,18 @@ export function writeRecords(db: Db, records: readonly GatewayRecord[], ctx: Wri
       const tier = r.tier ?? '';
       const reason = r.reason ?? '';
       const latency = r.latency_ms ?? 0;
-      bump(minute, [floorTo(r.ts_ms, MINUTE_MS), r.status, r.code, tier, reason].join(SEP), latency);
+      bump(minute, [floorTo(r.ts_ms, MINUTE_MS), r.status, r.code, tier, reason], latency);
       const hourMs = floorTo(r.ts_ms, HOUR_MS);
-      bump(hour, [hourMs, r.status, r.code, tier, reason, r.route ?? '', r.method ?? ''].join(SEP), latency);
+      bump(hour, [hourMs, r.status, r.code, tier, reason, r.route ?? '', r.method ?? ''], latency);
       const dims = [r.key_id ?? '', r.account_id ?? '', tier, r.status, r.code, reason];
-      if (r.key_id !== null || r.account_id !== null) bump(keyHour, [hourMs, ...dims].join(SEP), latency);
+      if (r.key_id !== null || r.account_id !== null) bump(keyHour, [hourMs, ...dims], latency);
       // Every record, keyless ones under ('', ''): a day's key breakdown needs no keyless residual from rollup_hour.
-      bump(keyDay, [floorTo(r.ts_ms, DAY_MS), ...dims].join(SEP), latency);
+      bump(keyDay, [floorTo(r.ts_ms, DAY_MS), ...dims], latency);
     }
-    for (const [key, v] of minute) {
-      const [bucket, status, code, tier, reason] = key.split(SEP);
-      s.upsertMinute.run(Number(bucket), Number(status), code, tier, reason, v.count);
-    }
-    for (const [key, v] of hour) {
-      const [bucket, status, code, tier, reason, route, method] = key.split(SEP);
-      s.upsertHour.run(Number(bucket), Number(status), code, tier, reason, route, method, v.count, v.latency);
-    }
-    for (const [key, v] of keyHour) {
-      const [bucket, key_id, account_id, tier, status, code, reason] = key.split(SEP);
-      s.upsertKeyHour.run(Number(bucket), key_id, account_id, tier, Number(status), code, reason, v.count);
-    }
-    for (const [key, v] of keyDay) {
-      const [bucket, key_id, account_id, tier, status, code, reason] = key.split(SEP);
-      s.upsertKeyDay.run(Number(bucket), key_id, account_id, tier, Number(status), code, reason, v.count);
-    }
+    for (const v of minute.values()) s.upsertMinute.run(...v.dims, v.count);
+    for (const v of hour.values()) s.upsertHour.run(...v.dims, v.count, v.latency);
+    for (const v of keyHour.values()) s.upsertKeyHour.run(...v.dims, v.count);
+    for (const v of keyDay.values()) s.upsertKeyDay.run(...v.dims, v.count);
     const duplicates = records.length - accepted;
     const rejected = ctx.rejected ?? 0;
     s.upsertHealth.run(floorTo(ctx.received_ms, HOUR_MS), ctx.token_id ?? 0, accepted, duplicates, rejected);
