@@ -3,7 +3,6 @@
 // and nothing from a refused request is stored.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,7 +19,7 @@ import {
   type FaultServer,
   type PostResult,
 } from '../support/faults-harness';
-import { deflatedZeros, gzipBomb, partialUpload, slowClient, zlibBomb, zstdBomb, zstdTinyBlocks } from '../support/faults-bombs';
+import { chunkedUpload, deflatedZeros, gzipBomb, partialUpload, slowClient, zlibBomb, zstdBomb, zstdTinyBlocks } from '../support/faults-bombs';
 import { generateTraffic, ndjson, truthOf, type TruthRecord } from '../support/faults-truth';
 
 const MiB = 1024 * 1024;
@@ -179,7 +178,7 @@ describe('limits and abuse', () => {
     expect(r1.ms).toBeLessThan(3_000);
 
     // No Content-Length: the cap must stop the read at 16 MiB, not after the whole upload.
-    const chunked = await streamPost(server.port, server.token, Buffer.alloc(64 * MiB, 0x20));
+    const chunked = await chunkedUpload(server.port, server.token, Buffer.alloc(64 * MiB, 0x20));
     recordFigure('limits.chunked_64MiB_upload', { status: chunked.status, ms: Math.round(chunked.ms), sent_before_answer: mib(chunked.sentBeforeAnswer) });
     expect(chunked.status).toBe(413);
     expect(JSON.parse(chunked.body).error.code).toBe('payload_too_large');
@@ -188,7 +187,7 @@ describe('limits and abuse', () => {
 
     // Compressed and chunked: the wire bytes are what the 16 MiB cap counts.
     const incompressible = zlib.gzipSync(randomBytes(17 * MiB), { level: 1 });
-    const r3 = await streamPost(server.port, server.token, incompressible, 'gzip');
+    const r3 = await chunkedUpload(server.port, server.token, incompressible, 'gzip');
     expect(r3.status).toBe(413);
     expect(JSON.parse(r3.body).error.code).toBe('payload_too_large');
     expect(r3.ms).toBeLessThan(5_000);
@@ -262,45 +261,4 @@ function countBy(xs: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const x of xs) out[x] = (out[x] ?? 0) + 1;
   return out;
-}
-
-/** POSTs `data` as a chunked stream (no Content-Length); reports how much was sent before the answer. */
-function streamPost(port: number, token: string, data: Buffer, encoding?: string): Promise<{ status: number; body: string; ms: number; sentBeforeAnswer: number }> {
-  const t0 = performance.now();
-  let sent = 0;
-  let answered = false;
-  const source = new Readable({
-    read() {
-      if (answered || sent >= data.length) return this.push(null);
-      const chunk = data.subarray(sent, sent + 256 * 1024);
-      sent += chunk.length;
-      this.push(chunk);
-    },
-  });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        port,
-        host: '127.0.0.1',
-        method: 'POST',
-        path: '/api/v1/ingest',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', ...(encoding ? { 'content-encoding': encoding } : {}) },
-      },
-      (res) => {
-        answered = true;
-        const sentBeforeAnswer = sent;
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => {
-          source.destroy();
-          req.destroy();
-          resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - t0, sentBeforeAnswer });
-        });
-      },
-    );
-    req.on('error', (e) => {
-      if (!answered) reject(e);
-    });
-    source.pipe(req);
-  });
 }

@@ -203,3 +203,49 @@ export function partialUpload(port: number, token: string, contentLength: number
     sock.on('close', () => finish('closed'));
   });
 }
+
+/**
+ * Uploads `data` chunked (no Content-Length) on a raw socket, keeping whatever the server answers even when it
+ * closes mid-upload (node:http's client drops an early answer once its write fails with EPIPE).
+ */
+export function chunkedUpload(
+  port: number,
+  token: string,
+  data: Buffer,
+  encoding?: string,
+): Promise<{ status: number; body: string; ms: number; sentBeforeAnswer: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let answer = '';
+    let sent = 0;
+    let sentBeforeAnswer = -1;
+    let ms = 0;
+    sock.on('data', (d) => {
+      if (sentBeforeAnswer < 0) [sentBeforeAnswer, ms] = [sent, performance.now() - t0];
+      answer += d.toString('latin1');
+    });
+    sock.on('error', () => {});
+    sock.on('close', () => {
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(answer);
+      resolve({ status: m ? Number(m[1]) : 0, body: rawBody(answer), ms: ms || performance.now() - t0, sentBeforeAnswer: Math.max(0, sentBeforeAnswer) });
+    });
+    sock.on('connect', () => {
+      sock.write(
+        `POST /api/v1/ingest HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\n` +
+          `Content-Type: application/x-ndjson\r\n${encoding ? `Content-Encoding: ${encoding}\r\n` : ''}Transfer-Encoding: chunked\r\n\r\n`,
+      );
+      const pump = () => {
+        while (sent < data.length && !sock.destroyed) {
+          const chunk = data.subarray(sent, sent + 256 * 1024);
+          sent += chunk.length;
+          sock.write(`${chunk.length.toString(16)}\r\n`);
+          sock.write(chunk);
+          if (!sock.write('\r\n')) return void sock.once('drain', pump);
+        }
+        if (!sock.destroyed) sock.end('0\r\n\r\n');
+      };
+      pump();
+    });
+  });
+}
