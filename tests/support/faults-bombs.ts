@@ -213,6 +213,8 @@ export function chunkedUpload(
   token: string,
   data: Buffer,
   encoding?: string,
+  /** Stop sending (without ending the body) after this many bytes and wait for the answer. */
+  stopAfter = Infinity,
 ): Promise<{ status: number; body: string; ms: number; sentBeforeAnswer: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
@@ -237,6 +239,7 @@ export function chunkedUpload(
       );
       const pump = () => {
         while (sent < data.length && !sock.destroyed) {
+          if (sent >= stopAfter) return;
           const chunk = data.subarray(sent, sent + 256 * 1024);
           sent += chunk.length;
           sock.write(`${chunk.length.toString(16)}\r\n`);
