@@ -143,23 +143,40 @@ export function schemaValidate(c: Candidate): ValidateOutcome {
 
 type Valid = z.output<typeof schema>;
 
+const nativeToWellFormed = (String.prototype as unknown as { toWellFormed?: () => string }).toWellFormed;
+const ANY_SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Lone UTF-16 surrogates (JSON allows "\ud800"; cutting a message at 4096 may split a pair) have no UTF-8 form:
+ * SQLite would store invalid bytes. They become U+FFFD, as TextDecoder does with invalid UTF-8.
+ */
+export function wellFormed(s: string): string;
+export function wellFormed(s: string | null): string | null;
+export function wellFormed(s: string | null): string | null {
+  if (s === null) return null;
+  // Fast path: no surrogate at all (almost every string).
+  if (!ANY_SURROGATE.test(s)) return s;
+  return nativeToWellFormed ? nativeToWellFormed.call(s) : s.replace(LONE_SURROGATE, '\ufffd');
+}
+
 function toRecord(v: Valid): GatewayRecord {
   // A success record has the empty code; an error without an envelope keeps it too rather than being dropped.
   const code = v.code ?? '';
-  const reason = v.details && typeof v.details.reason === 'string' ? v.details.reason : null;
+  const reason = v.details && typeof v.details.reason === 'string' ? wellFormed(v.details.reason) : null;
   return {
     request_id: v.request_id,
     code,
     ts_ms: v.timestamp,
     status: v.status,
-    method: v.method,
-    path: v.path,
-    route: v.route,
+    method: wellFormed(v.method),
+    path: wellFormed(v.path),
+    route: wellFormed(v.route),
     latency_ms: v.latency_ms,
-    key_id: v.key_id,
-    account_id: v.account_id,
-    tier: v.tier,
-    message: v.message,
+    key_id: wellFormed(v.key_id),
+    account_id: wellFormed(v.account_id),
+    tier: wellFormed(v.tier),
+    message: wellFormed(v.message),
     details: v.details,
     reason,
     unknown_code: code !== '' && getCatalogEntry(code) === undefined,

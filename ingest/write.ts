@@ -47,7 +47,7 @@ function statements(db: Db): Statements {
   s = {
     insertRequest: sqlite.prepare(
       `INSERT OR IGNORE INTO requests (request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms)
-       VALUES (@request_id, @code, @ts_ms, @status, @method, @path, @route, @latency_ms, @key_id, @account_id, @tier, @message, @details, @reason, @unknown_code, @status_mismatch, @token_id, @received_ms)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     upsertMinute: sqlite.prepare(
       `INSERT INTO rollup_minute (bucket_ms, status, code, tier, reason, count) VALUES (?, ?, ?, ?, ?, ?)
@@ -85,79 +85,153 @@ export function floorTo(ts_ms: number, size_ms: number): number {
   return Math.floor(ts_ms / size_ms) * size_ms;
 }
 
-type Dims = readonly (string | number)[];
+/**
+ * One `requests` row in column order, as the positional INSERT binds it (token_id and received_ms are set by the
+ * write). The prepare worker builds these, so the writer does no per-record conversion.
+ */
+export type RequestRow = [
+  request_id: string,
+  code: string,
+  ts_ms: number,
+  status: number,
+  method: string | null,
+  path: string | null,
+  route: string | null,
+  latency_ms: number | null,
+  key_id: string | null,
+  account_id: string | null,
+  tier: string | null,
+  message: string | null,
+  details: string | null,
+  reason: string | null,
+  unknown_code: number,
+  status_mismatch: number,
+  token_id: number | null,
+  received_ms: number,
+];
+
+export function toRow(r: GatewayRecord): RequestRow {
+  return [
+    r.request_id,
+    r.code,
+    r.ts_ms,
+    r.status,
+    r.method,
+    r.path,
+    r.route,
+    r.latency_ms,
+    r.key_id,
+    r.account_id,
+    r.tier,
+    r.message,
+    r.details === null ? null : JSON.stringify(r.details),
+    r.reason,
+    r.unknown_code ? 1 : 0,
+    r.status_mismatch ? 1 : 0,
+    null,
+    0,
+  ];
+}
+
+type Dims = (string | number)[];
 interface Tally {
   dims: Dims;
   count: number;
   latency: number;
 }
 
-/** Adds one row (and its latency) under its rollup key; JSON keys stay distinct whatever text a dimension holds. */
-function bump(map: Map<string, Tally>, dims: Dims, latency: number) {
-  const key = JSON.stringify(dims);
-  const cur = map.get(key);
-  if (cur) {
-    cur.count += 1;
-    cur.latency += latency;
-  } else map.set(key, { dims, count: 1, latency });
-}
+/**
+ * A rollup key: numbers end with ',', strings carry their length, so no text a dimension holds (U+0001, commas,
+ * digits) can make two different tuples share a key. Cheaper than JSON.stringify of the tuple.
+ */
+const t = (s: string) => `${s.length}:${s}`;
 
 /**
  * Inserts each record unless its (request_id, code) is already stored, then applies the rollup deltas of
  * the rows that were actually inserted, all in one transaction: counts can never drift from raw rows.
  */
 export function writeRecords(db: Db, records: readonly GatewayRecord[], ctx: WriteContext): WriteOutcome {
+  return writeRows(db, records.map(toRow), ctx);
+}
+
+/** writeRecords on rows already in column order (the rows' token_id and received_ms are overwritten). */
+export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteOutcome {
   const s = statements(db);
   const run = db.$client.transaction((): WriteOutcome => {
     const minute = new Map<string, Tally>();
     const hour = new Map<string, Tally>();
     const keyHour = new Map<string, Tally>();
     const keyDay = new Map<string, Tally>();
+    const token_id = ctx.token_id;
+    const received_ms = ctx.received_ms;
     let accepted = 0;
-    for (const r of records) {
-      const info = s.insertRequest.run({
-        request_id: r.request_id,
-        code: r.code,
-        ts_ms: r.ts_ms,
-        status: r.status,
-        method: r.method,
-        path: r.path,
-        route: r.route,
-        latency_ms: r.latency_ms,
-        key_id: r.key_id,
-        account_id: r.account_id,
-        tier: r.tier,
-        message: r.message,
-        details: r.details === null ? null : JSON.stringify(r.details),
-        reason: r.reason,
-        unknown_code: r.unknown_code ? 1 : 0,
-        status_mismatch: r.status_mismatch ? 1 : 0,
-        token_id: ctx.token_id,
-        received_ms: ctx.received_ms,
-      });
-      if (info.changes === 0) continue;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      r[16] = token_id;
+      r[17] = received_ms;
+      if (s.insertRequest.run(r).changes === 0) continue;
       accepted++;
-      const tier = r.tier ?? '';
-      const reason = r.reason ?? '';
-      const latency = r.latency_ms ?? 0;
-      bump(minute, [floorTo(r.ts_ms, MINUTE_MS), r.status, r.code, tier, reason], latency);
-      const hourMs = floorTo(r.ts_ms, HOUR_MS);
-      bump(hour, [hourMs, r.status, r.code, tier, reason, r.route ?? '', r.method ?? ''], latency);
-      const dims = [r.key_id ?? '', r.account_id ?? '', tier, r.status, r.code, reason];
-      if (r.key_id !== null || r.account_id !== null) bump(keyHour, [hourMs, ...dims], latency);
+      const code = r[1];
+      const ts = r[2];
+      const status = r[3];
+      const tier = r[10] ?? '';
+      const reason = r[13] ?? '';
+      const latency = r[7] ?? 0;
+      const core = `${status},${t(code)}${t(tier)}${t(reason)}`;
+      const minuteMs = floorTo(ts, MINUTE_MS);
+      const hourMs = floorTo(ts, HOUR_MS);
+      const dayMs = floorTo(ts, DAY_MS);
+      let k = `${minuteMs},${core}`;
+      let v = minute.get(k);
+      if (v) {
+        v.count++;
+        v.latency += latency;
+      } else minute.set(k, { dims: [minuteMs, status, code, tier, reason], count: 1, latency });
+      const route = r[6] ?? '';
+      const method = r[4] ?? '';
+      k = `${hourMs},${core}${t(route)}${t(method)}`;
+      v = hour.get(k);
+      if (v) {
+        v.count++;
+        v.latency += latency;
+      } else hour.set(k, { dims: [hourMs, status, code, tier, reason, route, method], count: 1, latency });
+      const key = r[8];
+      const account = r[9];
+      const keyCore = `${t(key ?? '')}${t(account ?? '')}${core}`;
+      if (key !== null || account !== null) {
+        k = `${hourMs},${keyCore}`;
+        v = keyHour.get(k);
+        if (v) v.count++;
+        else keyHour.set(k, { dims: [hourMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
+      }
       // Every record, keyless ones under ('', ''): a day's key breakdown needs no keyless residual from rollup_hour.
-      bump(keyDay, [floorTo(r.ts_ms, DAY_MS), ...dims], latency);
+      k = `${dayMs},${keyCore}`;
+      v = keyDay.get(k);
+      if (v) v.count++;
+      else keyDay.set(k, { dims: [dayMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
     }
-    for (const v of minute.values()) s.upsertMinute.run(...v.dims, v.count);
-    for (const v of hour.values()) s.upsertHour.run(...v.dims, v.count, v.latency);
-    for (const v of keyHour.values()) s.upsertKeyHour.run(...v.dims, v.count);
-    for (const v of keyDay.values()) s.upsertKeyDay.run(...v.dims, v.count);
-    const duplicates = records.length - accepted;
+    for (const v of minute.values()) {
+      v.dims.push(v.count);
+      s.upsertMinute.run(v.dims);
+    }
+    for (const v of hour.values()) {
+      v.dims.push(v.count, v.latency);
+      s.upsertHour.run(v.dims);
+    }
+    for (const v of keyHour.values()) {
+      v.dims.push(v.count);
+      s.upsertKeyHour.run(v.dims);
+    }
+    for (const v of keyDay.values()) {
+      v.dims.push(v.count);
+      s.upsertKeyDay.run(v.dims);
+    }
+    const duplicates = rows.length - accepted;
     const rejected = ctx.rejected ?? 0;
-    s.upsertHealth.run(floorTo(ctx.received_ms, HOUR_MS), ctx.token_id ?? 0, accepted, duplicates, rejected);
+    s.upsertHealth.run(floorTo(received_ms, HOUR_MS), token_id ?? 0, accepted, duplicates, rejected);
     const samples = ctx.rejections ?? [];
     for (const e of samples.slice(0, MAX_REJECTION_SAMPLES)) {
-      s.insertRejection.run(ctx.token_id, ctx.received_ms, e.line, e.code, e.message, e.field ?? null, e.sample);
+      s.insertRejection.run(token_id, received_ms, e.line, e.code, e.message, e.field ?? null, e.sample);
     }
     if (samples.length > 0) s.pruneRejections.run();
     return { accepted, duplicates };

@@ -173,3 +173,35 @@ describe('the fast path never disagrees with the schema', () => {
     expect(fastValidate(cand({ method: 'GET', path: '/v1/x', latency_ms: 3, code: 'rate_limited', status: 429, details: { retry_after: 1 } }))).not.toBeNull();
   });
 });
+
+describe('lone UTF-16 surrogates', () => {
+  test('become U+FFFD in every stored text field, while proper pairs are kept', async () => {
+    const { prepareBatch } = await import('@/ingest/index');
+    // JSON text with escaped lone surrogates: JSON.parse yields strings that have no UTF-8 form.
+    const line =
+      '{"request_id":"r1","timestamp":"2026-01-01T00:00:00Z","status":500,"path":"/v1/\\ud800x","route":"/v1/\\udc00",' +
+      '"method":"get","key_id":"k\\ud83d","account_id":"a\\ud83d\\ude00","tier":"\\udfff",' +
+      '"error":{"code":"internal_error","message":"bad \\ud800 here","details":{"reason":"r\\udbff"}}}';
+    const { records, errors } = prepareBatch(new TextEncoder().encode(line));
+    expect(errors).toEqual([]);
+    const r = records[0];
+    expect(r.path).toBe('/v1/\ufffdx');
+    expect(r.route).toBe('/v1/\ufffd');
+    expect(r.key_id).toBe('k\ufffd');
+    expect(r.account_id).toBe('a\u{1f600}');
+    expect(r.tier).toBe('\ufffd');
+    expect(r.message).toBe('bad \ufffd here');
+    expect(r.reason).toBe('r\ufffd');
+    // Every stored string now round-trips through UTF-8 unchanged.
+    for (const v of [r.path, r.route, r.key_id, r.account_id, r.tier, r.message, r.reason]) {
+      expect(new TextDecoder().decode(new TextEncoder().encode(v!))).toBe(v);
+    }
+  });
+
+  test('a message cut at 4096 characters in the middle of a pair does not end in half of it', () => {
+    const c = { request_id: 'r2', timestamp: 1_767_225_600_000, status: 500, code: 'internal_error', message: 'x'.repeat(4095) + '\u{1f600}' };
+    const v = validate(c as unknown as Candidate);
+    expect(v.ok).toBe(true);
+    if (v.ok) expect(v.record.message).toBe('x'.repeat(4095) + '\ufffd');
+  });
+});
