@@ -3,14 +3,23 @@ import type { Db } from '@/db/client';
 import { recordAudit } from '@/db/queries/audit';
 import { createSession, pruneExpiredSessions } from '@/db/queries/sessions';
 import { checkPassword, LOCKOUT_MS, LOCKOUT_THRESHOLD, normalizeEmail, type UserInfo } from '@/db/queries/users';
-import { createLimiter } from './rate-limit';
+import { createLimiter, trustedProxyHops } from './rate-limit';
 
 /** Failed sign-ins from one address in 15 minutes before it must wait (many accounts, one attacker). */
 export const ADDRESS_MAX_FAILURES = 30;
 const ADDRESS_WINDOW_MS = 15 * 60_000;
+/**
+ * Failed sign-ins from all addresses together in 15 minutes before sign-in pauses for everyone. Applies only
+ * when the address is the client's own word (no ERRATA_TRUST_PROXY): a client that forges X-Forwarded-For can
+ * spread its guesses over any number of "addresses", but not past this.
+ */
+export const GLOBAL_MAX_FAILURES = 300;
+const ALL_ADDRESSES = '*';
 
-const g = globalThis as unknown as { errataLoginLimiter?: ReturnType<typeof createLimiter>; errataUnknownEmailLimiter?: ReturnType<typeof createLimiter> };
+type Limiter = ReturnType<typeof createLimiter>;
+const g = globalThis as unknown as { errataLoginLimiter?: Limiter; errataUnknownEmailLimiter?: Limiter; errataGlobalLoginLimiter?: Limiter };
 const addressLimiter = () => (g.errataLoginLimiter ??= createLimiter(ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_MS));
+const globalLimiter = () => (g.errataGlobalLoginLimiter ??= createLimiter(GLOBAL_MAX_FAILURES, ADDRESS_WINDOW_MS));
 // Emails with no account "lock" exactly like real ones, so the lockout message never reveals who has an account.
 const unknownEmailLimiter = () => (g.errataUnknownEmailLimiter ??= createLimiter(LOCKOUT_THRESHOLD, LOCKOUT_MS));
 
@@ -28,10 +37,26 @@ export function lockedMessage(retryAfterS: number): string {
   return `Too many failed sign-in attempts. This account is locked; try again in ${minutes(retryAfterS)}.`;
 }
 
-export async function signIn(db: Db, input: { email: string; password: string; address: string }, now = Date.now()): Promise<SignInResult> {
-  const limiter = addressLimiter();
+/** `addressTrusted`: the address came through a trusted proxy (default: ERRATA_TRUST_PROXY is set). */
+export async function signIn(
+  db: Db,
+  input: { email: string; password: string; address: string; addressTrusted?: boolean },
+  now = Date.now(),
+): Promise<SignInResult> {
+  const perAddress = addressLimiter();
+  const global = (input.addressTrusted ?? trustedProxyHops() > 0) ? null : globalLimiter();
+  const limiter = {
+    fail(address: string, at: number) {
+      perAddress.fail(address, at);
+      global?.fail(ALL_ADDRESSES, at);
+    },
+  };
   const email = normalizeEmail(input.email);
-  const wait = limiter.retryAfter(input.address, now);
+  const globalWait = global?.retryAfter(ALL_ADDRESSES, now) ?? 0;
+  if (globalWait > 0) {
+    return { ok: false, code: 'login_locked', retry_after_s: globalWait, message: `Too many failed sign-in attempts on this server. Sign-in is paused; try again in ${minutes(globalWait)}.` };
+  }
+  const wait = perAddress.retryAfter(input.address, now);
   if (wait > 0) {
     return { ok: false, code: 'login_locked', retry_after_s: wait, message: `Too many failed sign-in attempts from your address. Try again in ${minutes(wait)}.` };
   }
@@ -65,8 +90,9 @@ export async function signIn(db: Db, input: { email: string; password: string; a
   return { ok: true, user: check.user, token: session.token, expires_ms: session.expires_ms };
 }
 
-/** Tests only: forget the per-address counters. */
+/** Tests only: forget the sign-in counters (per address, per unknown email, all addresses). */
 export function resetLoginLimiter(): void {
   g.errataLoginLimiter = undefined;
   g.errataUnknownEmailLimiter = undefined;
+  g.errataGlobalLoginLimiter = undefined;
 }

@@ -9,9 +9,9 @@ import { ApiError } from '@/lib/api-error';
 import { inviteUser, updateUser } from '@/lib/auth/admin';
 import { clearedSessionCookie, readCookie, sessionCookie } from '@/lib/auth/cookies';
 import { isSameOrigin } from '@/lib/auth/csrf';
-import { resetLoginLimiter, signIn } from '@/lib/auth/login';
+import { GLOBAL_MAX_FAILURES, resetLoginLimiter, signIn } from '@/lib/auth/login';
 import { generatePassword, hashPassword, verifyPassword } from '@/lib/auth/password';
-import { createLimiter } from '@/lib/auth/rate-limit';
+import { clientAddress, createLimiter, trustedProxyHops } from '@/lib/auth/rate-limit';
 import { hasRole } from '@/lib/auth/roles';
 
 let db: Db;
@@ -112,6 +112,39 @@ describe('signIn', () => {
     for (let i = 0; i < 31; i++) res = await signIn(db, { email: `nobody${i}@x.io`, password: 'x', address: '9.9.9.9' });
     expect(res).toMatchObject({ ok: false, code: 'login_locked' });
     expect((await signIn(db, { email: 'nobody@x.io', password: 'x', address: '8.8.8.8' })).ok).toBe(false);
+  });
+
+  // A client that forges X-Forwarded-For gets a fresh "address" per attempt; without a trusted proxy, the
+  // all-addresses ceiling still stops it, and it stops a real user's correct password too until the window ends.
+  it('pauses sign-in for everyone after too many failures from forged addresses, unless the proxy is trusted', async () => {
+    await createUser(db, { email: 'real@x.io', role: 'support', password: 'right-password' });
+    const spray = async (addressTrusted: boolean) => {
+      // One unknown email: after the first few tries it is locked, so the rest cost no password hashing.
+      for (let i = 0; i < GLOBAL_MAX_FAILURES; i++) {
+        await signIn(db, { email: 'ghost@x.io', password: 'x', address: `10.0.${i >> 8}.${i & 255}`, addressTrusted }, 1_000);
+      }
+      return signIn(db, { email: 'real@x.io', password: 'right-password', address: '192.0.2.1', addressTrusted }, 2_000);
+    };
+    const paused = await spray(false);
+    expect(paused).toMatchObject({ ok: false, code: 'login_locked' });
+    if (!paused.ok) expect(paused.message).toMatch(/sign-in is paused/i);
+    // The window ends: sign-in works again.
+    expect((await signIn(db, { email: 'real@x.io', password: 'right-password', address: '192.0.2.1', addressTrusted: false }, 1_000 + 15 * 60_000)).ok).toBe(true);
+    resetLoginLimiter();
+    expect((await spray(true)).ok).toBe(true);
+  });
+
+  it('reads the client address from X-Forwarded-For only as far as the proxies are trusted', () => {
+    const req = (h: Record<string, string>) => new Request('http://x/api/auth/login', { headers: h });
+    const forged = req({ 'x-forwarded-for': '6.6.6.6, 203.0.113.7' });
+    expect(clientAddress(forged, 1)).toBe('203.0.113.7'); // what our proxy saw, not what the client wrote
+    expect(clientAddress(forged, 2)).toBe('6.6.6.6');
+    expect(clientAddress(forged, 5)).toBe('6.6.6.6');
+    expect(clientAddress(forged, 0)).toBe('6.6.6.6'); // untrusted: the client's word (the global ceiling backs it)
+    expect(clientAddress(req({}), 0)).toBe('local');
+    expect(trustedProxyHops({ ERRATA_TRUST_PROXY: '1' })).toBe(1);
+    expect(trustedProxyHops({})).toBe(0);
+    expect(trustedProxyHops({ ERRATA_TRUST_PROXY: 'yes' })).toBe(0);
   });
 
   it('limiter windows expire', () => {
