@@ -8,7 +8,7 @@ import { HeaderRange } from './header-range';
 import { NavLinks, type NavItem } from './nav-links';
 import styles from './shell.module.css';
 
-/** The header every signed-in page shares: brand, nav, request lookup, theme, user. */
+/** The header every signed-in page shares: brand, nav, request lookup, theme, user (own account page, sign out). */
 export function AppHeader({
   user,
   theme,
@@ -51,6 +51,9 @@ export function AppHeader({
             <span className={styles.userEmail} title={`${user.email} (${user.role})`}>
               {user.email}
             </span>
+            <Link href="/account" className={buttonClass('ghost', 'small')}>
+              Account
+            </Link>
             <form action="/api/auth/logout" method="post">
               <button type="submit" className={buttonClass('ghost', 'small')}>
                 Sign out

@@ -41,6 +41,9 @@ test('sign in, see who is signed in, sign out', async ({ page, context }) => {
   await signIn(page, 'admin');
   await expect(page).toHaveURL(/\/admin\/users$/);
   await expect(page.getByRole('banner').getByText(email('admin'))).toBeVisible();
+  await page.getByRole('banner').getByRole('link', { name: 'Account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
   const cookie = (await context.cookies()).find((c) => c.name === 'errata_session');
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
   expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -85,6 +88,8 @@ test('a support user lands on lookup and cannot reach admin pages', async ({ pag
   await page.goto('/login');
   await signIn(page, 'support');
   await expect(page).toHaveURL(/\/lookup$/);
+  // Every role reaches its own account page from the header.
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Account' })).toHaveAttribute('href', '/account');
   for (const path of ['/admin', '/admin/users', '/admin/tokens', '/admin/retention', '/admin/audit']) {
     const res = await page.goto(path);
     expect(res?.status(), path).toBe(403);
