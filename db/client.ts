@@ -13,7 +13,17 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Skip migrations (a second connection to a database another one has migrated). */
   migrate?: boolean;
+  /**
+   * Page cache of this connection in KiB (default 64 MiB, what the ingest writer wants for its index updates).
+   * The server's main-thread connection, which serves point and range reads, uses READER_CACHE_KIB.
+   */
+  cacheKiB?: number;
 }
+
+/** The writer's page cache: rollup and index pages stay hot across batches. */
+export const WRITER_CACHE_KIB = 65_536;
+/** The server's read connection: lookups touch a few pages each; the OS page cache holds the rest. */
+export const READER_CACHE_KIB = 16_384;
 
 function migrationsFolder(): string {
   // Resolved from the project root or this module, never from an arbitrary cwd.
@@ -31,21 +41,24 @@ function migrationsFolder(): string {
   return found;
 }
 
-export function applyPragmas(sqlite: Database.Database): void {
+export function applyPragmas(sqlite: Database.Database, cacheKiB = WRITER_CACHE_KIB): void {
   sqlite.pragma('journal_mode = WAL');
   // FULL: a 200 from ingest means the batch survives a power cut.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma(`cache_size = -${Math.max(1024, Math.floor(cacheKiB))}`);
   sqlite.pragma('temp_store = MEMORY');
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file, { readonly: options.readonly ?? false, timeout: 5000 });
-  if (!options.readonly) applyPragmas(sqlite);
-  else sqlite.pragma('busy_timeout = 5000');
+  if (!options.readonly) applyPragmas(sqlite, options.cacheKiB);
+  else {
+    sqlite.pragma('busy_timeout = 5000');
+    if (options.cacheKiB) sqlite.pragma(`cache_size = -${Math.max(1024, Math.floor(options.cacheKiB))}`);
+  }
   const db = drizzle(sqlite, { schema }) as Db;
   if (!options.readonly && options.migrate !== false) migrate(db, { migrationsFolder: migrationsFolder() });
   return db;

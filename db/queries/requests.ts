@@ -1,8 +1,10 @@
 // Reads of single requests and request lists; rows come out in the wire format (snake_case, ISO ts, catalog).
 // Exports: getRequestById, getRequestsByIds, lookupRequestIds, listRequests, iterateRequests, encodeCursor, decodeCursor,
-// iterateRequestTuples, toRequestRecord, AROUND_WINDOW_MS, types RequestRecord, RequestTuple, CatalogInfo, RequestDetail, AroundKey,
+// iterateRequestTuples, toRequestRecord, lookupStatementSql, AROUND_WINDOW_MS, types RequestRecord, RequestTuple, CatalogInfo, RequestDetail,
+// AroundKey, TimelineEntry,
 // LookupResult, RequestPage.
 import { and, asc, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../client';
 import { requests } from '../schema';
 import { getCatalogEntry, kindOf, type ErrorKind } from '@/lib/catalog';
@@ -70,7 +72,13 @@ function catalogInfo(code: string): CatalogInfo | null {
   return info;
 }
 
-export function toRequestRecord(r: Row): RequestRecord {
+/** A row as Drizzle maps it, or as a raw prepared statement returns it (booleans as 0/1). */
+type RecordRow = Omit<Row, 'unknown_code' | 'status_mismatch' | 'token_id' | 'received_ms'> & {
+  unknown_code: boolean | number;
+  status_mismatch: boolean | number;
+};
+
+export function toRequestRecord(r: RecordRow): RequestRecord {
   return {
     request_id: r.request_id,
     code: r.code === '' ? null : r.code,
@@ -88,8 +96,8 @@ export function toRequestRecord(r: Row): RequestRecord {
     details: parseDetails(r.details),
     reason: r.reason,
     kind: kindOf(r.code),
-    unknown_code: r.unknown_code,
-    status_mismatch: r.status_mismatch,
+    unknown_code: Boolean(r.unknown_code),
+    status_mismatch: Boolean(r.status_mismatch),
     catalog: catalogInfo(r.code),
   };
 }
@@ -97,6 +105,23 @@ export function toRequestRecord(r: Row): RequestRecord {
 /** What the same key did around a request: the window is AROUND_WINDOW_MS on each side. */
 export const AROUND_WINDOW_MS = 7.5 * 60_000;
 const TIMELINE_LIMIT = 50;
+
+/**
+ * One neighbouring request of the key, light: no details, message or catalog (a page joins the catalog from
+ * lib/catalog.ts by `code` when it needs it). Up to 50 of these ride on every lookup.
+ */
+export interface TimelineEntry {
+  request_id: string;
+  /** null for a success record. */
+  code: string | null;
+  status: number;
+  ts: string;
+  ts_ms: number;
+  method: string | null;
+  route: string | null;
+  path: string | null;
+  latency_ms: number | null;
+}
 
 export interface AroundKey {
   key_id: string;
@@ -107,10 +132,11 @@ export interface AroundKey {
   /** Records of this key in the window by code (null = success), most frequent first. */
   counts_by_code: { code: string | null; count: number }[];
   total: number;
-  previous: RequestRecord | null;
-  next: RequestRecord | null;
+  /** The key's closest other request before / after this one, however far away. */
+  previous: TimelineEntry | null;
+  next: TimelineEntry | null;
   /** Up to 50 records of the key in the window, oldest first (the request itself included). */
-  timeline: RequestRecord[];
+  timeline: TimelineEntry[];
   timeline_truncated: boolean;
 }
 
@@ -120,60 +146,127 @@ export interface RequestDetail {
   around: AroundKey | null;
 }
 
-/** Every record stored for this request id (one per code), with the key's neighbourhood; null when unknown. */
-export function getRequestById(db: Db, request_id: string): RequestDetail | null {
-  const rows = db.select().from(requests).where(eq(requests.request_id, request_id)).orderBy(asc(requests.ts_ms), asc(requests.id)).all();
-  if (rows.length === 0) return null;
-  const anchor = rows.find((r) => r.key_id !== null);
-  return { request_id, records: rows.map(toRequestRecord), around: anchor ? aroundKey(db, anchor) : null };
+type LightRow = { id: number; request_id: string; code: string; status: number; ts_ms: number; method: string | null; route: string | null; path: string | null; latency_ms: number | null };
+
+const RECORD_COLUMNS = 'id, request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch';
+const LIGHT_COLUMNS = 'id, request_id, code, status, ts_ms, method, route, path, latency_ms';
+
+/**
+ * The lookup path's statements, prepared once per connection: Drizzle rebuilds the SQL text on every call, which
+ * cost more than the indexed reads themselves. Every one is a range or point read on an index (see
+ * tests/integration/read-queries.test.ts, which checks the plans).
+ */
+function lookupStatements(sqlite: Database.Database) {
+  return {
+    // UNIQUE(request_id, code): a point read; the handful of rows is sorted in memory.
+    byId: sqlite.prepare<[string], RecordRow & { id: number }>(`SELECT ${RECORD_COLUMNS} FROM requests WHERE request_id = ? ORDER BY ts_ms, id`),
+    // (key_id, ts_ms) index, in index order (rowid breaks ties): no sort, stops after the cap.
+    timeline: sqlite.prepare<[string, number, number, number], LightRow>(
+      `SELECT ${LIGHT_COLUMNS} FROM requests WHERE key_id = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id LIMIT ?`,
+    ),
+    // Only when the timeline is truncated: the whole window's counts from the same index range.
+    counts: sqlite.prepare<[string, number, number], { code: string; count: number }>(
+      'SELECT code, count(*) AS count FROM requests WHERE key_id = ? AND ts_ms >= ? AND ts_ms < ? GROUP BY code',
+    ),
+    previous: sqlite.prepare<[string, number, number, number, string], LightRow>(
+      `SELECT ${LIGHT_COLUMNS} FROM requests WHERE key_id = ? AND ts_ms <= ? AND (ts_ms < ? OR id < ?) AND request_id <> ? ORDER BY ts_ms DESC, id DESC LIMIT 1`,
+    ),
+    next: sqlite.prepare<[string, number, number, number, string], LightRow>(
+      `SELECT ${LIGHT_COLUMNS} FROM requests WHERE key_id = ? AND ts_ms >= ? AND (ts_ms > ? OR id > ?) AND request_id <> ? ORDER BY ts_ms, id LIMIT 1`,
+    ),
+  };
 }
 
-function aroundKey(db: Db, anchor: Row): AroundKey {
-  const key_id = anchor.key_id!;
+const statementCache = new WeakMap<Database.Database, ReturnType<typeof lookupStatements>>();
+
+function statements(db: Db): ReturnType<typeof lookupStatements> {
+  let s = statementCache.get(db.$client);
+  if (!s) {
+    s = lookupStatements(db.$client);
+    statementCache.set(db.$client, s);
+  }
+  return s;
+}
+
+/** The SQL of the lookup path, for plan checks. */
+export function lookupStatementSql(db: Db): Record<string, string> {
+  return Object.fromEntries(Object.entries(statements(db)).map(([k, st]) => [k, st.source]));
+}
+
+function toEntry(r: LightRow): TimelineEntry {
+  return {
+    request_id: r.request_id,
+    code: r.code === '' ? null : r.code,
+    status: r.status,
+    ts: new Date(r.ts_ms).toISOString(),
+    ts_ms: r.ts_ms,
+    method: r.method,
+    route: r.route,
+    path: r.path,
+    latency_ms: r.latency_ms,
+  };
+}
+
+/** Every record stored for this request id (one per code), with the key's neighbourhood; null when unknown. */
+export function getRequestById(db: Db, request_id: string): RequestDetail | null {
+  const st = statements(db);
+  const rows = st.byId.all(request_id);
+  if (rows.length === 0) return null;
+  const anchor = rows.find((r) => r.key_id !== null);
+  return { request_id, records: rows.map(toRequestRecord), around: anchor ? aroundKey(st, anchor as RecordRow & { id: number; key_id: string }) : null };
+}
+
+const before = (r: LightRow, a: { ts_ms: number; id: number }) => r.ts_ms < a.ts_ms || (r.ts_ms === a.ts_ms && r.id < a.id);
+const after = (r: LightRow, a: { ts_ms: number; id: number }) => r.ts_ms > a.ts_ms || (r.ts_ms === a.ts_ms && r.id > a.id);
+
+/**
+ * Usually two reads: the capped timeline, from which the counts, previous and next follow when it holds the
+ * whole window (or, for previous/next, the rows on that side of the request). Otherwise one more indexed read each.
+ */
+function aroundKey(st: ReturnType<typeof lookupStatements>, anchor: { key_id: string; ts_ms: number; id: number; request_id: string }): AroundKey {
+  const key_id = anchor.key_id;
   const from_ms = anchor.ts_ms - AROUND_WINDOW_MS;
   const to_ms = anchor.ts_ms + AROUND_WINDOW_MS;
-  const inWindow = and(eq(requests.key_id, key_id), gte(requests.ts_ms, from_ms), lt(requests.ts_ms, to_ms));
-  const counts = db
-    .select({ code: requests.code, count: sql<number>`count(*)` })
-    .from(requests)
-    .where(inWindow)
-    .groupBy(requests.code)
-    .orderBy(desc(sql`count(*)`), asc(requests.code))
-    .all();
-  const timeline = db
-    .select()
-    .from(requests)
-    .where(inWindow)
-    .orderBy(asc(requests.ts_ms), asc(requests.id))
-    .limit(TIMELINE_LIMIT + 1)
-    .all();
-  const other = and(eq(requests.key_id, key_id), ne(requests.request_id, anchor.request_id));
-  const previous = db
-    .select()
-    .from(requests)
-    .where(and(other, sql`(${requests.ts_ms}, ${requests.id}) < (${anchor.ts_ms}, ${anchor.id})`))
-    .orderBy(desc(requests.ts_ms), desc(requests.id))
-    .limit(1)
-    .get();
-  const next = db
-    .select()
-    .from(requests)
-    .where(and(other, sql`(${requests.ts_ms}, ${requests.id}) > (${anchor.ts_ms}, ${anchor.id})`))
-    .orderBy(asc(requests.ts_ms), asc(requests.id))
-    .limit(1)
-    .get();
+  const rows = st.timeline.all(key_id, from_ms, to_ms, TIMELINE_LIMIT + 1);
+  const truncated = rows.length > TIMELINE_LIMIT;
+  const shown = truncated ? rows.slice(0, TIMELINE_LIMIT) : rows;
+
+  let counts: { code: string; count: number }[];
+  if (truncated) counts = st.counts.all(key_id, from_ms, to_ms);
+  else {
+    const m = new Map<string, number>();
+    for (const r of rows) m.set(r.code, (m.get(r.code) ?? 0) + 1);
+    counts = [...m].map(([code, count]) => ({ code, count }));
+  }
+  counts.sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+
+  // The timeline is a contiguous run from the window's start: the anchor's neighbours in it are the true ones,
+  // as long as the run reaches past the anchor (previous) or holds a later row of another request (next).
+  const anchorInRun = rows.some((r) => r.id === anchor.id);
+  let previous: LightRow | undefined;
+  let next: LightRow | undefined;
+  if (anchorInRun) {
+    for (const r of rows) {
+      if (r.request_id === anchor.request_id) continue;
+      if (before(r, anchor)) previous = r;
+      else if (next === undefined && after(r, anchor)) next = r;
+    }
+  }
+  if (!previous) previous = st.previous.get(key_id, anchor.ts_ms, anchor.ts_ms, anchor.id, anchor.request_id);
+  if (!next) next = st.next.get(key_id, anchor.ts_ms, anchor.ts_ms, anchor.id, anchor.request_id);
+
   return {
     key_id,
     from: new Date(from_ms).toISOString(),
     to: new Date(to_ms).toISOString(),
     from_ms,
     to_ms,
-    counts_by_code: counts.map((c) => ({ code: c.code === '' ? null : c.code, count: Number(c.count) })),
-    total: counts.reduce((n, c) => n + Number(c.count), 0),
-    previous: previous ? toRequestRecord(previous) : null,
-    next: next ? toRequestRecord(next) : null,
-    timeline: timeline.slice(0, TIMELINE_LIMIT).map(toRequestRecord),
-    timeline_truncated: timeline.length > TIMELINE_LIMIT,
+    counts_by_code: counts.map((c) => ({ code: c.code === '' ? null : c.code, count: c.count })),
+    total: counts.reduce((n, c) => n + c.count, 0),
+    previous: previous ? toEntry(previous) : null,
+    next: next ? toEntry(next) : null,
+    timeline: shown.map(toEntry),
+    timeline_truncated: truncated,
   };
 }
 

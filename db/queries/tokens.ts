@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../client';
 import { tokens, TOKEN_SCOPES, type TokenScope } from '../schema';
 
@@ -64,34 +65,110 @@ export function listTokens(db: Db): TokenInfo[] {
 
 export function revokeToken(db: Db, id: number): boolean {
   const res = db.update(tokens).set({ revoked_ms: Date.now() }).where(eq(tokens.id, id)).run();
+  // This process stops accepting it at once; other processes do on their next request (see findToken).
+  const cache = tokenCaches.get(db.$client);
+  if (cache) for (const [hash, e] of cache) if (e.info.id === id) cache.delete(hash);
   return res.changes > 0;
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
+/** How long a token found by its hash is reused without reading its row again (its revocation is still read). */
+export const TOKEN_CACHE_TTL_MS = 30_000;
+const TOKEN_CACHE_MAX = 1000;
 
-/** Finds a token by its secret; revoked tokens are returned with revoked_ms set so callers can say why. */
-export function findToken(db: Db, token: string): TokenInfo | undefined {
-  const row = db.select().from(tokens).where(eq(tokens.token_hash, hashToken(token))).get();
-  if (!row) return undefined;
-  const now = Date.now();
-  if (!row.revoked_ms && (row.last_used_ms === null || now - row.last_used_ms > LAST_USED_RESOLUTION_MS)) {
-    touchLastUsed(db, row.id, now);
+interface CachedToken {
+  info: TokenInfo;
+  expires: number;
+}
+
+/** Per connection: tests and tools open several databases in one process. */
+const tokenCaches = new WeakMap<Database.Database, Map<string, CachedToken>>();
+
+function tokenStatements(sqlite: Database.Database) {
+  return {
+    byHash: sqlite.prepare<[string], typeof tokens.$inferSelect>(
+      'SELECT id, name, token_prefix, token_hash, scopes, created_ms, created_by, last_used_ms, revoked_ms FROM tokens WHERE token_hash = ?',
+    ),
+    // A rowid point read: a revocation from any process (the CLI) takes effect on the very next request.
+    revokedMs: sqlite.prepare<[number], { revoked_ms: number | null }>('SELECT revoked_ms FROM tokens WHERE id = ?'),
+    touch: sqlite.prepare<[number, number]>('UPDATE tokens SET last_used_ms = ? WHERE id = ?'),
+  };
+}
+const statementCache = new WeakMap<Database.Database, ReturnType<typeof tokenStatements>>();
+function statements(sqlite: Database.Database): ReturnType<typeof tokenStatements> {
+  let st = statementCache.get(sqlite);
+  if (!st) {
+    st = tokenStatements(sqlite);
+    statementCache.set(sqlite, st);
   }
-  return toInfo(row);
+  return st;
+}
+
+/** Per connection, when this process may next record each token's use: at most one write a minute per token. */
+const nextTouches = new WeakMap<Database.Database, Map<number, number>>();
+const LAST_USED_RETRY_MS = 1_000;
+
+/**
+ * Finds a token by its secret; revoked tokens are returned with revoked_ms set so callers can say why.
+ * The row is cached for TOKEN_CACHE_TTL_MS by hash, but its revoked_ms is read on every call (a rowid read),
+ * so a revocation by another process, such as `errata token revoke`, applies to the next request.
+ */
+export function findToken(db: Db, token: string): TokenInfo | undefined {
+  const sqlite = db.$client;
+  const st = statements(sqlite);
+  const hash = hashToken(token);
+  const now = Date.now();
+  let cache = tokenCaches.get(sqlite);
+  if (!cache) tokenCaches.set(sqlite, (cache = new Map()));
+  let nextTouch = nextTouches.get(sqlite);
+  if (!nextTouch) nextTouches.set(sqlite, (nextTouch = new Map()));
+  let info: TokenInfo;
+  const hit = cache.get(hash);
+  if (hit && hit.expires > now) {
+    const row = st.revokedMs.get(hit.info.id);
+    if (!row) {
+      cache.delete(hash);
+      return undefined;
+    }
+    info = row.revoked_ms === hit.info.revoked_ms ? hit.info : { ...hit.info, revoked_ms: row.revoked_ms };
+    if (info !== hit.info) hit.info = info;
+  } else {
+    const row = st.byHash.get(hash);
+    if (!row) {
+      if (hit) cache.delete(hash);
+      return undefined;
+    }
+    info = toInfo(row);
+    if (hit) cache.delete(hash);
+    else if (cache.size >= TOKEN_CACHE_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(hash, { info, expires: now + TOKEN_CACHE_TTL_MS });
+    // A use recorded by another process (or before a restart) counts too.
+    if (row.last_used_ms !== null && row.last_used_ms + LAST_USED_RESOLUTION_MS > (nextTouch.get(row.id) ?? 0)) {
+      nextTouch.set(row.id, row.last_used_ms + LAST_USED_RESOLUTION_MS);
+    }
+  }
+  if (!info.revoked_ms && now >= (nextTouch.get(info.id) ?? 0)) {
+    if (nextTouch.size >= TOKEN_CACHE_MAX && !nextTouch.has(info.id)) nextTouch.clear();
+    // Written: again in a minute. Busy (the ingest writer holds the lock): tried again a second later, not on every request.
+    nextTouch.set(info.id, now + (touchLastUsed(db, info.id, now) ? LAST_USED_RESOLUTION_MS : LAST_USED_RETRY_MS));
+  }
+  return info;
 }
 
 /**
  * last_used is coarse (once a minute) and best effort: it must never make a request wait behind the ingest
  * writer's transaction, so it is tried without a busy wait and skipped when the database is busy or cannot be written.
  */
-function touchLastUsed(db: Db, id: number, now: number): void {
+function touchLastUsed(db: Db, id: number, now: number): boolean {
   const sqlite = db.$client;
   const previous = sqlite.pragma('busy_timeout', { simple: true }) as number;
   sqlite.pragma('busy_timeout = 0');
   try {
-    db.update(tokens).set({ last_used_ms: now }).where(eq(tokens.id, id)).run();
+    statements(sqlite).touch.run(now, id);
+    return true;
   } catch {
     // Best effort, whatever the reason (busy, disk full, read-only file): bookkeeping must not fail a request.
+    return false;
   } finally {
     sqlite.pragma(`busy_timeout = ${Number(previous)}`);
   }

@@ -1,7 +1,7 @@
 // Request lookups, lists and stats against a real migrated SQLite, data written through ingest/write.ts.
 import { beforeEach, describe, expect, test } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
-import { getRequestById, iterateRequests, iterateRequestTuples, listRequests, lookupRequestIds } from '@/db/queries/requests';
+import { getRequestById, iterateRequests, iterateRequestTuples, listRequests, lookupRequestIds, lookupStatementSql } from '@/db/queries/requests';
 import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { ApiError } from '@/lib/api-error';
 import { requestCsvRow, requestTupleCsvRow } from '@/lib/csv';
@@ -75,6 +75,40 @@ describe('getRequestById', () => {
 
   test('an unknown id → null', () => {
     expect(getRequestById(db, 'req_never_seen')).toBeNull();
+  });
+
+  test('a busy key: the timeline stops at 50 light entries, counts cover the whole window, previous/next are the neighbours', () => {
+    const t = NOW - 3 * H;
+    // 200 records of key_busy, one every 5 s: up to 90 of them in each half-window.
+    const recs = Array.from({ length: 200 }, (_, i) => makeRecord({ ts_ms: t - 7 * M + i * 5_000, key_id: 'key_busy', code: i % 4 === 0 ? 'rate_limited' : '' }));
+    insertRecords(db, recs);
+    const late = getRequestById(db, recs[150].request_id)!.around!; // 90 records of its window come before it: not in the first 50
+    expect(late.timeline).toHaveLength(50);
+    expect(late.timeline_truncated).toBe(true);
+    expect(late.timeline[0].request_id).toBe(recs[60].request_id);
+    expect(late.previous?.request_id).toBe(recs[149].request_id);
+    expect(late.next?.request_id).toBe(recs[151].request_id);
+    expect(late.total).toBe(90 + 1 + 49); // the key stops 49 records after it
+    const a = getRequestById(db, recs[42].request_id)!.around!; // its window starts before the key's first record
+    const inWindow = recs.filter((r) => r.ts_ms >= a.from_ms && r.ts_ms < a.to_ms);
+    expect(a.total).toBe(inWindow.length);
+    expect(a.counts_by_code).toEqual([
+      { code: null, count: inWindow.filter((r) => r.code === '').length },
+      { code: 'rate_limited', count: inWindow.filter((r) => r.code !== '').length },
+    ]);
+    expect(a.previous?.request_id).toBe(recs[41].request_id);
+    expect(a.next?.request_id).toBe(recs[43].request_id);
+    expect(a.timeline[0]).toEqual({ request_id: recs[0].request_id, code: 'rate_limited', status: 429, ts: new Date(recs[0].ts_ms).toISOString(), ts_ms: recs[0].ts_ms, method: recs[0].method, route: recs[0].route, path: recs[0].path, latency_ms: recs[0].latency_ms });
+    expect(a.timeline[0]).not.toHaveProperty('catalog');
+  });
+
+  test('every statement of the lookup reads an index range, none scans the table', () => {
+    for (const [name, sql] of Object.entries(lookupStatementSql(db))) {
+      const params = Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => null);
+      const plan = db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+      expect(plan[0].detail, name).toMatch(/^SEARCH requests USING INDEX requests_(request_id_code|key_ts) \(/);
+      expect(plan.map((p) => p.detail).join(' '), name).not.toMatch(/SCAN/);
+    }
   });
 });
 
