@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { ApiError } from '@/lib/api-error';
 import { ZstdGuard, ZSTD_MAX_WINDOW } from './zstd-guard';
+import { processDecodeBudget, UNBUDGETED, type BudgetLease, type DecodeBudget } from './decode-budget';
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
@@ -22,6 +23,8 @@ export interface DecodeLimits {
   /** Slowest average upload accepted once `graceMs` has passed, in bytes per second. */
   minBytesPerSecond?: number;
   graceMs?: number;
+  /** The budget shared with concurrent decodes (default: the process-wide one, ERRATA_DECODE_BUDGET_MB). */
+  budget?: DecodeBudget;
 }
 
 /** Parses a Content-Encoding header into the one encoding we undo; 415 for anything else. */
@@ -74,30 +77,55 @@ function corrupt(encoding: string, err: unknown): ApiError {
   return new ApiError('invalid_body', `The body is not valid ${encoding} data (${why}).`, { encoding });
 }
 
-/** Collects chunks into one exactly-sized Uint8Array that owns its buffer (transferable to a worker). */
+interface ResizableArrayBuffer extends ArrayBuffer {
+  resize(n: number): void;
+}
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ResizableArrayBuffer;
+const GROW_STEP = 1024 * 1024;
+
+/**
+ * Collects chunks into one exactly-sized Uint8Array that owns its buffer (transferable to a worker). The bytes are
+ * copied as they come into a resizable ArrayBuffer that reserves `max` of address space and grows in place, so a
+ * body never exists twice (a chunk list plus its concatenation) and pages are resident only once written.
+ * Every byte kept is taken from `lease` first; the first refusal (cap or budget) is kept in `refusal`.
+ */
 class Sink {
-  private chunks: Uint8Array[] = [];
+  private buf: ResizableArrayBuffer | null;
   size = 0;
-  constructor(readonly max: number) {}
-  /** Returns false once the cap is exceeded; the caller aborts. */
+  refusal: ApiError | null = null;
+  constructor(
+    readonly max: number,
+    private readonly lease: BudgetLease,
+    private readonly tooLarge: () => ApiError,
+  ) {
+    this.buf = new ResizableArrayBuffer(0, { maxByteLength: max });
+  }
+  /** Returns false once the cap or the budget is exceeded (see `refusal`); the caller aborts. */
   push(chunk: Uint8Array): boolean {
-    this.size += chunk.byteLength;
-    if (this.size > this.max) {
-      this.chunks = [];
-      return false;
-    }
-    this.chunks.push(chunk);
+    if (this.refusal || !this.buf) return false;
+    const size = this.size + chunk.byteLength;
+    if (size > this.max) return this.refuse(this.tooLarge());
+    if (!this.lease.grow(chunk.byteLength)) return this.refuse(this.lease.refusal());
+    if (size > this.buf.byteLength) this.buf.resize(Math.min(this.max, Math.ceil(size / GROW_STEP) * GROW_STEP));
+    new Uint8Array(this.buf, this.size, chunk.byteLength).set(chunk);
+    this.size = size;
     return true;
   }
+  private refuse(err: ApiError): false {
+    this.refusal = err;
+    this.discard();
+    return false;
+  }
+  /** Gives the pages back now (shrinking decommits them), not at the next GC: the budget tracks real memory. */
+  discard(): void {
+    this.buf?.resize(0);
+    this.buf = null;
+  }
   bytes(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.byteLength;
-    }
-    this.chunks = [];
-    return out;
+    const buf = this.buf ?? new ResizableArrayBuffer(0, { maxByteLength: 0 });
+    buf.resize(this.size);
+    this.buf = null;
+    return new Uint8Array(buf, 0, this.size);
   }
 }
 
@@ -107,7 +135,7 @@ interface Inflater {
   destroy(): void;
 }
 
-function zlibInflater(kind: 'gzip' | 'zlib' | 'raw', sink: Sink, onOverflow: () => void): Inflater {
+function zlibInflater(kind: 'gzip' | 'zlib' | 'raw', sink: Sink): Inflater {
   const stream =
     kind === 'gzip' ? zlib.createGunzip() : kind === 'zlib' ? zlib.createInflate() : zlib.createInflateRaw();
   let failure: unknown = null;
@@ -123,7 +151,6 @@ function zlibInflater(kind: 'gzip' | 'zlib' | 'raw', sink: Sink, onOverflow: () 
     if (overflowed) return;
     if (!sink.push(d)) {
       overflowed = true;
-      onOverflow();
       stream.destroy();
       settle();
     }
@@ -175,16 +202,15 @@ export function zstdWindowSize(b: Uint8Array): number | null {
   return size + (fcf === 1 ? 256 : 0);
 }
 
-function zstdInflater(sink: Sink, onOverflow: () => void): Inflater {
+function zstdInflater(sink: Sink): Inflater {
   let overflowed = false;
   let ended = false;
   const d = new ZstdDecompress((chunk, final) => {
     if (final) ended = true;
     if (overflowed) return;
-    // fzstd reuses its window buffer: copy what we keep.
-    if (!sink.push(chunk.slice())) {
+    // fzstd reuses its window buffer: the sink copies what it keeps before we return.
+    if (!sink.push(chunk)) {
       overflowed = true;
-      onOverflow();
       // Throwing stops fzstd inside this push: a bomb in one chunk is not inflated further.
       throw tooLargeDecompressed(0);
     }
@@ -222,9 +248,26 @@ export async function decodeStream(
   const iterable: AsyncIterable<Uint8Array> =
     Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>) : readableToIterable(body as ReadableStream<Uint8Array>);
 
-  const out = new Sink(encoding === 'identity' ? maxBody : maxOut);
+  // Every byte kept counts against the budget shared with concurrent requests until this returns or throws.
+  const lease = (limits.budget ?? processDecodeBudget()).lease();
+  try {
+    return await decodeInto(iterable, encoding, limits, maxBody, maxOut, lease);
+  } finally {
+    lease.release();
+  }
+}
+
+async function decodeInto(
+  iterable: AsyncIterable<Uint8Array>,
+  encoding: ContentEncoding,
+  limits: DecodeLimits,
+  maxBody: number,
+  maxOut: number,
+  lease: BudgetLease,
+): Promise<Uint8Array> {
+  // Identity bodies are capped by the wire check first; the sink's cap only ever trips on decompressed output.
+  const out = new Sink(encoding === 'identity' ? maxBody : maxOut, lease, () => tooLargeDecompressed(maxOut));
   let inflater: Inflater | null = null;
-  let overflow = false;
   let wire = 0;
   const iterator = iterable[Symbol.asyncIterator]();
   const rate = limits.minBytesPerSecond ?? MIN_BODY_RATE;
@@ -242,38 +285,39 @@ export async function decodeStream(
       wire += chunk.byteLength;
       if (wire > maxBody) throw tooLargeBody(maxBody);
       if (encoding === 'identity') {
-        out.push(chunk);
+        if (!out.push(chunk)) throw out.refusal!;
         continue;
       }
       if (!inflater) {
-        if (encoding === 'zstd') inflater = zstdInflater(out, () => (overflow = true));
-        else if (encoding === 'gzip') inflater = zlibInflater('gzip', out, () => (overflow = true));
+        if (encoding === 'zstd') inflater = zstdInflater(out);
+        else if (encoding === 'gzip') inflater = zlibInflater('gzip', out);
         else {
           // The first chunk is rarely a single byte; if it is, treat it as raw (a zlib header needs two).
           const zlibbed = chunk.byteLength >= 2 && isZlibWrapped(chunk[0], chunk[1]);
-          inflater = zlibInflater(zlibbed ? 'zlib' : 'raw', out, () => (overflow = true));
+          inflater = zlibInflater(zlibbed ? 'zlib' : 'raw', out);
         }
       }
       try {
         await inflater.write(chunk);
       } catch (err) {
-        if (overflow) throw tooLargeDecompressed(maxOut);
+        if (out.refusal) throw out.refusal;
         if (err instanceof ApiError) throw err;
         throw corrupt(encoding, err);
       }
-      if (overflow) throw tooLargeDecompressed(maxOut);
+      if (out.refusal) throw out.refusal;
     }
     if (inflater) {
       try {
         await inflater.end();
       } catch (err) {
-        if (overflow) throw tooLargeDecompressed(maxOut);
+        if (out.refusal) throw out.refusal;
         throw corrupt(encoding, err);
       }
-      if (overflow) throw tooLargeDecompressed(maxOut);
+      if (out.refusal) throw out.refusal;
     }
   } catch (err) {
     inflater?.destroy();
+    out.discard();
     // Stop reading the upload: the client gets its 413 without us buffering the rest. A read still pending on a
     // stalled client would keep return() waiting, so a timed-out body is abandoned (the route closes the connection).
     if (slow) void iterator.return?.().catch(() => {});
@@ -301,12 +345,12 @@ export function decodeBytes(bytes: Uint8Array, encoding: ContentEncoding, limits
   const maxOut = limits.maxDecompressed ?? MAX_DECOMPRESSED_BYTES;
   if (encoding === 'identity') return bytes;
   if (encoding === 'zstd') {
-    const sink = new Sink(maxOut);
+    const sink = new Sink(maxOut, UNBUDGETED, () => tooLargeDecompressed(maxOut));
     let over = false;
     let ended = false;
     const d = new ZstdDecompress((chunk, final) => {
       if (final) ended = true;
-      if (!over && !sink.push(chunk.slice())) over = true;
+      if (!over && !sink.push(chunk)) over = true;
       if (over) throw tooLargeDecompressed(maxOut);
     });
     if ((zstdWindowSize(bytes) ?? 0) > maxOut) throw tooLargeDecompressed(maxOut);

@@ -1,8 +1,9 @@
 import zlib from 'node:zlib';
 import { Readable } from 'node:stream';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { decodeBytes, decodeStream, isZlibWrapped, parseContentEncoding, type ContentEncoding } from '@/ingest/decode';
 import { ApiError } from '@/lib/api-error';
+import { DecodeBudget, processDecodeBudget } from '@/ingest/decode-budget';
 import { zstdCompress } from '../support/zstd';
 
 const text = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ request_id: `r${i}`, status: 200 })).join('\n');
@@ -119,6 +120,131 @@ describe('decodeStream', () => {
   test('an empty body decodes to no bytes', async () => {
     expect((await decodeStream(null, 'identity')).byteLength).toBe(0);
     expect((await decodeStream(chunked(new Uint8Array(0)), 'identity')).byteLength).toBe(0);
+  });
+});
+
+describe('decode budget shared by concurrent bodies', () => {
+  const KiB = 1024;
+
+  async function failure(p: Promise<unknown>): Promise<unknown> {
+    try {
+      await p;
+    } catch (err) {
+      return err;
+    }
+    return 'resolved';
+  }
+
+  /** A body that sends `first`, then waits until open() before ending: a request still uploading. */
+  function heldOpen(first: Uint8Array) {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    async function* source() {
+      yield first;
+      await gate;
+    }
+    return { body: source(), open };
+  }
+
+  test('a decoded body holds its bytes while in flight and gives them all back when done', async () => {
+    const budget = new DecodeBudget(1024 * KiB);
+    const out = await decodeStream(chunked(zlib.gzipSync(plain)), 'gzip', { budget });
+    expect(out.byteLength).toBe(plain.byteLength);
+    expect(budget.peak).toBe(plain.byteLength);
+    expect(budget.used).toBe(0);
+    expect(budget.leases).toBe(0);
+  });
+
+  test.each([
+    ['decompressed_too_large', () => decodeStream(chunked(zlib.gzipSync(plain)), 'gzip', { maxDecompressed: 20_000, budget: b })],
+    ['payload_too_large', () => decodeStream(chunked(plain), 'identity', { maxBody: 10_000, budget: b })],
+    ['invalid_body', () => decodeStream(chunked(zlib.gzipSync(plain).subarray(0, 2000)), 'gzip', { budget: b })],
+  ])('a body refused with %s gives its bytes back', async (expected, run) => {
+    b = new DecodeBudget(1024 * KiB);
+    expect(await code(run())).toBe(expected);
+    expect(b.peak).toBeGreaterThan(0);
+    expect(b.used).toBe(0);
+    expect(b.leases).toBe(0);
+  });
+  let b: DecodeBudget;
+
+  test('a body whose stream throws (client disconnect) gives its bytes back and the error goes through', async () => {
+    const budget = new DecodeBudget(1024 * KiB);
+    async function* source() {
+      yield plain.subarray(0, 5000);
+      throw new Error('aborted');
+    }
+    const err = await failure(decodeStream(source(), 'identity', { budget }));
+    expect((err as Error).message).toBe('aborted');
+    expect(budget.peak).toBe(5000);
+    expect(budget.used).toBe(0);
+  });
+
+  test('an aborted web stream (the request body of a client that went away) gives its bytes back', async () => {
+    const budget = new DecodeBudget(1024 * KiB);
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+    const gz = zlib.gzipSync(plain);
+    controller.enqueue(gz.subarray(0, gz.length - 100));
+    const p = decodeStream(stream, 'gzip', { budget });
+    await vi.waitFor(() => expect(budget.used).toBeGreaterThan(0));
+    controller.error(new DOMException('The operation was aborted.', 'AbortError'));
+    expect(((await failure(p)) as Error).name).toBe('AbortError');
+    expect(budget.used).toBe(0);
+  });
+
+  test('a body cut off as too slow gives its bytes back', async () => {
+    const budget = new DecodeBudget(1024 * KiB);
+    const { body, open } = heldOpen(plain.subarray(0, 3000));
+    expect(await code(decodeStream(body, 'identity', { budget, graceMs: 50, minBytesPerSecond: 1_000_000 }))).toBe('request_timeout');
+    expect(budget.used).toBe(0);
+    open();
+  });
+
+  test('a large body that would push the total past the budget is 503 with Retry-After; the one in flight is unaffected', async () => {
+    const budget = new DecodeBudget(256 * KiB, { reserve: 0 });
+    const first = heldOpen(new Uint8Array(200 * KiB).fill(0x20));
+    const inFlight = decodeStream(first.body, 'identity', { budget });
+    await vi.waitFor(() => expect(budget.used).toBe(200 * KiB));
+
+    const err = await failure(decodeStream(chunked(zlib.gzipSync(new Uint8Array(100 * KiB).fill(0x20))), 'gzip', { budget }));
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).status).toBe(503);
+    expect((err as ApiError).code).toBe('service_unavailable');
+    expect(Number((err as ApiError).headers['Retry-After'])).toBeGreaterThan(0);
+    expect(budget.used).toBe(200 * KiB);
+
+    first.open();
+    expect((await inFlight).byteLength).toBe(200 * KiB);
+    expect(budget.used).toBe(0);
+    // The retry, once the first body is done, fits.
+    expect((await decodeStream(chunked(new Uint8Array(100 * KiB)), 'identity', { budget })).byteLength).toBe(100 * KiB);
+  });
+
+  test('small bodies still get through while large ones hold the budget (the reserve)', async () => {
+    const budget = new DecodeBudget(1024 * KiB, { reserve: 256 * KiB, smallBody: 64 * KiB });
+    const large = heldOpen(new Uint8Array(700 * KiB));
+    const inFlight = decodeStream(large.body, 'identity', { budget });
+    await vi.waitFor(() => expect(budget.used).toBe(700 * KiB));
+    // Another large body would eat into the reserve: refused.
+    expect(await code(decodeStream(chunked(new Uint8Array(200 * KiB), 16 * KiB), 'identity', { budget }))).toBe('service_unavailable');
+    // An ordinary small batch is decoded from the reserve.
+    expect(Buffer.from(await decodeStream(chunked(plain.subarray(0, 50 * KiB)), 'identity', { budget })).toString()).toBe(text.slice(0, 50 * KiB));
+    large.open();
+    await inFlight;
+    expect(budget.used).toBe(0);
+  });
+
+  test('without an explicit budget, decodes share the process-wide one (ERRATA_DECODE_BUDGET_MB, 256 MiB by default)', async () => {
+    const shared = processDecodeBudget();
+    expect(shared).toBe(processDecodeBudget());
+    expect(shared.limit).toBe(256 * 1024 * KiB);
+    const { body, open } = heldOpen(plain.subarray(0, 4000));
+    const p = decodeStream(body, 'identity');
+    await vi.waitFor(() => expect(shared.used).toBe(4000));
+    open();
+    await p;
+    expect(shared.used).toBe(0);
   });
 });
 
