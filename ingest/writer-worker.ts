@@ -1,46 +1,37 @@
-// The one writer: a worker thread that owns the write connection and runs parse → normalize → validate → write
-// per batch, so a 100 ms transaction never stalls lookups on the main thread. Also prunes retention hourly.
-import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '@/db/client';
+// The ingest workers, one file for both roles (workerData.role):
+// - 'write': the one writer. Owns the write connection, commits prepared batches, prunes retention hourly.
+// - 'prepare': parses, normalizes and validates a batch into column-ordered rows and hands them to the writer
+//   over a MessageChannel, so parsing batch N+1 overlaps the commit of batch N (two cores instead of one), and
+//   neither ever runs on the server's main thread, where lookups are answered.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { openDatabase, type Db } from '@/db/client';
 import { pruneRetention, retentionCutoff } from '@/db/queries/retention';
 import { getRetentionDays } from '@/db/queries/settings';
 import { ApiError, type ApiErrorCode } from '@/lib/api-error';
-import { processBatch, type BatchContext } from './index';
-import { recordRejectedBatch } from './write';
-import type { WorkerReply, WorkerRequest } from './writer-protocol';
+import { prepareBatch } from './index';
+import { MAX_REPORTED_ERRORS } from './types';
+import { recordRejectedBatch, toRow, writeRows } from './write';
+import type {
+  BatchCtx,
+  FailureInfo,
+  PreparedMessage,
+  PrepareReply,
+  PrepareRequest,
+  RetentionMessage,
+  WorkerReply,
+  WorkerRequest,
+  WorkerRole,
+} from './writer-protocol';
 
-const { databasePath, retentionIntervalMs } = workerData as { databasePath: string; retentionIntervalMs: number };
+const { databasePath, retentionIntervalMs, role } = workerData as { databasePath: string; retentionIntervalMs: number; role?: WorkerRole };
 const port = parentPort!;
-const db = openDatabase(databasePath);
-let closed = false;
-
-// Between chunks the worker returns to its message loop, so ingest batches interleave with a large prune.
-function prune() {
-  if (closed) return;
-  try {
-    const r = pruneRetention(db, { days: getRetentionDays(db), maxRows: 50_000 });
-    if (r.more) setImmediate(prune);
-  } catch (err) {
-    console.error('errata: retention prune failed', err);
-  }
-}
-setImmediate(prune);
-setInterval(prune, retentionIntervalMs).unref();
-
-function noteRejected(token_id: number | null, received_ms: number, code: string, message: string) {
-  try {
-    recordRejectedBatch(db, { token_id, received_ms, code, message });
-  } catch (err) {
-    console.error('errata: could not record a rejected batch', err);
-  }
-}
 
 // SQLite could not write (disk full, read-only file, I/O error): nothing of the batch was stored, and the same
 // batch will succeed once the storage recovers, so the sender gets 503 + Retry-After rather than a 500.
 const STORAGE_FAILURE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|PERM)/;
 const STORAGE_RETRY_AFTER_S = 30;
 
-function describeFailure(err: unknown): { code: ApiErrorCode; message: string; details: Record<string, unknown> } {
+function describeFailure(err: unknown): FailureInfo {
   if (err instanceof ApiError) return { code: err.code, message: err.message, details: err.details };
   const sqlite = (err as { code?: unknown } | null)?.code;
   if (typeof sqlite === 'string' && STORAGE_FAILURE.test(sqlite)) {
@@ -55,30 +46,153 @@ function describeFailure(err: unknown): { code: ApiErrorCode; message: string; d
   return { code: 'internal_error', message: 'The batch could not be stored because of an internal error; retry later.', details: {} };
 }
 
-port.on('message', (msg: WorkerRequest) => {
-  if (msg.type === 'close') {
-    closed = true;
-    db.$client.close();
-    port.postMessage({ type: 'closed' } satisfies WorkerReply);
-    return;
+if (role === 'prepare') runPrepare();
+else runWriter();
+
+function runPrepare() {
+  let writer: MessagePort | null = null;
+  let days: number | null = null;
+  const waiting: Extract<PrepareRequest, { type: 'batch' }>[] = [];
+
+  const prepare = (msg: Extract<PrepareRequest, { type: 'batch' }>) => {
+    const out = writer!;
+    if (msg.start_by_ms !== null && Date.now() > msg.start_by_ms) {
+      port.postMessage({ type: 'late', id: msg.id } satisfies PrepareReply);
+      return;
+    }
+    const started = performance.now();
+    let forward: PreparedMessage;
+    try {
+      const min_ts_ms = retentionCutoff(msg.ctx.received_ms, days!);
+      const p = prepareBatch(msg.bytes, { line_offset: msg.ctx.line_offset, min_ts_ms });
+      const rows = new Array(p.records.length);
+      for (let i = 0; i < rows.length; i++) rows[i] = toRow(p.records[i]);
+      forward = {
+        type: 'prepared',
+        id: msg.id,
+        ctx: msg.ctx,
+        rows,
+        errors: p.errors.length > MAX_REPORTED_ERRORS ? p.errors.slice(0, MAX_REPORTED_ERRORS) : p.errors,
+        rejected: p.errors.length,
+        samples: p.samples,
+        start_by_ms: msg.start_by_ms,
+      };
+    } catch (err) {
+      if (!(err instanceof ApiError)) console.error('errata: ingest batch could not be prepared', err);
+      forward = { type: 'unprepared', id: msg.id, ctx: msg.ctx, error: describeFailure(err), api: err instanceof ApiError };
+    }
+    out.postMessage(forward);
+    port.postMessage({ type: 'prepared', id: msg.id, ms: performance.now() - started } satisfies PrepareReply);
+  };
+  const drain = () => {
+    if (writer === null || days === null) return;
+    for (const m of waiting.splice(0)) prepare(m);
+  };
+
+  port.on('message', (msg: PrepareRequest) => {
+    if (msg.type === 'port') {
+      writer = msg.port;
+      writer.on('message', (m: RetentionMessage) => {
+        if (m.type === 'retention') {
+          days = m.days;
+          drain();
+        }
+      });
+      drain();
+      return;
+    }
+    if (writer === null || days === null) waiting.push(msg);
+    else prepare(msg);
+  });
+}
+
+function runWriter() {
+  const db: Db = openDatabase(databasePath);
+  let closed = false;
+  const ports: MessagePort[] = [];
+  let days = getRetentionDays(db);
+
+  // Between chunks the worker returns to its message loop, so ingest batches interleave with a large prune.
+  function prune() {
+    if (closed) return;
+    try {
+      const r = pruneRetention(db, { days: getRetentionDays(db), maxRows: 50_000 });
+      if (r.more) setImmediate(prune);
+    } catch (err) {
+      console.error('errata: retention prune failed', err);
+    }
   }
-  if (msg.type === 'rejected-batch') {
-    noteRejected(msg.token_id, msg.received_ms, msg.code, msg.message);
-    return;
+  setImmediate(prune);
+  setInterval(prune, retentionIntervalMs).unref();
+
+  /** The prepare worker rejects `expired` records itself: it learns the window here, and again when it changes. */
+  function checkRetention() {
+    const now = getRetentionDays(db);
+    if (now === days) return;
+    days = now;
+    for (const p of ports) p.postMessage({ type: 'retention', days } satisfies RetentionMessage);
   }
-  const started = performance.now();
-  try {
-    const ctx: BatchContext = {
-      ...msg.ctx,
-      min_ts_ms: retentionCutoff(msg.ctx.received_ms ?? Date.now(), getRetentionDays(db)),
-    };
-    const result = processBatch(db, msg.bytes, ctx);
-    port.postMessage({ type: 'done', id: msg.id, result, ms: performance.now() - started } satisfies WorkerReply);
-  } catch (err) {
-    const error = describeFailure(err);
-    if (!(err instanceof ApiError)) console.error('errata: ingest batch failed', err);
-    else noteRejected(msg.ctx.token_id, msg.ctx.received_ms ?? Date.now(), err.code, err.message);
-    port.postMessage({ type: 'failed', id: msg.id, error, ms: performance.now() - started } satisfies WorkerReply);
+
+  function noteRejected(token_id: number | null, received_ms: number, code: string, message: string) {
+    try {
+      recordRejectedBatch(db, { token_id, received_ms, code, message });
+    } catch (err) {
+      console.error('errata: could not record a rejected batch', err);
+    }
   }
-});
-port.postMessage({ type: 'ready' } satisfies WorkerReply);
+
+  function write(msg: PreparedMessage) {
+    if (closed) return;
+    if (msg.type === 'unprepared') {
+      if (msg.api) noteRejected(msg.ctx.token_id, msg.ctx.received_ms, msg.error.code, msg.error.message);
+      port.postMessage({ type: 'failed', id: msg.id, error: msg.error, ms: 0 } satisfies WorkerReply);
+      return;
+    }
+    // Refused unwritten rather than answered after the sender's deadline (a resend is safe).
+    if (msg.start_by_ms !== null && Date.now() > msg.start_by_ms) {
+      port.postMessage({ type: 'late', id: msg.id } satisfies WorkerReply);
+      return;
+    }
+    const started = performance.now();
+    try {
+      const { accepted, duplicates } = writeRows(db, msg.rows, {
+        token_id: msg.ctx.token_id,
+        received_ms: msg.ctx.received_ms,
+        rejected: msg.rejected,
+        rejections: msg.samples,
+      });
+      const result = { accepted, duplicates, rejected: msg.rejected, errors: msg.errors };
+      port.postMessage({ type: 'done', id: msg.id, result, ms: performance.now() - started } satisfies WorkerReply);
+    } catch (err) {
+      const error = describeFailure(err);
+      if (!(err instanceof ApiError)) console.error('errata: ingest batch failed', err);
+      else noteRejected(msg.ctx.token_id, msg.ctx.received_ms, err.code as ApiErrorCode, err.message);
+      port.postMessage({ type: 'failed', id: msg.id, error, ms: performance.now() - started } satisfies WorkerReply);
+    }
+    try {
+      checkRetention();
+    } catch (err) {
+      console.error('errata: could not read the retention setting', err);
+    }
+  }
+
+  port.on('message', (msg: WorkerRequest) => {
+    if (msg.type === 'close') {
+      closed = true;
+      for (const p of ports) p.close();
+      db.$client.close();
+      port.postMessage({ type: 'closed' } satisfies WorkerReply);
+      return;
+    }
+    if (msg.type === 'port') {
+      // A new prepare worker (the first, or one started after the previous one exited).
+      ports.push(msg.port);
+      msg.port.on('message', write);
+      msg.port.postMessage({ type: 'retention', days } satisfies RetentionMessage);
+      msg.port.on('close', () => ports.splice(ports.indexOf(msg.port) >>> 0, 1));
+      return;
+    }
+    if (msg.type === 'rejected-batch') noteRejected(msg.token_id, msg.received_ms, msg.code, msg.message);
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerReply);
+}

@@ -1,31 +1,50 @@
-// The main thread's side of the one writer: a bounded queue in front of the writer worker. Batches wait their
-// turn instead of failing on SQLITE_BUSY; when the queue is full, or a batch waited too long to start, the
-// sender gets 503 with Retry-After (log shippers back off and resend; dedupe makes the resend harmless).
+// The main thread's side of the one writer: a bounded queue in front of two workers (ingest/writer-worker.ts):
+// a prepare worker that parses batch N+1 while the writer worker commits batch N. Batches wait their turn
+// instead of failing on SQLITE_BUSY. Every request is answered within ANSWER_BUDGET_MS of its arrival: when the
+// queue is full, or the work ahead (estimated from the recent pace) would not let this batch finish in time, or a
+// batch waited too long to start, the sender gets 503 with Retry-After (log shippers back off and resend; the
+// batch was never written, and dedupe makes any resend harmless).
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { ApiError } from '@/lib/api-error';
 import type { BatchContext } from './index';
 import type { IngestResult } from './types';
-import type { WorkerReply, WorkerRequest } from './writer-protocol';
+import type { BatchCtx, PrepareReply, PrepareRequest, WorkerReply, WorkerRequest, WorkerRole } from './writer-protocol';
+
+/** Every ingest answer within 10 s of the request's arrival: 9 s for the queue, the rest for decode and margin. */
+export const ANSWER_BUDGET_MS = 9_000;
 
 export interface WriterOptions {
   databasePath: string;
-  /** Batches waiting behind the one being written (ERRATA_WRITER_QUEUE). */
+  /** Batches waiting behind the ones being prepared and written (ERRATA_WRITER_QUEUE). */
   queueLimit: number;
   /** Bytes waiting, all batches together: bounds memory under a flood of large bodies. */
   maxQueuedBytes?: number;
   /** A batch that has not started by then is answered 503 (it was never written, so a resend is safe). */
   startTimeoutMs?: number;
+  /** From a request's arrival to its answer, at most (default ANSWER_BUDGET_MS). */
+  answerBudgetMs?: number;
   retentionIntervalMs?: number;
   /** Overrides the worker file (tests run the TypeScript source). */
   worker?: { file: string; execArgv?: string[] };
 }
 
+export interface SubmitOptions {
+  /** When the request arrived (Date.now()): the answer budget counts from there, decode time included. */
+  arrivedMs?: number;
+}
+
+type Stage = 'queued' | 'prepare' | 'write';
+
 interface Job {
   id: number;
   bytes: Uint8Array;
-  ctx: Omit<BatchContext, 'min_ts_ms'>;
+  /** Decoded size, kept after the bytes are handed over: the pace estimate is per byte. */
+  size: number;
+  ctx: BatchCtx;
+  arrivedMs: number;
+  stage: Stage;
   resolve: (r: IngestResult) => void;
   reject: (e: unknown) => void;
   timer: NodeJS.Timeout | null;
@@ -39,14 +58,21 @@ export function resolveWorkerFile(cwd = process.cwd()): { file: string; execArgv
   return { file: path.join(/* turbopackIgnore: true */ cwd, 'ingest', 'writer-worker-dev.mjs') };
 }
 
+/** Per-batch cost that does not scale with size (commit fsync, messages). */
+const FIXED_MS = 5;
+
 export class Writer {
-  private worker: Worker | null = null;
+  private writer: Worker | null = null;
+  private preparer: Worker | null = null;
   private queue: Job[] = [];
   private queuedBytes = 0;
-  private current: Job | null = null;
+  /** Dispatched to the workers, not yet answered: at most one preparing and one being written. */
+  private inflight = new Map<number, Job>();
   private nextId = 1;
   private closing = false;
-  private avgBatchMs = 50;
+  /** Recent pace, ms per decoded byte (exponential averages), seeded pessimistically (~40 µs per 300-byte record). */
+  private writeMsPerByte = 1.3e-4;
+  private prepareMsPerByte = 5e-5;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: WriterOptions) {}
@@ -55,9 +81,31 @@ export class Writer {
     return this.opts.maxQueuedBytes ?? 256 * 1024 * 1024;
   }
 
-  /** Seconds a sender should wait: the queue ahead of it at the recent pace, 1 to 10. */
+  private get budgetMs() {
+    return this.opts.answerBudgetMs ?? ANSWER_BUDGET_MS;
+  }
+
+  /** Estimated ms a batch of `size` bytes adds to the backlog (the slower of the two overlapping stages). */
+  private paceMs(size: number): number {
+    return FIXED_MS + size * Math.max(this.writeMsPerByte, this.prepareMsPerByte);
+  }
+
+  /** Estimated ms from dispatch to commit for a batch alone: prepare then write. */
+  private soloMs(size: number): number {
+    return FIXED_MS + size * (this.writeMsPerByte + this.prepareMsPerByte);
+  }
+
+  /** Estimated ms until everything queued and in flight is answered. */
+  backlogMs(): number {
+    let ms = 0;
+    for (const j of this.inflight.values()) ms += this.paceMs(j.size);
+    for (const j of this.queue) ms += this.paceMs(j.size);
+    return ms;
+  }
+
+  /** Seconds a sender should wait: the work ahead of it at the recent pace, 1 to 10. */
   retryAfterSeconds(): number {
-    const s = Math.ceil(((this.queue.length + 1) * this.avgBatchMs) / 1000);
+    const s = Math.ceil(this.backlogMs() / 1000);
     return Math.min(10, Math.max(1, s));
   }
 
@@ -70,61 +118,131 @@ export class Writer {
   assertRoom(): void {
     if (this.closing) throw this.busy('The server is shutting down; retry shortly.');
     if (this.queue.length >= this.opts.queueLimit) throw this.busy('The ingest queue is full; retry after the Retry-After delay.');
+    if (this.backlogMs() > this.budgetMs) throw this.busy('The ingest queue is too long to answer in time; retry after the Retry-After delay.');
   }
 
   get pending(): number {
-    return this.queue.length + (this.current ? 1 : 0);
+    return this.queue.length + this.inflight.size;
   }
 
-  submit(bytes: Uint8Array, ctx: Omit<BatchContext, 'min_ts_ms'>): Promise<IngestResult> {
+  submit(bytes: Uint8Array, ctx: Omit<BatchContext, 'min_ts_ms'>, options: SubmitOptions = {}): Promise<IngestResult> {
     this.assertRoom();
     if (this.queuedBytes + bytes.byteLength > this.maxQueuedBytes && this.queue.length > 0) {
       throw this.busy('The ingest queue is full; retry after the Retry-After delay.');
     }
+    const now = Date.now();
+    const arrivedMs = options.arrivedMs ?? now;
+    // The batch would be answered after the budget: refuse now (nothing written) rather than answer late. A batch
+    // with nothing ahead of it is always tried: it is the fastest it will ever be.
+    if (this.pending > 0 && now + this.backlogMs() + this.soloMs(bytes.byteLength) > arrivedMs + this.budgetMs) {
+      throw this.busy('The ingest queue would not get to this batch in time; retry after the Retry-After delay.');
+    }
     return new Promise<IngestResult>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, bytes, ctx, resolve, reject, timer: null };
+      const job: Job = {
+        id: this.nextId++,
+        bytes,
+        size: bytes.byteLength,
+        ctx: { ...ctx, received_ms: ctx.received_ms ?? now },
+        arrivedMs,
+        stage: 'queued',
+        resolve,
+        reject,
+        timer: null,
+      };
+      // Still queued by then: it could not be prepared and written within the budget any more.
+      const latest = Math.max(0, arrivedMs + this.budgetMs - this.soloMs(job.size) - now);
       job.timer = setTimeout(() => {
         const at = this.queue.indexOf(job);
         if (at === -1) return; // already started: it will be answered with its result
         this.queue.splice(at, 1);
-        this.queuedBytes -= job.bytes.byteLength;
+        this.queuedBytes -= job.size;
         reject(this.busy('The batch waited too long for the writer; retry after the Retry-After delay.'));
-      }, this.opts.startTimeoutMs ?? 8_000);
+      }, Math.min(latest, this.opts.startTimeoutMs ?? 8_000));
       this.queue.push(job);
-      this.queuedBytes += bytes.byteLength;
+      this.queuedBytes += job.size;
       this.pump();
     });
   }
 
-  private spawn(): Worker {
+  private spawnWorker(role: WorkerRole): Worker {
     const spec = this.opts.worker ?? resolveWorkerFile();
-    const w = new Worker(/* turbopackIgnore: true */ spec.file, {
+    return new Worker(/* turbopackIgnore: true */ spec.file, {
       execArgv: spec.execArgv,
-      workerData: { databasePath: this.opts.databasePath, retentionIntervalMs: this.opts.retentionIntervalMs ?? 3_600_000 },
+      workerData: { role, databasePath: this.opts.databasePath, retentionIntervalMs: this.opts.retentionIntervalMs ?? 3_600_000 },
     });
-    w.on('message', (msg: WorkerReply) => this.onMessage(msg));
-    w.on('error', (err) => console.error('errata: ingest writer failed', err));
-    w.on('exit', (code) => {
-      if (this.worker === w) this.worker = null;
-      const job = this.current;
-      this.current = null;
-      if (job) {
-        // The transaction did not commit (it would have answered first): the sender may resend safely.
-        job.reject(this.busy(`The ingest writer stopped (exit ${code}); retry shortly.`));
-      }
-      if (!this.closing) this.pump();
-    });
-    return w;
   }
 
-  private onMessage(msg: WorkerReply) {
-    if (msg.type !== 'done' && msg.type !== 'failed') return;
-    const job = this.current;
-    if (!job || job.id !== msg.id) return;
-    this.current = null;
-    this.avgBatchMs = this.avgBatchMs * 0.8 + msg.ms * 0.2;
-    if (msg.type === 'done') job.resolve(msg.result);
-    else {
+  /** Rejects the in-flight jobs in `stages`: their transaction did not commit (it would have answered first). */
+  private failInflight(stages: Stage[], message: string) {
+    for (const [id, job] of this.inflight) {
+      if (!stages.includes(job.stage)) continue;
+      this.inflight.delete(id);
+      job.reject(this.busy(message));
+    }
+  }
+
+  private ensureWorkers(): { writer: Worker; preparer: Worker } {
+    if (!this.writer) {
+      const w = this.spawnWorker('write');
+      w.on('message', (msg: WorkerReply) => this.onWriterMessage(msg));
+      w.on('error', (err) => console.error('errata: ingest writer failed', err));
+      w.on('exit', (code) => {
+        if (this.writer !== w) return;
+        this.writer = null;
+        // Batches in the prepare worker would be handed to the dead writer's port: start both afresh.
+        const p = this.preparer;
+        this.preparer = null;
+        if (p) void p.terminate();
+        this.failInflight(['prepare', 'write'], `The ingest writer stopped (exit ${code}); retry shortly.`);
+        if (!this.closing) this.pump();
+        else this.checkIdle();
+      });
+      this.writer = w;
+    }
+    if (!this.preparer) {
+      const p = this.spawnWorker('prepare');
+      p.on('message', (msg: PrepareReply) => this.onPrepareMessage(msg));
+      p.on('error', (err) => console.error('errata: ingest prepare worker failed', err));
+      p.on('exit', (code) => {
+        if (this.preparer !== p) return;
+        this.preparer = null;
+        // Batches already handed to the writer are still answered by it.
+        this.failInflight(['prepare'], `The ingest worker stopped (exit ${code}); retry shortly.`);
+        if (!this.closing) this.pump();
+        else this.checkIdle();
+      });
+      const { port1, port2 } = new MessageChannel();
+      p.postMessage({ type: 'port', port: port1 } satisfies PrepareRequest, [port1]);
+      this.writer.postMessage({ type: 'port', port: port2 } satisfies WorkerRequest, [port2]);
+      this.preparer = p;
+    }
+    return { writer: this.writer, preparer: this.preparer };
+  }
+
+  private onPrepareMessage(msg: PrepareReply) {
+    const job = this.inflight.get(msg.id);
+    if (!job) return;
+    if (msg.type === 'late') {
+      this.inflight.delete(msg.id);
+      job.reject(this.busy('The batch waited too long for the writer; retry after the Retry-After delay.'));
+    } else if (job.stage === 'prepare') {
+      job.stage = 'write';
+      if (job.size > 64 * 1024) this.prepareMsPerByte = this.prepareMsPerByte * 0.7 + (Math.max(0, msg.ms - FIXED_MS) / job.size) * 0.3;
+    }
+    this.pump();
+  }
+
+  private onWriterMessage(msg: WorkerReply) {
+    if (msg.type !== 'done' && msg.type !== 'failed' && msg.type !== 'late') return;
+    const job = this.inflight.get(msg.id);
+    if (!job) return;
+    this.inflight.delete(msg.id);
+    if (msg.type === 'done') {
+      if (job.size > 64 * 1024) this.writeMsPerByte = this.writeMsPerByte * 0.7 + (Math.max(0, msg.ms - FIXED_MS) / job.size) * 0.3;
+      job.resolve(msg.result);
+    } else if (msg.type === 'late') {
+      job.reject(this.busy('The batch waited too long for the writer; retry after the Retry-After delay.'));
+    } else {
       // A refusal the sender should retry later carries Retry-After (the worker cannot set headers itself).
       const ra = msg.error.details.retry_after;
       const headers: Record<string, string> = typeof ra === 'number' ? { 'Retry-After': String(ra) } : {};
@@ -133,26 +251,38 @@ export class Writer {
     this.pump();
   }
 
+  private checkIdle() {
+    if (this.queue.length > 0 || this.inflight.size > 0) return;
+    // Idle workers do not keep the process alive; a batch in flight does.
+    this.writer?.unref();
+    this.preparer?.unref();
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
   private pump() {
-    if (this.current) return;
-    const job = this.queue.shift();
-    if (!job) {
-      // An idle writer does not keep the process alive; a batch in flight does.
-      this.worker?.unref();
-      for (const w of this.idleWaiters.splice(0)) w();
-      return;
+    // One batch preparing while the one before it is written: the two stages overlap, no more is held in flight.
+    while (this.queue.length > 0 && this.inflight.size < 2) {
+      for (const j of this.inflight.values()) if (j.stage === 'prepare') return;
+      const job = this.queue.shift()!;
+      if (job.timer) clearTimeout(job.timer);
+      this.queuedBytes -= job.size;
+      const { writer, preparer } = this.ensureWorkers();
+      writer.ref();
+      preparer.ref();
+      job.stage = 'prepare';
+      const owns = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength;
+      const bytes = owns ? job.bytes : job.bytes.slice();
+      // The write may start no later than this, or the answer would come after the budget; a batch with nothing
+      // in flight ahead of it is always written.
+      const alone = this.inflight.size === 0;
+      const start_by_ms = alone ? null : job.arrivedMs + this.budgetMs - FIXED_MS - job.size * this.writeMsPerByte;
+      this.inflight.set(job.id, job);
+      const msg: PrepareRequest = { type: 'batch', id: job.id, bytes, ctx: job.ctx, start_by_ms };
+      // Transferring hands the body over without a copy; the main thread no longer needs it.
+      preparer.postMessage(msg, [bytes.buffer as ArrayBuffer]);
+      job.bytes = new Uint8Array(0);
     }
-    if (job.timer) clearTimeout(job.timer);
-    this.queuedBytes -= job.bytes.byteLength;
-    this.current = job;
-    this.worker ??= this.spawn();
-    this.worker.ref();
-    const owns = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength;
-    const bytes = owns ? job.bytes : job.bytes.slice();
-    const msg: WorkerRequest = { type: 'batch', id: job.id, bytes, ctx: job.ctx };
-    // Transferring hands the body over without a copy; the main thread no longer needs it.
-    this.worker.postMessage(msg, [bytes.buffer as ArrayBuffer]);
-    job.bytes = new Uint8Array(0);
+    this.checkIdle();
   }
 
   private lastNote = new Map<string, number>();
@@ -167,16 +297,20 @@ export class Writer {
     if (now - (this.lastNote.get(key) ?? 0) < 10_000) return;
     this.lastNote.set(key, now);
     if (this.lastNote.size > 10_000) this.lastNote.clear();
-    this.worker ??= this.spawn();
+    const { writer } = this.ensureWorkers();
     const msg: WorkerRequest = { type: 'rejected-batch', token_id, received_ms: now, code, message };
-    this.worker.postMessage(msg);
+    writer.postMessage(msg);
+    if (this.pending === 0) this.checkIdle();
   }
 
   /** Stops accepting, lets queued and in-flight batches finish, then closes the worker's database. */
   async close(): Promise<void> {
     this.closing = true;
     if (this.pending > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
-    const w = this.worker;
+    const p = this.preparer;
+    this.preparer = null;
+    if (p) await p.terminate();
+    const w = this.writer;
     if (!w) return;
     w.ref();
     await new Promise<void>((resolve) => {
@@ -186,7 +320,7 @@ export class Writer {
       });
       w.postMessage({ type: 'close' } satisfies WorkerRequest);
     });
-    this.worker = null;
+    this.writer = null;
   }
 }
 

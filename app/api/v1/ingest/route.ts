@@ -14,6 +14,8 @@ export const dynamic = 'force-dynamic';
 // The body is read here as a stream (bytes counted, decompressed under the caps, aborted early); parsing and
 // the durable write happen in the writer worker. The 200 is sent only after the batch is committed.
 export const POST = withApi(async (req, _ctx, requestId) => {
+  // The writer answers within its budget counted from here: a slow upload leaves less time for the queue.
+  const arrivedMs = Date.now();
   let bytes: Uint8Array | null = null;
   let token_id: number | null | undefined;
   try {
@@ -28,11 +30,8 @@ export const POST = withApi(async (req, _ctx, requestId) => {
     writer.assertRoom();
     bytes = await decodeStream(req.body, encoding);
     if (bytes.byteLength === 0) throw new ApiError('invalid_body', 'The body is empty: send at least one record.');
-    const result = await writer.submit(bytes, {
-      token_id,
-      received_ms: Date.now(),
-      content_type: req.headers.get('content-type') ?? undefined,
-    });
+    const ctx = { token_id, received_ms: Date.now(), content_type: req.headers.get('content-type') ?? undefined };
+    const result = await writer.submit(bytes, ctx, { arrivedMs });
     return jsonResponse(result, requestId);
   } catch (err) {
     if (token_id !== undefined && err instanceof ApiError && REFUSED_BATCH.has(err.code)) {
