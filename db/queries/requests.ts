@@ -3,7 +3,7 @@
 // iterateRequestTuples, toRequestRecord, lookupStatementSql, AROUND_WINDOW_MS, types RequestRecord, RequestTuple, CatalogInfo, RequestDetail,
 // AroundKey, TimelineEntry,
 // LookupResult, RequestPage.
-import { and, asc, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
 import { requests } from '../schema';
@@ -160,6 +160,10 @@ function lookupStatements(sqlite: Database.Database) {
   return {
     // UNIQUE(request_id, code): a point read; the handful of rows is sorted in memory.
     byId: sqlite.prepare<[string], RecordRow & { id: number }>(`SELECT ${RECORD_COLUMNS} FROM requests WHERE request_id = ? ORDER BY ts_ms, id`),
+    // The pasted-text lookup: one point read per id, whatever their number (a JSON array, so one cached statement).
+    byIds: sqlite.prepare<[string], RecordRow & { id: number }>(
+      `SELECT ${RECORD_COLUMNS} FROM requests WHERE request_id IN (SELECT value FROM json_each(?)) ORDER BY ts_ms, id`,
+    ),
     // (key_id, ts_ms) index, in index order (rowid breaks ties): no sort, stops after the cap.
     timeline: sqlite.prepare<[string, number, number, number], LightRow>(
       `SELECT ${LIGHT_COLUMNS} FROM requests WHERE key_id = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, id LIMIT ?`,
@@ -274,7 +278,7 @@ function aroundKey(st: ReturnType<typeof lookupStatements>, anchor: { key_id: st
 export function getRequestsByIds(db: Db, ids: readonly string[]): Map<string, RequestRecord[]> {
   const out = new Map<string, RequestRecord[]>();
   if (ids.length === 0) return out;
-  const rows = db.select().from(requests).where(inArray(requests.request_id, [...ids])).orderBy(asc(requests.ts_ms), asc(requests.id)).all();
+  const rows = statements(db).byIds.all(JSON.stringify(ids));
   for (const r of rows) {
     const list = out.get(r.request_id);
     if (list) list.push(toRequestRecord(r));
