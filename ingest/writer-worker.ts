@@ -192,7 +192,26 @@ function runWriter() {
       msg.port.on('close', () => ports.splice(ports.indexOf(msg.port) >>> 0, 1));
       return;
     }
-    if (msg.type === 'rejected-batch') noteRejected(msg.token_id, msg.received_ms, msg.code, msg.message);
+    if (msg.type === 'rejected-batch') {
+      noteRejected(msg.token_id, msg.received_ms, msg.code, msg.message);
+      return;
+    }
+    // A server built before the prepare worker existed sends raw bytes here (.errata/ingest-worker.mjs is shared
+    // by every build of the tree): prepare and write in this thread, as it did then.
+    const legacy = msg as unknown as { type: string; id: number; bytes: Uint8Array; ctx: BatchCtx };
+    if (legacy.type === 'batch') {
+      const ctx = { ...legacy.ctx, received_ms: legacy.ctx.received_ms ?? Date.now() };
+      let forward: PreparedMessage;
+      try {
+        const p = prepareBatch(legacy.bytes, { line_offset: ctx.line_offset, min_ts_ms: retentionCutoff(ctx.received_ms, getRetentionDays(db)) });
+        const errors = p.errors.slice(0, MAX_REPORTED_ERRORS);
+        forward = { type: 'prepared', id: legacy.id, ctx, rows: p.records.map(toRow), errors, rejected: p.errors.length, samples: p.samples, start_by_ms: null };
+      } catch (err) {
+        if (!(err instanceof ApiError)) console.error('errata: ingest batch could not be prepared', err);
+        forward = { type: 'unprepared', id: legacy.id, ctx, error: describeFailure(err), api: err instanceof ApiError };
+      }
+      write(forward);
+    }
   });
   port.postMessage({ type: 'ready' } satisfies WorkerReply);
 }

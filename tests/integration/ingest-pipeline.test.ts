@@ -249,6 +249,76 @@ describe('the writer worker', () => {
     check.$client.close();
   });
 
+  test('through both workers: rejected records are reported, sampled for ingest health, and expired ones refused', async () => {
+    const file = fileDb('samples.db');
+    const w = new Writer({ databasePath: file, queueLimit: 4, worker });
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    try {
+      const body = enc([
+        { request_id: 's1', timestamp: now, status: 200 },
+        '{"request_id": "s2", "timestamp": ',
+        { request_id: 's3', timestamp: old, status: 200 },
+        { request_id: 's4', timestamp: now, status: 'soon' },
+      ]);
+      const r = await w.submit(body, { token_id: 7, received_ms: Date.now() });
+      expect(r).toMatchObject({ accepted: 1, duplicates: 0, rejected: 3 });
+      expect(r.errors.map((e) => [e.line, e.code])).toEqual([
+        [2, 'invalid_json'],
+        [3, 'expired'],
+        [4, 'invalid_field'],
+      ]);
+    } finally {
+      await w.close();
+    }
+    const check = openDatabase(file, { migrate: false });
+    expect(count(check, 'SELECT count(*) FROM requests')).toBe(1);
+    expect(count(check, "SELECT count(*) FROM ingest_rejections WHERE token_id = 7 AND sample LIKE '%s2%'")).toBe(1);
+    expect(count(check, 'SELECT sum(rejected) FROM ingest_health_hour WHERE token_id = 7')).toBe(3);
+    check.$client.close();
+  });
+
+  test('under a backlog of large batches every submit settles within the answer budget, and each 200 is stored once', async () => {
+    const file = fileDb('budget.db');
+    const budget = 1_500;
+    const w = new Writer({ databasePath: file, queueLimit: 16, answerBudgetMs: budget, worker });
+    const took: number[] = [];
+    const stored: number[] = [];
+    let refused = 0;
+    try {
+      // Warm up (worker start, first pace measurement) so the budget is about queueing, not thread start-up.
+      await w.submit(batch(900_000, 20_000), { token_id: 1 });
+      const bodies = Array.from({ length: 8 }, (_, i) => batch(i * 30_000, 30_000));
+      await Promise.all(
+        bodies.map(async (body, i) => {
+          const t0 = Date.now();
+          try {
+            const r = await w.submit(body, { token_id: 1 }, { arrivedMs: t0 });
+            expect(r.accepted).toBe(30_000);
+            stored.push(i);
+          } catch (err) {
+            expect(err).toBeInstanceOf(ApiError);
+            expect((err as ApiError).status).toBe(503);
+            expect(Number((err as ApiError).headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+            refused++;
+          }
+          took.push(Date.now() - t0);
+        }),
+      );
+    } finally {
+      await w.close();
+    }
+    // 8 × 30,000 records cannot all be written in 1.5 s on this machine: some are refused, none answered late.
+    expect(refused).toBeGreaterThan(0);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(Math.max(...took)).toBeLessThan(budget + 1_000);
+    const check = openDatabase(file, { migrate: false });
+    for (let i = 0; i < 8; i++) {
+      expect(count(check, `SELECT count(*) FROM requests WHERE request_id IN ('w${i * 30_000}', 'w${i * 30_000 + 29_999}')`)).toBe(stored.includes(i) ? 2 : 0);
+    }
+    expect(count(check, 'SELECT count(*) FROM requests')).toBe(20_000 + stored.length * 30_000);
+    check.$client.close();
+  });
+
   test('whole-batch errors come back as the same ApiError', async () => {
     const w = new Writer({ databasePath: fileDb('errors.db'), queueLimit: 4, worker });
     try {
