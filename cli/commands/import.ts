@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import type { Db } from '@/db/client';
 import { retentionCutoff } from '@/db/queries/retention';
@@ -10,7 +12,10 @@ import { getRetentionDays } from '@/db/queries/settings';
 import { processBatch } from '@/ingest';
 import { detectFormat, MAX_RECORDS } from '@/ingest/parse';
 import { MAX_DECOMPRESSED_BYTES } from '@/ingest/decode';
-import type { RecordError } from '@/ingest/types';
+import type { IngestResult, RecordError } from '@/ingest/types';
+import { writeRows } from '@/ingest/write';
+import { resolveWorkerFile } from '@/ingest/writer';
+import type { PreparedMessage, PrepareRequest, RetentionMessage } from '@/ingest/writer-protocol';
 import { ApiError } from '@/lib/api-error';
 import { closeDb, databasePath, EXIT, fmt, openCliDb, parse, UsageError } from '../lib/cli';
 import { Progress } from '../lib/progress';
@@ -40,6 +45,8 @@ const MAX_WHOLE_FILE_BYTES = MAX_DECOMPRESSED_BYTES * 4;
 /** Flush a batch early when it grows past this many bytes, whatever its line count. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
+/** The project root: the prepare worker is found there (built, or the TypeScript source through tsx). */
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface ImportError extends RecordError {
   file: string;
@@ -111,8 +118,20 @@ function hasContent(b: Uint8Array): boolean {
   return false;
 }
 
+/**
+ * Commits batches in order. The first batch of a file runs in this thread; from the second on, a prepare worker
+ * (ingest/writer-worker.ts, role 'prepare') parses, normalizes and validates batch N+1 while this thread commits
+ * batch N and the stream keeps reading and gunzipping, so a large import uses two cores. Small files never pay
+ * for a worker start.
+ */
 class Batcher {
-  private readonly retentionDays: number;
+  private retentionDays: number;
+  private worker: Worker | null = null;
+  private port: MessagePort | null = null;
+  /** Batches handed to the prepare worker, oldest first; each settles once committed. */
+  private inflight: { done: Promise<void>; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private batches = 0;
+  private failure: unknown = null;
 
   constructor(
     private readonly db: Db,
@@ -122,12 +141,7 @@ class Batcher {
     this.retentionDays = getRetentionDays(db);
   }
 
-  run(body: Uint8Array, lineOffset: number): void {
-    if (!hasContent(body)) return;
-    // As on the HTTP endpoint, records older than the retention window are rejected (`expired`), not stored and pruned.
-    const received_ms = Date.now();
-    const min_ts_ms = retentionCutoff(received_ms, this.retentionDays);
-    const r = processBatch(this.db, body, { token_id: this.tokenId, line_offset: lineOffset, received_ms, min_ts_ms });
+  private add(r: IngestResult) {
     const rep = this.report;
     rep.accepted += r.accepted;
     rep.duplicates += r.duplicates;
@@ -137,6 +151,86 @@ class Batcher {
       if (rep.errors.length >= MAX_ERRORS_PER_FILE) break;
       rep.errors.push({ file: rep.file, ...e });
     }
+  }
+
+  /** Hands `body` over; resolves once there is room for the next batch (two are in flight at most). */
+  async run(body: Uint8Array, lineOffset: number): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!hasContent(body)) return;
+    // As on the HTTP endpoint, records older than the retention window are rejected (`expired`), not stored and pruned.
+    const received_ms = Date.now();
+    if (this.batches++ === 0) {
+      const min_ts_ms = retentionCutoff(received_ms, this.retentionDays);
+      this.add(processBatch(this.db, body, { token_id: this.tokenId, line_offset: lineOffset, received_ms, min_ts_ms }));
+      return;
+    }
+    const worker = this.start();
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    done.catch(() => {}); // surfaced through `failure`
+    this.inflight.push({ done, resolve, reject });
+    // A copy that owns its buffer is transferred; the stream's chunks stay with the stream.
+    const bytes = new Uint8Array(body);
+    const ctx = { token_id: this.tokenId, received_ms, line_offset: lineOffset };
+    worker.postMessage({ type: 'batch', id: this.batches, bytes, ctx, start_by_ms: null } satisfies PrepareRequest, [bytes.buffer as ArrayBuffer]);
+    if (this.inflight.length >= 2) await this.inflight[0].done.catch(() => {});
+    if (this.failure) throw this.failure;
+  }
+
+  /** Waits for every batch handed over to be committed, then stops the worker. */
+  async flush(): Promise<void> {
+    while (this.inflight.length > 0 && !this.failure) await this.inflight[0].done.catch(() => {});
+    await this.stop();
+    if (this.failure) throw this.failure;
+  }
+
+  /** Stops the worker; batches it still holds are dropped uncommitted (Ctrl+C, a failure). */
+  async stop(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    this.port?.close();
+    this.port = null;
+    if (w) await w.terminate();
+  }
+
+  private fail(err: unknown) {
+    this.failure ??= err;
+    for (const j of this.inflight.splice(0)) j.reject(err);
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const spec = resolveWorkerFile(PROJECT_ROOT);
+    const worker = new Worker(spec.file, { execArgv: spec.execArgv, workerData: { role: 'prepare', databasePath: databasePath(), retentionIntervalMs: 0 } });
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.fail(new Error(`the import worker stopped (exit ${code})`));
+    });
+    const { port1, port2 } = new MessageChannel();
+    worker.postMessage({ type: 'port', port: port1 } satisfies PrepareRequest, [port1]);
+    port2.postMessage({ type: 'retention', days: this.retentionDays } satisfies RetentionMessage);
+    // Prepared batches arrive in order: each is committed here, durably, as processBatch does.
+    port2.on('message', (m: PreparedMessage) => {
+      const job = this.inflight[0];
+      if (!job || this.failure) return;
+      try {
+        if (m.type === 'unprepared') throw new ApiError(m.error.code, m.error.message, m.error.details);
+        const wctx = { token_id: m.ctx.token_id, received_ms: m.ctx.received_ms, rejected: m.rejected, rejections: m.samples };
+        const { accepted, duplicates } = writeRows(this.db, m.rows, wctx);
+        this.add({ accepted, duplicates, rejected: m.rejected, errors: m.errors });
+        this.inflight.shift();
+        job.resolve();
+      } catch (err) {
+        this.fail(err);
+      }
+    });
+    this.worker = worker;
+    this.port = port2;
+    return worker;
   }
 }
 
@@ -200,7 +294,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
         if (pendingLines >= batchLines || pendingBytes + (pos - start) >= MAX_BATCH_BYTES) {
           pending.push(chunk.subarray(start, pos));
           pendingBytes += pos - start;
-          batcher.run(take(), lineOffset);
+          await batcher.run(take(), lineOffset);
           lineOffset += pendingLines;
           pendingLines = 0;
           start = pos;
@@ -213,19 +307,21 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
       }
       if (pendingBytes > MAX_WHOLE_FILE_BYTES) throw new Error(`line ${lineOffset + pendingLines + 1} is longer than ${fmt(MAX_WHOLE_FILE_BYTES / 1048576)} MiB`);
     }
-    if (mode === 'lines') batcher.run(take(), lineOffset);
-    else if (mode === 'whole') importWhole(batcher, take(), batchLines);
+    if (mode === 'lines') await batcher.run(take(), lineOffset);
+    else if (mode === 'whole') await importWhole(batcher, take(), batchLines);
+    await batcher.flush();
     progress();
   } catch (err) {
     report.failure = err instanceof Error ? err.message : String(err);
     report.interrupted = err instanceof Interrupted;
     raw.destroy();
+    await batcher.stop();
   }
   return report;
 }
 
 /** A JSON array is re-cut into NDJSON batches (positions kept); anything else goes to the pipeline as one body. */
-function importWhole(batcher: Batcher, bytes: Buffer, batchLines: number): void {
+async function importWhole(batcher: Batcher, bytes: Buffer, batchLines: number): Promise<void> {
   if (batcher.report.format === 'json_array') {
     let parsed: unknown;
     try {
@@ -237,13 +333,14 @@ function importWhole(batcher: Batcher, bytes: Buffer, batchLines: number): void 
       for (let i = 0; i < parsed.length; i += batchLines) {
         const slice = parsed.slice(i, i + batchLines);
         const body = Buffer.from(slice.map((v) => JSON.stringify(v) ?? 'null').join('\n') + '\n');
-        batcher.run(body, i);
+        await batcher.run(body, i);
       }
       return;
     }
   }
   try {
-    batcher.run(bytes, 0);
+    await batcher.run(bytes, 0);
+    await batcher.flush();
   } catch (err) {
     if (err instanceof ApiError) throw new Error(err.message);
     throw err;
