@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
-import { csvFilename, csvStream, neutralizeCell, toCsv, type CsvCell } from '@/lib/csv';
+import { csvFilename, csvLine, csvNumber, csvStream, csvText, neutralizeCell, toCsv, type CsvCell } from '@/lib/csv';
 
 describe('neutralizeCell', () => {
   test.each([
@@ -41,6 +41,54 @@ describe('toCsv', () => {
       ['a,b', 'say "hi"', 'line1\nline2', 'ünïcødé ✓', '', '3'],
       [`'=1+1`, 'x\r\ny', '', '0.25', 'true', '{"k":"v, w"}'],
     ]);
+  });
+});
+
+describe('csvText (the hand-written escaper)', () => {
+  test.each([
+    ['plain', 'plain'],
+    ['', ''],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['"', '""""'],
+    ['line1\nline2', '"line1\nline2"'],
+    ['cr\ronly', '"cr\ronly"'],
+    ['x\r\ny', '"x\r\ny"'],
+    ['=1+1', "'=1+1"],
+    ['+1', "'+1"],
+    ['-1', "'-1"],
+    ['@cmd', "'@cmd"],
+    ['\tcmd', "'\tcmd"],
+    ['\rcmd', `"'\rcmd"`],
+    ['=HYPERLINK("http://x","y")', `"'=HYPERLINK(""http://x"",""y"")"`],
+    ['a=b', 'a=b'],
+    [' leading space', ' leading space'],
+    ["'quoted already", "'quoted already"],
+    ['ünïcødé ✓ 😀', 'ünïcødé ✓ 😀'],
+    ['semi;colon', 'semi;colon'],
+  ])('%j → %j', (input, expected) => {
+    expect(csvText(input)).toBe(expected);
+  });
+
+  test('numbers are numbers: negative ones are not defused, non-finite and null are empty', () => {
+    expect([csvNumber(-1.5), csvNumber(0), csvNumber(1e21), csvNumber(NaN), csvNumber(Infinity), csvNumber(null)]).toEqual(['-1.5', '0', '1e+21', '', '', '']);
+  });
+
+  test('csvLine: the cells of neutralizeCell, RFC 4180, CRLF-terminated; a CSV parser reads every cell back', () => {
+    const tricky = ['', ',', '"', '\n', '\r', '\r\n', '=', '+', '-', '@', '\t', 'a"b,c\nd', '😀,"', '\u0001', 'x'.repeat(1000)];
+    const line = csvLine([...tricky, null, undefined, -2, true, false]);
+    expect(line.endsWith('\r\n')).toBe(true);
+    expect(parse(line)).toEqual([[...tricky.map((v) => neutralizeCell(v)), '', '', '-2', 'true', 'false']]);
+  });
+
+  test('random cells round-trip through a CSV parser', () => {
+    const alphabet = ['a', 'Z', '0', ',', '"', '\n', '\r', '=', '+', '-', '@', '\t', ' ', "'", 'é', '✓', '😀', ';'];
+    let seed = 12345;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const rows = Array.from({ length: 300 }, () =>
+      Array.from({ length: 6 }, () => Array.from({ length: rand(8) }, () => alphabet[rand(alphabet.length)]).join('')),
+    );
+    expect(parse(toCsv(rows))).toEqual(rows.map((r) => r.map((v) => neutralizeCell(v))));
   });
 });
 

@@ -1,0 +1,146 @@
+// The requests CSV export: positional rows from `.raw().iterate()` straight into ~64 KiB CSV chunks, pulled one at a
+// time by the response (backpressure), so memory stays flat at any row count. Exports: requestsCsvStream,
+// requestExportLine, EXPORT_PAGE_ROWS, type ExportRow.
+import { and, desc, gte, is, lte, Placeholder, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { requests } from '../schema';
+import { kindOf } from '@/lib/catalog';
+import { csvLine, csvNumber, csvText, REQUEST_CSV_COLUMNS } from '@/lib/csv';
+import type { Filters } from '@/lib/filters';
+import { dimensionConditions, RAW_COLUMNS, rawFilterConditions } from './filter-sql';
+
+/** A stored record as SELECTed for the export (REQUEST_CSV_COLUMNS' sources, then the keyset's id). */
+export type ExportRow = [
+  request_id: string,
+  ts_ms: number,
+  status: number,
+  code: string,
+  method: string | null,
+  route: string | null,
+  path: string | null,
+  latency_ms: number | null,
+  key_id: string | null,
+  account_id: string | null,
+  tier: string | null,
+  reason: string | null,
+  message: string | null,
+  details: string | null,
+  unknown_code: 0 | 1,
+  status_mismatch: 0 | 1,
+  id: number,
+];
+
+const FIELDS = {
+  request_id: requests.request_id,
+  ts_ms: requests.ts_ms,
+  status: requests.status,
+  code: requests.code,
+  method: requests.method,
+  route: requests.route,
+  path: requests.path,
+  latency_ms: requests.latency_ms,
+  key_id: requests.key_id,
+  account_id: requests.account_id,
+  tier: requests.tier,
+  reason: requests.reason,
+  message: requests.message,
+  details: requests.details,
+  unknown_code: requests.unknown_code,
+  status_mismatch: requests.status_mismatch,
+  id: requests.id,
+};
+
+const text = (v: string | null) => (v === null ? '' : csvText(v));
+
+/**
+ * One CSV line (REQUEST_CSV_COLUMNS, CRLF) of a row: the same cells as requestTupleCsvRow, without building them.
+ * `details` is the stored JSON object text (anything else, e.g. a bare string, is left out as the API does).
+ */
+export function requestExportLine(r: ExportRow): string {
+  const code = r[3];
+  const details = r[13] !== null && r[13].startsWith('{') ? csvText(r[13]) : '';
+  return (
+    `${csvText(r[0])},${new Date(r[1]).toISOString()},${r[1]},${r[2]},${csvText(code)},${kindOf(code) ?? ''},` +
+    `${text(r[4])},${text(r[5])},${text(r[6])},${csvNumber(r[7])},${text(r[8])},${text(r[9])},${text(r[10])},` +
+    `${text(r[11])},${text(r[12])},${details},${r[14] === 1},${r[15] === 1}\r\n`
+  );
+}
+
+/** Rows per query: each pull runs one keyset query and stops reading it as soon as its chunk is full. */
+export const EXPORT_PAGE_ROWS = 5000;
+
+/**
+ * Every matching record, newest first, as CSV bytes. Each pull runs one keyset query on (ts_ms, id) and iterates it
+ * into a chunk of about `chunkChars`, then closes it: the shared connection is never held between pulls (other
+ * requests keep running during an export), and nothing is read ahead of the client.
+ */
+export function requestsCsvStream(db: Db, filters: Filters, opts: { chunkChars?: number } = {}): ReadableStream<Uint8Array> {
+  const chunkChars = opts.chunkChars ?? 65_536;
+  const build = (keyset: boolean) => {
+    // One upper bound on ts_ms only: given both `ts_ms < to` and the keyset's, SQLite ranges the index on the first
+    // and filters the other row by row, re-reading everything newer than the keyset on every page (150 ms a page at 1M).
+    const conds = keyset
+      ? [
+          gte(requests.ts_ms, filters.from),
+          lte(requests.ts_ms, sql.placeholder('ts')),
+          sql`(${requests.ts_ms}, ${requests.id}) < (${sql.placeholder('ts')}, ${sql.placeholder('id')})`,
+          ...dimensionConditions(RAW_COLUMNS, filters),
+        ]
+      : rawFilterConditions(filters);
+    const q = db
+      .select(FIELDS)
+      .from(requests)
+      .where(and(...conds))
+      .orderBy(desc(requests.ts_ms), desc(requests.id))
+      .limit(EXPORT_PAGE_ROWS)
+      .toSQL();
+    return { stmt: db.$client.prepare(q.sql).raw(true), params: q.params };
+  };
+  const first = build(false);
+  const next = build(true);
+  let after: { ts: number; id: number } | null = null;
+  let headerSent = false;
+  let done = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        let buf = '';
+        if (!headerSent) {
+          headerSent = true;
+          buf = csvLine([...REQUEST_CSV_COLUMNS]);
+        }
+        try {
+          while (!done && buf.length < chunkChars) {
+            const q = after ? next : first;
+            const a = after;
+            const params = a ? q.params.map((p) => (is(p, Placeholder) ? (p.name === 'ts' ? a.ts : a.id) : p)) : q.params;
+            let n = 0;
+            let last: ExportRow | null = null;
+            let full = false;
+            for (const r of q.stmt.iterate(...params) as IterableIterator<ExportRow>) {
+              buf += requestExportLine(r);
+              n++;
+              last = r;
+              if (buf.length >= chunkChars) {
+                full = true;
+                break; // closes the statement: nothing stays open between pulls
+              }
+            }
+            if (last) after = { ts: last[1], id: last[16] };
+            if (!full && n < EXPORT_PAGE_ROWS) done = true;
+          }
+        } catch (err) {
+          done = true;
+          controller.error(err);
+          return;
+        }
+        if (buf.length > 0) controller.enqueue(Buffer.from(buf, 'utf8'));
+        if (done) controller.close();
+      },
+      cancel() {
+        done = true;
+      },
+    },
+    { highWaterMark: 2 },
+  );
+}
