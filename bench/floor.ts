@@ -10,6 +10,7 @@ import { elapsedMs, median, nowNs, percentile } from './stats';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const SEP = '\u0001';
 
 /** One requests row in column order, ready for a positional INSERT. */
@@ -89,12 +90,20 @@ export function toRow(line: string, received_ms: number): Row | null {
   ];
 }
 
-function bump(map: Map<string, number[]>, key: string, latency: number) {
+interface Tally {
+  dims: (string | number)[];
+  count: number;
+  latency: number;
+}
+
+/** Adds one row under its rollup key (the key is the dims joined by SEP: the generated data never holds U+0001). */
+function bump(map: Map<string, Tally>, dims: (string | number)[], latency: number) {
+  const key = dims.join(SEP);
   const cur = map.get(key);
   if (cur) {
-    cur[0] += 1;
-    cur[1] += latency;
-  } else map.set(key, [1, latency]);
+    cur.count += 1;
+    cur.latency += latency;
+  } else map.set(key, { dims, count: 1, latency });
 }
 
 export interface FloorInsertResult {
@@ -122,8 +131,11 @@ export function openBare(file: string, readonly = false): Database.Database {
   return sqlite;
 }
 
-/** The floor's writer: bare INSERT OR IGNORE + the same three rollup upserts, one IMMEDIATE transaction per batch. */
-export function floorInsertRows(file: string): { write(rows: Row[]): number; close(): void } {
+/**
+ * The floor's writer: bare INSERT OR IGNORE + the same four rollup upserts as ingest/write.ts (minute, hour,
+ * key-hour, key-day) and its one ingest_health_hour upsert per batch, one IMMEDIATE transaction per batch.
+ */
+export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[], received_ms?: number): number; close(): void } {
   const sqlite = openBare(file);
   const insert = sqlite.prepare(
     `INSERT OR IGNORE INTO requests (request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms)
@@ -139,38 +151,42 @@ export function floorInsertRows(file: string): { write(rows: Row[]): number; clo
   const upKeyHour = sqlite.prepare(
     `INSERT INTO rollup_key_hour (bucket_ms, key_id, account_id, tier, status, code, reason, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
   );
-  const write = sqlite.transaction((rows: Row[]) => {
-    const minute = new Map<string, number[]>();
-    const hour = new Map<string, number[]>();
-    const keyHour = new Map<string, number[]>();
+  const upKeyDay = sqlite.prepare(
+    `INSERT INTO rollup_key_day (bucket_ms, key_id, account_id, tier, status, code, reason, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
+  );
+  const upHealth = sqlite.prepare(
+    `INSERT INTO ingest_health_hour (bucket_ms, token_id, batches, accepted, duplicates, rejected) VALUES (?, ?, 1, ?, ?, ?)
+     ON CONFLICT DO UPDATE SET batches = batches + 1, accepted = accepted + excluded.accepted,
+       duplicates = duplicates + excluded.duplicates, rejected = rejected + excluded.rejected`,
+  );
+  const write = sqlite.transaction((rows: Row[], received_ms: number) => {
+    const minute = new Map<string, Tally>();
+    const hour = new Map<string, Tally>();
+    const keyHour = new Map<string, Tally>();
+    const keyDay = new Map<string, Tally>();
     let inserted = 0;
     for (const r of rows) {
       if (insert.run(r).changes === 0) continue;
       inserted++;
       const [, code, ts, status, method, , route, latency, key, account, tier, , , reason] = r;
       const lat = latency ?? 0;
-      bump(minute, `${ts - (ts % MINUTE)}${SEP}${status}${SEP}${code}${SEP}${tier ?? ''}${SEP}${reason ?? ''}`, lat);
+      const t = tier ?? '';
+      const why = reason ?? '';
+      bump(minute, [ts - (ts % MINUTE), status, code, t, why], lat);
       const h = ts - (ts % HOUR);
-      bump(hour, `${h}${SEP}${status}${SEP}${code}${SEP}${tier ?? ''}${SEP}${reason ?? ''}${SEP}${route ?? ''}${SEP}${method ?? ''}`, lat);
-      if (key !== null || account !== null) {
-        bump(keyHour, `${h}${SEP}${key ?? ''}${SEP}${account ?? ''}${SEP}${tier ?? ''}${SEP}${status}${SEP}${code}${SEP}${reason ?? ''}`, lat);
-      }
+      bump(hour, [h, status, code, t, why, route ?? '', method ?? ''], lat);
+      if (key !== null || account !== null) bump(keyHour, [h, key ?? '', account ?? '', t, status, code, why], lat);
+      // As the product: every record, keyless ones under ('', '').
+      bump(keyDay, [ts - (ts % DAY), key ?? '', account ?? '', t, status, code, why], lat);
     }
-    for (const [k, v] of minute) {
-      const p = k.split(SEP);
-      upMinute.run(Number(p[0]), Number(p[1]), p[2], p[3], p[4], v[0]);
-    }
-    for (const [k, v] of hour) {
-      const p = k.split(SEP);
-      upHour.run(Number(p[0]), Number(p[1]), p[2], p[3], p[4], p[5], p[6], v[0], v[1]);
-    }
-    for (const [k, v] of keyHour) {
-      const p = k.split(SEP);
-      upKeyHour.run(Number(p[0]), p[1], p[2], p[3], Number(p[4]), p[5], p[6], v[0]);
-    }
+    for (const v of minute.values()) upMinute.run(...v.dims, v.count);
+    for (const v of hour.values()) upHour.run(...v.dims, v.count, v.latency);
+    for (const v of keyHour.values()) upKeyHour.run(...v.dims, v.count);
+    for (const v of keyDay.values()) upKeyDay.run(...v.dims, v.count);
+    upHealth.run(received_ms - (received_ms % HOUR), tokenId, inserted, rows.length - inserted, 0);
     return inserted;
   });
-  return { write: (rows) => write.immediate(rows), close: () => sqlite.close() };
+  return { write: (rows, received_ms = Date.now()) => write.immediate(rows, received_ms), close: () => sqlite.close() };
 }
 
 /** The insert floor over the whole dataset; rows are parsed before the clock starts for each batch. */
@@ -193,7 +209,7 @@ export function floorInsert(file: string, dataset: Dataset, onProgress?: (done: 
     }
     const t = nowNs();
     const cpu = process.cpuUsage();
-    inserted += writer.write(rows);
+    inserted += writer.write(rows, received);
     insertMs += elapsedMs(t);
     const used = process.cpuUsage(cpu);
     cpuUs += used.user + used.system;
@@ -262,10 +278,10 @@ export const RAW_SCAN_SQL: Record<AggregateName, string> = {
     WHERE ts_ms >= ? AND ts_ms < ? GROUP BY 1, 2`,
 };
 
-/** The same counts read from the product's rollup tables with bare SQL. */
+/** The same counts read from the product's rollup tables with bare SQL (the range is whole UTC days: per-key counts come from rollup_key_day, as the product reads them). */
 export const ROLLUP_SQL: Record<AggregateName, string> = {
   breakdown_key: `SELECT key_id AS value, sum(count) AS requests, sum(CASE WHEN status >= 400 THEN count ELSE 0 END) AS errors
-    FROM rollup_key_hour WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY key_id`,
+    FROM rollup_key_day WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY key_id`,
   breakdown_code: `SELECT code AS value, sum(count) AS requests, sum(CASE WHEN status >= 400 THEN count ELSE 0 END) AS errors
     FROM rollup_hour WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY code`,
   hourly_status_class: `SELECT bucket_ms AS bucket, status / 100 AS class, sum(count) AS requests

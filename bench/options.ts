@@ -84,3 +84,63 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     lookupRate: quick ? 100 : 50,
   };
 }
+
+/**
+ * Seconds per phase in earlier runs on this 2-core machine, to print how long a run will take. 10m: the
+ * 2026-11-25 run at load 1.5–3 (import: no 10M figure yet, the 1M run's per-line cost times ten; data: the
+ * uncached generation with gzip on the thread pool, measured at 1M ×10); 1m: the 2026-11-25T102336Z run at load
+ * 11–19; quick: a quick run with a build.
+ */
+const REFERENCE_S: Record<Scale, Record<string, number>> = {
+  quick: { data: 1, build: 0, floor: 1, 'http ingest': 3, aggregates: 2, overview: 2, csv: 1, import: 2, 'floor again': 1 },
+  '1m': { data: 12, build: 200, floor: 196, 'http ingest': 265, aggregates: 50, overview: 71, csv: 86, import: 137, 'floor again': 73 },
+  '10m': { data: 120, build: 200, floor: 566, 'http ingest': 1009, aggregates: 82, overview: 23, csv: 1190, import: 700, 'floor again': 566 },
+};
+
+export function formatDuration(s: number): string {
+  return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
+}
+
+export interface Estimate {
+  /** Per phase, seconds. */
+  phases: Record<string, number>;
+  total_s: number;
+  text: string;
+  /** Bytes the largest database needs at a time (the floor, the server's, the import's: one after the other). */
+  disk_needed_bytes: number;
+  /** The gzip data, when it is not cached yet. */
+  data_bytes: number;
+  /** The remaining phases scaled by how the first floor compares with its reference time. */
+  rescale(floorWallS: number): { total_s: number; text: string };
+}
+
+/** How long the run should take on this machine, phase by phase, and the disk it needs. */
+export function estimate(opts: BenchOptions, built: boolean, dataCached = false): Estimate {
+  const ref = { ...REFERENCE_S[opts.scale] };
+  if (!opts.build) ref.build = 0;
+  if (dataCached) ref.data = 0;
+  if (!opts.build && !built) {
+    for (const k of ['http ingest', 'aggregates', 'overview', 'csv']) ref[k] = 0;
+  }
+  const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+  const describe = (o: Record<string, number>, lead: string) =>
+    `${lead} ${formatDuration(sum(o))} (${Object.entries(o)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${formatDuration(v)}`)
+      .join(', ')}), ending about ${new Date(Date.now() + sum(o) * 1000).toISOString().slice(11, 16)} UTC`;
+  // A database with its indexes and rollups is about 1.5× the NDJSON it holds (~250 bytes a line); WAL on top.
+  const rawBytes = opts.records * 254;
+  return {
+    phases: ref,
+    total_s: sum(ref),
+    text: describe(ref, `a ${opts.scale} run takes about`),
+    disk_needed_bytes: Math.round(rawBytes * 2),
+    data_bytes: dataCached ? 0 : Math.round(opts.records * 43),
+    rescale(floorWallS: number) {
+      const factor = Math.max(0.25, Math.min(4, floorWallS / Math.max(1, ref.floor)));
+      const rest: Record<string, number> = {};
+      for (const k of ['http ingest', 'aggregates', 'overview', 'csv', 'import', 'floor again']) rest[k] = ref[k] * factor;
+      return { total_s: sum(rest), text: describe(rest, `the floor ran at ${factor.toFixed(2)}× its reference time: the rest takes about`) };
+    },
+  };
+}

@@ -146,13 +146,18 @@ export async function httpIngest(
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       const id = known[seed % known.length];
       const t = nowNs();
-      const res = await request(`${baseUrl}/api/v1/requests/${encodeURIComponent(id)}`, {
-        agent: lookupAgent,
-        headers: { Authorization: `Bearer ${token}` },
-      });
-      const took = elapsedMs(t);
-      if (res.status === 200) lookupMs.push(took);
-      else failed++;
+      try {
+        const res = await request(`${baseUrl}/api/v1/requests/${encodeURIComponent(id)}`, {
+          agent: lookupAgent,
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        const took = elapsedMs(t);
+        if (res.status === 200) lookupMs.push(took);
+        else failed++;
+      } catch {
+        // A lookup the server never answered counts as failed; it must not take the whole run down.
+        failed++;
+      }
       due += interval;
       const wait = due - Date.now();
       if (wait > 0) await sleep(wait);
@@ -161,7 +166,18 @@ export async function httpIngest(
   };
 
   const lookers = [looker(opts.lookupRate / 2), looker(opts.lookupRate / 2)];
-  await Promise.all(Array.from({ length: opts.senders }, sender));
+  try {
+    await Promise.all(Array.from({ length: opts.senders }, sender));
+  } catch (err) {
+    // A failed sender stops the others at their next batch and the lookups at their next turn.
+    next = ds.batches.length;
+    done = true;
+    rss.stop();
+    await Promise.allSettled(lookers);
+    sendAgent.destroy();
+    lookupAgent.destroy();
+    throw err;
+  }
   const seconds = elapsedMs(t0) / 1000;
   const cpu_s = groupCpuSeconds(pgid) - cpu0;
   done = true;

@@ -25,9 +25,13 @@ export interface BenchResults {
   machine: Record<string, unknown>;
   software: Record<string, unknown>;
   data: Record<string, unknown>;
-  phases: { phase: string; seconds: number; load_1m_end: number }[];
+  phases: { phase: string; seconds: number; load_1m_end: number; detail?: string }[];
   measures: Measure[];
   notes: string[];
+}
+
+function formatSeconds(s: number): string {
+  return s < 120 ? `${Math.round(s)} s` : `${Math.round(s)} s = ${(s / 60).toFixed(1)} min`;
 }
 
 function cell(s: string): string {
@@ -57,7 +61,9 @@ export function markdown(r: BenchResults): string {
     '',
   ];
   lines.push(
-    `Load average (1 min) at the end of each phase: ${r.phases.map((p) => `${p.phase} ${p.load_1m_end} (${Math.round(p.seconds)} s)`).join(', ')}.`,
+    `Time per phase (wall; 1-min load average at its end), whole run ${formatSeconds(r.duration_s)}:`,
+    '',
+    ...r.phases.map((p) => `- ${p.phase}: ${formatSeconds(p.seconds)} (load ${p.load_1m_end})${p.detail ? `: ${p.detail}` : ''}`),
     '',
   );
   if (r.notes.length > 0) {

@@ -3,26 +3,40 @@ import fs from 'node:fs';
 
 const PAGE = 4096;
 
-/** Sum of RSS bytes of every process whose process group is `pgid`. */
-export function groupRss(pgid: number): number {
-  let total = 0;
+function pgidOf(stat: string): number {
+  // The command name may hold spaces and parentheses: fields start after the last ')'.
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3)[2]);
+}
+
+/** Pids of every process whose process group is `pgid` (one pass over /proc: a few ms on a busy machine). */
+export function groupPids(pgid: number): number[] {
   let entries: string[];
   try {
     entries = fs.readdirSync('/proc');
   } catch {
-    return Number.NaN;
+    return [];
   }
+  const pids: number[] = [];
   for (const name of entries) {
     if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
     try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
-      // The command name may hold spaces and parentheses: fields start after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pgid) continue;
-      const statm = fs.readFileSync(`/proc/${name}/statm`, 'latin1').split(' ');
-      total += Number(statm[1]) * PAGE;
+      if (pgidOf(fs.readFileSync(`/proc/${name}/stat`, 'latin1')) === pgid) pids.push(Number(name));
     } catch {
       /* the process ended between readdir and read */
+    }
+  }
+  return pids;
+}
+
+/** Sum of RSS bytes of `pids` (default: every process of the group, found afresh). */
+export function groupRss(pgid: number, pids: readonly number[] = groupPids(pgid)): number {
+  if (pids.length === 0 && !fs.existsSync('/proc/self/statm')) return Number.NaN;
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += Number(fs.readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ', 2)[1]) * PAGE;
+    } catch {
+      /* gone */
     }
   }
   return total;
@@ -36,12 +50,19 @@ export interface RssSampler {
   stop(): void;
 }
 
+/**
+ * Samples the group's RSS every `everyMs`. The group's members are looked up in /proc once a second (a walk over
+ * every process on the machine); the samples in between read only those members' statm.
+ */
 export function sampleRss(pgid: number, everyMs = 100): RssSampler {
-  let peak = 0;
-  let last = groupRss(pgid);
-  peak = last;
+  const rescanEvery = Math.max(1, Math.round(1000 / everyMs));
+  let pids = groupPids(pgid);
+  let tick = 0;
+  let last = groupRss(pgid, pids);
+  let peak = last;
   const timer = setInterval(() => {
-    last = groupRss(pgid);
+    if (++tick % rescanEvery === 0) pids = groupPids(pgid);
+    last = groupRss(pgid, pids);
     if (last > peak) peak = last;
   }, everyMs);
   timer.unref();
@@ -49,7 +70,8 @@ export function sampleRss(pgid: number, everyMs = 100): RssSampler {
     peak: () => peak,
     last: () => last,
     reset: () => {
-      last = groupRss(pgid);
+      pids = groupPids(pgid);
+      last = groupRss(pgid, pids);
       peak = last;
     },
     stop: () => clearInterval(timer),

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { allKnownIds, prepareDataset, type Dataset } from './dataset';
+import { allKnownIds, datasetCached, prepareDatasetAsync, type Dataset } from './dataset';
 import {
   floorCsv,
   floorInsert,
@@ -19,7 +19,7 @@ import {
   type LatencySummary,
 } from './floor';
 import { keepAliveAgent } from './http-client';
-import { parseOptions, type BenchOptions } from './options';
+import { estimate, parseOptions, type BenchOptions } from './options';
 import {
   cliImport,
   csvExport,
@@ -94,6 +94,13 @@ function hasBuild(distDir: string): boolean {
   return fs.existsSync(path.join(root, distDir, 'BUILD_ID'));
 }
 
+function floorDetail(f: FloorInsertResult, lookup_s?: number): string {
+  return (
+    `${f.insert_s.toFixed(1)} s in transactions (${f.cpu_s.toFixed(1)} CPU-s), ${(f.wall_s - f.insert_s).toFixed(1)} s unzipping and parsing rows off the clock` +
+    (lookup_s === undefined ? '' : `, ${lookup_s.toFixed(1)} s of bare lookups`)
+  );
+}
+
 function removeDb(file: string) {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
 }
@@ -108,11 +115,16 @@ function importSucceeded(r: ImportRun): boolean {
   return r.exit_code === 0 || r.exit_code === 3;
 }
 
-const phases: { phase: string; seconds: number; load_1m_end: number }[] = [];
+const phases: { phase: string; seconds: number; load_1m_end: number; detail?: string }[] = [];
 let phaseStart = Date.now();
-/** Wall time and load average per phase, so a ratio taken while the machine was busy can be told apart. */
-function phaseDone(phase: string) {
-  phases.push({ phase, seconds: round((Date.now() - phaseStart) / 1000, 1), load_1m_end: round(os.loadavg()[0], 2) });
+/**
+ * Wall time and load average per phase, so a ratio taken while the machine was busy can be told apart; `detail`
+ * says where the phase's time went (what was measured and what was the harness's own work).
+ */
+function phaseDone(phase: string, detail?: string) {
+  const seconds = round((Date.now() - phaseStart) / 1000, 1);
+  phases.push({ phase, seconds, load_1m_end: round(os.loadavg()[0], 2), ...(detail ? { detail } : {}) });
+  log(`phase ${phase}: ${seconds} s${detail ? ` (${detail})` : ''}`);
   phaseStart = Date.now();
   checkpoint();
 }
@@ -147,15 +159,31 @@ async function main() {
   const random = mulberry32(opts.seed);
 
   // 1. Data, once: the floor and the product read the same file.
-  const ds: Dataset = prepareDataset({ records: opts.records, seed: opts.seed, batchSize: opts.batchSize, cacheDir: opts.dataCacheDir, log });
-  phaseDone('data');
+  const dataOpts = { records: opts.records, seed: opts.seed, batchSize: opts.batchSize, cacheDir: opts.dataCacheDir };
+  const plan = estimate(opts, hasBuild(opts.distDir), datasetCached(dataOpts));
+  log(`estimate: ${plan.text}`);
+  if (plan.disk_needed_bytes > 0) {
+    let free = Number.NaN;
+    try {
+      const st = fs.statfsSync(opts.workDir);
+      free = st.bavail * st.bsize;
+    } catch {
+      /* unknown */
+    }
+    log(`disk: about ${mb(plan.disk_needed_bytes)} needed at a time in ${opts.workDir} (+ ${mb(plan.data_bytes)} for uncached data in ${opts.dataCacheDir}); ${mb(free)} free`);
+    if (free < plan.disk_needed_bytes + plan.data_bytes) {
+      loud(`LOW DISK: ${mb(free)} free in ${opts.workDir}, the run needs about ${mb(plan.disk_needed_bytes + plan.data_bytes)}`);
+    }
+  }
+  const ds: Dataset = await prepareDatasetAsync({ ...dataOpts, log });
+  phaseDone('data', ds.cached ? `cached in ${opts.dataCacheDir} (generated earlier in ${ds.generate_s.toFixed(0)} s)` : `generated in ${ds.generate_s.toFixed(0)} s`);
   log(`data: ${ds.batches.length} batches, ${ds.unique.toLocaleString('en')} distinct records, ${mb(ds.raw_bytes)} NDJSON, ${mb(ds.gzip_bytes)} gzip (${ds.generate_s.toFixed(1)} s)`);
 
   if (opts.dataOnly) return;
 
   // 2. The production build.
   if (opts.build) build(opts);
-  phaseDone('build');
+  phaseDone('build', opts.build ? undefined : 'not built: reused');
   const serverAvailable = hasBuild(opts.distDir);
   if (!serverAvailable) {
     loud(`NO PRODUCTION BUILD at ${opts.distDir}: server measures (HTTP ingest, lookups, stats, overview, CSV, RSS) are SKIPPED. Run \`npm run build\` first.`);
@@ -172,10 +200,13 @@ async function main() {
   log(`floor: ${compact(floor.rows_per_s)} rows/s (${floor.insert_s.toFixed(1)} s in transactions, ${floor.wall_s.toFixed(1)} s with parsing)`);
   if (floor.inserted !== ds.unique) notes.push(`Floor stored ${floor.inserted} rows, the generator reports ${ds.unique} distinct records.`);
   const ids = allKnownIds(ds);
+  const lookupT = Date.now();
   const floorLookups: LatencySummary = floorLookup(floorFile, ids, opts.scale === 'quick' ? 2_000 : 20_000, random);
   log(`floor: lookup p50 ${(floorLookups.p50_ms * 1000).toFixed(0)} µs, p99 ${(floorLookups.p99_ms * 1000).toFixed(0)} µs`);
   removeDb(floorFile);
-  phaseDone('floor');
+  phaseDone('floor', floorDetail(floor, (Date.now() - lookupT) / 1000));
+  // The floor is the machine's speed today: the rest of the run scales with it.
+  log(`estimate: ${plan.rescale(floor.wall_s).text}`);
 
   let ingest: IngestRun | null = null;
   const aggregates: AggregateResult[] = [];
@@ -183,6 +214,8 @@ async function main() {
   let csv: CsvRun | null = null;
   let csvFloor: ReturnType<typeof floorCsv> | null = null;
   let imported: ImportRun | null = null;
+  /** Set once the import phase has run (a partial table says "not yet" before, "failed" after). */
+  let importDone = false;
   let floorAfter: FloorInsertResult | null = null;
   const tableRows: Record<string, number> = {};
   let idle: IdleLookups | null = null;
@@ -222,13 +255,15 @@ async function main() {
       measure: '`errata import` of the file',
       errata:
         importRate === null
-          ? 'failed (see notes)'
+          ? importDone
+            ? 'failed (see notes)'
+            : 'not measured yet'
           : `${compact(importRate)} records/s (${imported!.seconds.toFixed(1)} s incl. start-up; ${compact(records / imported!.cpu_s)} per CPU-second; ${hasProgress ? `${imported!.progress_updates} progress lines` : 'NO progress output'})`,
       floor: `${floorText} (same floor)`,
       ratio: importRatio,
       ratio_text: importRatio === null ? '—' : `${round(importRatio, 2)}× (CPU-time ${round(records / imported!.cpu_s / floorPerCpu, 2)}×)`,
       target: '≥ 0.8× floor, with progress',
-      met: importRatio === null ? false : importRatio >= 0.8 && hasProgress,
+      met: importRatio === null ? (importDone ? false : null) : importRatio >= 0.8 && hasProgress,
       figures: { import: imported, records },
     });
     measures.push({
@@ -379,13 +414,15 @@ async function main() {
     const serverDb = path.join(opts.workDir, 'server.db');
     const creds = await prepareServerDatabase(serverDb);
     log('server: starting the production build');
+    const startT = Date.now();
     const server: BenchServer = await startServer({ databasePath: serverDb, distDir: opts.distDir, env: BENCH_ENV });
+    const startS = (Date.now() - startT) / 1000;
     const pgid = server.pgid;
     try {
       log(`server: up at ${server.baseUrl}; HTTP ingest with ${opts.senders} senders, lookups at ${opts.lookupRate}/s`);
       ingest = await httpIngest(server.baseUrl, pgid, ds, creds.token, { senders: opts.senders, lookupRate: opts.lookupRate, log });
       log(`http ingest: ${compact(ingest.records_per_s)} records/s, lookup p99 ${ms(ingest.lookups.p99_ms)}, peak RSS ${mb(ingest.peak_rss_bytes)}`);
-      phaseDone('http ingest');
+      phaseDone('http ingest', `server start-up ${startS.toFixed(1)} s, then ${ingest.seconds.toFixed(1)} s posting ${ingest.batches} batches`);
       if (ingest.accepted !== ds.unique) notes.push(`HTTP ingest accepted ${ingest.accepted} records; the generator reports ${ds.unique} distinct records.`);
       if (ingest.rejected !== ds.bad) notes.push(`HTTP ingest rejected ${ingest.rejected} lines; the generator wrote ${ds.bad} bad lines.`);
 
@@ -407,11 +444,13 @@ async function main() {
       };
       const ro: Database.Database = openBare(serverDb, true);
       // Row counts say how much each rollup shrinks the raw table: the main lever of these reads.
-      for (const t of ['requests', 'rollup_minute', 'rollup_hour', 'rollup_key_hour']) {
+      for (const t of ['requests', 'rollup_minute', 'rollup_hour', 'rollup_key_hour', 'rollup_key_day']) {
         tableRows[t] = (ro.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
       }
       log(`table rows: ${Object.entries(tableRows).map(([t, n]) => `${t} ${n.toLocaleString('en')}`).join(', ')}`);
       const scanRuns = opts.scale === '10m' ? 3 : 5;
+      let productAggMs = 0;
+      let scanAggMs = 0;
       for (const name of Object.keys(urls) as AggregateName[]) {
         let product;
         try {
@@ -421,7 +460,10 @@ async function main() {
           log(`${name}: FAILED ${(err as Error).message}`);
           continue;
         }
+        productAggMs += product.runs_ms.reduce((a, b) => a + b, 0);
+        const scanT = Date.now();
         const raw = timeQuery(ro, RAW_SCAN_SQL[name], ds.start_ms, ds.end_ms, scanRuns);
+        scanAggMs += Date.now() - scanT;
         const rollup = timeQuery(ro, ROLLUP_SQL[name], ds.start_ms, ds.end_ms, 7);
         aggregates.push({
           name,
@@ -435,7 +477,7 @@ async function main() {
         log(`${name}: errata ${ms(product.median_ms)}, raw scan ${ms(raw.median_ms)}, bare rollup ${ms(rollup.median_ms)}`);
       }
       ro.close();
-      phaseDone('aggregates');
+      phaseDone('aggregates', `idle lookups, then ${(productAggMs / 1000).toFixed(1)} s in errata's timed requests, ${(scanAggMs / 1000).toFixed(1)} s in ${scanRuns} raw scans each`);
 
       // The overview page, server-rendered for a signed-in user.
       try {
@@ -464,7 +506,15 @@ async function main() {
         notes.push(`CSV export not measured: ${(err as Error).message.split('\n')[0]}`);
         log(`csv: FAILED ${(err as Error).message}`);
       }
-      phaseDone('csv');
+      phaseDone('csv', csv ? `errata ${csv.seconds.toFixed(1)} s${csvFloor ? `, floor ${csvFloor.seconds.toFixed(1)} s` : ''}` : undefined);
+    } catch (err) {
+      // A failed server phase (say an ingest batch that never got its answer) is reported; the import and the
+      // second floor still run, so a long run keeps what it can measure.
+      const msg = (err as Error).message.split('\n')[0];
+      notes.push(`Server phases stopped: ${msg}`);
+      loud(`SERVER PHASES STOPPED: ${msg}`);
+      process.stdout.write(`server output (last 4000 characters):\n${server.output().slice(-4000)}\n`);
+      phaseDone(ingest ? 'server reads' : 'http ingest', `failed: ${msg}`);
     } finally {
       await server.stop();
       log('server: stopped');
@@ -481,15 +531,21 @@ async function main() {
   } catch (err) {
     notes.push(`errata import not measured: ${(err as Error).message.split('\n')[0]}`);
   }
+  importDone = true;
   removeDb(importDb);
-  phaseDone('import');
+  phaseDone('import', imported ? `exit ${imported.exit_code}` : 'not run');
 
   // 6. The floor again: the machine's load drifts during a run, so the product is bracketed by two floors.
   log('floor: bare better-sqlite3 insert, again after the product');
-  floorAfter = floorInsert(floorFile, ds);
-  log(`floor (after): ${compact(floorAfter.rows_per_s)} rows/s`);
+  floorAfter = floorInsert(floorFile, ds, (n) => {
+    if (n % 2_000_000 < opts.batchSize) log(`floor again: ${n.toLocaleString('en')} lines`);
+  });
+  log(`floor (after): ${compact(floorAfter.rows_per_s)} rows/s (${floorAfter.insert_s.toFixed(1)} s in transactions, ${floorAfter.wall_s.toFixed(1)} s with parsing)`);
+  if (floorAfter.inserted !== floor.inserted || floorAfter.rows !== floor.rows) {
+    notes.push(`The two floors did different work: ${floor.inserted} / ${floor.rows} rows before, ${floorAfter.inserted} / ${floorAfter.rows} after.`);
+  }
   removeDb(floorFile);
-  phaseDone('floor again');
+  phaseDone('floor again', floorDetail(floorAfter));
 
   // 7. The table.
   const results = assemble();
