@@ -13,7 +13,8 @@ export interface BreakdownTableRow {
 /**
  * Dimension values with errors and their share; `rate` mode adds requests and error rate (tier, key, endpoint),
  * `errors` mode is for dimensions only errors have (status, code, reason), where the rate is always 100 %.
- * Each value links to the view filtered by it.
+ * Each value links to the view filtered by it, or with `drillDown` to another view (the key and code pages'
+ * tables, wrapped in a card by components/keys/breakdown-card.tsx).
  */
 export function BreakdownTable({
   mode = 'rate',
@@ -27,6 +28,7 @@ export function BreakdownTable({
   extraLink,
   color = 'var(--err)',
   testId,
+  drillDown = false,
 }: {
   caption: string;
   valueHeader: string;
@@ -41,6 +43,8 @@ export function BreakdownTable({
   color?: string;
   testId?: string;
   mode?: 'rate' | 'errors';
+  /** Value links open another view (scrolled to its top), not this one filtered. */
+  drillDown?: boolean;
 }) {
   const rate = mode === 'rate';
   const shareClass = `${tableClasses.shareCell} ${rate ? tableClasses.shareRate : ''}`;
@@ -81,7 +85,7 @@ export function BreakdownTable({
             <tr key={r.value ?? '\u0000'}>
               <td>
                 {href ? (
-                  <Link href={href} scroll={false} title={`Filter by ${r.value}`} data-testid="breakdown-link">
+                  <Link href={href} scroll={drillDown} title={drillDown ? undefined : `Filter by ${r.value}`} data-testid="breakdown-link">
                     {content}
                   </Link>
                 ) : (

@@ -121,6 +121,39 @@ test('an admin creates a token shown once, and revokes it', async ({ page }) => 
   expect(res.status()).toBe(401);
 });
 
+test('an admin invites a user once, changes their role, and saves retention', async ({ page }) => {
+  await page.goto('/login?next=%2Fadmin%2Fusers');
+  await signIn(page, 'admin');
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  const invitee = email('invitee');
+  const emailField = page.getByLabel('Email', { exact: true });
+  await emailField.fill(invitee);
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await expect(page.getByTestId('invite-result')).toContainText(invitee);
+  await expect(page.getByTestId('invite-password')).toHaveText(/^\S{12,}$/);
+  await expect(emailField).toHaveValue('');
+  const role = page.getByTestId(`user-row-${invitee}`).getByLabel(`Role of ${invitee}`);
+  await expect(role).toHaveValue('support');
+  // The same email again: the API's refusal is shown, and the form keeps what was typed.
+  await emailField.fill(invitee);
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await expect(page.locator('main').getByRole('alert')).toContainText('already exists');
+  await expect(emailField).toHaveValue(invitee);
+  const patched = page.waitForResponse((r) => r.url().includes('/api/v1/admin/users/') && r.request().method() === 'PATCH');
+  await role.selectOption('engineer');
+  expect((await patched).status()).toBe(200);
+  await page.reload();
+  await expect(role).toHaveValue('engineer');
+
+  // Saving retention keeps the typed value and says when it applies (same value: other specs' data stays).
+  await page.goto('/admin/retention');
+  const days = (await page.getByTestId('retention-current').textContent())!.trim();
+  await page.getByLabel('Days to keep').fill(days);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toHaveText(`Saved: ${days} days. Older data goes at the next pruning run.`);
+  await expect(page.getByLabel('Days to keep')).toHaveValue(days);
+});
+
 test('an ingested message that is HTML is shown as text, never run', async ({ page, request }) => {
   const record = {
     request_id: XSS_ID,

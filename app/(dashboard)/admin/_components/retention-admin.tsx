@@ -1,30 +1,21 @@
 'use client';
-import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import styles from '../admin.module.css';
 import { adminFetch } from './api';
+import { ActionError, useAdminAction } from './use-admin-action';
 
 export function RetentionAdmin({ days, defaultDays, min, max }: { days: number; defaultDays: number; min: number; max: number }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, submit } = useAdminAction();
   const [saved, setSaved] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  async function save(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const value = Number(new FormData(e.currentTarget).get('retention_days'));
-    setBusy(true);
-    setError(null);
-    try {
+  const save = submit(
+    async (form) => {
+      const value = Number(form.get('retention_days'));
       await adminFetch('/api/v1/admin/retention', 'PUT', { retention_days: value });
       setSaved(value);
-      router.refresh();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    { reset: false },
+  );
 
   return (
     <section className={styles.section}>
@@ -47,11 +38,7 @@ export function RetentionAdmin({ days, defaultDays, min, max }: { days: number; 
           Saved: {saved} days. Older data goes at the next pruning run.
         </p>
       )}
-      {error && (
-        <p className={styles.error} role="alert">
-          {error}
-        </p>
-      )}
+      <ActionError error={error} />
     </section>
   );
 }

@@ -1,10 +1,10 @@
 'use client';
-import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { TokenInfo } from '@/db/queries/tokens';
 import type { TokenScope } from '@/db/schema';
 import styles from '../admin.module.css';
 import { adminFetch, formatTime } from './api';
+import { ActionError, useAdminAction } from './use-admin-action';
 
 const SCOPE_HELP: Record<TokenScope, string> = {
   ingest: 'send gateway logs to /api/v1/ingest',
@@ -15,36 +15,14 @@ const SCOPE_HELP: Record<TokenScope, string> = {
 const TOKEN_SCOPES = Object.keys(SCOPE_HELP) as TokenScope[];
 
 export function TokensAdmin({ tokens }: { tokens: TokenInfo[] }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, act, submit } = useAdminAction();
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  async function act(fn: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-      router.refresh();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  function create(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const name = String(form.get('name') ?? '');
-    const scopes = form.getAll('scope').map(String);
-    const target = e.currentTarget;
-    void act(async () => {
-      const res = await adminFetch<{ name: string; token: string }>('/api/v1/admin/tokens', 'POST', { name, scopes });
-      setCreated({ name: res.name, token: res.token });
-      target.reset();
-    });
-  }
+  const create = submit(async (form) => {
+    const body = { name: String(form.get('name') ?? ''), scopes: form.getAll('scope').map(String) };
+    const res = await adminFetch<{ name: string; token: string }>('/api/v1/admin/tokens', 'POST', body);
+    setCreated({ name: res.name, token: res.token });
+  });
 
   return (
     <>
@@ -73,11 +51,7 @@ export function TokensAdmin({ tokens }: { tokens: TokenInfo[] }) {
             <code data-testid="token-value">{created.token}</code>
           </div>
         )}
-        {error && (
-          <p className={styles.error} role="alert">
-            {error}
-          </p>
-        )}
+        <ActionError error={error} />
       </section>
       <section className={styles.section}>
         <h2>Tokens</h2>
@@ -118,7 +92,7 @@ export function TokensAdmin({ tokens }: { tokens: TokenInfo[] }) {
                         disabled={busy}
                         onClick={() => {
                           if (window.confirm(`Revoke "${t.name}"? Shippers using it get 401 at once.`)) {
-                            void act(() => adminFetch(`/api/v1/admin/tokens/${t.id}`, 'DELETE').then(() => undefined));
+                            void act(() => adminFetch(`/api/v1/admin/tokens/${t.id}`, 'DELETE'));
                           }
                         }}
                       >

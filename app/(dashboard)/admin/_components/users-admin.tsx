@@ -1,10 +1,10 @@
 'use client';
-import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { UserInfo } from '@/db/queries/users';
 import type { UserRole } from '@/db/schema';
 import styles from '../admin.module.css';
 import { adminFetch, formatTime } from './api';
+import { ActionError, useAdminAction } from './use-admin-action';
 
 const ROLE_HELP: Record<UserRole, string> = {
   support: 'lookup, request pages, explorer',
@@ -15,36 +15,14 @@ const ROLE_HELP: Record<UserRole, string> = {
 const USER_ROLES = Object.keys(ROLE_HELP) as UserRole[];
 
 export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, act, submit } = useAdminAction();
   const [invited, setInvited] = useState<{ email: string; password: string; reset?: boolean } | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  async function act(fn: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-      router.refresh();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  function invite(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const email = String(form.get('email') ?? '');
-    const role = String(form.get('role') ?? 'support');
-    const target = e.currentTarget;
-    void act(async () => {
-      const res = await adminFetch<{ user: UserInfo; password: string }>('/api/v1/admin/users', 'POST', { email, role });
-      setInvited({ email: res.user.email, password: res.password });
-      target.reset();
-    });
-  }
+  const invite = submit(async (form) => {
+    const body = { email: String(form.get('email') ?? ''), role: String(form.get('role') ?? 'support') };
+    const res = await adminFetch<{ user: UserInfo; password: string }>('/api/v1/admin/users', 'POST', body);
+    setInvited({ email: res.user.email, password: res.password });
+  });
 
   return (
     <>
@@ -76,11 +54,7 @@ export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
             <code data-testid="invite-password">{invited.password}</code>
           </div>
         )}
-        {error && (
-          <p className={styles.error} role="alert">
-            {error}
-          </p>
-        )}
+        <ActionError error={error} />
       </section>
       <section className={styles.section}>
         <h2>Users</h2>
@@ -108,7 +82,7 @@ export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
                     aria-label={`Role of ${u.email}`}
                     value={u.role}
                     disabled={busy}
-                    onChange={(e) => void act(() => adminFetch(`/api/v1/admin/users/${u.id}`, 'PATCH', { role: e.target.value }).then(() => undefined))}
+                    onChange={(e) => void act(() => adminFetch(`/api/v1/admin/users/${u.id}`, 'PATCH', { role: e.target.value }))}
                   >
                     {USER_ROLES.map((r) => (
                       <option key={r} value={r}>
@@ -138,7 +112,7 @@ export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
                     <button
                       className={u.disabled ? styles.button : styles.danger}
                       disabled={busy}
-                      onClick={() => void act(() => adminFetch(`/api/v1/admin/users/${u.id}`, 'PATCH', { disabled: !u.disabled }).then(() => undefined))}
+                      onClick={() => void act(() => adminFetch(`/api/v1/admin/users/${u.id}`, 'PATCH', { disabled: !u.disabled }))}
                     >
                       {u.disabled ? 'Enable' : 'Disable'}
                     </button>

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { connection } from 'next/server';
 import { getDb } from '@/db';
 import { listRequests } from '@/db/queries/requests';
@@ -11,13 +10,13 @@ import { isOpenEnded } from '@/lib/filters';
 import { CatalogEntryCard } from '@/components/codes/catalog-entry-card';
 import { FilterBar } from '@/components/filters/filter-bar';
 import { toUrlSearchParams, withoutParam } from '@/components/filters/url-params';
-import { BreakdownTable } from '@/components/keys/breakdown-table';
+import { BreakdownCard } from '@/components/keys/breakdown-card';
+import { EntityHeader, InvalidFiltersPage } from '@/components/keys/entity-header';
 import { exactQuery, liveQuery, pageFilters } from '@/components/keys/page-filters';
 import { RecentFailures } from '@/components/keys/recent-failures';
 import { SeriesCard } from '@/components/keys/series-card';
 import { SummaryKpis } from '@/components/keys/summary-kpis';
 import { Badge } from '@/components/ui/badge';
-import { ErrorState } from '@/components/ui/states';
 import styles from '@/components/keys/entity.module.css';
 
 type Props = { params: Promise<{ code: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -39,30 +38,17 @@ export default async function CodePage({ params, searchParams }: Props) {
   const isCapacity = code === 'capacity_exceeded';
 
   const header = (
-    <header className={styles.head}>
-      <p className={styles.eyebrow}>Error code</p>
-      <h1 className={styles.title}>{code}</h1>
-      <p className={styles.meta}>
-        {entry ? (
-          <span>
-            <strong>{entry.family === '5xx' ? '5xx' : entry.status}</strong> {entry.title}
-          </span>
-        ) : (
-          <Badge tone="warn">Not in the error reference</Badge>
-        )}
-      </p>
-    </header>
+    <EntityHeader eyebrow="Error code" title={code}>
+      {entry ? (
+        <span>
+          <strong>{entry.family === '5xx' ? '5xx' : entry.status}</strong> {entry.title}
+        </span>
+      ) : (
+        <Badge tone="warn">Not in the error reference</Badge>
+      )}
+    </EntityHeader>
   );
-  if (!parsed.ok) {
-    return (
-      <div className={styles.page}>
-        {header}
-        <ErrorState title="These filters are not valid">
-          {parsed.message} <Link href={pathname}>Reset the filters</Link>
-        </ErrorState>
-      </div>
-    );
-  }
+  if (!parsed.ok) return <InvalidFiltersPage header={header} message={parsed.message} resetHref={pathname} />;
 
   const db = getDb();
   const now = Date.now();
@@ -100,7 +86,7 @@ export default async function CodePage({ params, searchParams }: Props) {
         <CatalogEntryCard code={code} entry={entry} />
       </div>
       {byReason ? (
-        <BreakdownTable
+        <BreakdownCard
           id="code-by-reason"
           title="Reasons"
           subtitle="Which capacity limit was hit"
@@ -117,7 +103,7 @@ export default async function CodePage({ params, searchParams }: Props) {
         />
       ) : null}
       <div className={styles.grid2}>
-        <BreakdownTable
+        <BreakdownCard
           id="code-by-key"
           title="Keys"
           subtitle="Keys that got this code"
@@ -128,7 +114,7 @@ export default async function CodePage({ params, searchParams }: Props) {
           hrefFor={(key) => `/keys/${encodeURIComponent(key)}?${liveQuery({ ...f, key: [] })}`}
           render={(key) => <span className="mono">{key}</span>}
         />
-        <BreakdownTable
+        <BreakdownCard
           id="code-by-route"
           title="Endpoints"
           subtitle="Where this code was answered"
@@ -140,7 +126,7 @@ export default async function CodePage({ params, searchParams }: Props) {
           render={(route) => <span className="mono">{route}</span>}
         />
       </div>
-      <BreakdownTable
+      <BreakdownCard
         id="code-by-tier"
         title="Tiers"
         subtitle="This code by account tier"

@@ -9,13 +9,14 @@ import { decodeRouteParam } from '@/components/request/route-param';
 import { isOpenEnded } from '@/lib/filters';
 import { FilterBar } from '@/components/filters/filter-bar';
 import { toUrlSearchParams, withoutParam } from '@/components/filters/url-params';
-import { BreakdownTable } from '@/components/keys/breakdown-table';
+import { BreakdownCard } from '@/components/keys/breakdown-card';
+import { EntityHeader, InvalidFiltersPage } from '@/components/keys/entity-header';
 import { exactQuery, failuresOf, liveQuery, pageFilters } from '@/components/keys/page-filters';
 import { RecentFailures } from '@/components/keys/recent-failures';
 import { SeriesCard } from '@/components/keys/series-card';
 import { SummaryKpis } from '@/components/keys/summary-kpis';
 import { CodeBadge } from '@/components/ui/badge';
-import { ErrorState, Notice } from '@/components/ui/states';
+import { Notice } from '@/components/ui/states';
 import styles from '@/components/keys/entity.module.css';
 
 type Props = { params: Promise<{ key_id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -34,21 +35,8 @@ export default async function KeyPage({ params, searchParams }: Props) {
   const urlParams = withoutParam(toUrlSearchParams(sp), 'key');
   const parsed = pageFilters(urlParams, { key: [key_id] });
 
-  const header = (
-    <header className={styles.head}>
-      <p className={styles.eyebrow}>API key</p>
-      <h1 className={styles.title}>{key_id}</h1>
-    </header>
-  );
   if (!parsed.ok) {
-    return (
-      <div className={styles.page}>
-        {header}
-        <ErrorState title="These filters are not valid">
-          {parsed.message} <Link href={pathname}>Reset the filters</Link>
-        </ErrorState>
-      </div>
-    );
+    return <InvalidFiltersPage header={<EntityHeader eyebrow="API key" title={key_id} />} message={parsed.message} resetHref={pathname} />;
   }
 
   const db = getDb();
@@ -69,19 +57,15 @@ export default async function KeyPage({ params, searchParams }: Props) {
 
   return (
     <div className={styles.page}>
-      <header className={styles.head}>
-        <p className={styles.eyebrow}>API key</p>
-        <h1 className={styles.title}>{key_id}</h1>
-        <p className={styles.meta}>
-          <span>
-            Account <strong className="mono">{accounts.length ? accounts.join(', ') : '—'}</strong>
-          </span>
-          <span>
-            Tier <strong>{tiers.length ? tiers.join(', ') : '—'}</strong>
-          </span>
-          <Link href={explorer}>This key in the errors explorer →</Link>
-        </p>
-      </header>
+      <EntityHeader eyebrow="API key" title={key_id}>
+        <span>
+          Account <strong className="mono">{accounts.length ? accounts.join(', ') : '—'}</strong>
+        </span>
+        <span>
+          Tier <strong>{tiers.length ? tiers.join(', ') : '—'}</strong>
+        </span>
+        <Link href={explorer}>This key in the errors explorer →</Link>
+      </EntityHeader>
       <FilterBar pathname={pathname} params={urlParams} />
       {summary.requests.value === 0 ? (
         <Notice>
@@ -98,11 +82,10 @@ export default async function KeyPage({ params, searchParams }: Props) {
         live={live}
         seriesParam="code"
         csvHref={`/api/v1/export/timeseries.csv?${exactQuery(f, { interval: series.interval, by: 'code', limit: '8' })}`}
-        emptyLabel="success"
         showRate
       />
       <div className={styles.grid2}>
-        <BreakdownTable
+        <BreakdownCard
           id="key-by-code"
           title="Codes"
           subtitle="Errors of this key by code"
@@ -112,9 +95,8 @@ export default async function KeyPage({ params, searchParams }: Props) {
           csvHref={`/api/v1/export/breakdown.csv?${exactQuery(f, { by: 'code', limit: '20' })}`}
           hrefFor={(code) => `/errors?${liveQuery({ ...f, code: [code] })}`}
           render={(code) => <CodeBadge code={code} />}
-          emptyLabel="success"
         />
-        <BreakdownTable
+        <BreakdownCard
           id="key-by-route"
           title="Endpoints"
           subtitle="Requests and errors of this key by endpoint"
