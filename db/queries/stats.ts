@@ -440,6 +440,9 @@ export interface Timeseries {
 
 const MINUTE_ROLLUP_DIMS: ReadonlySet<string> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason']);
 
+/** Dimensions with few values per bucket: a series split by them is read in one grouped pass. */
+const ONE_PASS_DIMS: ReadonlySet<BreakdownDimension> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason', 'method']);
+
 /** Every bucket of the range, zero-filled, optionally split by a dimension (top `limit` groups plus "(other)"). */
 export function getTimeseries(
   db: Db,
@@ -461,28 +464,50 @@ export function getTimeseries(
     );
   }
   const size = choice.interval_ms;
-  const totals = aggregate(db, filters, filters.from, filters.to, { interval_ms: size });
+  let totals: Map<string, Counts>;
   let groups: (BreakdownRow & { key: string })[] = [];
   const perBucket = new Map<number, Record<string, Counts>>();
-  if (by) {
-    const dim = baseDim(by);
-    const all = groupedRows(by, aggregate(db, filters, filters.from, filters.to, { dim }));
+  const addTo = (b: number, g: string, c: Counts) => {
+    const rec = perBucket.get(b) ?? {};
+    const cur = (rec[g] ??= { requests: 0, errors: 0 });
+    cur.requests += c.requests;
+    cur.errors += c.errors;
+    perBucket.set(b, rec);
+  };
+  const pickGroups = (all: BreakdownRow[]) => {
     const top = all.slice(0, opts.limit ?? 10);
     groups = top.map((r) => ({ ...r, key: r.value ?? '' }));
     if (all.length > top.length) groups.push({ ...sumRows(OTHER_GROUP, all.slice(top.length)), key: OTHER_GROUP });
-    const topKeys = new Set(top.map((r) => r.value ?? ''));
-    // Derived dimensions have few raw values: fetch them all and map; others are restricted in SQL to the top values.
-    const derived = by === 'status_class' || by === 'kind';
-    const only = derived ? undefined : [...topKeys];
-    for (const [key, c] of aggregate(db, filters, filters.from, filters.to, { dim, interval_ms: size, only })) {
+    return new Set(top.map((r) => r.value ?? ''));
+  };
+  if (by && ONE_PASS_DIMS.has(by)) {
+    // Few values per bucket: one grouped pass by (bucket, value) gives the bucket totals, the groups over the whole
+    // range and each bucket's split (instead of three passes over the same rollup rows).
+    const rows = aggregate(db, filters, filters.from, filters.to, { dim: baseDim(by), interval_ms: size });
+    totals = new Map();
+    const byValue = new Map<string, Counts>();
+    for (const [key, c] of rows) {
+      const [b, raw] = key.split(SEP);
+      bump(totals, `${b}${SEP}`, c.requests, c.errors);
+      bump(byValue, `0${SEP}${raw}`, c.requests, c.errors);
+    }
+    const topKeys = pickGroups(groupedRows(by, byValue));
+    for (const [key, c] of rows) {
       const [b, raw] = key.split(SEP);
       const g = wireValue(by, raw) ?? '';
-      if (!topKeys.has(g)) continue;
-      const rec = perBucket.get(Number(b)) ?? {};
-      const cur = (rec[g] ??= { requests: 0, errors: 0 });
-      cur.requests += c.requests;
-      cur.errors += c.errors;
-      perBucket.set(Number(b), rec);
+      if (topKeys.has(g)) addTo(Number(b), g, c);
+    }
+  } else {
+    totals = aggregate(db, filters, filters.from, filters.to, { interval_ms: size });
+    if (by) {
+      const dim = baseDim(by);
+      const topKeys = pickGroups(groupedRows(by, aggregate(db, filters, filters.from, filters.to, { dim })));
+      // Many values (keys, accounts, routes): the per-bucket pass is restricted in SQL to the top values.
+      for (const [key, c] of aggregate(db, filters, filters.from, filters.to, { dim, interval_ms: size, only: [...topKeys] })) {
+        const [b, raw] = key.split(SEP);
+        const g = wireValue(by, raw) ?? '';
+        if (topKeys.has(g)) addTo(Number(b), g, c);
+      }
     }
   }
   const buckets = bucketStarts(filters.from, filters.to, size).map((b): TimeseriesBucket => {

@@ -254,6 +254,12 @@ describe('rollups equal raw counts (randomized)', () => {
       const by = pick([null, ...BREAKDOWN_DIMENSIONS.filter((d) => choice.interval !== 'minute' || ['status', 'code', 'tier', 'reason', 'kind', 'status_class'].includes(d))]);
       const t = getTimeseries(db, f, { interval, by, limit: 3 });
       expect(t.interval).toBe(choice.interval);
+      if (by) {
+        // The series' groups are the range's top values, as the breakdown ranks them, with the rest as "(other)".
+        const bd = getBreakdown(db, f, { by, limit: 3 });
+        expect(t.groups.filter((g) => g.key !== '(other)').map((g) => [g.value, g.requests, g.errors])).toEqual(bd.rows.map((r) => [r.value, r.requests, r.errors]));
+        expect(t.groups.find((g) => g.key === '(other)')?.requests ?? null).toBe(bd.other?.requests ?? null);
+      }
       expect(t.buckets.map((b) => b.ts_ms)).toEqual(bucketStarts(f.from, f.to, choice.interval_ms));
       for (const b of t.buckets) {
         const lo = Math.max(b.ts_ms, f.from);
