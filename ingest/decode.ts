@@ -111,6 +111,11 @@ class Sink {
     this.size = size;
     return true;
   }
+  /** Takes `n` bytes from the budget for memory the decoder holds beside the output (the zstd window). */
+  charge(n: number): boolean {
+    if (this.refusal) return false;
+    return this.lease.grow(n) || this.refuse(this.lease.refusal());
+  }
   private refuse(err: ApiError): false {
     this.refusal = err;
     this.discard();
@@ -217,9 +222,15 @@ function zstdInflater(sink: Sink): Inflater {
   });
   // Frame and block headers are walked ahead of fzstd, which refuses nothing by itself.
   const guard = new ZstdGuard((why) => zstdTooCostly(why));
+  let windowCharged = 0;
   const push = (chunk: Uint8Array, final: boolean) => {
     if (overflowed) throw tooLargeDecompressed(0);
     guard.feed(chunk);
+    // fzstd allocates each frame's window up front (at most ZSTD_MAX_WINDOW): it counts against the budget too.
+    if (guard.window > windowCharged) {
+      if (!sink.charge(guard.window - windowCharged)) throw sink.refusal!;
+      windowCharged = guard.window;
+    }
     d.push(chunk, final);
     if (overflowed) throw tooLargeDecompressed(0);
   };

@@ -15,7 +15,8 @@ export class ZstdGuard {
   private held: number[] = [];
   private skipping = 0;
   private descriptor = 0;
-  private window = 0;
+  /** The window of the current frame (0 before its header): what the decoder allocates for it. */
+  window = 0;
   private lastBlock = false;
   /** Window bytes the decoder will shift for the blocks seen so far. */
   work = 0;

@@ -235,6 +235,16 @@ describe('decode budget shared by concurrent bodies', () => {
     expect(budget.used).toBe(0);
   });
 
+  test("a zstd body's window (allocated whole by the decoder) counts against the budget", async () => {
+    const budget = new DecodeBudget(2048 * KiB, { reserve: 0 });
+    const small = zstdCompress(plain, { windowLog: 17 });
+    expect((await decodeStream(chunked(small), 'zstd', { budget })).byteLength).toBe(plain.byteLength);
+    expect(budget.peak).toBe(128 * KiB + plain.byteLength);
+    const wide = zstdCompress(plain, { windowLog: 22 }); // a 4 MiB window for 70 KB of output
+    expect(await code(decodeStream(chunked(wide), 'zstd', { budget }))).toBe('service_unavailable');
+    expect(budget.used).toBe(0);
+  });
+
   test('without an explicit budget, decodes share the process-wide one (ERRATA_DECODE_BUDGET_MB, 256 MiB by default)', async () => {
     const shared = processDecodeBudget();
     expect(shared).toBe(processDecodeBudget());
