@@ -203,14 +203,20 @@ function bump(map: Map<string, Counts>, key: string, requests: number, errors: n
   } else map.set(key, { requests, errors });
 }
 
+/** The dimensions the active filters need a source to have. */
+function filterDims(filters: Filters): Set<BaseDim> {
+  const dims = new Set<BaseDim>();
+  for (const f of ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const) if (filters[f].length) dims.add(f);
+  return dims;
+}
+
 /**
  * Exact counts over [lo, hi) keyed `${bucket}\u0001${value}` (bucket 0 without an interval, value '' when missing).
  * rollup_key_hour only holds records with a key or account: grouping by them adds the rest to the '' group
  * (rollup_key_day holds every record, keyless ones under ('', ''), so its rows already have it).
  */
 function aggregate(db: Db, filters: Filters, lo: number, hi: number, spec: AggSpec): Map<string, Counts> {
-  const dims = new Set<BaseDim>();
-  for (const f of ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const) if (filters[f].length) dims.add(f);
+  const dims = filterDims(filters);
   if (spec.dim) dims.add(spec.dim);
   const iv = spec.interval_ms;
   // Day rows fit a bucket only when buckets are whole UTC days (none, or a day-multiple interval).
@@ -297,17 +303,42 @@ interface PeriodKpis {
 
 function periodKpis(db: Db, filters: Filters, lo: number, hi: number): PeriodKpis {
   const k: PeriodKpis = { requests: 0, errors: 0, errors_4xx: 0, errors_5xx: 0, keys_with_errors: 0 };
-  for (const [key, c] of aggregate(db, filters, lo, hi, { dim: 'status' })) {
-    const status = Number(key.split(SEP)[1]);
-    k.requests += c.requests;
-    k.errors += c.errors;
-    if (status >= 400 && status < 500) k.errors_4xx += c.requests;
-    if (status >= 500) k.errors_5xx += c.requests;
+  const errorKeys = new Set<string>();
+  const addStatus = (status: number, n: number, errors: number) => {
+    k.requests += n;
+    k.errors += errors;
+    if (status >= 400 && status < 500) k.errors_4xx += n;
+    if (status >= 500) k.errors_5xx += n;
+  };
+  const d1 = ceilTo(lo, DAY_MS);
+  const d2 = floorTo(hi, DAY_MS);
+  const rest: [number, number][] = [[lo, hi]];
+  if (d1 < d2 && covers(SOURCES.key_day, filterDims(filters))) {
+    // Whole days: rollup_key_day holds every record (keyless ones under key ''), so one pass grouped by (key, status)
+    // gives both the status counts and the keys with errors.
+    const src = SOURCES.key_day;
+    const rows = db.all<{ v: unknown; s: unknown; n: unknown }>(
+      sql`SELECT ${rollupKeyDay.key_id} AS v, ${rollupKeyDay.status} AS s, sum(${rollupKeyDay.count}) AS n FROM ${rollupKeyDay}
+          WHERE ${and(gte(src.ts, d1), lt(src.ts, d2), ...dimensionConditions(src.cols, filters))} GROUP BY 1, 2`,
+    );
+    for (const r of rows) {
+      const status = num(r.s);
+      const n = num(r.n);
+      addStatus(status, n, status >= 400 ? n : 0);
+      if (status >= 400 && n > 0 && r.v !== '') errorKeys.add(String(r.v));
+    }
+    rest.splice(0, 1, [lo, d1], [d2, hi]);
   }
-  // Errors only: about half the rollup rows to group, and the keyless residual is not needed.
-  for (const [key, c] of aggregate(db, filters, lo, hi, { dim: 'key', errorsOnly: true })) {
-    if (c.errors > 0 && key.split(SEP)[1] !== '') k.keys_with_errors++;
+  for (const [a, b] of rest) {
+    if (a >= b) continue;
+    for (const [key, c] of aggregate(db, filters, a, b, { dim: 'status' })) addStatus(Number(key.split(SEP)[1]), c.requests, c.errors);
+    // Errors only: about half the rollup rows to group, and the keyless residual is not needed.
+    for (const [key, c] of aggregate(db, filters, a, b, { dim: 'key', errorsOnly: true })) {
+      const v = key.split(SEP)[1];
+      if (c.errors > 0 && v !== '') errorKeys.add(v);
+    }
   }
+  k.keys_with_errors = errorKeys.size;
   return k;
 }
 

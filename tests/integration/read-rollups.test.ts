@@ -239,7 +239,11 @@ describe('rollups equal raw counts (randomized)', () => {
     expect(s.errors_5xx.value).toBe(cur.filter((r) => r.status >= 500).length);
     expect(s.keys_with_errors.value).toBe(new Set(cur.filter((r) => r.status >= 400 && r.key_id).map((r) => r.key_id)).size);
     const len = f.to - f.from;
-    expect(s.requests.previous).toBe(records.filter((r) => matches(r, f, f.from - len, f.from)).length);
+    const prev = records.filter((r) => matches(r, f, f.from - len, f.from));
+    expect(s.requests.previous).toBe(prev.length);
+    expect(s.errors_4xx.value).toBe(cur.filter((r) => r.status >= 400 && r.status < 500).length);
+    expect(s.errors.previous).toBe(prev.filter((r) => r.status >= 400).length);
+    expect(s.keys_with_errors.previous).toBe(new Set(prev.filter((r) => r.status >= 400 && r.key_id).map((r) => r.key_id)).size);
   });
 
   test.each(Array.from({ length: 20 }, (_, i) => i))('case %i: every series interval, with and without `by`', () => {
