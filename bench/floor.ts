@@ -189,8 +189,11 @@ export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[],
   return { write: (rows, received_ms = Date.now()) => write.immediate(rows, received_ms), close: () => sqlite.close() };
 }
 
-/** The insert floor over the whole dataset; rows are parsed before the clock starts for each batch. */
-export function floorInsert(file: string, dataset: Dataset, onProgress?: (done: number) => void): FloorInsertResult {
+/**
+ * The insert floor over the whole dataset; rows are parsed before the clock starts for each batch. Between batches
+ * (off the clock) it lets the event loop run, so Ctrl+C is handled within one batch.
+ */
+export async function floorInsert(file: string, dataset: Dataset, onProgress?: (done: number) => void): Promise<FloorInsertResult> {
   createEmptyDatabase(file);
   const writer = floorInsertRows(file);
   const wall = nowNs();
@@ -215,6 +218,7 @@ export function floorInsert(file: string, dataset: Dataset, onProgress?: (done: 
     cpuUs += used.user + used.system;
     rowsTotal += rows.length;
     onProgress?.(rowsTotal + skipped);
+    await new Promise<void>((r) => setImmediate(r));
   }
   const wall_s = elapsedMs(wall) / 1000;
   writer.close();

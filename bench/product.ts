@@ -333,6 +333,15 @@ export async function cliImport(file: string, databasePath: string, env: Record<
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const rss = sampleRss(child.pid!, 100);
+  // The import runs in its own process group: if the bench stops, it goes too.
+  const killImport = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  process.once('exit', killImport);
   let out = '';
   let stat = '';
   let progress = 0;
@@ -351,6 +360,7 @@ export async function cliImport(file: string, databasePath: string, env: Record<
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  process.removeListener('exit', killImport);
   const seconds = elapsedMs(t) / 1000;
   rss.stop();
   let stored = 0;

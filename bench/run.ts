@@ -148,8 +148,24 @@ function totalOf(body: unknown): number | null {
   return null;
 }
 
+/** Removes the work folder (databases of several GB at 10M) when the run fails or is stopped; set once it exists. */
+let cleanupWork = () => {};
+
+// Ctrl+C or a kill: exit through process.exit, so the 'exit' handlers run (they kill the server's process group,
+// which a terminal's Ctrl+C does not reach) and the work folder goes.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(sig, () => {
+    process.stdout.write(`\n[bench] ${sig}: stopping (a 1m or 10m run keeps what it measured in bench/results/*.partial.*)\n`);
+    cleanupWork();
+    process.exit(130);
+  });
+}
+
 async function main() {
   const opts = parseOptions(process.argv.slice(2));
+  cleanupWork = () => {
+    if (!opts.keep) fs.rmSync(opts.workDir, { recursive: true, force: true });
+  };
   process.env.NEXT_DIST_DIR = opts.distDir;
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   fs.mkdirSync(opts.workDir, { recursive: true });
@@ -194,7 +210,7 @@ async function main() {
   // 3. Floor: bare inserts with the same dedupe and rollups, then bare lookups.
   const floorFile = path.join(opts.workDir, 'floor.db');
   log('floor: bare better-sqlite3 insert');
-  const floor: FloorInsertResult = floorInsert(floorFile, ds, (n) => {
+  const floor: FloorInsertResult = await floorInsert(floorFile, ds, (n) => {
     if (n % 500_000 < opts.batchSize) log(`floor: ${n.toLocaleString('en')} lines`);
   });
   log(`floor: ${compact(floor.rows_per_s)} rows/s (${floor.insert_s.toFixed(1)} s in transactions, ${floor.wall_s.toFixed(1)} s with parsing)`);
@@ -537,7 +553,7 @@ async function main() {
 
   // 6. The floor again: the machine's load drifts during a run, so the product is bracketed by two floors.
   log('floor: bare better-sqlite3 insert, again after the product');
-  floorAfter = floorInsert(floorFile, ds, (n) => {
+  floorAfter = await floorInsert(floorFile, ds, (n) => {
     if (n % 2_000_000 < opts.batchSize) log(`floor again: ${n.toLocaleString('en')} lines`);
   });
   log(`floor (after): ${compact(floorAfter.rows_per_s)} rows/s (${floorAfter.insert_s.toFixed(1)} s in transactions, ${floorAfter.wall_s.toFixed(1)} s with parsing)`);
@@ -558,5 +574,6 @@ async function main() {
 
 main().catch((err) => {
   console.error(err);
+  cleanupWork();
   process.exit(1);
 });
