@@ -57,6 +57,9 @@ export const requestRecordSchema = z.object({
   catalog: catalogInfoSchema.nullable(),
 });
 
+/** A neighbouring request of the same key: no details, message or catalog (join the catalog by `code`). */
+const timelineEntrySchema = requestRecordSchema.pick({ request_id: true, code: true, status: true, ts: true, ts_ms: true, method: true, route: true, path: true, latency_ms: true });
+
 export const requestDetailSchema = z.object({
   request_id: z.string(),
   records: z.array(requestRecordSchema),
@@ -69,9 +72,9 @@ export const requestDetailSchema = z.object({
       to_ms: z.number().int(),
       counts_by_code: z.array(z.object({ code: z.string().nullable(), count: z.number().int() })),
       total: z.number().int(),
-      previous: requestRecordSchema.nullable(),
-      next: requestRecordSchema.nullable(),
-      timeline: z.array(requestRecordSchema),
+      previous: timelineEntrySchema.nullable(),
+      next: timelineEntrySchema.nullable(),
+      timeline: z.array(timelineEntrySchema),
       timeline_truncated: z.boolean(),
     })
     .nullable()
