@@ -3,7 +3,7 @@
 import type { Db } from '@/db/client';
 import { normalize } from './normalize';
 import { parseBody, type ParseOptions } from './parse';
-import { MAX_REPORTED_ERRORS, type GatewayRecord, type IngestResult, type RecordError } from './types';
+import { DeadlineExceeded, MAX_REPORTED_ERRORS, type GatewayRecord, type IngestResult, type RecordError } from './types';
 import { validate } from './validate';
 import { writeRecords, type RejectionSample } from './write';
 
@@ -35,9 +35,10 @@ export interface PreparedBatch {
 /** Everything but the write: the stages that may run anywhere (tests, the worker). */
 export function prepareBatch(
   body: Uint8Array,
-  ctx: Pick<BatchContext, 'line_offset' | 'min_ts_ms'> = {},
+  ctx: Pick<BatchContext, 'line_offset' | 'min_ts_ms'> & { deadline_ms?: number | null } = {},
   options: ParseOptions = {},
 ): PreparedBatch {
+  const deadline = ctx.deadline_ms ?? null;
   const offset = ctx.line_offset ?? 0;
   const { items } = parseBody(body, options);
   const records: GatewayRecord[] = [];
@@ -52,7 +53,9 @@ export function prepareBatch(
       samples.push({ ...e, sample });
     }
   };
-  for (const item of items) {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (deadline !== null && (i & 1023) === 0 && Date.now() > deadline) throw new DeadlineExceeded();
     if (item.error) {
       reject(item.line, item.start, item.end, item.error.code, item.error.message);
       continue;

@@ -1,7 +1,7 @@
 // Stores a batch of validated records once each and updates every rollup in the same transaction.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/client';
-import type { GatewayRecord, RecordError } from './types';
+import { DeadlineExceeded, type GatewayRecord, type RecordError } from './types';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -19,6 +19,8 @@ export interface WriteContext {
   /** Records of the same batch that failed validation: counted and sampled for ingest health. */
   rejected?: number;
   rejections?: readonly RejectionSample[];
+  /** Wall-clock ms (Date.now()): past it, the transaction is rolled back and DeadlineExceeded thrown. */
+  deadline_ms?: number | null;
 }
 
 export interface WriteOutcome {
@@ -164,8 +166,10 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
     const keyDay = new Map<string, Tally>();
     const token_id = ctx.token_id;
     const received_ms = ctx.received_ms;
+    const deadline = ctx.deadline_ms ?? null;
     let accepted = 0;
     for (let i = 0; i < rows.length; i++) {
+      if (deadline !== null && (i & 1023) === 0 && Date.now() > deadline) throw new DeadlineExceeded();
       const r = rows[i];
       r[16] = token_id;
       r[17] = received_ms;
@@ -210,6 +214,7 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
       if (v) v.count++;
       else keyDay.set(k, { dims: [dayMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
     }
+    if (deadline !== null && Date.now() > deadline) throw new DeadlineExceeded();
     for (const v of minute.values()) {
       v.dims.push(v.count);
       s.upsertMinute.run(v.dims);

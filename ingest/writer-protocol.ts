@@ -24,7 +24,7 @@ export interface FailureInfo {
 export type PrepareRequest =
   | { type: 'port'; port: MessagePort }
   /** `start_by_ms`: wall-clock time after which the batch is refused unwritten (the answer would come too late). */
-  | { type: 'batch'; id: number; bytes: Uint8Array; ctx: BatchCtx; start_by_ms: number | null };
+  | { type: 'batch'; id: number; bytes: Uint8Array; ctx: BatchCtx; start_by_ms: number | null; deadline_ms?: number | null };
 
 /** Prepare worker → main thread. */
 export type PrepareReply = { type: 'prepared'; id: number; ms: number } | { type: 'late'; id: number };
@@ -41,6 +41,8 @@ export type PreparedMessage =
       rejected: number;
       samples: RejectionSample[];
       start_by_ms: number | null;
+      /** Past it (mid-write), the transaction is rolled back and the batch refused as late. */
+      deadline_ms?: number | null;
     }
   /** A whole-batch refusal (invalid_body, too_many_records) or an unexpected failure: the writer records and answers it. */
   | { type: 'unprepared'; id: number; ctx: BatchCtx; error: FailureInfo; api: boolean };
@@ -60,5 +62,6 @@ export type WorkerReply =
   | { type: 'ready' }
   | { type: 'closed' }
   | { type: 'done'; id: number; result: IngestResult; ms: number }
-  | { type: 'late'; id: number }
+  /** Refused unwritten: it would have been answered after its deadline (`ms`: time spent before giving up). */
+  | { type: 'late'; id: number; ms?: number }
   | { type: 'failed'; id: number; error: FailureInfo; ms: number };

@@ -9,7 +9,7 @@ import { pruneRetention, retentionCutoff } from '@/db/queries/retention';
 import { getRetentionDays } from '@/db/queries/settings';
 import { ApiError, type ApiErrorCode } from '@/lib/api-error';
 import { prepareBatch } from './index';
-import { MAX_REPORTED_ERRORS } from './types';
+import { DeadlineExceeded, MAX_REPORTED_ERRORS } from './types';
 import { recordRejectedBatch, toRow, writeRows } from './write';
 import type {
   BatchCtx,
@@ -64,7 +64,7 @@ function runPrepare() {
     let forward: PreparedMessage;
     try {
       const min_ts_ms = retentionCutoff(msg.ctx.received_ms, days!);
-      const p = prepareBatch(msg.bytes, { line_offset: msg.ctx.line_offset, min_ts_ms });
+      const p = prepareBatch(msg.bytes, { line_offset: msg.ctx.line_offset, min_ts_ms, deadline_ms: msg.deadline_ms });
       const rows = new Array(p.records.length);
       for (let i = 0; i < rows.length; i++) rows[i] = toRow(p.records[i]);
       forward = {
@@ -76,8 +76,13 @@ function runPrepare() {
         rejected: p.errors.length,
         samples: p.samples,
         start_by_ms: msg.start_by_ms,
+        deadline_ms: msg.deadline_ms,
       };
     } catch (err) {
+      if (err instanceof DeadlineExceeded) {
+        port.postMessage({ type: 'late', id: msg.id } satisfies PrepareReply);
+        return;
+      }
       if (!(err instanceof ApiError)) console.error('errata: ingest batch could not be prepared', err);
       forward = { type: 'unprepared', id: msg.id, ctx: msg.ctx, error: describeFailure(err), api: err instanceof ApiError };
     }
@@ -160,10 +165,15 @@ function runWriter() {
         received_ms: msg.ctx.received_ms,
         rejected: msg.rejected,
         rejections: msg.samples,
+        deadline_ms: msg.deadline_ms,
       });
       const result = { accepted, duplicates, rejected: msg.rejected, errors: msg.errors };
       port.postMessage({ type: 'done', id: msg.id, result, ms: performance.now() - started } satisfies WorkerReply);
     } catch (err) {
+      if (err instanceof DeadlineExceeded) {
+        port.postMessage({ type: 'late', id: msg.id, ms: performance.now() - started } satisfies WorkerReply);
+        return;
+      }
       const error = describeFailure(err);
       if (!(err instanceof ApiError)) console.error('errata: ingest batch failed', err);
       else noteRejected(msg.ctx.token_id, msg.ctx.received_ms, err.code as ApiErrorCode, err.message);

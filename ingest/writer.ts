@@ -132,6 +132,7 @@ export class Writer {
     }
     const now = Date.now();
     const arrivedMs = options.arrivedMs ?? now;
+    if (now > arrivedMs + this.budgetMs - FIXED_MS) throw this.busy('The batch took too long to arrive to be stored in time; retry after the Retry-After delay.');
     // The batch would be answered after the budget: refuse now (nothing written) rather than answer late. A batch
     // with nothing ahead of it is always tried: it is the fastest it will ever be.
     if (this.pending > 0 && now + this.backlogMs() + this.soloMs(bytes.byteLength) > arrivedMs + this.budgetMs) {
@@ -241,6 +242,8 @@ export class Writer {
       if (job.size > 64 * 1024) this.writeMsPerByte = this.writeMsPerByte * 0.7 + (Math.max(0, msg.ms - FIXED_MS) / job.size) * 0.3;
       job.resolve(msg.result);
     } else if (msg.type === 'late') {
+      // Given up mid-write: the full write would have taken longer still, so the pace is at least this slow.
+      if (msg.ms && job.size > 64 * 1024) this.writeMsPerByte = Math.max(this.writeMsPerByte, (msg.ms - FIXED_MS) / job.size);
       job.reject(this.busy('The batch waited too long for the writer; retry after the Retry-After delay.'));
     } else {
       // A refusal the sender should retry later carries Retry-After (the worker cannot set headers itself).
@@ -277,7 +280,9 @@ export class Writer {
       const alone = this.inflight.size === 0;
       const start_by_ms = alone ? null : job.arrivedMs + this.budgetMs - FIXED_MS - job.size * this.writeMsPerByte;
       this.inflight.set(job.id, job);
-      const msg: PrepareRequest = { type: 'batch', id: job.id, bytes, ctx: job.ctx, start_by_ms };
+      // Past this, the workers stop mid-batch (the write is rolled back) and the sender gets 503 in time.
+      const deadline_ms = job.arrivedMs + this.budgetMs;
+      const msg: PrepareRequest = { type: 'batch', id: job.id, bytes, ctx: job.ctx, start_by_ms, deadline_ms };
       // Transferring hands the body over without a copy; the main thread no longer needs it.
       preparer.postMessage(msg, [bytes.buffer as ArrayBuffer]);
       job.bytes = new Uint8Array(0);
