@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { applyPragmas, openDatabase } from '@/db/client';
+import { routeFromPath } from '@/ingest/normalize';
 import { getCatalogEntry, isStatusMismatch, kindOf } from '@/lib/catalog';
 import type { Dataset } from './dataset';
 import { readBatchLines } from './dataset';
@@ -43,7 +44,10 @@ function toMs(v: unknown): number {
   return Number.NaN;
 }
 
-/** A minimal mapping of a canonical gateway line to a row; null for a line the product would reject. */
+/**
+ * A minimal mapping of a canonical gateway line to the row the product stores for it (checked in
+ * tests/integration/bench-smoke.test.ts); null for a line the product would reject.
+ */
 export function toRow(line: string, received_ms: number): Row | null {
   let o: Record<string, unknown>;
   try {
@@ -75,7 +79,8 @@ export function toRow(line: string, received_ms: number): Row | null {
     status,
     str(o.method),
     str(o.path),
-    str(o.route),
+    // As the product: a line without a route gets one derived from its path (off the clock, like all parsing).
+    str(o.route) ?? (typeof o.path === 'string' ? routeFromPath(o.path) : null),
     typeof o.latency_ms === 'number' ? o.latency_ms : null,
     str(o.key_id),
     str(o.account_id),

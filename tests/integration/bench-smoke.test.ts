@@ -4,7 +4,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '@/db/client';
+import { processBatch } from '@/ingest';
+import { prepareDataset, readBatchGzip, readBatchLines } from '../../bench/dataset';
+import { createEmptyDatabase, floorInsertRows, openBare, toRow, type Row } from '../../bench/floor';
 
 const root = path.resolve(__dirname, '../..');
 const distDir = process.env.NEXT_DIST_DIR || '.next';
@@ -72,6 +77,50 @@ describe('npm run bench -- --quick', () => {
       expect(json.notes.filter((n) => /not measured|exited|SKIPPED|No production build/i.test(n))).toEqual([]);
     } else {
       expect(res.stdout).toContain('NO PRODUCTION BUILD');
+    }
+  });
+});
+
+// The floor is only fair if it does the product's writes: the same rows and every rollup the product keeps.
+describe('bench floor', () => {
+  it('stores the same request rows and rollup rows as the product pipeline on the same data', { timeout: 120_000 }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'errata-bench-floor-'));
+    try {
+      const ds = prepareDataset({ records: 20_000, seed: 7, batchSize: 5000, cacheDir: path.join(os.tmpdir(), 'errata-bench-data'), log: () => {} });
+      const received = Date.UTC(2026, 0, 1);
+      const floorFile = path.join(dir, 'floor.db');
+      createEmptyDatabase(floorFile);
+      const writer = floorInsertRows(floorFile);
+      const productDb = openDatabase(path.join(dir, 'product.db'));
+      for (let b = 0; b < ds.batches.length; b++) {
+        const rows = readBatchLines(ds, b).map((l) => toRow(l, received)).filter((r): r is Row => r !== null);
+        writer.write(rows, received);
+        processBatch(productDb, zlib.gunzipSync(readBatchGzip(ds, b)), { token_id: 1, received_ms: received });
+      }
+      writer.close();
+      const floor = openBare(floorFile, true);
+      const product = productDb.$client;
+      const dump = (db: typeof floor, sql: string) => db.prepare(sql).all();
+      const tables: Record<string, string> = {
+        requests:
+          'SELECT request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id FROM requests ORDER BY request_id, code',
+        rollup_minute: 'SELECT * FROM rollup_minute ORDER BY 1, 2, 3, 4, 5',
+        rollup_hour: 'SELECT * FROM rollup_hour ORDER BY 1, 2, 3, 4, 5, 6, 7',
+        rollup_key_hour: 'SELECT * FROM rollup_key_hour ORDER BY 1, 2, 3, 4, 5, 6, 7',
+        rollup_key_day: 'SELECT * FROM rollup_key_day ORDER BY 1, 2, 3, 4, 5, 6, 7',
+      };
+      for (const [table, sql] of Object.entries(tables)) {
+        const f = dump(floor, sql);
+        expect(f.length, table).toBeGreaterThan(0);
+        expect(f, table).toEqual(dump(product, sql));
+      }
+      // Every rollup table the product's schema has is one the floor writes.
+      const rollups = (product.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rollup%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+      expect(rollups.filter((t) => !(t in tables))).toEqual([]);
+      floor.close();
+      product.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
