@@ -493,7 +493,7 @@ async function main() {
         log(`${name}: errata ${ms(product.median_ms)}, raw scan ${ms(raw.median_ms)}, bare rollup ${ms(rollup.median_ms)}`);
       }
       ro.close();
-      phaseDone('aggregates', `idle lookups, then ${(productAggMs / 1000).toFixed(1)} s in errata's timed requests, ${(scanAggMs / 1000).toFixed(1)} s in ${scanRuns} raw scans each`);
+      phaseDone('aggregates', `idle lookups, then ${(productAggMs / 1000).toFixed(1)} s in errata's timed requests, ${(scanAggMs / 1000).toFixed(1)} s in the raw scans (${scanRuns} runs each)`);
 
       // The overview page, server-rendered for a signed-in user.
       try {
