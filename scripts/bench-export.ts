@@ -1,9 +1,9 @@
 // CSV export and 30-day aggregates beside their floors, in one process on one database:
-// `npx tsx scripts/bench-export.ts --db /tmp/x.db [--days 30] [--skip-aggregates]`. Fill a database first with
+// `npx tsx scripts/bench-export.ts --db /tmp/x.db [--days 30] [--skip-aggregates] [--skip-export] [--chunk 65536]`. Fill a database first with
 // scripts/bench-read.ts. The export is timed in-process (no HTTP): the route's stream drained as a client would,
 // next to bench/floor.ts's floorCsv (bare .raw().iterate() → minimal CSV → /dev/null) on the same file, same range.
 import { performance } from 'node:perf_hooks';
-import { openDatabase } from '@/db/client';
+import { openDatabase, READER_CACHE_KIB } from '@/db/client';
 import { requestsCsvStream } from '@/db/queries/export';
 import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { REQUEST_CSV_COLUMNS } from '@/lib/csv';
@@ -34,7 +34,8 @@ function cpuMs(fn: () => unknown, runs: number): { wall: number; cpu: number } {
 }
 
 async function main() {
-  const db = openDatabase(file, { migrate: false });
+  // The server's read connection's page cache, so RSS compares with the server's.
+  const db = openDatabase(file, { migrate: false, cacheKiB: READER_CACHE_KIB });
   const maxTs = (db.$client.prepare('select max(ts_ms) m from requests').get() as { m: number }).m;
   const end = Math.ceil((maxTs + 1) / 86_400_000) * 86_400_000;
   const now = end - 43 * 60_000; // a range with partial edge hours, as the default range always has
@@ -47,13 +48,14 @@ async function main() {
       console.log(`bare rollup ${name}: ${t.median_ms.toFixed(0)} ms`);
     }
     bare.close();
-    console.log('summary 30d (+previous):', cpuMs(() => getSummary(db, f), 3));
-    console.log('breakdown by key 30d:', cpuMs(() => getBreakdown(db, f, { by: 'key', limit: 50 }), 3));
-    console.log('breakdown by code 30d:', cpuMs(() => getBreakdown(db, f, { by: 'code' }), 3));
-    console.log('hourly series 30d:', cpuMs(() => getTimeseries(db, f, { interval: 'hour' }), 3));
-    console.log('hourly series by status_class 30d:', cpuMs(() => getTimeseries(db, f, { interval: 'hour', by: 'status_class' }), 3));
+    console.log('summary 30d (+previous):', cpuMs(() => getSummary(db, f), 5));
+    console.log('breakdown by key 30d:', cpuMs(() => getBreakdown(db, f, { by: 'key', limit: 50 }), 5));
+    console.log('breakdown by code 30d:', cpuMs(() => getBreakdown(db, f, { by: 'code' }), 5));
+    console.log('hourly series 30d:', cpuMs(() => getTimeseries(db, f, { interval: 'hour' }), 5));
+    console.log('hourly series by status_class 30d:', cpuMs(() => getTimeseries(db, f, { interval: 'hour', by: 'status_class' }), 5));
   }
 
+  if (process.argv.includes('--skip-export')) return;
   const floor = floorCsv(file, [...REQUEST_CSV_COLUMNS], f.from, f.to);
   console.log(`floor: ${floor.rows} rows, ${(floor.bytes / 1e6).toFixed(0)} MB in ${floor.seconds.toFixed(1)} s = ${Math.round(floor.rows_per_s)} rows/s`);
 
@@ -62,7 +64,8 @@ async function main() {
   let rssMax = rss0;
   const t = performance.now();
   const cpu0 = process.cpuUsage();
-  const reader = requestsCsvStream(db, f).getReader();
+  const chunkChars = Number(arg('chunk', '65536'));
+  const reader = requestsCsvStream(db, f, { chunkChars }).getReader();
   let bytes = 0;
   let rows = -1;
   const total = floor.rows;
@@ -79,7 +82,7 @@ async function main() {
   const cpuS = ((d) => (d.user + d.system) / 1e6)(process.cpuUsage(cpu0));
   console.log(
     `product: ${rows} rows (lines), ${(bytes / 1e6).toFixed(0)} MB in ${s.toFixed(1)} s = ${Math.round(rows / s)} rows/s, ` +
-      `${Math.round(rows / cpuS)} rows/CPU-s; ratio ${(rows / s / floor.rows_per_s).toFixed(2)}×; RSS ${Math.round(rss0 / 1e6)} → ${Math.round(rssQuarter / 1e6)} at a quarter → max ${Math.round(rssMax / 1e6)} MB`,
+      `${Math.round(rows / cpuS)} rows/CPU-s; ratio ${(rows / s / floor.rows_per_s).toFixed(2)}×; RSS ${Math.round(rss0 / 1e6)} → ${Math.round(rssQuarter / 1e6)} at a quarter → max ${Math.round(rssMax / 1e6)} MB; heap ${Math.round(process.memoryUsage().heapTotal / 1e6)} MB, external ${Math.round(process.memoryUsage().external / 1e6)} MB`,
   );
 }
 
