@@ -338,6 +338,61 @@ async function decodeInto(
   return out.bytes();
 }
 
+export interface DrainLimits {
+  /** Bytes read and dropped at most (default 2 × MAX_BODY_BYTES). */
+  maxBytes?: number;
+  /** Time spent at most, in ms (default 2000). */
+  maxMs?: number;
+  /** Stop once no byte came for this long, in ms (default 250): a client that paused is waiting for the answer. */
+  idleMs?: number;
+}
+
+/**
+ * Reads and drops what is left of a body that is being refused, before the refusal is sent. Closing a connection
+ * with upload bytes unread makes the kernel reset it, and a client still writing then sees EPIPE/ECONNRESET instead
+ * of its 413 (measured on `next start`: a 17 MiB upload with Content-Length refused from its header lost the 413
+ * 8 times out of 10; 0 out of 30 when drained first). Bounded by bytes, total time and idle time; never throws.
+ */
+export async function drainBody(
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null,
+  limits: DrainLimits = {},
+): Promise<{ bytes: number; ended: boolean }> {
+  if (!body) return { bytes: 0, ended: true };
+  const maxBytes = limits.maxBytes ?? 2 * MAX_BODY_BYTES;
+  const until = Date.now() + (limits.maxMs ?? 2_000);
+  const idleMs = limits.idleMs ?? 250;
+  const web = !(Symbol.asyncIterator in body) || body instanceof ReadableStream;
+  const reader = web ? (body as ReadableStream<Uint8Array>).getReader() : null;
+  const iterator = web ? null : (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  let bytes = 0;
+  let ended = false;
+  try {
+    while (bytes <= maxBytes) {
+      const wait = Math.min(idleMs, until - Date.now());
+      if (wait <= 0) break;
+      let timer: NodeJS.Timeout | undefined;
+      const next = await Promise.race([
+        reader ? reader.read() : iterator!.next(),
+        new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), wait))),
+      ]).finally(() => clearTimeout(timer));
+      if (next === null) break;
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      bytes += next.value.byteLength;
+    }
+  } catch {
+    // The client went away: nothing left to drain.
+  }
+  if (!ended) {
+    // A read may still be pending: cancel without waiting for it.
+    if (reader) void reader.cancel().catch(() => {});
+    else void iterator!.return?.()?.catch?.(() => {});
+  }
+  return { bytes, ended };
+}
+
 async function* readableToIterable(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
   try {

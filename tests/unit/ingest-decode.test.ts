@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import { Readable } from 'node:stream';
 import { describe, expect, test, vi } from 'vitest';
-import { decodeBytes, decodeStream, isZlibWrapped, parseContentEncoding, type ContentEncoding } from '@/ingest/decode';
+import { decodeBytes, decodeStream, drainBody, isZlibWrapped, parseContentEncoding, type ContentEncoding } from '@/ingest/decode';
 import { ApiError } from '@/lib/api-error';
 import { DecodeBudget, processDecodeBudget } from '@/ingest/decode-budget';
 import { zstdCompress } from '../support/zstd';
@@ -255,6 +255,60 @@ describe('decode budget shared by concurrent bodies', () => {
     open();
     await p;
     expect(shared.used).toBe(0);
+  });
+});
+
+describe('drainBody (reading what is left of a refused upload before answering)', () => {
+  /** A web stream of `chunks` chunks of `size` bytes, then (if `stall`) no end; records whether it was cancelled. */
+  function upload(chunks: number, size: number, stall = false) {
+    let sent = 0;
+    const state = { cancelled: false, pulled: 0 };
+    const stream = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent === chunks) {
+          if (!stall) c.close();
+          return stall ? new Promise<void>(() => {}) : undefined;
+        }
+        sent++;
+        state.pulled += size;
+        c.enqueue(new Uint8Array(size));
+      },
+      cancel() {
+        state.cancelled = true;
+      },
+    });
+    return { stream, state };
+  }
+
+  test('a body that ends within the bounds is read to its end', async () => {
+    const { stream, state } = upload(40, 64 * 1024);
+    expect(await drainBody(stream)).toEqual({ bytes: 40 * 64 * 1024, ended: true });
+    expect(state.cancelled).toBe(false);
+  });
+
+  test('a body longer than maxBytes is read up to the bound, then cancelled', async () => {
+    const { stream, state } = upload(1000, 64 * 1024);
+    const r = await drainBody(stream, { maxBytes: 1024 * 1024 });
+    expect(r.ended).toBe(false);
+    expect(r.bytes).toBeGreaterThan(1024 * 1024);
+    expect(r.bytes).toBeLessThan(2 * 1024 * 1024);
+    expect(state.pulled).toBeLessThan(1000 * 64 * 1024);
+    expect(state.cancelled).toBe(true);
+  });
+
+  test('a client that stops sending is not waited for: the drain ends and the body is cancelled', async () => {
+    const { stream, state } = upload(3, 1000, true);
+    expect(await drainBody(stream, { idleMs: 30 })).toEqual({ bytes: 3000, ended: false });
+    expect(state.cancelled).toBe(true);
+  });
+
+  test('a body that fails (client gone) or is missing ends the drain without throwing', async () => {
+    async function* gone() {
+      yield new Uint8Array(10);
+      throw new Error('aborted');
+    }
+    expect(await drainBody(gone())).toEqual({ bytes: 10, ended: false });
+    expect(await drainBody(null)).toEqual({ bytes: 0, ended: true });
   });
 });
 
