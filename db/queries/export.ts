@@ -1,5 +1,5 @@
-// The requests CSV export: positional rows from `.raw().iterate()` straight into ~64 KiB CSV chunks, pulled one at a
-// time by the response (backpressure), so memory stays flat at any row count. Exports: requestsCsvStream,
+// The requests CSV export: positional rows from `.raw().iterate()` straight into ~64 KiB CSV chunks, produced only
+// when the response pulls (backpressure), so memory stays flat at any row count. Exports: requestsCsvStream,
 // requestExportLine, EXPORT_PAGE_ROWS, type ExportRow.
 import { and, desc, gte, is, lte, Placeholder, sql } from 'drizzle-orm';
 import type { Db } from '../client';
@@ -66,13 +66,14 @@ export function requestExportLine(r: ExportRow): string {
   );
 }
 
-/** Rows per query: each pull runs one keyset query and stops reading it as soon as its chunk is full. */
+/** Rows per keyset query at most. */
 export const EXPORT_PAGE_ROWS = 5000;
 
 /**
- * Every matching record, newest first, as CSV bytes. Each pull runs one keyset query on (ts_ms, id) and iterates it
- * into a chunk of about `chunkChars`, then closes it: the shared connection is never held between pulls (other
- * requests keep running during an export), and nothing is read ahead of the client.
+ * Every matching record, newest first, as CSV bytes in chunks of about `chunkChars`. Each pull runs one keyset query
+ * on (ts_ms, id) and iterates it until the page ends or 16 chunks are queued, then closes it: the shared connection
+ * is never held between pulls (other requests keep running during an export), memory is bounded by those 16 chunks
+ * (~1 MiB) whatever the row sizes, and a query whose plan must sort (filters on several keys) runs once per ~1 MiB.
  */
 export function requestsCsvStream(db: Db, filters: Filters, opts: { chunkChars?: number } = {}): ReadableStream<Uint8Array> {
   const chunkChars = opts.chunkChars ?? 65_536;
@@ -110,25 +111,24 @@ export function requestsCsvStream(db: Db, filters: Filters, opts: { chunkChars?:
           buf = csvLine([...REQUEST_CSV_COLUMNS]);
         }
         try {
-          while (!done && buf.length < chunkChars) {
-            const q = after ? next : first;
-            const a = after;
-            const params = a ? q.params.map((p) => (is(p, Placeholder) ? (p.name === 'ts' ? a.ts : a.id) : p)) : q.params;
-            let n = 0;
-            let last: ExportRow | null = null;
-            let full = false;
-            for (const r of q.stmt.iterate(...params) as IterableIterator<ExportRow>) {
-              buf += requestExportLine(r);
-              n++;
-              last = r;
-              if (buf.length >= chunkChars) {
-                full = true;
-                break; // closes the statement: nothing stays open between pulls
-              }
+          const q = after ? next : first;
+          const a = after;
+          const params = a ? q.params.map((p) => (is(p, Placeholder) ? (p.name === 'ts' ? a.ts : a.id) : p)) : q.params;
+          let n = 0;
+          let chunks = 0;
+          let last: ExportRow | null = null;
+          for (const r of q.stmt.iterate(...params) as IterableIterator<ExportRow>) {
+            buf += requestExportLine(r);
+            n++;
+            last = r;
+            if (buf.length >= chunkChars) {
+              controller.enqueue(Buffer.from(buf, 'utf8'));
+              buf = '';
+              if (++chunks >= 16) break; // closes the statement: nothing stays open between pulls
             }
-            if (last) after = { ts: last[1], id: last[16] };
-            if (!full && n < EXPORT_PAGE_ROWS) done = true;
           }
+          if (last) after = { ts: last[1], id: last[16] };
+          if (chunks < 16 && n < EXPORT_PAGE_ROWS) done = true;
         } catch (err) {
           done = true;
           controller.error(err);

@@ -2,7 +2,7 @@
 import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
-import { requestsCsvStream } from '@/db/queries/export';
+import { EXPORT_PAGE_ROWS, requestsCsvStream } from '@/db/queries/export';
 import { iterateRequests, listRequests } from '@/db/queries/requests';
 import { csvLine, REQUEST_CSV_COLUMNS, requestCsvRow } from '@/lib/csv';
 import { parseFilters } from '@/lib/filters';
@@ -57,6 +57,15 @@ describe('requestsCsvStream', () => {
     expect(parsed.length - 1).toBe(420);
     expect(new Set(parsed.slice(1).map((r: string[]) => r[0])).size).toBe(420);
     expect(parsed.some((r: string[]) => r[14] === `'=cmd|" /C calc"!A0`)).toBe(true);
+  });
+
+  test('more rows than one keyset page: the next page starts after the last row, ties on ts_ms included', async () => {
+    const n = EXPORT_PAGE_ROWS + 7;
+    insertRecords(db, Array.from({ length: n }, (_, i) => makeRecord({ ts_ms: NOW - 3 * H + Math.floor(i / 10) * 1000 })));
+    // One chunk per page: each pull reads a whole page of EXPORT_PAGE_ROWS rows.
+    const rows = parse(await exportText('', 1e9));
+    expect(rows).toHaveLength(1 + n);
+    expect(new Set(rows.slice(1).map((r: string[]) => r[0])).size).toBe(n);
   });
 
   test('a range with no records is the header alone', async () => {
