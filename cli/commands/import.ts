@@ -14,7 +14,6 @@ import { detectFormat, MAX_RECORDS } from '@/ingest/parse';
 import { MAX_DECOMPRESSED_BYTES } from '@/ingest/decode';
 import type { IngestResult, RecordError } from '@/ingest/types';
 import { writeRows } from '@/ingest/write';
-import { resolveWorkerFile } from '@/ingest/writer';
 import type { PreparedMessage, PrepareRequest, RetentionMessage } from '@/ingest/writer-protocol';
 import { ApiError } from '@/lib/api-error';
 import { closeDb, databasePath, EXIT, fmt, openCliDb, parse, UsageError } from '../lib/cli';
@@ -45,8 +44,10 @@ const MAX_WHOLE_FILE_BYTES = MAX_DECOMPRESSED_BYTES * 4;
 /** Flush a batch early when it grows past this many bytes, whatever its line count. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
-/** The project root: the prepare worker is found there (built, or the TypeScript source through tsx). */
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** Decompressed bytes gunzip may run ahead while this thread is busy committing (it inflates on the thread pool). */
+const READ_AHEAD_BYTES = 32 * 1024 * 1024;
+/** The prepare worker, run from source through tsx (ingest/writer-worker-dev.mjs), as the CLI itself is. */
+const WORKER_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../ingest/writer-worker-dev.mjs');
 
 export interface ImportError extends RecordError {
   file: string;
@@ -204,8 +205,8 @@ class Batcher {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const spec = resolveWorkerFile(PROJECT_ROOT);
-    const worker = new Worker(spec.file, { execArgv: spec.execArgv, workerData: { role: 'prepare', databasePath: databasePath(), retentionIntervalMs: 0 } });
+    // The TypeScript source, like the CLI itself: a bundle left by an older build could speak another protocol.
+    const worker = new Worker(WORKER_FILE, { workerData: { role: 'prepare', databasePath: databasePath(), retentionIntervalMs: 0 } });
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => {
       if (this.worker === worker) this.fail(new Error(`the import worker stopped (exit ${code})`));
@@ -242,7 +243,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   const raw: Readable = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
   const head = await peek(raw, 2);
   report.gzip = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  const source: Readable = report.gzip ? raw.pipe(zlib.createGunzip({ chunkSize: 256 * 1024 })) : raw;
+  const source: Readable = report.gzip ? raw.pipe(zlib.createGunzip({ chunkSize: 256 * 1024, readableHighWaterMark: READ_AHEAD_BYTES, writableHighWaterMark: 4 * 1024 * 1024 })) : raw;
   if (report.gzip) raw.on('error', (err) => source.destroy(err));
   const progress = () => {
     opts.onBatch?.(report, raw instanceof fs.ReadStream ? raw.bytesRead : 0);
