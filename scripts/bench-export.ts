@@ -66,7 +66,7 @@ async function main() {
   const t = performance.now();
   const cpu0 = process.cpuUsage();
   const chunkChars = Number(arg('chunk', '65536'));
-  const reader = requestsCsvStream(db, f, { chunkChars }).getReader();
+  const reader = requestsCsvStream(db, f, { chunkBytes: chunkChars }).getReader();
   let bytes = 0;
   let rows = -1;
   const total = floor.rows || (db.$client.prepare('select count(*) n from requests where ts_ms >= ? and ts_ms < ?').get(f.from, f.to) as { n: number }).n;

@@ -70,13 +70,13 @@ export function requestExportLine(r: ExportRow): string {
 export const EXPORT_PAGE_ROWS = 5000;
 
 /**
- * Every matching record, newest first, as CSV bytes in chunks of about `chunkChars`. Each pull runs one keyset query
+ * Every matching record, newest first, as CSV bytes in chunks of at most `chunkBytes` (a longer line goes alone). Each pull runs one keyset query
  * on (ts_ms, id) and iterates it until the page ends or 16 chunks are queued, then closes it: the shared connection
  * is never held between pulls (other requests keep running during an export), memory is bounded by those 16 chunks
  * (~1 MiB) whatever the row sizes, and a query whose plan must sort (filters on several keys) runs once per ~1 MiB.
  */
-export function requestsCsvStream(db: Db, filters: Filters, opts: { chunkChars?: number } = {}): ReadableStream<Uint8Array> {
-  const chunkChars = opts.chunkChars ?? 65_536;
+export function requestsCsvStream(db: Db, filters: Filters, opts: { chunkBytes?: number } = {}): ReadableStream<Uint8Array> {
+  const chunkBytes = opts.chunkBytes ?? 65_536;
   const build = (keyset: boolean) => {
     // One upper bound on ts_ms only: given both `ts_ms < to` and the keyset's, SQLite ranges the index on the first
     // and filters the other row by row, re-reading everything newer than the keyset on every page (150 ms a page at 1M).
@@ -105,27 +105,45 @@ export function requestsCsvStream(db: Db, filters: Filters, opts: { chunkChars?:
   return new ReadableStream<Uint8Array>(
     {
       pull(controller) {
-        let buf = '';
+        // Lines are written into the chunk's bytes as they are made: no string of a whole chunk is ever built, so
+        // each line is garbage at once (a rope of a chunk's lines outlived young-generation GCs and grew the heap).
+        let chunk = Buffer.allocUnsafe(chunkBytes);
+        let used = 0;
+        let chunks = 0;
+        const flush = () => {
+          if (used === 0) return;
+          controller.enqueue(chunk.subarray(0, used));
+          chunk = Buffer.allocUnsafe(chunkBytes);
+          used = 0;
+          chunks++;
+        };
+        const put = (line: string) => {
+          // At most 3 UTF-8 bytes per UTF-16 unit.
+          if (used + line.length * 3 > chunkBytes) {
+            flush();
+            if (line.length * 3 > chunkBytes) {
+              controller.enqueue(Buffer.from(line, 'utf8'));
+              chunks++;
+              return;
+            }
+          }
+          used += chunk.write(line, used, 'utf8');
+        };
         if (!headerSent) {
           headerSent = true;
-          buf = csvLine([...REQUEST_CSV_COLUMNS]);
+          put(csvLine([...REQUEST_CSV_COLUMNS]));
         }
         try {
           const q = after ? next : first;
           const a = after;
           const params = a ? q.params.map((p) => (is(p, Placeholder) ? (p.name === 'ts' ? a.ts : a.id) : p)) : q.params;
           let n = 0;
-          let chunks = 0;
           let last: ExportRow | null = null;
           for (const r of q.stmt.iterate(...params) as IterableIterator<ExportRow>) {
-            buf += requestExportLine(r);
+            put(requestExportLine(r));
             n++;
             last = r;
-            if (buf.length >= chunkChars) {
-              controller.enqueue(Buffer.from(buf, 'utf8'));
-              buf = '';
-              if (++chunks >= 16) break; // closes the statement: nothing stays open between pulls
-            }
+            if (chunks >= 16) break; // closes the statement: nothing stays open between pulls
           }
           if (last) after = { ts: last[1], id: last[16] };
           if (chunks < 16 && n < EXPORT_PAGE_ROWS) done = true;
@@ -134,7 +152,7 @@ export function requestsCsvStream(db: Db, filters: Filters, opts: { chunkChars?:
           controller.error(err);
           return;
         }
-        if (buf.length > 0) controller.enqueue(Buffer.from(buf, 'utf8'));
+        flush();
         if (done) controller.close();
       },
       cancel() {
