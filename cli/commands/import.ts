@@ -2,7 +2,7 @@
 // streamed in line-aligned batches so a file of any size runs in flat memory; gzip is detected by magic bytes.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, TransformOptions } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import zlib from 'node:zlib';
@@ -46,6 +46,12 @@ const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 /** Decompressed bytes gunzip may run ahead while this thread is busy committing (it inflates on the thread pool). */
 const READ_AHEAD_BYTES = 32 * 1024 * 1024;
+// zlib streams pass stream options through to their Transform (Node's types list only the zlib ones).
+const GUNZIP_OPTIONS: zlib.ZlibOptions & TransformOptions = {
+  chunkSize: 256 * 1024,
+  readableHighWaterMark: READ_AHEAD_BYTES,
+  writableHighWaterMark: 4 * 1024 * 1024,
+};
 /** The prepare worker, run from source through tsx (ingest/writer-worker-dev.mjs), as the CLI itself is. */
 const WORKER_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../ingest/writer-worker-dev.mjs');
 
@@ -243,7 +249,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   const raw: Readable = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
   const head = await peek(raw, 2);
   report.gzip = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  const source: Readable = report.gzip ? raw.pipe(zlib.createGunzip({ chunkSize: 256 * 1024, readableHighWaterMark: READ_AHEAD_BYTES, writableHighWaterMark: 4 * 1024 * 1024 })) : raw;
+  const source: Readable = report.gzip ? raw.pipe(zlib.createGunzip(GUNZIP_OPTIONS)) : raw;
   if (report.gzip) raw.on('error', (err) => source.destroy(err));
   const progress = () => {
     opts.onBatch?.(report, raw instanceof fs.ReadStream ? raw.bytesRead : 0);
