@@ -1,6 +1,6 @@
 // CSV for exports: RFC 4180 (CRLF line ends; a cell with a quote, comma, CR or LF quoted, quotes doubled), spreadsheet-safe
-// cells, streamed with backpressure. The escaper is hand-written (csvText/csvLine): the requests export writes millions
-// of cells, and csv-stringify's per-cell option handling was most of that export's CPU.
+// cells, streamed with backpressure. The escaper is hand-written (csvText/csvLine) so the requests export can write a
+// row's cells straight into its line, with no per-row cell arrays or library call per row (db/queries/export.ts).
 // Exports: neutralizeCell, csvText, csvNumber, csvLine, toCsv, csvStream, csvFilename, csvHeaders, mapPages, CSV_CONTENT_TYPE,
 // REQUEST_CSV_COLUMNS, requestCsvRow, requestTupleCsvRow, BREAKDOWN_CSV_COLUMNS, breakdownCsvRows, TIMESERIES_CSV_COLUMNS,
 // timeseriesCsvRows, type CsvCell.
