@@ -330,7 +330,9 @@ export function decodeCursor(cursor: string): Cursor {
 
 /** Raw rows of one keyset page (newest first), with the cursor position of the last row. */
 function listRows(db: Db, filters: Filters, after: Cursor | null, limit: number): Row[] {
-  const conds = rawFilterConditions(filters);
+  // One upper bound on ts_ms: with two (the range's end and the cursor's), SQLite uses only the first and every
+  // later page re-reads all the rows newer than itself.
+  const conds = rawFilterConditions(filters, filters.from, after ? Math.min(filters.to, after.ts_ms + 1) : filters.to);
   if (after) conds.push(sql`(${requests.ts_ms}, ${requests.id}) < (${after.ts_ms}, ${after.id})`);
   return db
     .select()
@@ -415,7 +417,7 @@ const TUPLE_FIELDS = {
 export function* iterateRequestTuples(db: Db, filters: Filters, pageSize = 5000): Generator<RequestTuple[]> {
   let after: Cursor | null = null;
   for (;;) {
-    const conds = rawFilterConditions(filters);
+    const conds = rawFilterConditions(filters, filters.from, after ? Math.min(filters.to, after.ts_ms + 1) : filters.to);
     if (after) conds.push(sql`(${requests.ts_ms}, ${requests.id}) < (${after.ts_ms}, ${after.id})`);
     const q = db
       .select(TUPLE_FIELDS)
