@@ -1,13 +1,17 @@
 'use client';
 // What the admin forms and row buttons share: one action at a time, its error shown, the page re-rendered after.
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import styles from '../admin.module.css';
 
 export function useAdminAction() {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Until React has hydrated, a click would submit the form natively (a GET that drops what was typed): the
+  // controls stay disabled until the handlers are attached.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   /** Runs `fn` with the controls disabled, then refreshes the server-rendered lists; a failure's message is kept. */
   async function act(fn: () => Promise<unknown>) {
@@ -36,7 +40,7 @@ export function useAdminAction() {
     };
   }
 
-  return { busy, error, act, submit };
+  return { busy: busy || !hydrated, error, act, submit };
 }
 
 export function ActionError({ error }: { error: string | null }) {
