@@ -3,6 +3,7 @@
 // - 'prepare': parses, normalizes and validates a batch into column-ordered rows and hands them to the writer
 //   over a MessageChannel, so parsing batch N+1 overlaps the commit of batch N (two cores instead of one), and
 //   neither ever runs on the server's main thread, where lookups are answered.
+import os from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase, type Db } from '@/db/client';
 import { pruneRetention, retentionCutoff } from '@/db/queries/retention';
@@ -23,7 +24,17 @@ import type {
   WorkerRole,
 } from './writer-protocol';
 
+const WORKER_NICE = 10;
 const { databasePath, retentionIntervalMs, role } = workerData as { databasePath: string; retentionIntervalMs: number; role?: WorkerRole };
+
+// Lookups run on the main thread and a support agent is waiting on each one; ingest batches are waited on by a log
+// shipper. On Linux the nice value is per thread, so these workers yield the CPU to the main thread whenever both
+// want it (on an idle core they run at full speed). Best effort: an unprivileged process may only raise it.
+try {
+  os.setPriority(Math.min(19, os.getPriority() + WORKER_NICE));
+} catch {
+  /* not permitted here: run at the process's priority */
+}
 const port = parentPort!;
 
 // SQLite could not write (disk full, read-only file, I/O error): nothing of the batch was stored, and the same

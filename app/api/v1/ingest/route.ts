@@ -1,7 +1,7 @@
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { getEnv } from '@/lib/env';
-import { decodeStream, MAX_BODY_BYTES, parseContentEncoding } from '@/ingest/decode';
+import { decodeStream, drainBody, MAX_BODY_BYTES, parseContentEncoding } from '@/ingest/decode';
 import { getWriter } from '@/ingest/writer';
 
 const writerConfig = () => ({ databasePath: getEnv().DATABASE_PATH, queueLimit: getEnv().ERRATA_WRITER_QUEUE });
@@ -23,6 +23,9 @@ export const POST = withApi(async (req, _ctx, requestId) => {
     token_id = who.kind === 'token' ? who.token.id : null;
     const encoding = parseContentEncoding(req.headers.get('content-encoding'));
     if (Number(req.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
+      // Read and drop what the client is still sending (bounded in bytes and time) before answering: closing on
+      // a client mid-upload resets the connection, and it would see ECONNRESET instead of this 413.
+      await drainBody(req.body, { idleMs: 500 });
       throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { limit: MAX_BODY_BYTES });
     }
     const writer = getWriter(writerConfig);
