@@ -1,11 +1,10 @@
 // CSV for exports: RFC 4180 (CRLF line ends; a cell with a quote, comma, CR or LF quoted, quotes doubled), spreadsheet-safe
 // cells, streamed with backpressure. The escaper is hand-written (csvText/csvLine) so the requests export can write a
 // row's cells straight into its line, with no per-row cell arrays or library call per row (db/queries/export.ts).
-// Exports: neutralizeCell, csvText, csvNumber, csvLine, toCsv, csvStream, csvFilename, csvHeaders, mapPages, CSV_CONTENT_TYPE,
-// REQUEST_CSV_COLUMNS, requestCsvRow, requestTupleCsvRow, BREAKDOWN_CSV_COLUMNS, breakdownCsvRows, TIMESERIES_CSV_COLUMNS,
+// Exports: neutralizeCell, csvText, csvNumber, csvLine, toCsv, csvStream, csvFilename, csvHeaders, CSV_CONTENT_TYPE,
+// REQUEST_CSV_COLUMNS, requestCsvRow, BREAKDOWN_CSV_COLUMNS, breakdownCsvRows, TIMESERIES_CSV_COLUMNS,
 // timeseriesCsvRows, type CsvCell.
-import type { RequestRecord, RequestTuple } from '@/db/queries/requests';
-import { kindOf } from './catalog';
+import type { RequestRecord } from '@/db/queries/requests';
 import type { Breakdown, Timeseries } from '@/db/queries/stats';
 import { filtersToQueryString, type Filters } from './filters';
 
@@ -116,10 +115,6 @@ export function csvHeaders(what: string, filters: Filters, requestId: string): H
   });
 }
 
-export function* mapPages<T>(pages: Iterable<T[]>, row: (item: T) => CsvCell[]): Generator<CsvCell[][]> {
-  for (const page of pages) yield page.map(row);
-}
-
 // ---------------------------------------------------------------- export layouts (same fields as the JSON answers)
 
 
@@ -146,12 +141,6 @@ export const REQUEST_CSV_COLUMNS = [
 
 export function requestCsvRow(r: RequestRecord): CsvCell[] {
   return REQUEST_CSV_COLUMNS.map((c) => (c === 'details' ? (r.details === null ? null : JSON.stringify(r.details)) : r[c]));
-}
-
-/** The same cells as requestCsvRow(toRequestRecord(row)), straight from a tuple (the export's fast path). */
-export function requestTupleCsvRow(t: RequestTuple): CsvCell[] {
-  const details = t[13] !== null && t[13].startsWith('{') ? t[13] : null;
-  return [t[0], new Date(t[1]).toISOString(), t[1], t[2], t[3] === '' ? null : t[3], kindOf(t[3]), t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], details, t[14] === 1, t[15] === 1];
 }
 
 export const BREAKDOWN_CSV_COLUMNS = ['value', 'requests', 'errors', 'error_rate'] as const;

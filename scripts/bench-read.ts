@@ -4,11 +4,11 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '@/db/client';
-import { getRequestById, iterateRequestTuples, lookupRequestIds } from '@/db/queries/requests';
+import { requestsCsvStream } from '@/db/queries/export';
+import { getRequestById, lookupRequestIds } from '@/db/queries/requests';
 import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { prepareBatch } from '@/ingest';
 import { writeRecords } from '@/ingest/write';
-import { csvStream, mapPages, REQUEST_CSV_COLUMNS, requestTupleCsvRow } from '@/lib/csv';
 import { parseFilters } from '@/lib/filters';
 import { trafficChunks } from '@/lib/traffic';
 
@@ -81,7 +81,7 @@ async function main() {
   const t = performance.now();
   const cpu0 = process.cpuUsage();
   const fCsv = parseFilters(new URLSearchParams(`from=now-${csvDays}d`), { now });
-  const body = csvStream(REQUEST_CSV_COLUMNS, mapPages(iterateRequestTuples(db, fCsv), requestTupleCsvRow));
+  const body = requestsCsvStream(db, fCsv);
   let bytes = 0;
   const reader = body.getReader();
   const rss0 = process.memoryUsage().rss;

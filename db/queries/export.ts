@@ -53,7 +53,7 @@ const FIELDS = {
 const text = (v: string | null) => (v === null ? '' : csvText(v));
 
 /**
- * One CSV line (REQUEST_CSV_COLUMNS, CRLF) of a row: the same cells as requestTupleCsvRow, without building them.
+ * One CSV line (REQUEST_CSV_COLUMNS, CRLF) of a row: the same cells as requestCsvRow of the API's record, without building them.
  * `details` is the stored JSON object text (anything else, e.g. a bare string, is left out as the API does).
  */
 export function requestExportLine(r: ExportRow): string {
