@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { applyPragmas, openDatabase } from '@/db/client';
 import { routeFromPath } from '@/ingest/normalize';
+import type { RequestRow } from '@/ingest/write';
 import { getCatalogEntry, isStatusMismatch, kindOf } from '@/lib/catalog';
 import type { Dataset } from './dataset';
 import { readBatchLines } from './dataset';
@@ -14,27 +15,8 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const SEP = '\u0001';
 
-/** One requests row in column order, ready for a positional INSERT. */
-export type Row = [
-  request_id: string,
-  code: string,
-  ts_ms: number,
-  status: number,
-  method: string | null,
-  path: string | null,
-  route: string | null,
-  latency_ms: number | null,
-  key_id: string | null,
-  account_id: string | null,
-  tier: string | null,
-  message: string | null,
-  details: string | null,
-  reason: string | null,
-  unknown_code: number,
-  status_mismatch: number,
-  token_id: number | null,
-  received_ms: number,
-];
+/** One requests row in column order, ready for a positional INSERT (the same shape the product's writer binds). */
+export type Row = RequestRow;
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
