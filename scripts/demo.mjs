@@ -78,7 +78,8 @@ const access = demo.demoAccess(db);
 db.$client.close();
 
 step(`Starting errata on port ${port}`);
-const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], { cwd: root, stdio: 'inherit', env: { ...env, PORT: port } });
+// The same V8 flag as `npm start` (package.json): see scripts/start.mjs.
+const child = spawn(process.execPath, ['--max-old-space-size=1024', path.join(root, 'scripts/start.mjs')], { cwd: root, stdio: 'inherit', env: { ...env, PORT: port } });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 

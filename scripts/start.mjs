@@ -1,6 +1,10 @@
 // `npm start`: serve the production build on PORT (the server migrates the database when it first opens it).
 // Next runs in this very process rather than a child: a wrapper process would cost ~45 MB of RSS for nothing,
 // and signals (SIGTERM drains in-flight ingest batches) reach Next directly.
+// package.json runs it as `node --max-old-space-size=1024 scripts/start.mjs` (scripts/demo.mjs and the tests' server
+// pass the same flag): below V8's 2 GiB threshold its heap grows by ~1.6x its live size between full GCs instead of
+// up to 4x, for the main thread and both ingest workers. The server's live heap is ~50 MB; a 9.9M-row CSV export
+// otherwise let promoted garbage grow the main thread's old space to ~140 MB before V8 collected it.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -81,6 +81,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       PORT: String(port),
       ERRATA_HOST: '127.0.0.1',
       DATABASE_PATH: databasePath,
+      // As `npm start` (package.json): the V8 old-space cap that keeps the heap's growth in proportion (scripts/start.mjs).
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-old-space-size=1024'].filter(Boolean).join(' '),
       ...(options.distDir ? { NEXT_DIST_DIR: options.distDir } : {}),
       ...options.env,
     },
