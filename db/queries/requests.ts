@@ -80,15 +80,7 @@ type RecordRow = Omit<Row, 'unknown_code' | 'status_mismatch' | 'token_id' | 're
 
 export function toRequestRecord(r: RecordRow): RequestRecord {
   return {
-    request_id: r.request_id,
-    code: r.code === '' ? null : r.code,
-    status: r.status,
-    ts: new Date(r.ts_ms).toISOString(),
-    ts_ms: r.ts_ms,
-    method: r.method,
-    path: r.path,
-    route: r.route,
-    latency_ms: r.latency_ms,
+    ...toEntry(r),
     key_id: r.key_id,
     account_id: r.account_id,
     tier: r.tier,
@@ -197,6 +189,7 @@ export function lookupStatementSql(db: Db): Record<string, string> {
   return Object.fromEntries(Object.entries(statements(db)).map(([k, st]) => [k, st.source]));
 }
 
+/** The fields a timeline entry shares with the full record (toRequestRecord starts from it). */
 function toEntry(r: LightRow): TimelineEntry {
   return {
     request_id: r.request_id,
@@ -205,8 +198,8 @@ function toEntry(r: LightRow): TimelineEntry {
     ts: new Date(r.ts_ms).toISOString(),
     ts_ms: r.ts_ms,
     method: r.method,
-    route: r.route,
     path: r.path,
+    route: r.route,
     latency_ms: r.latency_ms,
   };
 }
