@@ -70,6 +70,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           <input type="hidden" name="next" value={next} />
           <label className={styles.label}>
             Email
+            {/* biome-ignore lint/a11y/noAutofocus: signing in is the page's one task */}
             <input className={styles.input} type="email" name="email" autoComplete="username" required autoFocus />
           </label>
           <label className={styles.label}>

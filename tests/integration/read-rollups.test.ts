@@ -86,7 +86,7 @@ function matches(r: GatewayRecord, f: Filters, lo = f.from, hi = f.to): boolean 
   return dims.every(([want, have]) => want.length === 0 || (have !== null && want.includes(have)));
 }
 
-function valueOf(r: GatewayRecord, by: BreakdownDimension): string | null {
+function dimensionValueOf(r: GatewayRecord, by: BreakdownDimension): string | null {
   switch (by) {
     case 'status':
       return String(r.status);
@@ -109,7 +109,7 @@ function reference(f: Filters, by: BreakdownDimension, lo = f.from, hi = f.to) {
   const m = new Map<string | null, { requests: number; errors: number }>();
   for (const r of records) {
     if (!matches(r, f, lo, hi)) continue;
-    const v = valueOf(r, by);
+    const v = dimensionValueOf(r, by);
     const c = m.get(v) ?? { requests: 0, errors: 0 };
     c.requests++;
     if (r.status >= 400) c.errors++;
