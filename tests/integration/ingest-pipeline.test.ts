@@ -44,6 +44,13 @@ function expectRollupsMatchRaw(db: Db) {
   // The day rollup holds every record (keyless ones under key '' and account ''), grouped exactly as the raw rows.
   const rawByDay = db.$client.prepare("SELECT (ts_ms / 86400000) * 86400000, coalesce(key_id, ''), coalesce(account_id, ''), coalesce(tier, ''), status, code, coalesce(reason, ''), count(*) FROM requests GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7").raw().all();
   expect(db.$client.prepare('SELECT * FROM rollup_key_day ORDER BY 1, 2, 3, 4, 5, 6, 7').raw().all()).toEqual(rawByDay);
+  const byHour = (sql: string) => db.$client.prepare(sql).raw().all();
+  expect(byHour('SELECT bucket_ms, status, code, sum(count) FROM rollup_hour GROUP BY 1, 2, 3 ORDER BY 1, 2, 3')).toEqual(
+    byHour('SELECT (ts_ms / 3600000) * 3600000, status, code, count(*) FROM requests GROUP BY 1, 2, 3 ORDER BY 1, 2, 3'),
+  );
+  expect(byHour('SELECT bucket_ms, status, code, sum(count) FROM rollup_minute GROUP BY 1, 2, 3 ORDER BY 1, 2, 3')).toEqual(
+    byHour('SELECT (ts_ms / 60000) * 60000, status, code, count(*) FROM requests GROUP BY 1, 2, 3 ORDER BY 1, 2, 3'),
+  );
   const errorsByReason = db.$client.prepare("SELECT coalesce(reason, '') reason, count(*) n FROM requests WHERE status >= 400 GROUP BY 1 ORDER BY 1").all();
   const rolledByReason = db.$client.prepare("SELECT reason, sum(count) n FROM rollup_minute WHERE status >= 400 GROUP BY reason ORDER BY reason").all();
   expect(rolledByReason).toEqual(errorsByReason);
@@ -191,18 +198,24 @@ describe('retention', () => {
     expect(retentionCutoff(Date.UTC(2026, 10, 25, 0, 0), 1)).toBe(Date.UTC(2026, 10, 24));
   });
 
-  test('a large backlog is pruned in bounded steps', () => {
-    const old = Array.from({ length: 25_000 }, (_, i) => rec(i, { timestamp: new Date(NOW - 40 * 86_400_000).toISOString() }));
-    processBatch(db, enc(old), { token_id: 1 });
-    const first = pruneRetention(db, { days: 30, now_ms: NOW, maxRows: 10_000 });
-    expect(first.more).toBe(true);
-    let total = first.requests;
-    for (let r = first; r.more; ) {
-      r = pruneRetention(db, { days: 30, now_ms: NOW, maxRows: 10_000 });
+  test('a large backlog is pruned in bounded steps, with rollups equal to the raw rows after every step', () => {
+    // Three days of old records, a record every ~10 s, and today's: each bounded step ends inside an hour and a day.
+    const old = Array.from({ length: 25_000 }, (_, i) => rec(i, { timestamp: new Date(NOW - 40 * 86_400_000 + i * 10_007).toISOString() }));
+    const fresh = Array.from({ length: 300 }, (_, i) => rec(100_000 + i));
+    processBatch(db, enc([...old, ...fresh]), { token_id: 1 });
+    expectRollupsMatchRaw(db);
+    let total = 0;
+    let steps = 0;
+    for (let more = true; more; steps++) {
+      const r = pruneRetention(db, { days: 30, now_ms: NOW, maxRows: 7_000 });
+      expect(r.requests).toBeLessThanOrEqual(7_000);
       total += r.requests;
+      more = r.more;
+      expectRollupsMatchRaw(db);
     }
+    expect(steps).toBe(4);
     expect(total).toBe(25_000);
-    expect(count(db, 'SELECT count(*) FROM requests')).toBe(0);
+    expect(count(db, 'SELECT count(*) FROM requests')).toBe(300);
   });
 });
 
