@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { getDb } from '@/db';
-import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
+import { getStore } from '@/db';
 import { toUrlSearchParams } from '@/components/filters/url-params';
 import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -39,11 +38,11 @@ function SectionFailed({ title, error }: { title: string; error: unknown }) {
   );
 }
 
-function ChartsSection({ view, by, rangeNoTotals }: { view: ViewProps; by: OverviewBy; rangeNoTotals: boolean }) {
+async function ChartsSection({ view, by, rangeNoTotals }: { view: ViewProps; by: OverviewBy; rangeNoTotals: boolean }) {
   const t0 = performance.now();
   let timeseries;
   try {
-    timeseries = getTimeseries(getDb(), view.filters, { interval: 'auto', by, limit: SERIES_LIMIT });
+    timeseries = await getStore().timeseries(view.filters, { interval: 'auto', by, limit: SERIES_LIMIT });
   } catch (e) {
     if (e instanceof ValidationError) return <ErrorState title="This range cannot be charted">{e.message}</ErrorState>;
     return <SectionFailed title="Error rate and errors over time" error={e} />;
@@ -55,11 +54,11 @@ function ChartsSection({ view, by, rangeNoTotals }: { view: ViewProps; by: Overv
   );
 }
 
-function BreakdownSection({ view, spec }: { view: ViewProps; spec: BreakdownCardSpec }) {
+async function BreakdownSection({ view, spec }: { view: ViewProps; spec: BreakdownCardSpec }) {
   const t0 = performance.now();
   let breakdown;
   try {
-    breakdown = getBreakdown(getDb(), view.filters, { by: spec.by, limit: spec.limit });
+    breakdown = await getStore().breakdown(view.filters, { by: spec.by, limit: spec.limit });
   } catch (e) {
     return <SectionFailed title={spec.title} error={e} />;
   }
@@ -109,7 +108,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
   };
   const by = parseOverviewBy(sp.by);
   const t0 = performance.now();
-  const summary = getSummary(getDb(), filters);
+  const summary = await getStore().summary(filters);
   const summaryMs = performance.now() - t0;
   // An empty range stops here: no charts of zeros, no empty tables.
   const empty = (summary.requests.value ?? 0) === 0;

@@ -2,6 +2,9 @@
 // are pruned at the same UTC day boundary, so rollup counts always equal the raw rows they summarize.
 import { pruneOldestRows, type PrunedRows } from '@/ingest/write';
 import type { Db } from '../client';
+import { retentionCutoff } from '@/lib/time-buckets';
+
+export { retentionCutoff };
 
 export const DAY_MS = 86_400_000;
 /** Rows deleted per statement: short transactions keep the writer responsive to ingest between chunks. */
@@ -18,11 +21,6 @@ export interface PruneResult {
   ingest_rejections: number;
   /** True when the row budget ran out before everything older than the cutoff was gone. */
   more: boolean;
-}
-
-/** The first instant still retained: the start of the UTC day `days` ago (whole days: "30 days" keeps 30 full days and today). */
-export function retentionCutoff(now_ms: number, days: number): number {
-  return Math.floor((now_ms - days * DAY_MS) / DAY_MS) * DAY_MS;
 }
 
 /**
