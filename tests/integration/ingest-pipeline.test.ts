@@ -234,12 +234,15 @@ describe('the writer worker', () => {
     return file;
   }
   const now = Date.now();
+  // These tests are about queueing, refusals and samples, not speed: a budget far above the worker start-up (tsx
+  // compiles the worker's TypeScript on first use, seconds on a loaded machine) keeps them true on a busy box.
+  const SLOW_MACHINE_BUDGET_MS = 120_000;
   const batch = (from: number, n: number) =>
     enc(Array.from({ length: n }, (_, i) => ({ request_id: `w${from + i}`, timestamp: now - i, status: 200 })));
 
   test('concurrent overlapping batches queue, and each record is stored once', async () => {
     const file = fileDb('concurrent.db');
-    const w = new Writer({ databasePath: file, queueLimit: 16, worker });
+    const w = new Writer({ databasePath: file, queueLimit: 16, worker, answerBudgetMs: SLOW_MACHINE_BUDGET_MS, startTimeoutMs: SLOW_MACHINE_BUDGET_MS });
     try {
       const results = await Promise.all([w.submit(batch(0, 3000), { token_id: 1 }), w.submit(batch(1000, 3000), { token_id: 2 }), w.submit(batch(2000, 3000), { token_id: 1 })]);
       expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(5000);
@@ -254,7 +257,7 @@ describe('the writer worker', () => {
 
   test('a full queue answers 503 with Retry-After at once; a batch that cannot start in time is refused unwritten', async () => {
     const file = fileDb('full.db');
-    const w = new Writer({ databasePath: file, queueLimit: 1, startTimeoutMs: 30, worker });
+    const w = new Writer({ databasePath: file, queueLimit: 1, startTimeoutMs: 30, worker, answerBudgetMs: SLOW_MACHINE_BUDGET_MS });
     try {
       const first = w.submit(batch(0, 20_000), { token_id: 1 });
       const second = w.submit(batch(50_000, 10), { token_id: 1 });
@@ -279,7 +282,7 @@ describe('the writer worker', () => {
 
   test('through both workers: rejected records are reported, sampled for ingest health, and expired ones refused', async () => {
     const file = fileDb('samples.db');
-    const w = new Writer({ databasePath: file, queueLimit: 4, worker });
+    const w = new Writer({ databasePath: file, queueLimit: 4, worker, answerBudgetMs: SLOW_MACHINE_BUDGET_MS, startTimeoutMs: SLOW_MACHINE_BUDGET_MS });
     const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
     try {
       const body = enc([
