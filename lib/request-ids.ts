@@ -52,16 +52,23 @@ function hit(at: number, raw: string): Hit | null {
   return id && isRequestId(id) ? { at: at + start, id } : null;
 }
 
-/** Yields the next candidate in order of position, or null when there are no more. */
-type Source = () => Hit | null;
+/** Returned by a source that has done a slice of work without reaching its next candidate: ask again. */
+const TICK = 0;
+/** Regex matches or lines a source looks at before it returns TICK. */
+const SLICE = 512;
+
+/** The next candidate in order of position, null when there are no more, or TICK. */
+type Source = () => Hit | null | typeof TICK;
 
 /** Candidates from one global pattern, left to right (a copy of `re`, so its lastIndex is ours). */
 function matches(input: string, re: RegExp, toHit: (m: RegExpExecArray) => Hit | null): Source {
   const own = new RegExp(re.source, re.flags);
   return () => {
+    let n = 0;
     for (let m = own.exec(input); m; m = own.exec(input)) {
       const h = toHit(m);
       if (h) return h;
+      if (++n === SLICE) return TICK;
     }
     return null;
   };
@@ -99,30 +106,43 @@ function nextLine(input: string, from: number): [number, number, number] | null 
   return null;
 }
 
-/** When every non-blank line is one token of at most 128 characters, each line is a candidate. */
+/**
+ * When every non-blank line is one token of at most 128 characters, each line is a candidate. All lines are
+ * checked first (a slice at a time), then the lines are candidates.
+ */
 function singleTokenLines(input: string): Source {
-  for (let line = nextLine(input, 0); line; line = nextLine(input, line[2])) {
-    const [a, b] = line;
-    if (b - a > 128) return () => null;
-    for (let i = a; i < b; i++) if (isSpace(input.charCodeAt(i))) return () => null;
-  }
+  let checking = true;
   let pos = 0;
   return () => {
+    let n = 0;
+    if (checking) {
+      for (let line = nextLine(input, pos); line; line = nextLine(input, pos)) {
+        const [a, b, next] = line;
+        if (b - a > 128) return null;
+        for (let i = a; i < b; i++) if (isSpace(input.charCodeAt(i))) return null;
+        pos = next;
+        if (++n === SLICE) return TICK;
+      }
+      checking = false;
+      pos = 0;
+    }
     for (let line = nextLine(input, pos); line; line = nextLine(input, pos)) {
       pos = line[2];
       const h = hit(line[0], input.slice(line[0], line[1]));
       if (h) return h;
+      if (++n === SLICE) return TICK;
     }
     return null;
   };
 }
 
+type Found = { ids: string[]; truncated: boolean };
+
 /**
- * Candidate request ids in order of first appearance, deduplicated, at most `max`.
- * A text that is a single token, or lines that are each a single token, count as ids whatever their form.
- * Each source yields in order of position and is merged lazily, so the scan stops once `max` ids are found.
+ * The scan, as a generator that pauses (yields) after every slice of work so a caller can let other requests
+ * run: a 1 MB text takes tens to hundreds of milliseconds.
  */
-export function extractRequestIds(text: string, max = MAX_LOOKUP_IDS): { ids: string[]; truncated: boolean } {
+function* scan(text: string, max: number): Generator<void, Found> {
   const input = text.length > MAX_LOOKUP_TEXT ? text.slice(0, MAX_LOOKUP_TEXT) : text;
   const sources: Source[] = [
     matches(input, LABELLED, labelled),
@@ -132,13 +152,19 @@ export function extractRequestIds(text: string, max = MAX_LOOKUP_IDS): { ids: st
     matches(input, TOKEN, (m) => (looksLikeId(m[0]) ? hit(m.index, m[0]) : null)),
     singleTokenLines(input),
   ];
-  const heads = sources.map((next) => next());
+  const heads: (Hit | null)[] = [];
+  for (const next of sources) {
+    let h = next();
+    for (; h === TICK; h = next()) yield;
+    heads.push(h);
+  }
   const seen = new Set<string>();
   const ids: string[] = [];
   // End of the text already covered by a candidate: a labelled "req_abc." and the bare "req_abc" are the same id,
   // and a shorter match inside a longer one is not a new id.
   let covered = 0;
-  for (;;) {
+  for (let n = 1; ; n++) {
+    if (n % SLICE === 0) yield;
     let best = -1;
     for (let i = 0; i < heads.length; i++) {
       const h = heads[i];
@@ -148,7 +174,9 @@ export function extractRequestIds(text: string, max = MAX_LOOKUP_IDS): { ids: st
     }
     if (best < 0) return { ids, truncated: false };
     const h = heads[best]!;
-    heads[best] = sources[best]();
+    let next = sources[best]();
+    for (; next === TICK; next = sources[best]()) yield;
+    heads[best] = next;
     const end = h.at + h.id.length;
     if (end <= covered) continue;
     covered = end;
@@ -156,5 +184,32 @@ export function extractRequestIds(text: string, max = MAX_LOOKUP_IDS): { ids: st
     seen.add(h.id);
     if (ids.length >= max) return { ids, truncated: true };
     ids.push(h.id);
+  }
+}
+
+/**
+ * Candidate request ids in order of first appearance, deduplicated, at most `max`.
+ * A text that is a single token, or lines that are each a single token, count as ids whatever their form.
+ * Each source yields in order of position and is merged lazily, so the scan stops once `max` ids are found.
+ */
+export function extractRequestIds(text: string, max = MAX_LOOKUP_IDS): Found {
+  const run = scan(text, max);
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The same, giving the event loop a turn every few milliseconds: what a server answering other requests uses. */
+export async function extractRequestIdsAsync(text: string, max = MAX_LOOKUP_IDS, sliceMs = 5): Promise<Found> {
+  const run = scan(text, max);
+  let since = performance.now();
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+    if (performance.now() - since >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
   }
 }

@@ -1,5 +1,5 @@
 // Reads of single requests and request lists; rows come out in the wire format (snake_case, ISO ts, catalog).
-// Exports: getRequestById, getRequestsByIds, lookupRequestIds, listRequests, iterateRequests, encodeCursor, decodeCursor,
+// Exports: getRequestById, getRequestsByIds, lookupRequestIds, lookupRequestIdsAsync, listRequests, iterateRequests, encodeCursor, decodeCursor,
 // toRequestRecord, lookupStatementSql, AROUND_WINDOW_MS, types RequestRecord, CatalogInfo, RequestDetail,
 // AroundKey, TimelineEntry,
 // LookupResult, RequestPage.
@@ -10,7 +10,7 @@ import { requests } from '../schema';
 import { getCatalogEntry, kindOf, type ErrorKind } from '@/lib/catalog';
 import { ValidationError } from '@/lib/api-error';
 import type { Filters } from '@/lib/filters';
-import { extractRequestIds, MAX_LOOKUP_IDS } from '@/lib/request-ids';
+import { extractRequestIds, extractRequestIdsAsync, MAX_LOOKUP_IDS } from '@/lib/request-ids';
 import { rawFilterConditions } from './filter-sql';
 
 export interface CatalogInfo {
@@ -290,7 +290,15 @@ export interface LookupResult {
 
 /** Finds every request id in free text (an email, a ticket) and answers found and missing ones with one query. */
 export function lookupRequestIds(db: Db, text: string): LookupResult {
-  const { ids, truncated } = extractRequestIds(text, MAX_LOOKUP_IDS);
+  return answerLookup(db, extractRequestIds(text, MAX_LOOKUP_IDS));
+}
+
+/** The same for the server: the scan of a large text pauses every few ms so other requests are answered meanwhile. */
+export async function lookupRequestIdsAsync(db: Db, text: string): Promise<LookupResult> {
+  return answerLookup(db, await extractRequestIdsAsync(text, MAX_LOOKUP_IDS));
+}
+
+function answerLookup(db: Db, { ids, truncated }: { ids: string[]; truncated: boolean }): LookupResult {
   const byId = getRequestsByIds(db, ids);
   return {
     candidates: ids,

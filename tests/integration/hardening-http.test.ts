@@ -56,6 +56,9 @@ describe('finding 1: a maximum-size lookup cannot freeze the server', () => {
       ['hex runs', fill('', '0123456789abcdef ')],
     ];
     const report: string[] = [];
+    const results: { lookup: number; health: number }[] = [];
+    // The route's first request loads its code: not what is measured.
+    await (await fetch(`${server.baseUrl}/api/v1/requests/lookup`, { method: 'POST', headers: { authorization: `Bearer ${readToken}`, 'content-type': 'text/plain' }, body: 'req_warmup1' })).json();
     for (const [name, text] of shapes) {
       expect(text.length).toBe(MAX_LOOKUP_TEXT);
       const health: number[] = [];
@@ -77,12 +80,15 @@ describe('finding 1: a maximum-size lookup cannot freeze the server', () => {
       await pinger;
       expect(res.status).toBe(200);
       report.push(`${name}: lookup ${ms.toFixed(0)} ms, health max ${Math.max(...health).toFixed(0)} ms over ${health.length}`);
-      // The issue's bound is 1 s; the old code took 27 s at a tenth of this size. Health shares 2 cores with the
-      // lookup on a busy machine: its bound here is generous but far below the old 25 s wait.
-      expect(ms).toBeLessThan(1000);
-      expect(Math.max(...health)).toBeLessThan(500);
+      results.push({ lookup: ms, health: Math.max(...health) });
     }
     console.log(`lookup under load:\n  ${report.join('\n  ')}`);
+    // The issue's bound is 1 s; the old code took 27 s at a tenth of this size. Health shares 2 cores with the
+    // lookup on a busy machine: its bound here is generous but far below the old 25 s wait.
+    for (const r of results) {
+      expect(r.lookup).toBeLessThan(1000);
+      expect(r.health).toBeLessThan(500);
+    }
   }, 120_000);
 });
 

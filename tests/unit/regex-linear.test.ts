@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { extractRequestIds, isRequestId, MAX_LOOKUP_TEXT } from '@/lib/request-ids';
+import { extractRequestIds, extractRequestIdsAsync, isRequestId, MAX_LOOKUP_TEXT } from '@/lib/request-ids';
 import { adversarialTexts } from '../support/adversarial-text';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -26,6 +26,29 @@ describe('lookup text extraction is linear', () => {
     const ms = timed(() => (found = extractRequestIds(text).ids));
     expect(ms).toBeLessThan(BUDGET_MS);
     for (const id of found) expect(isRequestId(id)).toBe(true);
+  });
+});
+
+describe('the server scans in slices', () => {
+  // The server answers other requests while a 1 MB lookup is scanned: the async scan gives the event loop a turn
+  // every few milliseconds and finds the same ids.
+  test.each(adversarialTexts().filter(([name]) => /"a\\n" repeated|distinct|noise|"reqid" \+ " "/.test(name)))('%s', async (_name, text) => {
+    const turns: number[] = [];
+    let on = true;
+    const tick = () => {
+      turns.push(performance.now());
+      if (on) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const t = performance.now();
+    const found = await extractRequestIdsAsync(text);
+    const ms = performance.now() - t;
+    on = false;
+    expect(found).toEqual(extractRequestIds(text));
+    const gaps = turns.slice(1).map((x, i) => x - turns[i]);
+    // Pauses after 5 ms of work (one regex pass over 1 MB without a match is the longest step: a few ms, tens on a
+    // busy machine); the old whole-text scan was one gap as long as the scan.
+    expect(Math.max(...gaps)).toBeLessThan(Math.max(100, ms / 4));
   });
 });
 

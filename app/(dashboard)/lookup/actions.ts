@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db';
-import { lookupRequestIds } from '@/db/queries/requests';
+import { lookupRequestIdsAsync } from '@/db/queries/requests';
 import { requirePageUser } from '@/lib/auth';
 
 /**
@@ -13,7 +13,7 @@ export async function lookupAction(formData: FormData): Promise<void> {
   await requirePageUser('support');
   const q = formData.get('q');
   const text = typeof q === 'string' ? q : '';
-  const result = lookupRequestIds(getDb(), text);
+  const result = await lookupRequestIdsAsync(getDb(), text);
   if (result.found.length === 1 && result.missing.length === 0) {
     redirect(`/requests/${encodeURIComponent(result.found[0].request_id)}`);
   }

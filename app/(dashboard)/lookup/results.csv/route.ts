@@ -1,6 +1,6 @@
 import { getDb } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
-import { lookupRequestIds } from '@/db/queries/requests';
+import { lookupRequestIdsAsync } from '@/db/queries/requests';
 import { withApi } from '@/lib/api-error';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { CSV_CONTENT_TYPE, REQUEST_CSV_COLUMNS, csvStream, requestCsvRow, type CsvCell } from '@/lib/csv';
@@ -14,7 +14,7 @@ const COLUMNS = ['found', ...REQUEST_CSV_COLUMNS] as const;
 export const GET = withApi(async (req, _ctx, requestId) => {
   const who = await requireAccess(req, { scope: 'read', role: 'support' });
   const db = getDb();
-  const result = lookupRequestIds(db, new URL(req.url).searchParams.get('q') ?? '');
+  const result = await lookupRequestIdsAsync(db, new URL(req.url).searchParams.get('q') ?? '');
   recordAudit(db, { actor: actorOf(who), action: 'export', target: 'lookup.csv', details: { ids: result.candidates.length, found: result.found.length, missing: result.missing.length } });
   const rows: CsvCell[][] = [
     ...result.found.flatMap((f) => f.records.map((r) => [true, ...requestCsvRow(r)])),
