@@ -162,7 +162,7 @@ describe('signIn', () => {
     // A device cookie for another account, or a forged one, does not help.
     expect(await sign('admin@x.io', 'right-password', '192.0.2.1', T0 + 60_000, issueDevice(db, 'sup@x.io'))).toMatchObject({ code: 'login_locked' });
     expect(await sign('admin@x.io', 'right-password', '192.0.2.1', T0 + 60_000, `${device.slice(0, -2)}xx`)).toMatchObject({ code: 'login_locked' });
-  });
+  }, 180_000); // ~150 argon2 checks (each new account's first guess)
 
   it('reads the client address from the socket, and from X-Forwarded-For only as far as the proxies are trusted', () => {
     const req = (h: Record<string, string>) => new Request('http://x/api/auth/login', { headers: h });
