@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { databasePath, EXIT, fmt, fmtDuration, parse, UsageError } from '../lib/cli';
 
-const HELP = `Usage: errata backup FILE [--force] [--quiet]
+const HELP = `Usage: errata backup FILE [--force] [--quiet] [--step PAGES]
 
 Copies the database at DATABASE_PATH (default ./data/errata.db) to FILE while the server keeps running:
 SQLite's online backup, one consistent snapshot even while records are being ingested. The copy is written
@@ -13,6 +13,7 @@ next to FILE first, checked with PRAGMA integrity_check, and only then renamed t
 
   --force   replace FILE if it exists
   --quiet   no progress on stderr
+  --step    pages copied per step at first (default 4096, 16 MiB): each step is one short read transaction
 
 Restore: stop the server, delete DATABASE_PATH and its -wal and -shm files, copy FILE to DATABASE_PATH, start.
 `;
@@ -25,6 +26,7 @@ export async function run(argv: string[]): Promise<number> {
     help: { type: 'boolean', short: 'h' },
     force: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
+    step: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -46,7 +48,8 @@ export async function run(argv: string[]): Promise<number> {
   const db = new Database(source, { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 10000');
-    let step = FIRST_STEP_PAGES;
+    let step = values.step === undefined ? FIRST_STEP_PAGES : Number(values.step);
+    if (!Number.isInteger(step) || step < 1) throw new UsageError('--step must be a positive number of pages');
     let lastRemaining = Infinity;
     let restarts = 0;
     const result = await db.backup(partial, {
@@ -65,9 +68,11 @@ export async function run(argv: string[]): Promise<number> {
       },
     });
     say(`backup: ${fmt(result.totalPages)} / ${fmt(result.totalPages)} pages (100%), checking the copy\n`);
-    const check = new Database(partial, { readonly: true });
+    // A self-contained file: out of WAL mode (the server turns it back on when it opens it), no -wal/-shm beside it.
+    const check = new Database(partial);
     let integrity: string;
     try {
+      check.pragma('journal_mode = DELETE');
       integrity = (check.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
     } finally {
       check.close();

@@ -65,7 +65,8 @@ describe('errata backup', () => {
     const file = path.join(dir, 'errata-backup.db');
     const backupStarted = Date.now();
     const beforeCount = acked.length;
-    const out = await cli(['backup', file], databasePath);
+    // Small steps, so the copy spans many ingest commits and has to restart (and grow its steps) to finish.
+    const out = await cli(['backup', file, '--step', '8'], databasePath);
     const ackedDuring = acked.length - beforeCount;
     stop = true;
     await Promise.all(senders);
