@@ -14,7 +14,7 @@
 // - Failures reject the promise: an ApiError (lib/api-error.ts) for bad input (a foreign cursor, a per-minute
 //   series too long for its filters) or an unavailable store; anything else is a bug.
 import type { Filters } from '@/lib/filters';
-import { extractRequestIds, MAX_LOOKUP_IDS } from '@/lib/request-ids';
+import { extractRequestIdsAsync, MAX_LOOKUP_IDS } from '@/lib/request-ids';
 import type {
   Breakdown,
   BreakdownOptions,
@@ -150,7 +150,8 @@ export interface RequestStore {
  * exact needs nothing more.
  */
 export async function lookupInText(store: Pick<RequestStore, 'getRequests'>, text: string): Promise<LookupResult> {
-  const { ids, truncated } = extractRequestIds(text, MAX_LOOKUP_IDS);
+  // The scan of a large pasted text pauses every few ms, so other requests are answered meanwhile.
+  const { ids, truncated } = await extractRequestIdsAsync(text, MAX_LOOKUP_IDS);
   const byId = await store.getRequests(ids);
   return {
     candidates: ids,

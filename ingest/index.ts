@@ -1,6 +1,7 @@
 // The ingest pipeline: decoded bytes → parse → normalize → validate → one write through the request store.
 // The HTTP route (through the writer worker), `errata import` and `errata demo` all call processBatch.
 import type { RequestStore } from '@/db/store';
+import { redactText } from '@/lib/redact';
 import { normalize } from './normalize';
 import { parseBody, type ParseOptions } from './parse';
 import { DeadlineExceeded, MAX_REPORTED_ERRORS, type GatewayRecord, type IngestResult, type RecordError } from './types';
@@ -50,7 +51,8 @@ export function prepareBatch(
     const e: RecordError = field === undefined ? { line: line + offset, code, message } : { line: line + offset, code, message, field };
     errors.push(e);
     if (samples.length < SAMPLES_PER_BATCH) {
-      const sample = buf.toString('utf8', start, Math.min(end, start + SAMPLE_CHARS * 4)).slice(0, SAMPLE_CHARS);
+      // Redacted before it is cut, so a secret that straddles the cut goes too.
+      const sample = redactText(buf.toString('utf8', start, Math.min(end, start + SAMPLE_CHARS * 4))).slice(0, SAMPLE_CHARS);
       samples.push({ ...e, sample });
     }
   };

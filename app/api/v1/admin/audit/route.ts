@@ -3,13 +3,14 @@ import { getMetaDb } from '@/db';
 import { listAudit } from '@/db/queries/audit';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
+import { intField } from '@/lib/int-param';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 const Query = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before_id: z.coerce.number().int().min(1).optional(),
+  limit: intField.pipe(z.number().min(1).max(1000)).default(100),
+  before_id: intField.pipe(z.number().min(1)).optional(),
   action: z.string().max(100).optional(),
 });
 

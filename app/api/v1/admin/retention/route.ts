@@ -6,6 +6,7 @@ import { changeRetention } from '@/lib/auth/admin';
 import { readSmallBody } from '@/lib/auth/body';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { getEnv } from '@/lib/env';
+import { intField } from '@/lib/int-param';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -17,7 +18,7 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   return jsonResponse({ retention_days: getRetentionDays(getMetaDb()), default_days: getEnv().ERRATA_RETENTION_DAYS }, requestId);
 });
 
-const Retention = z.object({ retention_days: z.coerce.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS) });
+const Retention = z.object({ retention_days: intField.pipe(z.number().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS)) });
 
 // PUT {retention_days} → 200 {retention_days}. Pruning picks it up on its next run.
 export const PUT = withApi(async (req, _ctx, requestId) => {
