@@ -3,7 +3,7 @@
 // which requests count; rate = matching failures ÷ matching requests.
 // Exports: ERROR_FILTERS, POPULATION_FILTERS, ERROR_DIMENSIONS, ERROR_RATE_RULE, populationOf, hasErrorFilters,
 // hasPopulationFilters, isErrorDimension, isFailure, matchesPopulation, matchesError, countRate, errorRate, rowShareBase,
-// describeNoSuccesses, types RateCounts, RateRecord, NoSuccesses.
+// shownRows, describeNoSuccesses, types RateCounts, RateRecord, NoSuccesses.
 import type { BreakdownDimension, Filters, StatusFilter } from './filters';
 
 /** Filters that say which failures count. */
@@ -122,6 +122,11 @@ export function countRate(records: Iterable<RateRecord>, f: Filters): RateCounts
 export function rowShareBase(by: BreakdownDimension, rows: readonly { value: string | null; errors: number }[], totalErrors: number): number {
   if (by !== 'reason') return totalErrors;
   return rows.reduce((a, r) => a + (r.value === null ? 0 : r.errors), 0);
+}
+
+/** The rows a breakdown shows: grouped by an error dimension only values that failed (a success has no code or reason). */
+export function shownRows<R extends { value: string | null; errors: number }>(by: BreakdownDimension, rows: readonly R[]): R[] {
+  return isErrorDimension(by) ? rows.filter((r) => r.value !== null && r.errors > 0) : [...rows];
 }
 
 /** When a population has requests but no successes: either the gateway ships no successes, or it truly failed everything. */

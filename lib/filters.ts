@@ -107,9 +107,12 @@ export type ListParams = z.infer<typeof listParamsSchema>;
 /** URLSearchParams, or a Next page's `searchParams` object. */
 export type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
 
-/** Every parameter as a list of non-empty values (an empty form field means "not set"). */
+/**
+ * Every parameter as a list of non-empty values (an empty form field means "not set"). The record has no prototype:
+ * a parameter named `constructor` or `__proto__` is a key like any other, never Object's own property.
+ */
 export function toParamRecord(input: SearchParamsInput): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out: Record<string, string[]> = Object.create(null);
   const add = (k: string, v: string) => {
     if (v === '') return;
     (out[k] ??= []).push(v);

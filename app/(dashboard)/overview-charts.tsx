@@ -11,13 +11,12 @@ import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { EmptyState, NoTotalsNotice } from '@/components/ui/states';
 import type { Timeseries } from '@/db/queries/stats';
+import { errorRate } from '@/lib/error-rate';
 import { FILTER_PARAM, LIVE_REFRESH_MS, OVERVIEW_BY, OVERVIEW_BY_LABELS, SERIES_LIMIT, type OverviewBy } from './overview-config';
 import styles from './overview.module.css';
 
 const PALETTE = ['var(--c-1)', 'var(--c-2)', 'var(--c-3)', 'var(--c-4)', 'var(--c-5)', 'var(--c-6)', 'var(--c-7)', 'var(--c-8)'];
 const CLASS_COLOR: Record<string, string> = { '2xx': 'var(--c-2xx)', '3xx': 'var(--c-3xx)', '4xx': 'var(--c-4xx)', '5xx': 'var(--c-5xx)' };
-/** Dimensions that only classify errors: a group's rate is its share of all requests, so the lines add up. */
-const ERROR_ONLY: ReadonlySet<string> = new Set(['status_class', 'code', 'reason']);
 const RATE_LINES = 5;
 
 /** ISO without milliseconds: readable in a shared link. */
@@ -61,8 +60,9 @@ function toChartData(series: Timeseries, by: OverviewBy) {
       const counts = b.groups?.[g.key] ?? { requests: 0, errors: 0 };
       c[k] = counts.errors;
       if (!rateConfig[k]) continue;
-      if (ERROR_ONLY.has(by)) r[k] = b.no_totals || b.requests === 0 ? null : counts.errors / b.requests;
-      else r[k] = counts.requests > 0 && !b.no_totals ? counts.errors / counts.requests : null;
+      // The API counts by lib/error-rate.ts: an error dimension's group carries the bucket's requests, so its rate is
+      // its share of all requests and the lines add up; a tier's group carries the tier's requests.
+      r[k] = b.no_totals ? null : errorRate(counts);
     }
     countData.push(c);
     rateData.push(r);

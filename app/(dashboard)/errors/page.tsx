@@ -14,9 +14,10 @@ import { EmptyState, ErrorState } from '@/components/ui/states';
 import { DataTable } from '@/components/ui/table';
 import { ValidationError } from '@/lib/api-error';
 import { hasRole, requirePageUser } from '@/lib/auth';
+import { PAGE_QUERY } from '@/lib/param-names';
 import { filtersToQueryString, parseFilters, parseListParams, type Filters } from '@/lib/filters';
 import { ColumnChooser } from './column-chooser';
-import { DEFAULT_PAGE_SIZE, EXPLORER_COLUMNS, PAGE_SIZES, parseColumns, type ExplorerColumn } from './columns';
+import { csvColumnsOf, DEFAULT_PAGE_SIZE, EXPLORER_COLUMNS, PAGE_SIZES, parseColumns, type ExplorerColumn } from './columns';
 import styles from './errors.module.css';
 
 export const dynamic = 'force-dynamic';
@@ -152,7 +153,8 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
   const db = getDb();
   const t0 = performance.now();
   const result = listRequests(db, effective, { cursor: list.cursor, limit: list.limit });
-  const total = getBreakdown(db, effective, { by: 'status_class', limit: 10 }).total.requests;
+  // Records matching every filter (the rows listed), not the requests an error rate is taken over.
+  const total = getBreakdown(db, effective, { by: 'status_class', limit: 10 }).total.records;
   const queryMs = performance.now() - t0;
 
   const pageNo = Math.max(1, Number(page.get('page')) || 1);
@@ -171,7 +173,9 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
     else q.set('limit', String(n));
     return hrefWith('/errors', q);
   };
-  const csvHref = `/api/v1/export/requests.csv?${filtersToQueryString(effective, { absoluteRange: true })}`;
+  // The file has the table's columns in its order; "all fields" is the same rows with every column of the export.
+  const csvAllHref = `/api/v1/export/requests.csv?${filtersToQueryString(effective, { absoluteRange: true })}`;
+  const csvHref = `${csvAllHref}&cols=${csvColumnsOf(columns)}`;
   const label = (id: ExplorerColumn) => EXPLORER_COLUMNS.find((c) => c.id === id)!.label;
 
   return (
@@ -188,7 +192,12 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
         <div className={styles.toolbar}>
           <ColumnChooser columns={columns} />
           {canExport ? (
-            <CsvDownloadButton href={csvHref} label={`Download CSV (${formatCount(total)} rows)`} ariaLabel="Download CSV of every row matching these filters" />
+            <>
+              <CsvDownloadButton href={csvHref} label={`Download CSV (${formatCount(total)} rows)`} ariaLabel="Download CSV of every row matching these filters, with the table's columns" />
+              <a href={csvAllHref} download className={styles.allFields} data-testid="csv-all-fields">
+                all fields
+              </a>
+            </>
           ) : (
             <span className={buttonClass('default', 'small')} aria-disabled="true" title="CSV export needs the engineer role">
               CSV export: engineers only
@@ -197,7 +206,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
         </div>
       </div>
 
-      <FilterBar pathname="/errors" params={page} />
+      <FilterBar pathname="/errors" params={page} allowed={PAGE_QUERY['/errors']} />
 
       <Card flush>
         {result.records.length === 0 ? (

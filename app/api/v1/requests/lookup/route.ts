@@ -3,6 +3,7 @@ import { lookupRequestIds } from '@/db/queries/requests';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { lookupBodySchema, MAX_LOOKUP_TEXT } from '@/lib/request-ids';
+import { endpointQuery } from '@/lib/query-params';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -23,6 +24,7 @@ function textOf(body: string): string {
 
 export const POST = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'read', role: 'support' });
+  endpointQuery(req, '/api/v1/requests/lookup');
   const body = await req.text();
   if (body.length > MAX_LOOKUP_TEXT) throw new ApiError('payload_too_large', 'Paste at most 1 MB of text.', { limit: MAX_LOOKUP_TEXT });
   return jsonResponse(lookupRequestIds(getDb(), textOf(body)), requestId);
