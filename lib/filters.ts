@@ -1,7 +1,7 @@
 // The one filter schema: API query strings, CSV routes, dashboard URLs and db/queries all use it.
 // Exports: filterParamsSchema, breakdownParamsSchema, timeseriesParamsSchema, listParamsSchema, BREAKDOWN_DIMENSIONS,
 // parseFilters, parseBreakdownParams, parseTimeseriesParams, parseListParams, filtersToSearchParams, filtersToQueryString,
-// toParamRecord, types Filters, StatusFilter, BreakdownDimension, Interval, SearchParamsInput.
+// toParamRecord, previousPeriod, types Filters, StatusFilter, BreakdownDimension, Interval, SearchParamsInput.
 import { z } from 'zod';
 import { ValidationError } from './api-error';
 
@@ -235,4 +235,28 @@ export function filtersToQueryString(filters: Partial<Filters>, options: { absol
 /** True when the view follows "now" (no explicit end, or a relative one): pages refresh it live. */
 export function isOpenEnded(filters: Filters): boolean {
   return filters.range_input.to === null || filters.range_input.to.startsWith('now');
+}
+
+/** An offset before now as the relative form ("now-90m"), or null when it does not fit one. */
+function relativeBefore(ms: number): string | null {
+  if (ms === 0) return 'now';
+  for (const [unit, size] of [['d', DAY_MS], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms % size === 0 && ms / size < 1_000_000) return `now-${ms / size}${unit}`;
+  }
+  return null;
+}
+
+/**
+ * The period of the same length just before this one, with the same filters. A range relative to now stays relative
+ * (now-24h → from now-48h to now-24h), so a live comparison keeps moving with the view.
+ */
+export function previousPeriod(filters: Filters, now: number): Filters {
+  const len = filters.to - filters.from;
+  const prev = { ...filters, from: filters.from - len, to: filters.from };
+  if (isOpenEnded(filters)) {
+    const from = relativeBefore(now - prev.from);
+    const to = relativeBefore(now - prev.to);
+    if (from && to) return { ...prev, range_input: { from, to } };
+  }
+  return { ...prev, range_input: { from: String(prev.from), to: String(prev.to) } };
 }

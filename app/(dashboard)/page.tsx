@@ -8,7 +8,7 @@ import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/states';
 import { ValidationError } from '@/lib/api-error';
 import { getPageUser, hasRole, requirePageUser } from '@/lib/auth';
-import { filtersToQueryString, isOpenEnded, parseFilters, type Filters } from '@/lib/filters';
+import { filtersToQueryString, isOpenEnded, parseFilters, previousPeriod, type Filters } from '@/lib/filters';
 import { OverviewBreakdown } from './overview-breakdown';
 import { OverviewCharts } from './overview-charts';
 import { OVERVIEW_BREAKDOWNS, SERIES_LIMIT, parseOverviewBy, type BreakdownCardSpec, type OverviewBy } from './overview-config';
@@ -39,18 +39,34 @@ function SectionFailed({ title, error }: { title: string; error: unknown }) {
   );
 }
 
-function ChartsSection({ view, by, rangeNoTotals }: { view: ViewProps; by: OverviewBy; rangeNoTotals: boolean }) {
+function ChartsSection({ view, by, rangeNoTotals, compare }: { view: ViewProps; by: OverviewBy; rangeNoTotals: boolean; compare: boolean }) {
   const t0 = performance.now();
   let timeseries;
+  let previous;
   try {
     timeseries = getTimeseries(getDb(), view.filters, { interval: 'auto', by, limit: SERIES_LIMIT });
+    if (compare) {
+      // The same length just before, in the same bucket size: drawn dashed over this period's charts.
+      const prev = previousPeriod(view.filters, view.now);
+      const query = `${filtersToQueryString(prev)}&interval=${timeseries.interval}`;
+      previous = { query, initial: getTimeseries(getDb(), prev, { interval: timeseries.interval }) };
+    }
   } catch (e) {
     if (e instanceof ValidationError) return <ErrorState title="This range cannot be charted">{e.message}</ErrorState>;
     return <SectionFailed title="Error rate and errors over time" error={e} />;
   }
   return (
     <div data-query-ms={(performance.now() - t0).toFixed(1)} className={styles.section}>
-      <OverviewCharts filterQuery={view.filterQuery} csvQuery={view.csvQuery} by={by} live={view.live} now={view.now} initial={timeseries} rangeNoTotals={rangeNoTotals} />
+      <OverviewCharts
+        filterQuery={view.filterQuery}
+        csvQuery={view.csvQuery}
+        by={by}
+        live={view.live}
+        now={view.now}
+        initial={timeseries}
+        rangeNoTotals={rangeNoTotals}
+        previous={previous}
+      />
     </div>
   );
 }
@@ -121,7 +137,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
       </div>
       {!empty && (
         <>
-          <ChartsSection view={view} by={by} rangeNoTotals={summary.no_totals} />
+          <ChartsSection view={view} by={by} rangeNoTotals={summary.no_totals} compare={sp.compare === 'previous'} />
           <div className={styles.breakdowns}>
             {OVERVIEW_BREAKDOWNS.map((spec) => (
               <BreakdownSection key={spec.by} view={view} spec={spec} />
