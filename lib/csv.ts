@@ -102,9 +102,9 @@ function stamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, '') + 'Z';
 }
 
-/** One filename-safe piece: letters, digits, dot and dash; anything else (/, spaces, quotes, {}) becomes a dash. */
+/** One filename-safe piece: letters, digits, dot and underscore; anything else (/, spaces, quotes, {}) becomes a dash. */
 function slug(v: string): string {
-  return v.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'x';
+  return v.replace(/[^A-Za-z0-9._]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'x';
 }
 
 /** "code-internal_error_tier-free+pro": the active filters, filename-safe, at most ~120 characters. */
