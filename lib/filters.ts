@@ -99,7 +99,8 @@ export const timeseriesParamsSchema = z.object({
 export type TimeseriesParams = z.infer<typeof timeseriesParamsSchema>;
 
 export const listParamsSchema = z.object({
-  cursor: z.string().max(200).optional().describe('`next_cursor` of the previous page.'),
+  cursor: z.string().max(200).optional().describe('`next_cursor` of the previous page: the next older records.'),
+  before: z.string().max(200).optional().describe('`prev_cursor` of a page: the newer records just above it.'),
   limit: limitParam(1000, 100).describe('Records per page (1–1000, default 100).'),
 });
 export type ListParams = z.infer<typeof listParamsSchema>;
@@ -128,7 +129,7 @@ export function toParamRecord(input: SearchParamsInput): Record<string, string[]
   return out;
 }
 
-const SINGLE_VALUED = new Set(['from', 'to', 'by', 'limit', 'interval', 'cursor']);
+const SINGLE_VALUED = new Set(['from', 'to', 'by', 'limit', 'interval', 'cursor', 'before']);
 
 function fieldOf(path: PropertyKey[]): string {
   return path.length ? String(path[0]) : 'query';
@@ -201,7 +202,9 @@ export function parseTimeseriesParams(input: SearchParamsInput): TimeseriesParam
 }
 
 export function parseListParams(input: SearchParamsInput): ListParams {
-  return parseWith(listParamsSchema, toParamRecord(input), ['cursor', 'limit']);
+  const p = parseWith(listParamsSchema, toParamRecord(input), ['cursor', 'before', 'limit']);
+  if (p.cursor && p.before) throw new ValidationError('before: give cursor or before, not both', 'before');
+  return p;
 }
 
 export function statusFilterToString(s: StatusFilter): string {

@@ -85,7 +85,8 @@ export const lookupResultSchema = z.object({
 
 export const requestPageSchema = z.object({
   records: z.array(requestRecordSchema),
-  next_cursor: z.string().nullable(),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next older page; null on the last page.'),
+  prev_cursor: z.string().nullable().describe('Pass as `before` for the newer page above this one; null on the newest page.'),
 });
 
 const metricSchema = z.object({

@@ -37,10 +37,10 @@ export function seriesQuery(filterQuery: string, by: OverviewBy): string {
 const PREVIOUS_COLOR = 'var(--text-muted)';
 
 /** Maps the API series into chart rows; keys are s0…sN because group values may hold dots Recharts reads as paths. */
-function toChartData(series: Timeseries, by: OverviewBy, previous: Timeseries | null) {
+function toChartData(series: Timeseries, by: OverviewBy, previous: Timeseries | null, errorFiltered: boolean) {
   const groups = series.groups.filter((g) => g.errors > 0).slice(0, SERIES_LIMIT + 1);
   const countConfig: ChartConfig = {};
-  const rateConfig: ChartConfig = { all: { label: 'All errors', color: 'var(--text)', filterValue: null } };
+  const rateConfig: ChartConfig = { all: { label: errorFiltered ? 'Matching errors' : 'All errors', color: 'var(--text)', filterValue: null } };
   const keyOf = new Map<string, string>();
   groups.forEach((g, i) => {
     const k = `s${i}`;
@@ -59,7 +59,7 @@ function toChartData(series: Timeseries, by: OverviewBy, previous: Timeseries | 
   const iv = series.interval_ms;
   if (previous) {
     rateConfig.prev = { label: 'Previous period', color: PREVIOUS_COLOR, filterValue: null, overlay: true };
-    countConfig.prev = { label: 'Previous period (all errors)', color: PREVIOUS_COLOR, filterValue: null, overlay: true };
+    countConfig.prev = { label: 'Previous period (total)', color: PREVIOUS_COLOR, filterValue: null, overlay: true };
   }
   for (const b of series.buckets) {
     const c: TimePoint = { t: b.ts_ms };
@@ -115,7 +115,12 @@ export function OverviewCharts({
     refetchInterval: live && previous ? LIVE_REFRESH_MS : false,
   });
   const prevSeries = previous ? prevQ.data : null;
-  const { countConfig, rateConfig, countData, rateData } = useMemo(() => toChartData(series, by, prevSeries), [series, by, prevSeries]);
+  // With a filter on the error (status, code, reason) the line is those failures' share of all requests.
+  const errorFiltered = /(^|&)(status|code|reason)=/.test(filterQuery);
+  const { countConfig, rateConfig, countData, rateData } = useMemo(
+    () => toChartData(series, by, prevSeries, errorFiltered),
+    [series, by, prevSeries, errorFiltered],
+  );
   const comparing = !!previous;
   const interval = series.interval_ms;
   const withoutTotals = series.buckets.filter((b) => b.no_totals).length;

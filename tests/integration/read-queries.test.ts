@@ -178,6 +178,23 @@ describe('listRequests', () => {
     for (const r of initial) expect(seenSet.has(r.request_id)).toBe(true);
   });
 
+  test('newer pages: `before` a page gives exactly the page above it, back to the newest', () => {
+    // Three records per minute: ties on ts_ms are broken by id both ways.
+    insertRecords(db, Array.from({ length: 130 }, (_, i) => makeRecord({ ts_ms: NOW - 5 * H + Math.floor(i / 3) * M })));
+    const f = filters();
+    const ids = (p: { records: { request_id: string }[] }) => p.records.map((r) => r.request_id);
+    const pages = [listRequests(db, f, { limit: 40 })];
+    expect(pages[0].prev_cursor).toBeNull();
+    while (pages.at(-1)!.next_cursor) pages.push(listRequests(db, f, { cursor: pages.at(-1)!.next_cursor, limit: 40 }));
+    expect(pages.map((p) => p.records.length)).toEqual([40, 40, 40, 10]);
+    for (let i = pages.length - 1; i > 0; i--) {
+      const up = listRequests(db, f, { before: pages[i].prev_cursor, limit: 40 });
+      expect(ids(up)).toEqual(ids(pages[i - 1]));
+      expect(up.next_cursor).toBe(pages[i - 1].next_cursor);
+      expect(up.prev_cursor === null).toBe(i === 1);
+    }
+  });
+
   test('a forged cursor is a 400 on `cursor`', () => {
     expect(() => listRequests(db, filters(), { cursor: 'bm90LWEtY3Vyc29y' })).toThrow(ApiError);
   });
