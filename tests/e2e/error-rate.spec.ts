@@ -66,6 +66,8 @@ test('a key that failed every request says so in words', async ({ page }) => {
   await expect(notice).toContainText(/All [\d,]+ requests failed since \d\d-\d\d \d\d:\d\d UTC/);
   await expect(page.locator('[data-state="no-totals"]')).toHaveCount(0);
   await expect(page.getByTestId('kpi-error-rate')).toContainText('100 %');
+  fs.mkdirSync(OUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUT, 'rate-key-all-failed-light.png') });
 });
 
 test('an unknown parameter on a page is named, not silently ignored, with a one-click fix', async ({ page }) => {
@@ -94,4 +96,33 @@ test('the explorer CSV has the columns on screen; "all fields" has every one', a
   expect(rows[1][1]).toBe((await first.getByTestId('request-link').innerText()).trim());
   const all = await request.get((await page.getByTestId('csv-all-fields').getAttribute('href'))!);
   expect((parse(await all.text()) as string[][])[0]).toContain('details');
+});
+
+test('explorer paging: newer as well as older, the row range at the top, jump to a time', async ({ page }) => {
+  const seed = seedInfo();
+  await page.goto(`/errors?from=${iso(seed.spike_hour_ms)}&to=${iso(seed.spike_hour_ms + H)}&limit=25`);
+  await expect(page.getByTestId('row-range-top')).toContainText('showing rows 1–25');
+  const firstId = (await page.getByTestId('request-link').first().innerText()).trim();
+  await page.getByRole('link', { name: 'Older ⟩' }).click();
+  await expect(page.getByTestId('row-range-top')).toContainText('showing rows 26–50');
+  await page.getByRole('link', { name: 'Older ⟩' }).click();
+  await expect(page.getByTestId('row-range')).toContainText('Rows 51–75');
+  const thirdFirst = (await page.getByTestId('request-link').first().innerText()).trim();
+  await page.getByRole('link', { name: '⟨ Newer' }).click();
+  await expect(page.getByTestId('row-range')).toContainText('Rows 26–50');
+  await page.getByRole('link', { name: '⟨ Newer' }).click();
+  await expect(page.getByTestId('row-range')).toContainText('Rows 1–25');
+  expect((await page.getByTestId('request-link').first().innerText()).trim()).toBe(firstId);
+  await expect(page.getByRole('link', { name: '⟨ Newer' })).toHaveCount(0);
+  expect(thirdFirst).not.toBe(firstId);
+
+  // Jump to a minute inside the spike: the list starts at the newest row at or before it.
+  const at = seed.spike_hour_ms + 10 * 60_000;
+  await page.getByTestId('jump-to-time').locator('input').fill(new Date(at).toISOString().slice(0, 16));
+  await page.getByTestId('jump-to-time').getByRole('button', { name: 'Go' }).click();
+  await expect(page).toHaveURL(new RegExp(`to=${encodeURIComponent(iso(at + 60_000))}`));
+  const t = await page.getByTestId('errors-table').locator('tbody tr').first().locator('time').getAttribute('datetime');
+  expect(Date.parse(t!)).toBeLessThan(at + 60_000);
+  expect(Date.parse(t!)).toBeGreaterThan(at - 60_000);
+  await page.screenshot({ path: path.join(OUT, 'rate-explorer-paging-light.png') });
 });
