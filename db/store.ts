@@ -33,6 +33,7 @@ import type {
   RequestPage,
   RequestRecord,
   RequestRow,
+  RequestsCsvOptions,
   StoreCounts,
   Summary,
   Timeseries,
@@ -98,10 +99,10 @@ export interface RequestStore {
 
   /**
    * The same records as walking listRequests to the end, as CSV bytes (header, then one line per record,
-   * lib/csv.ts REQUEST_CSV_COLUMNS, CRLF) in chunks of about opts.chunkBytes (default 64 KiB), produced as the
+   * lib/csv.ts REQUEST_CSV_COLUMNS or opts.columns, CRLF) in chunks of about opts.chunkBytes (default 64 KiB), produced as the
    * consumer pulls: memory stays flat at any row count and other requests keep being served during an export.
    */
-  requestsCsv(filters: Filters, opts?: { chunkBytes?: number }): Promise<ReadableStream<Uint8Array>>;
+  requestsCsv(filters: Filters, opts?: RequestsCsvOptions): Promise<ReadableStream<Uint8Array>>;
 
   // ------------------------------------------------------------------ aggregates
 

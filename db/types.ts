@@ -2,6 +2,7 @@
 // rows. No runtime code of any store is loaded from here, so pages, components, the CLI and every store implementation
 // import these types freely. The result shapes are defined next to the SQLite queries that first produced them and
 // re-exported here type-only, so their one definition stays where it is while those modules are being edited.
+import type { RequestCsvColumn } from '@/lib/csv';
 import type { BreakdownDimension, Interval } from '@/lib/filters';
 
 export type {
@@ -85,9 +86,18 @@ export interface PruneOptions {
   maxRows?: number;
 }
 
+export interface RequestsCsvOptions {
+  /** Bytes per chunk, about (default 64 KiB). */
+  chunkBytes?: number;
+  /** The columns to write, in this order (the explorer's chosen columns); null or absent: all of REQUEST_CSV_COLUMNS. */
+  columns?: readonly RequestCsvColumn[] | null;
+}
+
 export interface ListPage {
   /** An opaque next_cursor from the previous page of the same filters; absent or null for the first page. */
   cursor?: string | null;
+  /** A prev_cursor: the page of records just newer than that page (still shown newest first); wins over cursor. */
+  before?: string | null;
   /** Records per page (default 100). */
   limit?: number;
 }

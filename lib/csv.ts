@@ -1,12 +1,15 @@
 // CSV for exports: RFC 4180 (CRLF line ends; a cell with a quote, comma, CR or LF quoted, quotes doubled), spreadsheet-safe
 // cells, streamed with backpressure. The escaper is hand-written (csvText/csvLine) so the requests export can write a
 // row's cells straight into its line, with no per-row cell arrays or library call per row (db/queries/export.ts).
-// Exports: neutralizeCell, csvText, csvNumber, csvLine, toCsv, csvStream, csvFilename, csvHeaders, CSV_CONTENT_TYPE,
-// REQUEST_CSV_COLUMNS, requestCsvRow, BREAKDOWN_CSV_COLUMNS, breakdownCsvRows, TIMESERIES_CSV_COLUMNS,
-// timeseriesCsvRows, type CsvCell.
-import type { RequestRecord } from '@/db/types';
-import type { Breakdown, Timeseries } from '@/db/types';
-import { filtersToQueryString, type Filters } from './filters';
+// Exports: neutralizeCell, csvText, csvNumber, csvLine, toCsv, csvStream, filtersSlug, csvFilename, csvHeaders,
+// CSV_CONTENT_TYPE, REQUEST_CSV_COLUMNS, parseRequestCsvColumns, requestCsvRow, breakdownCsvColumns, breakdownCsvRows,
+// timeseriesCsvColumns, timeseriesCsvRows, types CsvCell, RequestCsvColumn.
+import type { Breakdown, RequestRecord, Timeseries } from '@/db/types';
+import { ValidationError } from './api-error';
+import { errorRate, shownRows } from './error-rate';
+import { filtersToQueryString, LIST_FILTER_FIELDS, statusFilterToString, type BreakdownDimension, type Filters } from './filters';
+import { percentNumber } from './percent';
+import { nearestParam } from './param-names';
 
 export type CsvCell = string | number | boolean | null | undefined;
 
@@ -98,16 +101,34 @@ function stamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, '') + 'Z';
 }
 
-/** `errata-<what>_<from>_<to>.csv`, the range in UTC. */
-export function csvFilename(what: string, from: number, to: number): string {
-  return `errata-${what}_${stamp(from)}_${stamp(to)}.csv`;
+/** One filename-safe piece: letters, digits, dot and underscore; anything else (/, spaces, quotes, {}) becomes a dash. */
+function slug(v: string): string {
+  return v.replace(/[^A-Za-z0-9._]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'x';
 }
 
-/** Download headers: the filename carries the range, X-Errata-Filters the exact filters (absolute range). */
+/** "code-internal_error_tier-free+pro": the active filters, filename-safe, at most ~120 characters. */
+export function filtersSlug(filters: Partial<Pick<Filters, 'status' | (typeof LIST_FILTER_FIELDS)[number]>>): string {
+  const parts: string[] = [];
+  if (filters.status?.length) parts.push(`status-${filters.status.map((s) => slug(statusFilterToString(s))).join('+')}`);
+  for (const f of LIST_FILTER_FIELDS) {
+    const values = filters[f];
+    if (values?.length) parts.push(`${f}-${values.map(slug).join('+')}`);
+  }
+  const out = parts.join('_');
+  return out.length > 120 ? `${out.slice(0, 119).replace(/[_+-]+$/, '')}~` : out;
+}
+
+/** `errata-<what>[_<filters>]_<from>_<to>.csv`, the range in UTC. */
+export function csvFilename(what: string, from: number, to: number, filters?: Parameters<typeof filtersSlug>[0]): string {
+  const f = filters ? filtersSlug(filters) : '';
+  return `errata-${what}${f ? `_${f}` : ''}_${stamp(from)}_${stamp(to)}.csv`;
+}
+
+/** Download headers: the filename carries the filters and range, X-Errata-Filters the exact filters (absolute range). */
 export function csvHeaders(what: string, filters: Filters, requestId: string): Headers {
   return new Headers({
     'Content-Type': CSV_CONTENT_TYPE,
-    'Content-Disposition': `attachment; filename="${csvFilename(what, filters.from, filters.to)}"`,
+    'Content-Disposition': `attachment; filename="${csvFilename(what, filters.from, filters.to, filters)}"`,
     'X-Errata-Filters': filtersToQueryString(filters, { absoluteRange: true }),
     'X-Request-Id': requestId,
     'Cache-Control': 'no-store',
@@ -139,28 +160,55 @@ export const REQUEST_CSV_COLUMNS = [
   'status_mismatch',
 ] as const;
 
+export type RequestCsvColumn = (typeof REQUEST_CSV_COLUMNS)[number];
+
+/** `cols=ts,request_id,…` → those columns in that order (each once); absent → null, every column. */
+export function parseRequestCsvColumns(cols: string | undefined): RequestCsvColumn[] | null {
+  if (cols === undefined || cols === '') return null;
+  const all: readonly string[] = REQUEST_CSV_COLUMNS;
+  const out: RequestCsvColumn[] = [];
+  for (const c of cols.split(',')) {
+    if (!all.includes(c)) {
+      const near = nearestParam(c, all);
+      throw new ValidationError(`cols: ${c.slice(0, 64)} is not a column${near ? `; did you mean ${near}?` : ''}`, 'cols', { column: c.slice(0, 64), did_you_mean: near, allowed: all });
+    }
+    if (!out.includes(c as RequestCsvColumn)) out.push(c as RequestCsvColumn);
+  }
+  return out;
+}
+
 export function requestCsvRow(r: RequestRecord): CsvCell[] {
   return REQUEST_CSV_COLUMNS.map((c) => (c === 'details' ? (r.details === null ? null : JSON.stringify(r.details)) : r[c]));
 }
 
-export const BREAKDOWN_CSV_COLUMNS = ['value', 'requests', 'errors', 'error_rate'] as const;
-
-/** The rows, then everything beyond the limit as "(other)". */
-export function breakdownCsvRows(b: Breakdown): CsvCell[][] {
-  const rows = b.other ? [...b.rows, { ...b.other, value: '(other)' }] : b.rows;
-  return rows.map((r) => [r.value, r.requests, r.errors, r.error_rate]);
+/**
+ * A breakdown's columns: the dimension by its own name (`key`, `code`, …), the counts, the error rate and the share of
+ * errors each as the screen rounds them (`_pct`, lib/percent.ts) and exact, then the matching records.
+ */
+export function breakdownCsvColumns(by: BreakdownDimension): string[] {
+  return [by, 'requests', 'errors', 'error_rate_pct', 'error_rate', 'share_pct', 'share', 'records'];
 }
 
-export const TIMESERIES_CSV_COLUMNS = ['ts', 'ts_ms', 'group', 'requests', 'errors', 'error_rate', 'no_totals'] as const;
+/** The rows the screen shows (lib/error-rate.ts shownRows), then everything beyond the limit as "(other)". */
+export function breakdownCsvRows(b: Breakdown): CsvCell[][] {
+  const rows = shownRows(b.by, b.rows);
+  const other = b.other && shownRows(b.by, [{ ...b.other, value: '(other)' }]);
+  return [...rows, ...(other ?? [])].map((r) => [r.value, r.requests, r.errors, percentNumber(r.error_rate), r.error_rate, percentNumber(r.share), r.share, r.records]);
+}
 
-/** Long format: one row per bucket, or per bucket and group with `by` (group empty = missing value). */
+/** Long format: one row per bucket, or per bucket and group with `by`, the group column named after it. */
+export function timeseriesCsvColumns(by: BreakdownDimension | null): string[] {
+  return ['ts', 'ts_ms', by ?? 'group', 'requests', 'errors', 'error_rate_pct', 'error_rate', 'no_totals'];
+}
+
+/** Groups follow the rule of lib/error-rate.ts as the API gives them; a bucket without totals has no rate in any group. */
 export function timeseriesCsvRows(t: Timeseries): CsvCell[][] {
-  if (!t.by) return t.buckets.map((b) => [b.ts, b.ts_ms, null, b.requests, b.errors, b.error_rate, b.no_totals]);
+  if (!t.by) return t.buckets.map((b) => [b.ts, b.ts_ms, null, b.requests, b.errors, percentNumber(b.error_rate), b.error_rate, b.no_totals]);
   return t.buckets.flatMap((b) =>
     t.groups.map((g) => {
       const c = b.groups?.[g.key] ?? { requests: 0, errors: 0 };
-      const rate = c.requests > 0 ? c.errors / c.requests : null;
-      return [b.ts, b.ts_ms, g.key, c.requests, c.errors, rate, c.errors > 0 && c.errors === c.requests];
+      const rate = b.no_totals ? null : errorRate(c);
+      return [b.ts, b.ts_ms, g.key, c.requests, c.errors, percentNumber(rate), rate, b.no_totals];
     }),
   );
 }

@@ -1,7 +1,7 @@
 // The one filter schema: API query strings, CSV routes, dashboard URLs and db/queries all use it.
 // Exports: filterParamsSchema, breakdownParamsSchema, timeseriesParamsSchema, listParamsSchema, BREAKDOWN_DIMENSIONS,
 // parseFilters, parseBreakdownParams, parseTimeseriesParams, parseListParams, filtersToSearchParams, filtersToQueryString,
-// toParamRecord, types Filters, StatusFilter, BreakdownDimension, Interval, SearchParamsInput.
+// toParamRecord, previousPeriod, types Filters, StatusFilter, BreakdownDimension, Interval, SearchParamsInput.
 import { z } from 'zod';
 import { ValidationError } from './api-error';
 
@@ -99,7 +99,8 @@ export const timeseriesParamsSchema = z.object({
 export type TimeseriesParams = z.infer<typeof timeseriesParamsSchema>;
 
 export const listParamsSchema = z.object({
-  cursor: z.string().max(200).optional().describe('`next_cursor` of the previous page.'),
+  cursor: z.string().max(200).optional().describe('`next_cursor` of the previous page: the next older records.'),
+  before: z.string().max(200).optional().describe('`prev_cursor` of a page: the newer records just above it.'),
   limit: limitParam(1000, 100).describe('Records per page (1–1000, default 100).'),
 });
 export type ListParams = z.infer<typeof listParamsSchema>;
@@ -107,9 +108,12 @@ export type ListParams = z.infer<typeof listParamsSchema>;
 /** URLSearchParams, or a Next page's `searchParams` object. */
 export type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
 
-/** Every parameter as a list of non-empty values (an empty form field means "not set"). */
+/**
+ * Every parameter as a list of non-empty values (an empty form field means "not set"). The record has no prototype:
+ * a parameter named `constructor` or `__proto__` is a key like any other, never Object's own property.
+ */
 export function toParamRecord(input: SearchParamsInput): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out: Record<string, string[]> = Object.create(null);
   const add = (k: string, v: string) => {
     if (v === '') return;
     (out[k] ??= []).push(v);
@@ -125,7 +129,7 @@ export function toParamRecord(input: SearchParamsInput): Record<string, string[]
   return out;
 }
 
-const SINGLE_VALUED = new Set(['from', 'to', 'by', 'limit', 'interval', 'cursor']);
+const SINGLE_VALUED = new Set(['from', 'to', 'by', 'limit', 'interval', 'cursor', 'before']);
 
 function fieldOf(path: PropertyKey[]): string {
   return path.length ? String(path[0]) : 'query';
@@ -198,7 +202,9 @@ export function parseTimeseriesParams(input: SearchParamsInput): TimeseriesParam
 }
 
 export function parseListParams(input: SearchParamsInput): ListParams {
-  return parseWith(listParamsSchema, toParamRecord(input), ['cursor', 'limit']);
+  const p = parseWith(listParamsSchema, toParamRecord(input), ['cursor', 'before', 'limit']);
+  if (p.cursor && p.before) throw new ValidationError('before: give cursor or before, not both', 'before');
+  return p;
 }
 
 export function statusFilterToString(s: StatusFilter): string {
@@ -232,4 +238,28 @@ export function filtersToQueryString(filters: Partial<Filters>, options: { absol
 /** True when the view follows "now" (no explicit end, or a relative one): pages refresh it live. */
 export function isOpenEnded(filters: Filters): boolean {
   return filters.range_input.to === null || filters.range_input.to.startsWith('now');
+}
+
+/** An offset before now as the relative form ("now-90m"), or null when it does not fit one. */
+function relativeBefore(ms: number): string | null {
+  if (ms === 0) return 'now';
+  for (const [unit, size] of [['d', DAY_MS], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms % size === 0 && ms / size < 1_000_000) return `now-${ms / size}${unit}`;
+  }
+  return null;
+}
+
+/**
+ * The period of the same length just before this one, with the same filters. A range relative to now stays relative
+ * (now-24h → from now-48h to now-24h), so a live comparison keeps moving with the view.
+ */
+export function previousPeriod(filters: Filters, now: number): Filters {
+  const len = filters.to - filters.from;
+  const prev = { ...filters, from: filters.from - len, to: filters.from };
+  if (isOpenEnded(filters)) {
+    const from = relativeBefore(now - prev.from);
+    const to = relativeBefore(now - prev.to);
+    if (from && to) return { ...prev, range_input: { from, to } };
+  }
+  return { ...prev, range_input: { from: String(prev.from), to: String(prev.to) } };
 }

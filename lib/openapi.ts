@@ -3,14 +3,9 @@
 // requestPageSchema, summarySchema, breakdownSchema, timeseriesSchema.
 import { z } from 'zod';
 import { ERROR_KINDS } from './catalog';
-import {
-  BREAKDOWN_DIMENSIONS,
-  INTERVALS,
-  breakdownParamsSchema,
-  filterParamsSchema,
-  listParamsSchema,
-  timeseriesParamsSchema,
-} from './filters';
+import { ERROR_RATE_RULE } from './error-rate';
+import { BREAKDOWN_DIMENSIONS, INTERVALS } from './filters';
+import { ENDPOINT_QUERY, type Endpoint } from './query-params';
 import { lookupBodySchema } from './request-ids';
 
 const iso = z.string().describe('RFC 3339 UTC time');
@@ -90,7 +85,8 @@ export const lookupResultSchema = z.object({
 
 export const requestPageSchema = z.object({
   records: z.array(requestRecordSchema),
-  next_cursor: z.string().nullable(),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next older page; null on the last page.'),
+  prev_cursor: z.string().nullable().describe('Pass as `before` for the newer page above this one; null on the newest page.'),
 });
 
 const metricSchema = z.object({
@@ -113,15 +109,21 @@ export const summarySchema = z.object({
   errors_4xx: metricSchema,
   errors_5xx: metricSchema,
   keys_with_errors: metricSchema,
-  no_totals: z.boolean(),
+  no_totals: z.boolean().describe('The range has failures but no success records at all: the gateway ships no successes, so the rate is unknown (null), not 100 %.'),
   previous_no_totals: z.boolean(),
+  all_failed: z
+    .object({ requests: z.number().int(), since: iso, since_ms: z.number().int() })
+    .nullable()
+    .describe('The filtered population failed every request while other traffic succeeded: a real 100 %. `since` is its first request in the range.'),
 });
 
 const breakdownRowSchema = z.object({
   value: z.string().nullable(),
-  requests: z.number().int(),
-  errors: z.number().int(),
-  error_rate: z.number().nullable(),
+  requests: z.number().int().describe('Requests the rate is taken over: this value\'s population, or for an error dimension (status, status_class, code, kind, reason) the whole population.'),
+  errors: z.number().int().describe('Failures with this value matching every filter.'),
+  error_rate: z.number().nullable().describe('errors ÷ requests.'),
+  records: z.number().int().describe('Records with this value matching every filter (successes included where the filters allow them).'),
+  share: z.number().nullable().describe('errors as a share of the view\'s errors (for `reason`: of the errors that carry a reason).'),
 });
 
 export const breakdownSchema = z.object({
@@ -135,7 +137,10 @@ export const breakdownSchema = z.object({
   total: breakdownRowSchema,
 });
 
-const countsSchema = z.object({ requests: z.number().int(), errors: z.number().int() });
+const countsSchema = z.object({
+  requests: z.number().int().describe('Grouped by an error dimension: the whole bucket\'s requests.'),
+  errors: z.number().int(),
+});
 
 export const timeseriesSchema = z.object({
   interval: z.enum(INTERVALS),
@@ -197,7 +202,7 @@ const errors = {
 
 /** The whole read API as OpenAPI 3.1; every response carries X-Request-Id. */
 export function buildOpenApi(serverUrl = '/'): JsonSchema {
-  const filters = queryParams(filterParamsSchema);
+  const params = (endpoint: Endpoint) => queryParams(...ENDPOINT_QUERY[endpoint]);
   const op = (summary: string, parameters: JsonSchema[], responses: JsonSchema, extra: JsonSchema = {}) => ({
     summary,
     security: [{ bearer: [] }, { session: [] }],
@@ -211,7 +216,9 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
       title: 'errata API',
       version: '1',
       description:
-        'Error analytics for the platform API. Every response carries X-Request-Id; failures use the envelope {"error": {code, message, details, request_id}}. Ranges are [from, to) in UTC.',
+        'Error analytics for the platform API. Every response carries X-Request-Id; failures use the envelope {"error": {code, message, details, request_id}}. Ranges are [from, to) in UTC. ' +
+        'A query parameter an endpoint does not list is a 400 invalid_parameter naming it (details.field) and the nearest valid one (details.did_you_mean). ' +
+        ERROR_RATE_RULE,
     },
     servers: [{ url: serverUrl }],
     components: {
@@ -235,12 +242,12 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
       '/api/v1/requests/{request_id}': {
         get: op(
           'Every record of a request id, with its catalog entry and what the same key did around it',
-          [{ name: 'request_id', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128 } }],
+          [{ name: 'request_id', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128 } }, ...params('/api/v1/requests/{request_id}')],
           { '200': ok('RequestDetail', 'The records'), '404': { description: 'not_found', content: json('Error') } },
         ),
       },
       '/api/v1/requests/lookup': {
-        post: op('Find every request id in free text; answer found and missing ones', [], { '200': ok('LookupResult', 'Found and missing ids') }, {
+        post: op('Find every request id in free text; answer found and missing ones', params('/api/v1/requests/lookup'), { '200': ok('LookupResult', 'Found and missing ids') }, {
           requestBody: {
             required: true,
             content: { ...json('LookupBody'), 'text/plain': { schema: { type: 'string' } } },
@@ -248,34 +255,36 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         }),
       },
       '/api/v1/requests': {
-        get: op('Records, newest first, keyset-paginated', [...filters, ...queryParams(listParamsSchema)], {
+        get: op('Records, newest first, keyset-paginated', params('/api/v1/requests'), {
           '200': ok('RequestPage', 'One page'),
         }),
       },
       '/api/v1/stats/summary': {
-        get: op('KPIs with the previous period of the same length', filters, { '200': ok('Summary', 'KPIs') }),
+        get: op(`KPIs with the previous period of the same length. ${ERROR_RATE_RULE}`, params('/api/v1/stats/summary'), { '200': ok('Summary', 'KPIs') }),
       },
       '/api/v1/stats/breakdown': {
-        get: op('Requests and errors by one dimension, most errors first', [...filters, ...queryParams(breakdownParamsSchema)], {
+        get: op(`Requests and errors by one dimension, most errors first. ${ERROR_RATE_RULE}`, params('/api/v1/stats/breakdown'), {
           '200': ok('Breakdown', 'Rows'),
         }),
       },
       '/api/v1/stats/timeseries': {
-        get: op('Zero-filled series of requests and errors', [...filters, ...queryParams(timeseriesParamsSchema)], {
+        get: op(`Zero-filled series of requests and errors. ${ERROR_RATE_RULE}`, params('/api/v1/stats/timeseries'), {
           '200': ok('Timeseries', 'Buckets'),
         }),
       },
       '/api/v1/export/requests.csv': {
-        get: op('Every matching record as CSV (streamed)', filters, { '200': csv(REQUEST_CSV_DESCRIPTION) }),
+        get: op('Every matching record as CSV (streamed)', params('/api/v1/export/requests.csv'), { '200': csv(REQUEST_CSV_DESCRIPTION) }),
       },
       '/api/v1/export/breakdown.csv': {
-        get: op('A breakdown as CSV', [...filters, ...queryParams(breakdownParamsSchema)], {
-          '200': csv('value,requests,errors,error_rate; rows beyond `limit` summed as "(other)"'),
+        get: op('A breakdown as CSV, the rows the dashboard shows', params('/api/v1/export/breakdown.csv'), {
+          '200': csv(
+            '<by>,requests,errors,error_rate_pct,error_rate,share_pct,share,records: the first column is named after the dimension (key, code, …); *_pct are percentages rounded as the dashboard shows them, error_rate and share the exact ratios. Grouped by an error dimension only values that failed are listed. Rows beyond `limit` are summed as "(other)". The filename names the filters and the range.',
+          ),
         }),
       },
       '/api/v1/export/timeseries.csv': {
-        get: op('A series as CSV (long format)', [...filters, ...queryParams(timeseriesParamsSchema)], {
-          '200': csv('ts,ts_ms,group,requests,errors,error_rate,no_totals'),
+        get: op('A series as CSV (long format)', params('/api/v1/export/timeseries.csv'), {
+          '200': csv('ts,ts_ms,<by or group>,requests,errors,error_rate_pct,error_rate,no_totals'),
         }),
       },
       '/api/v1/openapi.json': {
@@ -286,4 +295,4 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
 }
 
 const REQUEST_CSV_DESCRIPTION =
-  'RFC 4180, UTF-8, header row; columns request_id,ts,ts_ms,status,code,kind,method,route,path,latency_ms,key_id,account_id,tier,reason,message,details,unknown_code,status_mismatch. Cells starting with = + - @ tab or CR are prefixed with \'.';
+  'RFC 4180, UTF-8, header row; columns request_id,ts,ts_ms,status,code,kind,method,route,path,latency_ms,key_id,account_id,tier,reason,message,details,unknown_code,status_mismatch, or those named in `cols`, in that order. Cells starting with = + - @ tab or CR are prefixed with \'. The filename names the filters and the range.';

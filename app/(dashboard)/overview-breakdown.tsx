@@ -12,9 +12,8 @@ import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { tableClasses } from '@/components/ui/table';
 import type { Breakdown } from '@/db/types';
+import { isErrorDimension, shownRows } from '@/lib/error-rate';
 import { FILTER_PARAM, LIVE_REFRESH_MS, type BreakdownCardSpec } from './overview-config';
-
-const ERRORS_ONLY_BREAKDOWNS: ReadonlySet<string> = new Set(['status', 'code', 'reason']);
 
 export function breakdownQuery(filterQuery: string, spec: BreakdownCardSpec): string {
   return `${filterQuery}${filterQuery ? '&' : ''}by=${spec.by}&limit=${spec.limit}`;
@@ -47,13 +46,14 @@ export function OverviewBreakdown({
   const data = q.data;
   const param = FILTER_PARAM[spec.by]!;
   // Status, code and reason describe errors only: successes (a null code, status 2xx) are not rows there, and
-  // reasons exist only on capacity_exceeded, so their share is of the errors that carry one.
-  const errorsOnly = ERRORS_ONLY_BREAKDOWNS.has(spec.by);
-  const rows = errorsOnly ? data.rows.filter((r) => r.value !== null && r.errors > 0) : data.rows;
-  const totalErrors = spec.by === 'reason' ? rows.reduce((a, r) => a + r.errors, 0) : data.total.errors;
+  // reasons exist only on capacity_exceeded, so their share (from the API) is of the errors that carry one.
+  const errorsOnly = isErrorDimension(spec.by);
+  const rows = shownRows(spec.by, data.rows);
+  const totalErrors = data.total.errors;
   const other = spec.by === 'reason' || !data.other ? null : errorsOnly ? (data.other.errors > 0 ? data.other : null) : data.other;
   const hrefFor = (v: string) => hrefWith('/', withParam(page, param, v));
-  const csvHref = `/api/v1/export/breakdown.csv?${csvQuery}${csvQuery ? '&' : ''}by=${spec.by}`;
+  // The file holds exactly the rows of this card (the same limit, the rest as "(other)").
+  const csvHref = `/api/v1/export/breakdown.csv?${breakdownQuery(csvQuery, spec)}`;
   const id = `breakdown-${spec.by}`;
 
   let body;

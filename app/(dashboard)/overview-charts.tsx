@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { ErrorRateChart, StackedCountChart } from '@/components/charts/time-chart';
 import type { ChartConfig, TimePoint } from '@/components/charts/types';
-import { withParam, withRange } from '@/components/filters/url-params';
+import { withParam, withRange, withoutParam } from '@/components/filters/url-params';
 import { useFilterNavigation } from '@/components/filters/use-filter-navigation';
 import { useTimeseries } from '@/components/queries/use-stats';
 import { buttonClass } from '@/components/ui/button';
@@ -11,13 +11,12 @@ import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { EmptyState, NoTotalsNotice } from '@/components/ui/states';
 import type { Timeseries } from '@/db/types';
+import { errorRate } from '@/lib/error-rate';
 import { FILTER_PARAM, LIVE_REFRESH_MS, OVERVIEW_BY, OVERVIEW_BY_LABELS, SERIES_LIMIT, type OverviewBy } from './overview-config';
 import styles from './overview.module.css';
 
 const PALETTE = ['var(--c-1)', 'var(--c-2)', 'var(--c-3)', 'var(--c-4)', 'var(--c-5)', 'var(--c-6)', 'var(--c-7)', 'var(--c-8)'];
 const CLASS_COLOR: Record<string, string> = { '2xx': 'var(--c-2xx)', '3xx': 'var(--c-3xx)', '4xx': 'var(--c-4xx)', '5xx': 'var(--c-5xx)' };
-/** Dimensions that only classify errors: a group's rate is its share of all requests, so the lines add up. */
-const ERROR_ONLY: ReadonlySet<string> = new Set(['status_class', 'code', 'reason']);
 const RATE_LINES = 5;
 
 /** ISO without milliseconds: readable in a shared link. */
@@ -35,11 +34,13 @@ export function seriesQuery(filterQuery: string, by: OverviewBy): string {
   return `${filterQuery}${filterQuery ? '&' : ''}interval=auto&by=${by}&limit=${SERIES_LIMIT}`;
 }
 
+const PREVIOUS_COLOR = 'var(--text-muted)';
+
 /** Maps the API series into chart rows; keys are s0…sN because group values may hold dots Recharts reads as paths. */
-function toChartData(series: Timeseries, by: OverviewBy) {
+function toChartData(series: Timeseries, by: OverviewBy, previous: Timeseries | null, errorFiltered: boolean) {
   const groups = series.groups.filter((g) => g.errors > 0).slice(0, SERIES_LIMIT + 1);
   const countConfig: ChartConfig = {};
-  const rateConfig: ChartConfig = { all: { label: 'All errors', color: 'var(--text)', filterValue: null } };
+  const rateConfig: ChartConfig = { all: { label: errorFiltered ? 'Matching errors' : 'All errors', color: 'var(--text)', filterValue: null } };
   const keyOf = new Map<string, string>();
   groups.forEach((g, i) => {
     const k = `s${i}`;
@@ -52,17 +53,31 @@ function toChartData(series: Timeseries, by: OverviewBy) {
   if (!groups.length) countConfig.errors = { label: 'Errors', color: 'var(--c-5xx)', filterValue: null };
   const countData: TimePoint[] = [];
   const rateData: TimePoint[] = [];
+  // The previous period's bucket that started one period-length earlier (both are floored to the same bucket size).
+  const len = series.to_ms - series.from_ms;
+  const prevAt = new Map((previous?.buckets ?? []).map((b) => [b.ts_ms, b]));
+  const iv = series.interval_ms;
+  if (previous) {
+    rateConfig.prev = { label: 'Previous period', color: PREVIOUS_COLOR, filterValue: null, overlay: true };
+    countConfig.prev = { label: 'Previous period (total)', color: PREVIOUS_COLOR, filterValue: null, overlay: true };
+  }
   for (const b of series.buckets) {
     const c: TimePoint = { t: b.ts_ms };
     const r: TimePoint = { t: b.ts_ms, all: b.error_rate };
+    if (previous) {
+      const p = prevAt.get(Math.floor((b.ts_ms - len) / iv) * iv);
+      r.prev = p ? p.error_rate : null;
+      c.prev = p ? p.errors : null;
+    }
     if (!groups.length) c.errors = b.errors;
     for (const g of groups) {
       const k = keyOf.get(g.key)!;
       const counts = b.groups?.[g.key] ?? { requests: 0, errors: 0 };
       c[k] = counts.errors;
       if (!rateConfig[k]) continue;
-      if (ERROR_ONLY.has(by)) r[k] = b.no_totals || b.requests === 0 ? null : counts.errors / b.requests;
-      else r[k] = counts.requests > 0 && !b.no_totals ? counts.errors / counts.requests : null;
+      // The API counts by lib/error-rate.ts: an error dimension's group carries the bucket's requests, so its rate is
+      // its share of all requests and the lines add up; a tier's group carries the tier's requests.
+      r[k] = b.no_totals ? null : errorRate(counts);
     }
     countData.push(c);
     rateData.push(r);
@@ -78,6 +93,7 @@ export function OverviewCharts({
   now,
   initial,
   rangeNoTotals,
+  previous,
 }: {
   filterQuery: string;
   csvQuery: string;
@@ -87,11 +103,25 @@ export function OverviewCharts({
   initial: Timeseries;
   /** The summary already said the whole range lacks totals: no second notice per bucket. */
   rangeNoTotals: boolean;
+  /** With ?compare=previous: the previous period's series (its query refreshes with this one). */
+  previous?: { query: string; initial: Timeseries };
 }) {
   const { navigate } = useFilterNavigation();
   const q = useTimeseries(seriesQuery(filterQuery, by), { initialData: initial, initialDataUpdatedAt: now, refetchInterval: live ? LIVE_REFRESH_MS : false });
   const series = q.data;
-  const { countConfig, rateConfig, countData, rateData } = useMemo(() => toChartData(series, by), [series, by]);
+  const prevQ = useTimeseries(previous?.query ?? seriesQuery(filterQuery, by), {
+    initialData: previous?.initial ?? initial,
+    initialDataUpdatedAt: now,
+    refetchInterval: live && previous ? LIVE_REFRESH_MS : false,
+  });
+  const prevSeries = previous ? prevQ.data : null;
+  // With a filter on the error (status, code, reason) the line is those failures' share of all requests.
+  const errorFiltered = /(^|&)(status|code|reason)=/.test(filterQuery);
+  const { countConfig, rateConfig, countData, rateData } = useMemo(
+    () => toChartData(series, by, prevSeries, errorFiltered),
+    [series, by, prevSeries, errorFiltered],
+  );
+  const comparing = !!previous;
   const interval = series.interval_ms;
   const withoutTotals = series.buckets.filter((b) => b.no_totals).length;
   const noRateAtAll = series.buckets.every((b) => b.error_rate == null);
@@ -114,7 +144,21 @@ export function OverviewCharts({
         </NoTotalsNotice>
       )}
       <div className={styles.charts}>
-        <Card title="Error rate" subtitle={`per ${series.interval} · click to zoom, drag to select a range`}>
+        <Card
+          title="Error rate"
+          subtitle={`per ${series.interval} · click to zoom, drag to select a range`}
+          actions={
+            <button
+              type="button"
+              className={buttonClass(comparing ? 'primary' : 'ghost', 'small')}
+              aria-pressed={comparing}
+              data-testid="compare-previous"
+              onClick={() => navigate((p) => (comparing ? withoutParam(p, 'compare') : withParam(p, 'compare', 'previous')))}
+            >
+              Compare with previous period
+            </button>
+          }
+        >
           {noRateAtAll ? (
             <EmptyState title="No error rate to draw">
               Every bucket with errors lacks success records, so the rate is unknown. The errors chart still shows the counts.

@@ -10,8 +10,9 @@ import { LinkButton, buttonClass } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { formatCount, formatDuration, formatInt, formatPercent, formatUtc } from '@/components/ui/format';
 import { Kpi, KpiGrid } from '@/components/ui/kpi';
-import { EmptyState, NoTotalsNotice } from '@/components/ui/states';
+import { AllFailedNotice, EmptyState, NoTotalsNotice } from '@/components/ui/states';
 import type { Summary } from '@/db/types';
+import { PAGE_QUERY } from '@/lib/param-names';
 import { LIVE_REFRESH_MS } from './overview-config';
 import styles from './overview.module.css';
 
@@ -69,7 +70,7 @@ export function OverviewSummary({
         </div>
       </div>
 
-      <FilterBar pathname="/" params={page} />
+      <FilterBar pathname="/" params={page} allowed={PAGE_QUERY['/']} />
 
       <KpiGrid>
         <Kpi label="Requests" value={formatCount(summary.requests.value)} hint={formatInt(summary.requests.value)} current={summary.requests.value} previous={summary.requests.previous} />
@@ -87,10 +88,11 @@ export function OverviewSummary({
 
       {summary.no_totals && (
         <NoTotalsNotice>
-          This range has {formatInt(summary.errors.value)} errors but no success records, so the error rate is unknown, not 100 %. Check that the
-          gateway ships every request to errata, not only failures.
+          This range has {formatInt(summary.errors.value)} errors but no success records at all, so the error rate is unknown, not 100 %. Check
+          that the gateway ships every request to errata, not only failures.
         </NoTotalsNotice>
       )}
+      {summary.all_failed && <AllFailedNotice requests={summary.all_failed.requests} sinceMs={summary.all_failed.since_ms} />}
 
       {empty && (
         <Card>

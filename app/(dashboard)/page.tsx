@@ -8,7 +8,7 @@ import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/states';
 import { ValidationError } from '@/lib/api-error';
 import { getPageUser, hasRole, requirePageUser } from '@/lib/auth';
-import { filtersToQueryString, isOpenEnded, parseFilters, type Filters } from '@/lib/filters';
+import { filtersToQueryString, isOpenEnded, parseFilters, previousPeriod, type Filters } from '@/lib/filters';
 import { OverviewBreakdown } from './overview-breakdown';
 import { OverviewCharts } from './overview-charts';
 import { OVERVIEW_BREAKDOWNS, SERIES_LIMIT, parseOverviewBy, type BreakdownCardSpec, type OverviewBy } from './overview-config';
@@ -43,6 +43,12 @@ async function timed<T>(query: () => Promise<T>): Promise<Timed<T>> {
   }
 }
 
+/** This period's series and, with ?compare=previous, the same length just before it in the same bucket size. */
+interface ChartData {
+  current: Timeseries;
+  previous?: { query: string; initial: Timeseries };
+}
+
 /** A section whose query failed says so in its own card; the rest of the overview still renders. */
 function SectionFailed({ title, error }: { title: string; error: unknown }) {
   console.error(`errata: overview section "${title}" failed`, error);
@@ -53,7 +59,7 @@ function SectionFailed({ title, error }: { title: string; error: unknown }) {
   );
 }
 
-function ChartsSection({ view, by, rangeNoTotals, result }: { view: ViewProps; by: OverviewBy; rangeNoTotals: boolean; result: Timed<Timeseries> }) {
+function ChartsSection({ view, by, rangeNoTotals, result }: { view: ViewProps; by: OverviewBy; rangeNoTotals: boolean; result: Timed<ChartData> }) {
   if (!result.ok) {
     const e = result.error;
     if (e instanceof ValidationError) return <ErrorState title="This range cannot be charted">{e.message}</ErrorState>;
@@ -61,7 +67,16 @@ function ChartsSection({ view, by, rangeNoTotals, result }: { view: ViewProps; b
   }
   return (
     <div data-query-ms={result.ms.toFixed(1)} className={styles.section}>
-      <OverviewCharts filterQuery={view.filterQuery} csvQuery={view.csvQuery} by={by} live={view.live} now={view.now} initial={result.value} rangeNoTotals={rangeNoTotals} />
+      <OverviewCharts
+        filterQuery={view.filterQuery}
+        csvQuery={view.csvQuery}
+        by={by}
+        live={view.live}
+        now={view.now}
+        initial={result.value.current}
+        rangeNoTotals={rangeNoTotals}
+        previous={result.value.previous}
+      />
     </div>
   );
 }
@@ -119,7 +134,17 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
   // An empty range stops here: no charts of zeros, no empty tables.
   const empty = (summary.requests.value ?? 0) === 0;
   const store = getStore();
-  const series = empty ? null : await timed(() => store.timeseries(filters, { interval: 'auto', by, limit: SERIES_LIMIT }));
+  const compare = sp.compare === 'previous';
+  const series = empty
+    ? null
+    : await timed(async (): Promise<ChartData> => {
+        const current = await store.timeseries(filters, { interval: 'auto', by, limit: SERIES_LIMIT });
+        if (!compare) return { current };
+        // Drawn dashed over this period's charts.
+        const prev = previousPeriod(filters, now);
+        const initial = await store.timeseries(prev, { interval: current.interval });
+        return { current, previous: { query: `${filtersToQueryString(prev)}&interval=${current.interval}`, initial } };
+      });
   const breakdowns: Timed<Breakdown>[] = [];
   if (!empty) for (const spec of OVERVIEW_BREAKDOWNS) breakdowns.push(await timed(() => store.breakdown(filters, { by: spec.by, limit: spec.limit })));
 

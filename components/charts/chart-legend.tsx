@@ -18,7 +18,11 @@ export function ChartLegend({ config, onSeriesClick }: { config: ChartConfig; on
             onClick={clickable ? () => onSeriesClick(key) : undefined}
             title={clickable ? `Filter to ${s.label}` : undefined}
           >
-            <span className={styles.swatch} style={{ background: s.color }} aria-hidden="true" />
+            <span
+              className={styles.swatch}
+              style={s.overlay ? { background: 'transparent', borderTop: `2px dashed ${s.color}`, height: 0 } : { background: s.color }}
+              aria-hidden="true"
+            />
             {s.label}
           </button>
         );

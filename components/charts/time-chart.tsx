@@ -1,6 +1,6 @@
 'use client';
 
-import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatBucket, formatCount, formatInt, formatPercent, formatUtc } from '@/components/ui/format';
 import { ChartLegend } from './chart-legend';
 import type { ChartConfig, TimeChartHandlers, TimePoint } from './types';
@@ -131,7 +131,8 @@ function TimeChart({
                   dataKey={k}
                   name={config[k].label}
                   stroke={config[k].color}
-                  strokeWidth={2}
+                  strokeWidth={config[k].overlay ? 1.5 : 2}
+                  strokeDasharray={config[k].overlay ? '5 4' : undefined}
                   dot={false}
                   activeDot={{ r: 4 }}
                   connectNulls={false}
@@ -141,9 +142,24 @@ function TimeChart({
               ))}
             </LineChart>
           ) : (
-            <BarChart {...common} barCategoryGap={1}>
+            <ComposedChart {...common} barCategoryGap={1}>
               {axes}
-              {keys.map((k) => (
+              {keys.map((k) =>
+                config[k].overlay ? (
+                  <Line
+                    key={k}
+                    dataKey={k}
+                    name={config[k].label}
+                    stroke={config[k].color}
+                    strokeWidth={1.5}
+                    strokeDasharray="5 4"
+                    dot={false}
+                    activeDot={false}
+                    connectNulls={false}
+                    isAnimationActive={false}
+                    type="stepAfter"
+                  />
+                ) : (
                 <Bar
                   key={k}
                   dataKey={k}
@@ -155,8 +171,9 @@ function TimeChart({
                     if (entry?.payload) onItemClick(entry.payload.t, k);
                   }}
                 />
-              ))}
-            </BarChart>
+                ),
+              )}
+            </ComposedChart>
           )}
         </ResponsiveContainer>
       </div>

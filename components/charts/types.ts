@@ -1,7 +1,16 @@
 // Shapes the presentational charts take; pages map query results into them.
 
 /** Series key → legend label and a CSS color (usually `var(--c-…)`). */
-export type ChartConfig = Record<string, { label: string; color: string; filterValue?: string | null }>;
+export type ChartConfig = Record<
+  string,
+  {
+    label: string;
+    color: string;
+    filterValue?: string | null;
+    /** Drawn as a dashed line over the bars or lines (a comparison, e.g. the previous period), never stacked. */
+    overlay?: boolean;
+  }
+>;
 
 /** One bucket: its start `t` (epoch ms) and a number (or null = unknown) per series key. */
 export interface TimePoint {

@@ -13,7 +13,7 @@ export const FILTER_LABELS: Record<string, string> = {
 export const CHIP_FIELDS = Object.keys(FILTER_LABELS);
 
 /** Params that belong to one page of results or a view option, dropped whenever the filters change. */
-export const PAGE_PARAMS = ['cursor', 'page'];
+export const PAGE_PARAMS = ['cursor', 'before', 'page'];
 
 export const RANGE_PRESETS = [
   { id: '1h', label: '1h', from: 'now-1h', ms: 3_600_000 },

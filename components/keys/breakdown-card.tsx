@@ -28,7 +28,7 @@ export function BreakdownCard({ id, title, subtitle, valueLabel, breakdown, csvH
   const rows = breakdown.rows.filter((r) => r.errors > 0 || showRate);
   const other = breakdown.other && (showRate || breakdown.other.errors > 0) ? breakdown.other : null;
   return (
-    <Card id={id} title={title} subtitle={subtitle} flush actions={<CsvDownloadButton href={csvHref} filename={`${id}.csv`} />}>
+    <Card id={id} title={title} subtitle={subtitle} flush actions={<CsvDownloadButton href={csvHref} />}>
       {rows.length === 0 ? (
         <p className="muted" style={{ padding: '6px 12px 12px', margin: 0 }}>
           Nothing in this range.

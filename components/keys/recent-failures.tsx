@@ -30,7 +30,7 @@ export function RecentFailures({
       actions={
         <>
           <Link href={moreHref}>All in the explorer →</Link>
-          <CsvDownloadButton href={csvHref} filename={`${id}.csv`} />
+          <CsvDownloadButton href={csvHref} />
         </>
       }
     >

@@ -88,7 +88,7 @@ export function SeriesCard({ id, title, query, initial, initialAt, live, seriesP
     <Card
       id={id}
       title={title}
-      actions={csvHref ? <CsvDownloadButton href={csvHref} filename={`${id}.csv`} /> : undefined}
+      actions={csvHref ? <CsvDownloadButton href={csvHref} /> : undefined}
       subtitle={`${formatDuration(ts.interval_ms)} buckets · ${total.toLocaleString('en-US')} errors${live ? ' · live' : ''}`}>
       {error ? <ErrorState title="Could not refresh">{error.message}</ErrorState> : null}
       {total === 0 ? (

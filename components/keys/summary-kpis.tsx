@@ -1,7 +1,7 @@
 import type { Summary } from '@/db/types';
 import { formatCount, formatPercent } from '@/components/ui/format';
 import { Kpi, KpiGrid } from '@/components/ui/kpi';
-import { NoTotalsNotice } from '@/components/ui/states';
+import { AllFailedNotice, NoTotalsNotice } from '@/components/ui/states';
 
 /** Requests, errors, error rate and 5xx for this view, each against the previous period of the same length. */
 export function SummaryKpis({ summary, errorsOnly = false }: { summary: Summary; errorsOnly?: boolean }) {
@@ -9,6 +9,7 @@ export function SummaryKpis({ summary, errorsOnly = false }: { summary: Summary;
   return (
     <>
       {s.no_totals && !errorsOnly ? <NoTotalsNotice /> : null}
+      {s.all_failed && !errorsOnly ? <AllFailedNotice requests={s.all_failed.requests} sinceMs={s.all_failed.since_ms} /> : null}
       <KpiGrid>
         {errorsOnly ? (
           <Kpi label="Keys affected" value={formatCount(s.keys_with_errors.value)} current={s.keys_with_errors.value} previous={s.keys_with_errors.previous} higherIsBad />

@@ -8,11 +8,13 @@ export interface BreakdownTableRow {
   requests: number;
   errors: number;
   error_rate: number | null;
+  /** Share of the view's errors, as the API computes it (lib/error-rate.ts rowShareBase). */
+  share?: number | null;
 }
 
 /**
  * Dimension values with errors and their share; `rate` mode adds requests and error rate (tier, key, endpoint),
- * `errors` mode is for dimensions only errors have (status, code, reason), where the rate is always 100 %.
+ * `errors` mode is for dimensions only errors have (status, code, reason), where the share of errors says more.
  * Each value links to the view filtered by it, or with `drillDown` to another view (the key and code pages'
  * tables, wrapped in a card by components/keys/breakdown-card.tsx).
  */
@@ -48,7 +50,8 @@ export function BreakdownTable({
 }) {
   const rate = mode === 'rate';
   const shareClass = `${tableClasses.shareCell} ${rate ? tableClasses.shareRate : ''}`;
-  const share = (n: number) => (totalErrors ? formatPercent(n / totalErrors) : '—');
+  const ratioOf = (r: BreakdownTableRow) => r.share ?? (totalErrors ? r.errors / totalErrors : null);
+  const share = (r: BreakdownTableRow) => formatPercent(ratioOf(r));
   return (
     <DataTable caption={caption} testId={testId}>
       <thead>
@@ -102,7 +105,7 @@ export function BreakdownTable({
               </td>
               <td className={tableClasses.right}>{formatInt(r.errors)}</td>
               <td style={{ width: rate ? '14%' : '35%' }} className={shareClass}>
-                <ShareBar ratio={totalErrors ? r.errors / totalErrors : 0} color={color} />
+                <ShareBar ratio={ratioOf(r) ?? 0} color={color} />
               </td>
               {rate ? (
                 <>
@@ -110,7 +113,7 @@ export function BreakdownTable({
                   <td className={tableClasses.right}>{r.error_rate == null ? <span className="muted">—</span> : formatPercent(r.error_rate)}</td>
                 </>
               ) : (
-                <td className={tableClasses.right}>{share(r.errors)}</td>
+                <td className={tableClasses.right}>{share(r)}</td>
               )}
             </tr>
           );
@@ -120,7 +123,7 @@ export function BreakdownTable({
             <td className="muted">Other values</td>
             <td className={tableClasses.right}>{formatInt(other.errors)}</td>
             <td className={shareClass}>
-              <ShareBar ratio={totalErrors ? other.errors / totalErrors : 0} color="var(--c-other)" />
+              <ShareBar ratio={ratioOf(other) ?? 0} color="var(--c-other)" />
             </td>
             {rate ? (
               <>
@@ -128,7 +131,7 @@ export function BreakdownTable({
                 <td className={tableClasses.right}>{other.error_rate == null ? '—' : formatPercent(other.error_rate)}</td>
               </>
             ) : (
-              <td className={tableClasses.right}>{share(other.errors)}</td>
+              <td className={tableClasses.right}>{share(other)}</td>
             )}
           </tr>
         )}

@@ -1,4 +1,5 @@
 // Number and time formatting shared by server and client components (pure, no locale surprises).
+import { percentDecimals } from '@/lib/percent';
 
 export function formatCount(n: number | null | undefined): string {
   if (n == null || !Number.isFinite(n)) return '—';
@@ -27,14 +28,12 @@ export function formatInt(n: number | null | undefined): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-/** A ratio 0..1 as "3.4 %"; small non-zero rates keep two decimals so they never read as 0. */
+/** A ratio 0..1 as "3.4 %"; small non-zero rates keep two decimals so they never read as 0; thousands separated. */
 export function formatPercent(ratio: number | null | undefined): string {
   if (ratio == null || !Number.isFinite(ratio)) return '—';
   const p = ratio * 100;
-  if (p === 0) return '0 %';
-  if (Math.abs(p) < 1) return `${p.toFixed(2)} %`;
-  if (Math.abs(p) < 10) return `${p.toFixed(1)} %`;
-  return `${p.toFixed(0)} %`;
+  const d = percentDecimals(p);
+  return `${p.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })} %`;
 }
 
 /** Relative change current vs previous, or null when the previous period is empty. */

@@ -1,4 +1,5 @@
-import { formatSignedPercent, relativeChange } from './format';
+import { describeChange } from '@/lib/percent';
+import { formatInt, formatPercent, formatSignedPercent } from './format';
 import styles from './ui.module.css';
 
 /** One KPI tile: value, and its change against the previous period of the same length. */
@@ -27,12 +28,15 @@ export function Kpi({
     delta = 'no previous data';
   } else if (deltaFormat === 'points') {
     const pts = (current - previous) * 100;
-    delta = `${pts > 0 ? '+' : pts < 0 ? '−' : '±'}${Math.abs(pts).toFixed(Math.abs(pts) < 1 ? 2 : 1)} pts vs previous`;
+    delta = `${pts > 0 ? '+' : pts < 0 ? '−' : '±'}${Math.abs(pts).toFixed(Math.abs(pts) < 1 ? 2 : 1)} pts vs previous (${formatPercent(previous)})`;
     if (higherIsBad && pts !== 0) tone = pts > 0 ? styles.deltaBad : styles.deltaGood;
   } else {
-    const rel = relativeChange(current, previous);
-    delta = rel == null ? (current ? 'new vs previous (was 0)' : 'no change (0)') : `${formatSignedPercent(rel)} vs previous`;
-    if (higherIsBad && rel) tone = rel > 0 ? styles.deltaBad : styles.deltaGood;
+    const ch = describeChange(current, previous);
+    if (ch.kind === 'same') delta = `no change (${formatInt(current)})`;
+    else if (ch.kind === 'new') delta = `new · previous period ${formatInt(ch.previous)}`;
+    else if (ch.kind === 'relative') delta = `${formatSignedPercent(ch.ratio)} vs previous (${formatInt(previous)})`;
+    else delta = 'no previous data';
+    if (higherIsBad && ch.kind !== 'same' && ch.kind !== 'unknown') tone = current > previous ? styles.deltaBad : styles.deltaGood;
   }
   return (
     <div className={`${styles.card} ${styles.kpi}`} data-testid={`kpi-${label.toLowerCase().replace(/\W+/g, '-')}`}>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { formatInt, formatUtc } from './format';
 import styles from './ui.module.css';
 
 // One look for every "nothing to draw" case, so users learn to tell them apart.
@@ -47,6 +48,21 @@ export function Notice({ children, tone = 'info' }: { children: ReactNode; tone?
   return (
     <div className={`${styles.notice} ${tone === 'info' ? styles.noticeInfo : ''}`} role="note">
       {children}
+    </div>
+  );
+}
+
+/** The filtered population failed every request while other traffic succeeded: the 100 % is real, so say it in words. */
+export function AllFailedNotice({ requests, sinceMs, what = 'requests' }: { requests: number; sinceMs: number; what?: string }) {
+  return (
+    <div className={styles.notice} role="note" data-state="all-failed">
+      <span aria-hidden="true">⚠</span>
+      <div>
+        <strong>
+          All {formatInt(requests)} {what} failed since {formatUtc(sinceMs, { seconds: false }).slice(5)}.
+        </strong>{' '}
+        Other traffic in this range succeeded, so this is not missing data: every request of this view got an error.
+      </div>
     </div>
   );
 }

@@ -3,7 +3,7 @@
 // toRequestRecord, lookupStatementSql, AROUND_WINDOW_MS, types RequestRecord, CatalogInfo, RequestDetail,
 // AroundKey, TimelineEntry,
 // LookupResult, RequestPage.
-import { and, desc, sql } from 'drizzle-orm';
+import { and, asc, desc, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
 import { requests } from '../schema';
@@ -307,6 +307,8 @@ export interface RequestPage {
   records: RequestRecord[];
   /** Pass as `cursor` for the next (older) page; null on the last page. */
   next_cursor: string | null;
+  /** Pass as `before` for the page of newer records; null on the first (newest) page. */
+  prev_cursor: string | null;
 }
 
 export interface Cursor {
@@ -339,14 +341,43 @@ function listRows(db: Db, filters: Filters, after: Cursor | null, limit: number)
     .all();
 }
 
-/** Newest first, keyset-paginated on (ts_ms, id): no gaps or repeats while new records arrive. */
-export function listRequests(db: Db, filters: Filters, page: { cursor?: string | null; limit?: number } = {}): RequestPage {
+/** Raw rows just newer than `before`, oldest first (the page above a cursor). */
+function listRowsNewer(db: Db, filters: Filters, before: Cursor, limit: number): Row[] {
+  const conds = rawFilterConditions(filters, Math.max(filters.from, before.ts_ms), filters.to);
+  conds.push(sql`(${requests.ts_ms}, ${requests.id}) > (${before.ts_ms}, ${before.id})`);
+  return db.select().from(requests).where(and(...conds)).orderBy(asc(requests.ts_ms), asc(requests.id)).limit(limit).all();
+}
+
+/**
+ * Newest first, keyset-paginated on (ts_ms, id): no gaps or repeats while new records arrive. `cursor` pages to older
+ * records, `before` (a `prev_cursor`) to the newer ones just above a page.
+ */
+export function listRequests(
+  db: Db,
+  filters: Filters,
+  page: { cursor?: string | null; before?: string | null; limit?: number } = {},
+): RequestPage {
   const limit = page.limit ?? 100;
-  const rows = listRows(db, filters, page.cursor ? decodeCursor(page.cursor) : null, limit + 1);
+  if (page.before) {
+    const up = listRowsNewer(db, filters, decodeCursor(page.before), limit + 1);
+    const newer = up.length > limit;
+    const shown = (newer ? up.slice(0, limit) : up).reverse();
+    return {
+      records: shown.map(toRequestRecord),
+      next_cursor: shown.length ? encodeCursor(shown[shown.length - 1]) : page.before,
+      prev_cursor: newer && shown.length ? encodeCursor(shown[0]) : null,
+    };
+  }
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  const rows = listRows(db, filters, after, limit + 1);
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown[shown.length - 1];
-  return { records: shown.map(toRequestRecord), next_cursor: more && last ? encodeCursor(last) : null };
+  return {
+    records: shown.map(toRequestRecord),
+    next_cursor: more && last ? encodeCursor(last) : null,
+    prev_cursor: after && shown.length ? encodeCursor(shown[0]) : null,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Counts for KPIs, breakdowns and series, read from rollups (exact: whole UTC days of per-key counts from rollup_key_day,
-// whole hours from hourly rollups, partial hours from rollup_minute or raw rows). Exports: getSummary, getBreakdown, getTimeseries, planSegments, RAW_MINUTE_MAX_MS,
+// whole hours from hourly rollups, partial hours from rollup_minute or raw rows). Counting follows lib/error-rate.ts:
+// population filters in WHERE, error filters inside the sums, so one pass gives requests and matching errors. Exports: getSummary, getBreakdown, getTimeseries, planSegments, RAW_MINUTE_MAX_MS,
 // types Summary, Metric, Breakdown, BreakdownRow, Timeseries, TimeseriesBucket, Counts, Segment.
 import { and, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
@@ -7,9 +8,18 @@ import type { Db } from '../client';
 import { requests, rollupHour, rollupKeyDay, rollupKeyHour, rollupMinute } from '../schema';
 import { ValidationError } from '@/lib/api-error';
 import { kindOf, statusClass } from '@/lib/catalog';
+import {
+  describeNoSuccesses,
+  errorRate,
+  hasPopulationFilters,
+  isErrorDimension,
+  populationOf,
+  rowShareBase,
+  type RateCounts,
+} from '@/lib/error-rate';
 import type { BreakdownDimension, Filters, Interval, ListFilterField } from '@/lib/filters';
 import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS, MINUTE_MS, type TickFormat } from '@/lib/time-buckets';
-import { dimensionConditions, RAW_COLUMNS, type FilterColumns } from './filter-sql';
+import { dimensionConditions, RAW_COLUMNS, rawFilterConditions, type FilterColumns } from './filter-sql';
 
 /** A minute series whose filters no minute rollup covers (route, method, key, account) reads raw rows: at most 6 h. */
 export const RAW_MINUTE_MAX_MS = 6 * HOUR_MS;
@@ -145,10 +155,16 @@ export function planSegments(
   return out;
 }
 
+/** Requests and errors of a bucket or group, as the rule counts them (lib/error-rate.ts). */
 export interface Counts {
   requests: number;
   errors: number;
 }
+
+/** What one pass counts: see RateCounts (requests of the population, matching errors, all failures, matching records). */
+type AggCounts = RateCounts;
+
+const ZERO = (): AggCounts => ({ requests: 0, errors: 0, failures: 0, records: 0 });
 
 interface AggSpec {
   dim?: BaseDim;
@@ -156,7 +172,7 @@ interface AggSpec {
   interval_ms?: number;
   /** Only these values of `dim` ('' = missing) are returned. */
   only?: readonly string[];
-  /** Count error records only (status ≥ 400), and skip the '' group of rollup_key_hour: "which keys had errors". */
+  /** Count matching error records only (every filter in WHERE), and skip the '' group of rollup_key_hour: "which keys had errors". */
   errorsOnly?: boolean;
 }
 
@@ -173,12 +189,21 @@ interface AggRow {
   v: unknown;
   requests: unknown;
   errors: unknown;
+  failures: unknown;
+  records: unknown;
 }
 
+const ERROR_ONLY_FILTERS = (f: Filters): Filters => ({ ...f, key: [], account: [], tier: [], route: [], method: [] });
+
+/**
+ * One grouped pass over a source: the population's filters in WHERE, the error filters inside the sums (the rule of
+ * lib/error-rate.ts), so requests count the population and errors only the matching failures.
+ */
 function querySource(db: Db, src: Source, filters: Filters, lo: number, hi: number, spec: AggSpec): AggRow[] {
   const bucket = spec.interval_ms ? sql`(${src.ts} / ${sql.raw(String(spec.interval_ms))}) * ${sql.raw(String(spec.interval_ms))}` : sql`0`;
   const value = spec.dim ? src.group(spec.dim) : sql`''`;
-  const conds: (SQL | undefined)[] = [gte(src.ts, lo), lt(src.ts, hi), ...dimensionConditions(src.cols, filters)];
+  const where = spec.errorsOnly ? filters : populationOf(filters);
+  const conds: (SQL | undefined)[] = [gte(src.ts, lo), lt(src.ts, hi), ...dimensionConditions(src.cols, where)];
   if (spec.errorsOnly) conds.push(gte(src.cols.status, 400));
   if (spec.dim && spec.only) {
     const col = src.cols[spec.dim]!;
@@ -188,19 +213,37 @@ function querySource(db: Db, src: Source, filters: Filters, lo: number, hi: numb
     if (spec.only.includes('')) parts.push(src.name === 'raw' ? sql`(${col} IS NULL OR ${col} = '')` : sql`${col} = ''`);
     conds.push(parts.length ? sql`(${sql.join(parts, sql` OR `)})` : sql`0`);
   }
-  const errors = sql`sum(CASE WHEN ${src.cols.status} >= 400 THEN ${src.count} ELSE 0 END)`;
+  const failed = sql`${src.cols.status} >= 400`;
+  const failures = sql`sum(CASE WHEN ${failed} THEN ${src.count} ELSE 0 END)`;
+  let errors = failures;
+  let records = sql`sum(${src.count})`;
+  const errConds = spec.errorsOnly ? [] : dimensionConditions(src.cols, ERROR_ONLY_FILTERS(filters));
+  if (errConds.length) {
+    const match = and(...errConds)!;
+    errors = sql`sum(CASE WHEN ${failed} AND ${match} THEN ${src.count} ELSE 0 END)`;
+    records = sql`sum(CASE WHEN ${match} THEN ${src.count} ELSE 0 END)`;
+  }
   return db.all<AggRow>(
-    sql`SELECT ${bucket} AS b, ${value} AS v, sum(${src.count}) AS requests, ${errors} AS errors
+    sql`SELECT ${bucket} AS b, ${value} AS v, sum(${src.count}) AS requests, ${errors} AS errors, ${failures} AS failures, ${records} AS records
         FROM ${src.table} WHERE ${and(...conds)} GROUP BY 1, 2`,
   );
 }
 
-function bump(map: Map<string, Counts>, key: string, requests: number, errors: number) {
-  const c = map.get(key);
-  if (c) {
-    c.requests += requests;
-    c.errors += errors;
-  } else map.set(key, { requests, errors });
+function countsOf(r: AggRow): AggCounts {
+  return { requests: num(r.requests), errors: num(r.errors), failures: num(r.failures), records: num(r.records) };
+}
+
+function addInto(into: AggCounts, c: AggCounts) {
+  into.requests += c.requests;
+  into.errors += c.errors;
+  into.failures += c.failures;
+  into.records += c.records;
+}
+
+function bump(map: Map<string, AggCounts>, key: string, c: AggCounts) {
+  const cur = map.get(key);
+  if (cur) addInto(cur, c);
+  else map.set(key, { ...c });
 }
 
 /** The dimensions the active filters need a source to have. */
@@ -215,34 +258,38 @@ function filterDims(filters: Filters): Set<BaseDim> {
  * rollup_key_hour only holds records with a key or account: grouping by them adds the rest to the '' group
  * (rollup_key_day holds every record, keyless ones under ('', ''), so its rows already have it).
  */
-function aggregate(db: Db, filters: Filters, lo: number, hi: number, spec: AggSpec): Map<string, Counts> {
+function aggregate(db: Db, filters: Filters, lo: number, hi: number, spec: AggSpec): Map<string, AggCounts> {
   const dims = filterDims(filters);
   if (spec.dim) dims.add(spec.dim);
   const iv = spec.interval_ms;
   // Day rows fit a bucket only when buckets are whole UTC days (none, or a day-multiple interval).
   const finest = iv === undefined || iv % DAY_MS === 0 ? 'day' : iv < HOUR_MS ? 'minute' : 'hour';
-  const out = new Map<string, Counts>();
+  const out = new Map<string, AggCounts>();
   const keyless = filters.key.length === 0 && filters.account.length === 0;
   for (const seg of planSegments(lo, hi, dims, finest)) {
     const src = SOURCES[seg.source];
     const rows = querySource(db, src, filters, seg.from, seg.to, spec);
-    for (const r of rows) bump(out, `${num(r.b)}${SEP}${String(r.v)}`, num(r.requests), num(r.errors));
+    for (const r of rows) bump(out, `${num(r.b)}${SEP}${String(r.v)}`, countsOf(r));
     if (seg.source === 'key_hour' && keyless && !spec.errorsOnly && (spec.dim === 'key' || spec.dim === 'account')) {
       if (spec.only && !spec.only.includes('')) continue;
       const perBucket = { interval_ms: spec.interval_ms };
       // Keyed totals per bucket: summed from the rows above unless they were restricted to some values.
-      const keyed = new Map<number, Counts>();
+      const keyed = new Map<number, AggCounts>();
       for (const r of spec.only ? querySource(db, src, filters, seg.from, seg.to, perBucket) : rows) {
-        const c = keyed.get(num(r.b)) ?? { requests: 0, errors: 0 };
-        c.requests += num(r.requests);
-        c.errors += num(r.errors);
+        const c = keyed.get(num(r.b)) ?? ZERO();
+        addInto(c, countsOf(r));
         keyed.set(num(r.b), c);
       }
       for (const r of querySource(db, SOURCES.hour, filters, seg.from, seg.to, perBucket)) {
-        const k = keyed.get(num(r.b));
-        const req = num(r.requests) - (k?.requests ?? 0);
-        const err = num(r.errors) - (k?.errors ?? 0);
-        if (req > 0) bump(out, `${num(r.b)}${SEP}`, req, err);
+        const k = keyed.get(num(r.b)) ?? ZERO();
+        const all = countsOf(r);
+        const rest: AggCounts = {
+          requests: all.requests - k.requests,
+          errors: all.errors - k.errors,
+          failures: all.failures - k.failures,
+          records: all.records - k.records,
+        };
+        if (rest.requests > 0) bump(out, `${num(r.b)}${SEP}`, rest);
       }
     }
   }
@@ -258,10 +305,6 @@ function wireValue(by: BreakdownDimension, raw: string): string | null {
   if (by === 'status_class') return statusClass(Number(raw));
   if (by === 'kind') return kindOf(raw);
   return raw === '' ? null : raw;
-}
-
-function rate(c: Counts): number | null {
-  return c.requests > 0 ? c.errors / c.requests : null;
 }
 
 // ---------------------------------------------------------------- summary
@@ -282,56 +325,62 @@ export interface Summary {
   to_ms: number;
   previous_from_ms: number;
   previous_to_ms: number;
+  /** Requests of the population (the range and the key/account/tier/route/method filters; error filters ignored). */
   requests: Metric;
+  /** Failures matching every filter. */
   errors: Metric;
+  /** errors ÷ requests (lib/error-rate.ts); null when unknown (no_totals). */
   error_rate: Metric;
   errors_4xx: Metric;
   errors_5xx: Metric;
   keys_with_errors: Metric;
-  /** Errors were stored but no success records: the rate is unknown, not 100 %. */
+  /** The range has errors but no success records at all: the gateway does not ship them, so the rate is unknown, not 100 %. */
   no_totals: boolean;
   previous_no_totals: boolean;
+  /** The population failed every request while other traffic succeeded: the 100 % is real. */
+  all_failed: { requests: number; since: string; since_ms: number } | null;
 }
 
-interface PeriodKpis {
-  requests: number;
-  errors: number;
+interface PeriodKpis extends AggCounts {
   errors_4xx: number;
   errors_5xx: number;
   keys_with_errors: number;
 }
 
 function periodKpis(db: Db, filters: Filters, lo: number, hi: number): PeriodKpis {
-  const k: PeriodKpis = { requests: 0, errors: 0, errors_4xx: 0, errors_5xx: 0, keys_with_errors: 0 };
+  const k: PeriodKpis = { ...ZERO(), errors_4xx: 0, errors_5xx: 0, keys_with_errors: 0 };
   const errorKeys = new Set<string>();
-  const addStatus = (status: number, n: number, errors: number) => {
-    k.requests += n;
-    k.errors += errors;
-    if (status >= 400 && status < 500) k.errors_4xx += n;
-    if (status >= 500) k.errors_5xx += n;
+  const addStatus = (status: number, c: AggCounts) => {
+    addInto(k, c);
+    if (status >= 400 && status < 500) k.errors_4xx += c.errors;
+    if (status >= 500) k.errors_5xx += c.errors;
   };
   const d1 = ceilTo(lo, DAY_MS);
   const d2 = floorTo(hi, DAY_MS);
   const rest: [number, number][] = [[lo, hi]];
   if (d1 < d2 && covers(SOURCES.key_day, filterDims(filters))) {
     // Whole days: rollup_key_day holds every record (keyless ones under key ''), so one pass grouped by (key, status)
-    // gives both the status counts and the keys with errors.
+    // gives both the status counts and the keys with errors; the error filters pick the matching errors inside the sum.
     const src = SOURCES.key_day;
-    const rows = db.all<{ v: unknown; s: unknown; n: unknown }>(
-      sql`SELECT ${rollupKeyDay.key_id} AS v, ${rollupKeyDay.status} AS s, sum(${rollupKeyDay.count}) AS n FROM ${rollupKeyDay}
-          WHERE ${and(gte(src.ts, d1), lt(src.ts, d2), ...dimensionConditions(src.cols, filters))} GROUP BY 1, 2`,
+    const errConds = dimensionConditions(src.cols, ERROR_ONLY_FILTERS(filters));
+    const m = errConds.length ? sql`sum(CASE WHEN ${and(...errConds)} THEN ${rollupKeyDay.count} ELSE 0 END)` : sql`sum(${rollupKeyDay.count})`;
+    const rows = db.all<{ v: unknown; s: unknown; n: unknown; m: unknown }>(
+      sql`SELECT ${rollupKeyDay.key_id} AS v, ${rollupKeyDay.status} AS s, sum(${rollupKeyDay.count}) AS n, ${m} AS m FROM ${rollupKeyDay}
+          WHERE ${and(gte(src.ts, d1), lt(src.ts, d2), ...dimensionConditions(src.cols, populationOf(filters)))} GROUP BY 1, 2`,
     );
     for (const r of rows) {
       const status = num(r.s);
       const n = num(r.n);
-      addStatus(status, n, status >= 400 ? n : 0);
-      if (status >= 400 && n > 0 && r.v !== '') errorKeys.add(String(r.v));
+      const matching = num(r.m);
+      const failed = status >= 400;
+      addStatus(status, { requests: n, failures: failed ? n : 0, errors: failed ? matching : 0, records: matching });
+      if (failed && matching > 0 && r.v !== '') errorKeys.add(String(r.v));
     }
     rest.splice(0, 1, [lo, d1], [d2, hi]);
   }
   for (const [a, b] of rest) {
     if (a >= b) continue;
-    for (const [key, c] of aggregate(db, filters, a, b, { dim: 'status' })) addStatus(Number(key.split(SEP)[1]), c.requests, c.errors);
+    for (const [key, c] of aggregate(db, filters, a, b, { dim: 'status' })) addStatus(Number(key.split(SEP)[1]), c);
     // Errors only: about half the rollup rows to group, and the keyless residual is not needed.
     for (const [key, c] of aggregate(db, filters, a, b, { dim: 'key', errorsOnly: true })) {
       const v = key.split(SEP)[1];
@@ -347,14 +396,37 @@ function metric(value: number | null, previous: number | null): Metric {
   return { value, previous, change, change_pct: change !== null && previous ? change / previous : null };
 }
 
-const noTotals = (k: PeriodKpis) => k.errors > 0 && k.requests === k.errors;
-const kpiRate = (k: PeriodKpis) => (noTotals(k) ? null : rate(k));
+/** Requests and failures of the whole range, no filter at all: consulted only when a population has no successes. */
+function everything(db: Db, filters: Filters, lo: number, hi: number): AggCounts {
+  const none: Filters = { ...filters, status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [] };
+  const c = ZERO();
+  for (const v of aggregate(db, none, lo, hi, {}).values()) addInto(c, v);
+  return c;
+}
+
+function periodState(db: Db, filters: Filters, k: PeriodKpis, lo: number, hi: number) {
+  const state = describeNoSuccesses(k, () => (hasPopulationFilters(filters) ? everything(db, filters, lo, hi) : k));
+  return { state, rate: state.kind === 'no_totals' ? null : errorRate(k) };
+}
+
+/** The first request of the population in [lo, hi): "all 312 requests failed since …". */
+function firstRequestMs(db: Db, filters: Filters, lo: number, hi: number): number {
+  const row = db.get<{ t: unknown }>(sql`SELECT min(${requests.ts_ms}) AS t FROM ${requests} WHERE ${and(...rawFilterConditions(populationOf(filters), lo, hi))}`);
+  return row && row.t !== null ? num(row.t) : lo;
+}
 
 /** KPIs of the range and of the period of the same length just before it. */
 export function getSummary(db: Db, filters: Filters): Summary {
   const len = filters.to - filters.from;
   const cur = periodKpis(db, filters, filters.from, filters.to);
   const prev = periodKpis(db, filters, filters.from - len, filters.from);
+  const c = periodState(db, filters, cur, filters.from, filters.to);
+  const p = periodState(db, filters, prev, filters.from - len, filters.from);
+  let all_failed: Summary['all_failed'] = null;
+  if (c.state.kind === 'all_failed') {
+    const since_ms = firstRequestMs(db, filters, filters.from, filters.to);
+    all_failed = { requests: c.state.requests, since: new Date(since_ms).toISOString(), since_ms };
+  }
   return {
     from: new Date(filters.from).toISOString(),
     to: new Date(filters.to).toISOString(),
@@ -364,12 +436,13 @@ export function getSummary(db: Db, filters: Filters): Summary {
     previous_to_ms: filters.from,
     requests: metric(cur.requests, prev.requests),
     errors: metric(cur.errors, prev.errors),
-    error_rate: metric(kpiRate(cur), kpiRate(prev)),
+    error_rate: metric(c.rate, p.rate),
     errors_4xx: metric(cur.errors_4xx, prev.errors_4xx),
     errors_5xx: metric(cur.errors_5xx, prev.errors_5xx),
     keys_with_errors: metric(cur.keys_with_errors, prev.keys_with_errors),
-    no_totals: noTotals(cur),
-    previous_no_totals: noTotals(prev),
+    no_totals: c.state.kind === 'no_totals',
+    previous_no_totals: p.state.kind === 'no_totals',
+    all_failed,
   };
 }
 
@@ -378,9 +451,16 @@ export function getSummary(db: Db, filters: Filters): Summary {
 export interface BreakdownRow {
   /** null = the dimension was missing (no tier, no key, a success record's code). */
   value: string | null;
+  /** The requests the rate is taken over: this value's population, or for an error dimension the whole population. */
   requests: number;
+  /** Failures with this value that match every filter. */
   errors: number;
+  /** errors ÷ requests (lib/error-rate.ts). */
   error_rate: number | null;
+  /** Records with this value that match every filter, successes included where the filters allow them. */
+  records: number;
+  /** This row's errors as a share of the view's errors (for `reason`: of the errors that carry a reason). */
+  share: number | null;
 }
 
 export interface Breakdown {
@@ -395,44 +475,64 @@ export interface Breakdown {
   total: BreakdownRow;
 }
 
-function sortRows(rows: BreakdownRow[]): BreakdownRow[] {
+function sortRows<T extends { value: string | null; requests: number; errors: number; records: number }>(rows: T[]): T[] {
   return rows.sort(
-    (a, b) => b.errors - a.errors || b.requests - a.requests || String(a.value ?? '').localeCompare(String(b.value ?? '')),
+    (a, b) =>
+      b.errors - a.errors || b.records - a.records || b.requests - a.requests || String(a.value ?? '').localeCompare(String(b.value ?? '')),
   );
 }
 
-function groupedRows(by: BreakdownDimension, counts: Map<string, Counts>): BreakdownRow[] {
-  const merged = new Map<string | null, Counts>();
+interface Grouped {
+  rows: (AggCounts & { value: string | null })[];
+  total: AggCounts;
+}
+
+/**
+ * Counts per wire value, most errors first. Grouped by an error dimension, a value's requests are the population's
+ * (every row shares the denominator), and values no matching record has (other codes under a code filter) drop out.
+ */
+function groupedCounts(by: BreakdownDimension, counts: Map<string, AggCounts>): Grouped {
+  const merged = new Map<string | null, AggCounts>();
+  const total = ZERO();
   for (const [key, c] of counts) {
+    addInto(total, c);
     const v = wireValue(by, key.split(SEP)[1]);
     const m = merged.get(v);
-    if (m) {
-      m.requests += c.requests;
-      m.errors += c.errors;
-    } else merged.set(v, { ...c });
+    if (m) addInto(m, c);
+    else merged.set(v, { ...c });
   }
-  return sortRows([...merged].map(([value, c]) => ({ value, ...c, error_rate: rate(c) })));
+  let rows = [...merged].map(([value, c]) => ({ value, ...c }));
+  if (isErrorDimension(by)) rows = rows.filter((r) => r.records > 0 || r.errors > 0).map((r) => ({ ...r, requests: total.requests }));
+  return { rows: sortRows(rows), total };
 }
 
-function sumRows(value: string | null, rows: readonly BreakdownRow[]): BreakdownRow {
-  const c = rows.reduce((a, r) => ({ requests: a.requests + r.requests, errors: a.errors + r.errors }), { requests: 0, errors: 0 });
-  return { value, ...c, error_rate: rate(c) };
+function toRow(value: string | null, c: AggCounts, shareBase: number): BreakdownRow {
+  return { value, requests: c.requests, errors: c.errors, error_rate: errorRate(c), records: c.records, share: shareBase > 0 ? c.errors / shareBase : null };
 }
 
-/** Rows `{value, requests, errors, error_rate}` by one dimension, most errors first, at most `limit`. */
+/** The sum of some rows; for an error dimension the requests stay the population's. */
+function sumCounts(by: BreakdownDimension, rows: readonly AggCounts[], total: AggCounts): AggCounts {
+  const c = ZERO();
+  for (const r of rows) addInto(c, r);
+  if (isErrorDimension(by)) c.requests = total.requests;
+  return c;
+}
+
+/** Rows `{value, requests, errors, error_rate, records, share}` by one dimension, most errors first, at most `limit`. */
 export function getBreakdown(db: Db, filters: Filters, opts: { by: BreakdownDimension; limit?: number }): Breakdown {
   const limit = opts.limit ?? 50;
-  const all = groupedRows(opts.by, aggregate(db, filters, filters.from, filters.to, { dim: baseDim(opts.by) }));
-  const rows = all.slice(0, limit);
+  const { rows: all, total } = groupedCounts(opts.by, aggregate(db, filters, filters.from, filters.to, { dim: baseDim(opts.by) }));
+  const base = rowShareBase(opts.by, all, total.errors);
+  const cut = all.slice(limit);
   return {
     by: opts.by,
     from: new Date(filters.from).toISOString(),
     to: new Date(filters.to).toISOString(),
     from_ms: filters.from,
     to_ms: filters.to,
-    rows,
-    other: all.length > limit ? sumRows(null, all.slice(limit)) : null,
-    total: sumRows(null, all),
+    rows: all.slice(0, limit).map((r) => toRow(r.value, r, base)),
+    other: cut.length ? toRow(null, sumCounts(opts.by, cut, total), base) : null,
+    total: toRow(null, total, total.errors),
   };
 }
 
@@ -445,11 +545,11 @@ export interface TimeseriesBucket {
   ts_ms: number;
   requests: number;
   errors: number;
-  /** null when there were no requests, or errors but no success records (see no_totals). */
+  /** errors ÷ requests (lib/error-rate.ts); null when there were no requests, or no_totals. */
   error_rate: number | null;
-  /** Errors but no success records in this bucket: totals were not ingested, so the rate is unknown. */
+  /** Failures but no success records in this bucket, and none in the unfiltered bucket either: totals were not ingested, so the rate is unknown. */
   no_totals: boolean;
-  /** With `by`: counts per group value ('' = missing, "(other)" = beyond the top groups). */
+  /** With `by`: counts per group value ('' = missing, "(other)" = beyond the top groups); grouped by an error dimension, every group's requests are the bucket's. */
   groups?: Record<string, Counts>;
 }
 
@@ -495,20 +595,20 @@ export function getTimeseries(
     );
   }
   const size = choice.interval_ms;
-  let totals: Map<string, Counts>;
+  const errorDim = by !== null && isErrorDimension(by);
+  let totals: Map<string, AggCounts>;
   let groups: (BreakdownRow & { key: string })[] = [];
-  const perBucket = new Map<number, Record<string, Counts>>();
-  const addTo = (b: number, g: string, c: Counts) => {
+  const perBucket = new Map<number, Record<string, AggCounts>>();
+  const addTo = (b: number, g: string, c: AggCounts) => {
     const rec = perBucket.get(b) ?? {};
-    const cur = (rec[g] ??= { requests: 0, errors: 0 });
-    cur.requests += c.requests;
-    cur.errors += c.errors;
+    addInto((rec[g] ??= ZERO()), c);
     perBucket.set(b, rec);
   };
-  const pickGroups = (all: BreakdownRow[]) => {
+  const pickGroups = ({ rows: all, total }: Grouped) => {
     const top = all.slice(0, opts.limit ?? 10);
-    groups = top.map((r) => ({ ...r, key: r.value ?? '' }));
-    if (all.length > top.length) groups.push({ ...sumRows(OTHER_GROUP, all.slice(top.length)), key: OTHER_GROUP });
+    const base = rowShareBase(by!, all, total.errors);
+    groups = top.map((r) => ({ ...toRow(r.value, r, base), key: r.value ?? '' }));
+    if (all.length > top.length) groups.push({ ...toRow(OTHER_GROUP, sumCounts(by!, all.slice(top.length), total), base), key: OTHER_GROUP });
     return new Set(top.map((r) => r.value ?? ''));
   };
   if (by && ONE_PASS_DIMS.has(by)) {
@@ -516,13 +616,13 @@ export function getTimeseries(
     // range and each bucket's split (instead of three passes over the same rollup rows).
     const rows = aggregate(db, filters, filters.from, filters.to, { dim: baseDim(by), interval_ms: size });
     totals = new Map();
-    const byValue = new Map<string, Counts>();
+    const byValue = new Map<string, AggCounts>();
     for (const [key, c] of rows) {
       const [b, raw] = key.split(SEP);
-      bump(totals, `${b}${SEP}`, c.requests, c.errors);
-      bump(byValue, `0${SEP}${raw}`, c.requests, c.errors);
+      bump(totals, `${b}${SEP}`, c);
+      bump(byValue, `0${SEP}${raw}`, c);
     }
-    const topKeys = pickGroups(groupedRows(by, byValue));
+    const topKeys = pickGroups(groupedCounts(by, byValue));
     for (const [key, c] of rows) {
       const [b, raw] = key.split(SEP);
       const g = wireValue(by, raw) ?? '';
@@ -532,7 +632,7 @@ export function getTimeseries(
     totals = aggregate(db, filters, filters.from, filters.to, { interval_ms: size });
     if (by) {
       const dim = baseDim(by);
-      const topKeys = pickGroups(groupedRows(by, aggregate(db, filters, filters.from, filters.to, { dim })));
+      const topKeys = pickGroups(groupedCounts(by, aggregate(db, filters, filters.from, filters.to, { dim })));
       // Many values (keys, accounts, routes): the per-bucket pass is restricted in SQL to the top values.
       for (const [key, c] of aggregate(db, filters, filters.from, filters.to, { dim, interval_ms: size, only: [...topKeys] })) {
         const [b, raw] = key.split(SEP);
@@ -541,15 +641,24 @@ export function getTimeseries(
       }
     }
   }
-  const buckets = bucketStarts(filters.from, filters.to, size).map((b): TimeseriesBucket => {
-    const c = totals.get(`${b}${SEP}`) ?? { requests: 0, errors: 0 };
-    const no_totals = c.errors > 0 && c.requests === c.errors;
+  // A bucket whose population has failures and no successes: unknown (no_totals) unless other traffic of the same
+  // bucket succeeded, which makes its 100 % real. The unfiltered buckets are read only when such a bucket exists.
+  const starts = bucketStarts(filters.from, filters.to, size);
+  const noSuccess = (c: AggCounts | undefined) => !!c && c.failures > 0 && c.requests === c.failures;
+  let everyBucket: Map<string, AggCounts> | null = null;
+  if (hasPopulationFilters(filters) && starts.some((b) => noSuccess(totals.get(`${b}${SEP}`)))) {
+    const none: Filters = { ...filters, status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [] };
+    everyBucket = aggregate(db, none, filters.from, filters.to, { interval_ms: size });
+  }
+  const buckets = starts.map((b): TimeseriesBucket => {
+    const c = totals.get(`${b}${SEP}`) ?? ZERO();
+    const no_totals = noSuccess(c) && (everyBucket === null || noSuccess(everyBucket.get(`${b}${SEP}`)));
     const out: TimeseriesBucket = {
       ts: new Date(b).toISOString(),
       ts_ms: b,
       requests: c.requests,
       errors: c.errors,
-      error_rate: no_totals ? null : rate(c),
+      error_rate: no_totals ? null : errorRate(c),
       no_totals,
     };
     if (by) {
@@ -559,11 +668,13 @@ export function getTimeseries(
       const got = perBucket.get(b) ?? {};
       for (const g of groups) {
         if (g.key === OTHER_GROUP) continue;
-        rec[g.key] = got[g.key] ?? { requests: 0, errors: 0 };
-        sumReq += rec[g.key].requests;
-        sumErr += rec[g.key].errors;
+        const gc = got[g.key] ?? ZERO();
+        // An error dimension's group is a share of the whole bucket (lib/error-rate.ts): its requests are the bucket's.
+        rec[g.key] = { requests: errorDim ? c.requests : gc.requests, errors: gc.errors };
+        sumReq += gc.requests;
+        sumErr += gc.errors;
       }
-      if (groups.some((g) => g.key === OTHER_GROUP)) rec[OTHER_GROUP] = { requests: c.requests - sumReq, errors: c.errors - sumErr };
+      if (groups.some((g) => g.key === OTHER_GROUP)) rec[OTHER_GROUP] = { requests: errorDim ? c.requests : c.requests - sumReq, errors: c.errors - sumErr };
       out.groups = rec;
     }
     return out;

@@ -14,6 +14,7 @@ import type {
   BreakdownOptions,
   IngestHealthFilters,
   ListPage,
+  RequestsCsvOptions,
   PruneOptions,
   RejectedBatch,
   RejectionListOptions,
@@ -64,7 +65,7 @@ export class SqliteRequestStore implements RequestStore {
     return listRequests(this.db, filters, page);
   }
 
-  async requestsCsv(filters: Filters, opts: { chunkBytes?: number } = {}) {
+  async requestsCsv(filters: Filters, opts: RequestsCsvOptions = {}) {
     return requestsCsvStream(this.db, filters, opts);
   }
 

@@ -89,7 +89,7 @@ test.describe('as an engineer', () => {
     expect(series.status()).toBe(200);
     const rows = (await series.text()).trim().split('\r\n').map((l) => l.split(','));
     const col = rows[0].indexOf('errors');
-    const group = rows[0].indexOf('group');
+    const group = rows[0].indexOf('code');
     expect(rows.slice(1).filter((r) => r[group] === 'rate_limited').reduce((n, r) => n + Number(r[col]), 0)).toBe(4);
   });
 

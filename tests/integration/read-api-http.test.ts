@@ -15,6 +15,8 @@ import {
   summarySchema,
   timeseriesSchema,
 } from '@/lib/openapi';
+import { formatPercent } from '@/components/ui/format';
+import { allowedParams, ENDPOINT_QUERY } from '@/lib/query-params';
 import { insertRecords, makeRecord } from '../support/factories';
 import { startServer, type TestServer } from '../support/server';
 
@@ -218,7 +220,7 @@ describe('CSV exports', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     const from = new Date(FROM).toISOString().slice(0, 16).replace(/[-:]/g, '');
-    expect(res.headers.get('content-disposition')).toContain(`filename="errata-requests_${from}Z_`);
+    expect(res.headers.get('content-disposition')).toContain(`filename="errata-requests_status-4xx+200_${from}Z_`);
     const rows: Record<string, string>[] = parse(await res.text(), { columns: true });
     const { body } = await getJson(`/api/v1/requests?${q}&limit=1000`);
     expect(rows).toHaveLength(body.records.length);
@@ -237,24 +239,48 @@ describe('CSV exports', () => {
     expect(listAudit(db, { action: 'export' }).some((a) => a.target === 'requests.csv')).toBe(true);
   });
 
-  test('breakdown.csv equals the breakdown JSON', async () => {
-    const q = `${RANGE}&by=key&limit=3`;
+  test('breakdown.csv is the card: the column named after the dimension, the rate and share as the screen rounds them, the exact ratios, the filters in the filename', async () => {
+    const q = `${RANGE}&by=key&limit=3&code=internal_error`;
     const res = await call(`/api/v1/export/breakdown.csv?${q}`);
-    expect(res.headers.get('content-disposition')).toContain('errata-breakdown-by-key_');
-    const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('filename="errata-breakdown-by-key_code-internal_error_');
+    const text = await res.text();
+    expect(text.split('\r\n')[0]).toBe('key,requests,errors,error_rate_pct,error_rate,share_pct,share,records');
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
     const { body } = await getJson(`/api/v1/stats/breakdown?${q}`);
-    const expected = [...body.rows, { ...body.other, value: '(other)' }];
+    const expected = [...body.rows, ...(body.other ? [{ ...body.other, value: '(other)' }] : [])];
     expect(rows).toEqual(
       expected.map((r) => ({
-        value: r.value === null ? '' : /^-/.test(r.value) ? `'${r.value}` : r.value,
+        key: r.value === null ? '' : /^-/.test(r.value) ? `'${r.value}` : r.value,
         requests: String(r.requests),
         errors: String(r.errors),
+        error_rate_pct: r.error_rate === null ? '' : formatPercent(r.error_rate).replace(' %', ''),
         error_rate: r.error_rate === null ? '' : String(r.error_rate),
+        share_pct: r.share === null ? '' : formatPercent(r.share).replace(' %', ''),
+        share: r.share === null ? '' : String(r.share),
+        records: String(r.records),
       })),
     );
+    // A key's rate under code=internal_error is its share of requests that failed so, never the 1 of "every row is an error".
+    expect(rows.length).toBeGreaterThan(1);
+    for (const r of rows) expect(Number(r.error_rate)).toBeLessThan(0.5);
   });
 
-  test('timeseries.csv equals the series JSON (one row per bucket and group)', async () => {
+  test('breakdown.csv by an error dimension lists the values that failed, each over the whole population', async () => {
+    const q = `${RANGE}&by=code&tier=free`;
+    const rows = parse(await (await call(`/api/v1/export/breakdown.csv?${q}`)).text(), { columns: true }) as Record<string, string>[];
+    const { body } = await getJson(`/api/v1/stats/summary?${RANGE}&tier=free`);
+    const failed = records.filter((r) => r.ts_ms >= FROM && r.ts_ms < TO && r.tier === 'free' && r.status >= 400);
+    expect(rows.map((r) => r.code).sort()).toEqual([...new Set(failed.map((r) => r.code))].sort());
+    expect(rows.length).toBeGreaterThan(2);
+    for (const r of rows) {
+      expect(Number(r.requests)).toBe(body.requests.value);
+      expect(Number(r.error_rate)).toBeCloseTo(Number(r.errors) / body.requests.value, 12);
+    }
+    expect(rows.reduce((n, r) => n + Number(r.share), 0)).toBeCloseTo(1, 12);
+  });
+
+  test('timeseries.csv equals the series JSON (one row per bucket and group), the group column named after `by`', async () => {
     const q = `${RANGE}&interval=hour&by=status_class`;
     const res = await call(`/api/v1/export/timeseries.csv?${q}`);
     const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
@@ -265,17 +291,107 @@ describe('CSV exports', () => {
     for (const b of body.buckets) {
       for (const g of body.groups) {
         const c = b.groups[g.key];
+        const rate = b.no_totals || !c.requests ? null : c.errors / c.requests;
         expect(rows[i++]).toEqual({
           ts: b.ts,
           ts_ms: String(b.ts_ms),
-          group: g.key,
+          status_class: g.key,
           requests: String(c.requests),
           errors: String(c.errors),
-          error_rate: c.requests ? String(c.errors / c.requests) : '',
-          no_totals: String(c.errors > 0 && c.errors === c.requests),
+          error_rate_pct: rate === null ? '' : formatPercent(rate).replace(' %', ''),
+          error_rate: rate === null ? '' : String(rate),
+          no_totals: String(b.no_totals),
         });
       }
     }
+  });
+
+  test('requests.csv with cols= has those columns in that order, cell for cell the full export', async () => {
+    const q = `${RANGE}&status=4xx&status=5xx`;
+    const all = parse(await (await call(`/api/v1/export/requests.csv?${q}`)).text(), { columns: true }) as Record<string, string>[];
+    const cols = ['ts', 'request_id', 'status', 'code', 'route', 'key_id', 'tier', 'message'];
+    const res = await call(`/api/v1/export/requests.csv?${q}&cols=${cols.join(',')}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('filename="errata-requests_status-4xx+5xx_');
+    const text = await res.text();
+    expect(text.split('\r\n')[0]).toBe(cols.join(','));
+    const some = parse(text, { columns: true }) as Record<string, string>[];
+    expect(some.length).toBe(all.length);
+    some.forEach((r, i) => expect(r).toEqual(Object.fromEntries(cols.map((c) => [c, all[i][c]]))));
+    await expectError(`/api/v1/export/requests.csv?${q}&cols=ts,key`, 400, 'invalid_parameter', 'cols');
+  });
+
+  test('filenames carry the filters, filename-safe', async () => {
+    const res = await call(`/api/v1/export/breakdown.csv?${RANGE}&by=route&route=${encodeURIComponent('/v1/submissions/{id}')}&tier=free&tier=pro`);
+    const cd = res.headers.get('content-disposition')!;
+    expect(cd).toMatch(/^attachment; filename="errata-breakdown-by-route_tier-free\+pro_route-v1-submissions-id_\d{8}T\d{4}Z_\d{8}T\d{4}Z\.csv"$/);
+  });
+});
+
+describe('the error-rate rule over HTTP', () => {
+  test('code=internal_error: matching failures over the population, per tier not 100 %', async () => {
+    const inPop = records.filter((r) => r.ts_ms >= FROM && r.ts_ms < TO);
+    const ie = inPop.filter((r) => r.code === 'internal_error');
+    const { body: s } = await getJson(`/api/v1/stats/summary?${RANGE}&code=internal_error`);
+    expect(s.requests.value).toBe(inPop.length);
+    expect(s.errors.value).toBe(ie.length);
+    expect(s.error_rate.value).toBeCloseTo(ie.length / inPop.length, 12);
+    expect(s.no_totals).toBe(false);
+    const { body: b } = await getJson(`/api/v1/stats/breakdown?${RANGE}&code=internal_error&by=tier`);
+    for (const row of b.rows) {
+      const pop = inPop.filter((r) => r.tier === row.value);
+      expect(row.requests).toBe(pop.length);
+      expect(row.errors).toBe(pop.filter((r) => r.code === 'internal_error').length);
+      expect(row.error_rate).toBeLessThan(1);
+    }
+  });
+});
+
+describe('unknown query parameters: a 400 naming the parameter and the nearest valid one', () => {
+  let admin: string;
+  beforeAll(() => {
+    admin = createToken(db, { name: 'admin test', scopes: ['admin', 'read'] }).token;
+  });
+  // Every route that reads a query string (lib/query-params.ts ENDPOINT_QUERY), with a request that is otherwise valid.
+  const ROUTES: [keyof typeof ENDPOINT_QUERY, string, 'GET' | 'POST'][] = [
+    ['/api/v1/requests', `/api/v1/requests?${RANGE}`, 'GET'],
+    ['/api/v1/requests/{request_id}', `/api/v1/requests/req_x?`, 'GET'],
+    ['/api/v1/requests/lookup', '/api/v1/requests/lookup?', 'POST'],
+    ['/api/v1/stats/summary', `/api/v1/stats/summary?${RANGE}`, 'GET'],
+    ['/api/v1/stats/breakdown', `/api/v1/stats/breakdown?${RANGE}&by=tier`, 'GET'],
+    ['/api/v1/stats/timeseries', `/api/v1/stats/timeseries?${RANGE}`, 'GET'],
+    ['/api/v1/export/requests.csv', `/api/v1/export/requests.csv?${RANGE}`, 'GET'],
+    ['/api/v1/export/breakdown.csv', `/api/v1/export/breakdown.csv?${RANGE}&by=tier`, 'GET'],
+    ['/api/v1/export/timeseries.csv', `/api/v1/export/timeseries.csv?${RANGE}`, 'GET'],
+    ['/api/v1/admin/audit', '/api/v1/admin/audit?', 'GET'],
+    ['/lookup/results.csv', '/lookup/results.csv?q=req_x', 'GET'],
+    ['/ingest/rejections.csv', `/ingest/rejections.csv?${RANGE}`, 'GET'],
+    ['/ingest/tokens.csv', `/ingest/tokens.csv?${RANGE}`, 'GET'],
+  ];
+
+  test('the table covers every endpoint that declares its parameters', () => {
+    expect(ROUTES.map((r) => r[0]).sort()).toEqual(Object.keys(ENDPOINT_QUERY).sort());
+  });
+
+  test.each(ROUTES)('%s', async (_endpoint, url, method) => {
+    const init = { method, token: admin, ...(method === 'POST' ? { body: 'req_x', headers: { 'content-type': 'text/plain' } } : {}) };
+    const sep = url.endsWith('?') ? '' : '&';
+    // Without the stray parameter the request is fine (200, or 404 for an unknown id)...
+    const good = await call(url.replace(/\?$/, ''), init);
+    expect([200, 404], `${url}: ${good.status}`).toContain(good.status);
+    // ...with it, a 400 in the envelope naming it and what was meant.
+    const { res, body } = await getJson(`${url}${sep}key_id=k_1`, init);
+    expect(res.status, JSON.stringify(body)).toBe(400);
+    errorEnvelopeSchema.parse(body);
+    expect(body.error).toMatchObject({ code: 'invalid_parameter', details: { field: 'key_id' } });
+    const key = allowedParams(_endpoint).includes('key');
+    expect(body.error.details.did_you_mean).toBe(key ? 'key' : null);
+    if (key) expect(body.error.message).toContain('Did you mean `key`?');
+  });
+
+  // (`__proto__` never reaches the handler: the framework drops it while parsing the URL.)
+  test.each(['constructor', 'toString', 'hasOwnProperty'])('/api/v1/requests?%s=y is a 400, not a 500', async (name) => {
+    await expectError(`/api/v1/requests?${RANGE}&${name}=y`, 400, 'invalid_parameter', name);
   });
 });
 
@@ -289,4 +405,7 @@ test('GET /api/v1/openapi.json: OpenAPI 3.1 with every read endpoint and the fil
   const names = body.paths['/api/v1/stats/breakdown'].get.parameters.map((p: { name: string }) => p.name);
   expect(names).toEqual(['from', 'to', 'status', 'code', 'tier', 'key', 'account', 'route', 'method', 'reason', 'by', 'limit']);
   expect(body.components.schemas.Breakdown.properties.by.enum).toEqual([...BREAKDOWN_DIMENSIONS]);
+  expect(body.info.description).toContain('Error rate = matching failures ÷ matching requests');
+  expect(body.paths['/api/v1/stats/summary'].get.summary).toContain('filters on the population');
+  expect(body.paths['/api/v1/export/requests.csv'].get.parameters.map((p: { name: string }) => p.name)).toContain('cols');
 });

@@ -4,6 +4,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { getRequestById, listRequests, lookupRequestIds, lookupStatementSql } from '@/db/queries/requests';
 import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { ApiError } from '@/lib/api-error';
+import { isErrorDimension } from '@/lib/error-rate';
 import { parseFilters } from '@/lib/filters';
 import { insertRecords, makeRecord, uniqueRequestId } from '../support/factories';
 
@@ -177,6 +178,23 @@ describe('listRequests', () => {
     for (const r of initial) expect(seenSet.has(r.request_id)).toBe(true);
   });
 
+  test('newer pages: `before` a page gives exactly the page above it, back to the newest', () => {
+    // Three records per minute: ties on ts_ms are broken by id both ways.
+    insertRecords(db, Array.from({ length: 130 }, (_, i) => makeRecord({ ts_ms: NOW - 5 * H + Math.floor(i / 3) * M })));
+    const f = filters();
+    const ids = (p: { records: { request_id: string }[] }) => p.records.map((r) => r.request_id);
+    const pages = [listRequests(db, f, { limit: 40 })];
+    expect(pages[0].prev_cursor).toBeNull();
+    while (pages.at(-1)!.next_cursor) pages.push(listRequests(db, f, { cursor: pages.at(-1)!.next_cursor, limit: 40 }));
+    expect(pages.map((p) => p.records.length)).toEqual([40, 40, 40, 10]);
+    for (let i = pages.length - 1; i > 0; i--) {
+      const up = listRequests(db, f, { before: pages[i].prev_cursor, limit: 40 });
+      expect(ids(up)).toEqual(ids(pages[i - 1]));
+      expect(up.next_cursor).toBe(pages[i - 1].next_cursor);
+      expect(up.prev_cursor === null).toBe(i === 1);
+    }
+  });
+
   test('a forged cursor is a 400 on `cursor`', () => {
     expect(() => listRequests(db, filters(), { cursor: 'bm90LWEtY3Vyc29y' })).toThrow(ApiError);
   });
@@ -229,17 +247,21 @@ describe('stats', () => {
   ] as const)('breakdown by %s', (by, expected) => {
     seed();
     const b = getBreakdown(db, filters(), { by, limit: 50 });
-    const got = new Map(b.rows.map((r) => [r.value, r.requests]));
+    const got = new Map(b.rows.map((r) => [r.value, r.records]));
     expect(got).toEqual(new Map(expected.map(([v, n]) => [v, n])));
     for (let i = 1; i < b.rows.length; i++) expect(b.rows[i - 1].errors).toBeGreaterThanOrEqual(b.rows[i].errors);
+    // An error dimension's rows share the population as their requests; a population dimension's rows split it.
+    if (isErrorDimension(by)) for (const r of b.rows) expect(r.requests).toBe(11);
+    else expect(b.rows.map((r) => r.requests)).toEqual(expected.map(([, n]) => n));
     expect(b.total.requests).toBe(11);
+    expect(b.total.records).toBe(11);
   });
 
   test('breakdown: limit keeps the top rows and sums the rest in `other`', () => {
     seed();
     const b = getBreakdown(db, filters(), { by: 'code', limit: 1 });
-    expect(b.rows).toEqual([{ value: 'rate_limited', requests: 3, errors: 3, error_rate: 1 }]);
-    expect(b.other).toMatchObject({ requests: 8, errors: 2 });
+    expect(b.rows).toEqual([{ value: 'rate_limited', requests: 11, errors: 3, error_rate: 3 / 11, records: 3, share: 3 / 5 }]);
+    expect(b.other).toMatchObject({ requests: 11, errors: 2, records: 8, share: 2 / 5 });
   });
 
   test('timeseries: every bucket present, the chosen interval returned, no-totals buckets flagged', () => {
@@ -261,7 +283,55 @@ describe('stats', () => {
     const t = getTimeseries(db, filters('from=now-4h'), { interval: 'hour', by: 'code', limit: 2 });
     expect(t.groups.map((g) => g.key)).toEqual(['rate_limited', 'capacity_exceeded', '(other)']);
     const b = t.buckets.find((x) => x.requests === 9)!;
-    expect(b.groups).toEqual({ rate_limited: { requests: 3, errors: 3 }, capacity_exceeded: { requests: 0, errors: 0 }, '(other)': { requests: 6, errors: 0 } });
+    expect(b.groups).toEqual({ rate_limited: { requests: 9, errors: 3 }, capacity_exceeded: { requests: 9, errors: 0 }, '(other)': { requests: 9, errors: 0 } });
+  });
+
+  test('a filter on the error counts matching failures over the population: code=internal_error is not 100 %', () => {
+    seed();
+    const f = filters('code=internal_error');
+    const s = getSummary(db, f);
+    expect(s.requests.value).toBe(11);
+    expect(s.errors.value).toBe(1);
+    expect(s.error_rate.value).toBeCloseTo(1 / 11);
+    expect(s.no_totals).toBe(false);
+    expect(s.all_failed).toBeNull();
+    expect(s.errors_5xx.value).toBe(1);
+    expect(s.errors_4xx.value).toBe(0);
+    expect(s.keys_with_errors.value).toBe(1);
+    const tiers = getBreakdown(db, f, { by: 'tier' });
+    expect(tiers.rows.map((r) => [r.value, r.requests, r.errors, r.error_rate])).toEqual([
+      ['free', 2, 1, 0.5],
+      ['pro', 9, 0, 0],
+    ]);
+    const codes = getBreakdown(db, f, { by: 'code' });
+    expect(codes.rows.map((r) => [r.value, r.requests, r.errors, r.records])).toEqual([['internal_error', 11, 1, 1]]);
+    const t = getTimeseries(db, f, { interval: 'hour', by: 'tier' });
+    expect(t.buckets.find((x) => x.requests === 9)).toMatchObject({ errors: 0, error_rate: 0, no_totals: false });
+    expect(t.buckets.reduce((n, x) => n + x.errors, 0)).toBe(1);
+    // The same rule with a status and a reason filter.
+    expect(getSummary(db, filters('status=5xx')).error_rate.value).toBeCloseTo(1 / 11);
+    expect(getSummary(db, filters('reason=platform_queue&tier=free')).error_rate.value).toBeCloseTo(1 / 2);
+    // A population filter narrows the requests as well.
+    expect(getSummary(db, filters('tier=pro&code=rate_limited')).error_rate.value).toBeCloseTo(3 / 9);
+  });
+
+  test('a key that failed every request while others succeeded: a real 100 %, said in words, not "no totals"', () => {
+    seed();
+    insertRecords(db, [makeRecord({ ts_ms: NOW - 2 * H + M, key_id: 'k1' })]);
+    const s = getSummary(db, filters('key=k2'));
+    expect(s.no_totals).toBe(false);
+    expect(s.error_rate.value).toBe(1);
+    expect(s.all_failed).toEqual({ requests: 2, since_ms: NOW - 2 * H, since: new Date(NOW - 2 * H).toISOString() });
+    const t = getTimeseries(db, filters('key=k2'), { interval: 'hour' });
+    expect(t.buckets.find((b) => b.requests === 2)).toMatchObject({ error_rate: 1, no_totals: false });
+    // With only failures ingested anywhere, the same key is "no totals" again.
+    const only = openDatabase(':memory:');
+    insertRecords(only, [makeRecord({ ts_ms: NOW - H, code: 'rate_limited', key_id: 'k9' }), makeRecord({ ts_ms: NOW - H, code: 'not_found' })]);
+    const u = getSummary(only, filters('key=k9'));
+    expect(u).toMatchObject({ no_totals: true, all_failed: null });
+    expect(u.error_rate.value).toBeNull();
+    expect(getTimeseries(only, filters('key=k9'), { interval: 'hour' }).buckets.find((b) => b.requests === 1)).toMatchObject({ no_totals: true, error_rate: null });
+    only.$client.close();
   });
 
   test('a minute series split by key reads raw rows, so its range is capped at 6 hours', () => {

@@ -6,6 +6,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { getBreakdown, getSummary, getTimeseries, planSegments } from '@/db/queries/stats';
 import type { GatewayRecord } from '@/ingest/types';
 import { kindOf, statusClass } from '@/lib/catalog';
+import { countRate, isErrorDimension, matchesError, matchesPopulation } from '@/lib/error-rate';
 import { BREAKDOWN_DIMENSIONS, parseFilters, type BreakdownDimension, type Filters } from '@/lib/filters';
 import { bucketStarts, chooseBucket } from '@/lib/time-buckets';
 import { insertRecords, makeRecord } from '../support/factories';
@@ -71,19 +72,16 @@ beforeAll(() => {
   for (let i = 0; i < records.length; i += 500) insertRecords(db, records.slice(i, i + 500));
 });
 
+/** The rule of lib/error-rate.ts over [lo, hi): in the population (requests), and passing the error filters too. */
+function inPopulation(r: GatewayRecord, f: Filters, lo = f.from, hi = f.to): boolean {
+  return matchesPopulation(r, { ...f, from: lo, to: hi });
+}
 function matches(r: GatewayRecord, f: Filters, lo = f.from, hi = f.to): boolean {
-  if (r.ts_ms < lo || r.ts_ms >= hi) return false;
-  if (f.status.length && !f.status.some((s) => (s.kind === 'class' ? Math.floor(r.status / 100) === s.class : r.status === s.status))) return false;
-  const dims: [string[], string | null][] = [
-    [f.code, r.code],
-    [f.tier, r.tier],
-    [f.key, r.key_id],
-    [f.account, r.account_id],
-    [f.route, r.route],
-    [f.method, r.method],
-    [f.reason, r.reason],
-  ];
-  return dims.every(([want, have]) => want.length === 0 || (have !== null && want.includes(have)));
+  return inPopulation(r, f, lo, hi) && matchesError(r, f);
+}
+/** Matching failures: what `errors` counts. */
+function matchingErrors(f: Filters, lo = f.from, hi = f.to) {
+  return records.filter((r) => r.status >= 400 && matches(r, f, lo, hi));
 }
 
 function dimensionValueOf(r: GatewayRecord, by: BreakdownDimension): string | null {
@@ -106,20 +104,32 @@ function dimensionValueOf(r: GatewayRecord, by: BreakdownDimension): string | nu
 }
 
 function reference(f: Filters, by: BreakdownDimension, lo = f.from, hi = f.to) {
-  const m = new Map<string | null, { requests: number; errors: number }>();
+  const m = new Map<string | null, { requests: number; errors: number; records: number }>();
+  let population = 0;
   for (const r of records) {
-    if (!matches(r, f, lo, hi)) continue;
+    if (!inPopulation(r, f, lo, hi)) continue;
+    population++;
     const v = dimensionValueOf(r, by);
-    const c = m.get(v) ?? { requests: 0, errors: 0 };
+    const c = m.get(v) ?? { requests: 0, errors: 0, records: 0 };
     c.requests++;
-    if (r.status >= 400) c.errors++;
+    if (matchesError(r, f)) {
+      c.records++;
+      if (r.status >= 400) c.errors++;
+    }
     m.set(v, c);
+  }
+  // Grouped by an error dimension, a group is a share of the whole population; groups nothing matches drop out.
+  if (isErrorDimension(by)) {
+    for (const [v, c] of m) {
+      if (c.records === 0 && c.errors === 0) m.delete(v);
+      else c.requests = population;
+    }
   }
   return m;
 }
 
-const asMap = (rows: { value: string | null; requests: number; errors: number }[]) =>
-  new Map(rows.map((r) => [r.value, { requests: r.requests, errors: r.errors }]));
+const asMap = (rows: { value: string | null; requests: number; errors: number; records: number }[]) =>
+  new Map(rows.map((r) => [r.value, { requests: r.requests, errors: r.errors, records: r.records }]));
 
 function randomFilters(): Filters {
   const len = pick([5 * M + 7_001, 47 * M, 3 * H + 13 * M, 5 * H, 26 * H + 1, 49 * H + 29 * M + 31_337, 4 * D + 5 * H + 13 * M + 7_001, 7 * D - 1, 2 * D]);
@@ -190,11 +200,10 @@ describe('rollups equal raw counts (randomized)', () => {
       for (const by of ['key', 'account', 'code', 'status'] as const) {
         expect(asMap(getBreakdown(db, f, { by, limit: 1000 }).rows), `by=${by} ${JSON.stringify(extra)}`).toEqual(reference(f, by));
       }
-      const cur = records.filter((r) => matches(r, f));
-      expect(getSummary(db, f).keys_with_errors.value).toBe(new Set(cur.filter((r) => r.status >= 400 && r.key_id).map((r) => r.key_id)).size);
+      expect(getSummary(db, f).keys_with_errors.value).toBe(new Set(matchingErrors(f).filter((r) => r.key_id).map((r) => r.key_id)).size);
       const t = getTimeseries(db, f, { interval: 'day', by: 'key', limit: 2 });
       for (const b of t.buckets) {
-        const inBucket = records.filter((r) => matches(r, f, Math.max(b.ts_ms, f.from), Math.min(b.ts_ms + D, f.to)));
+        const inBucket = records.filter((r) => inPopulation(r, f, Math.max(b.ts_ms, f.from), Math.min(b.ts_ms + D, f.to)));
         expect(b.requests).toBe(inBucket.length);
         for (const g of t.groups) {
           if (g.key === '(other)') continue;
@@ -233,17 +242,20 @@ describe('rollups equal raw counts (randomized)', () => {
       for (let i = 1; i < got.rows.length; i++) expect(got.rows[i - 1].errors).toBeGreaterThanOrEqual(got.rows[i].errors);
     }
     const s = getSummary(db, f);
-    const cur = records.filter((r) => matches(r, f));
-    expect(s.requests.value).toBe(cur.length);
-    expect(s.errors.value).toBe(cur.filter((r) => r.status >= 400).length);
+    const want = countRate(records, f);
+    const cur = matchingErrors(f);
+    expect(s.requests.value).toBe(want.requests);
+    expect(s.errors.value).toBe(want.errors);
+    expect(s.error_rate.value).toBe(s.no_totals ? null : want.error_rate);
     expect(s.errors_5xx.value).toBe(cur.filter((r) => r.status >= 500).length);
-    expect(s.keys_with_errors.value).toBe(new Set(cur.filter((r) => r.status >= 400 && r.key_id).map((r) => r.key_id)).size);
+    expect(s.keys_with_errors.value).toBe(new Set(cur.filter((r) => r.key_id).map((r) => r.key_id)).size);
     const len = f.to - f.from;
-    const prev = records.filter((r) => matches(r, f, f.from - len, f.from));
-    expect(s.requests.previous).toBe(prev.length);
-    expect(s.errors_4xx.value).toBe(cur.filter((r) => r.status >= 400 && r.status < 500).length);
-    expect(s.errors.previous).toBe(prev.filter((r) => r.status >= 400).length);
-    expect(s.keys_with_errors.previous).toBe(new Set(prev.filter((r) => r.status >= 400 && r.key_id).map((r) => r.key_id)).size);
+    const prevF = { ...f, from: f.from - len, to: f.from };
+    const prev = matchingErrors(prevF);
+    expect(s.requests.previous).toBe(countRate(records, prevF).requests);
+    expect(s.errors_4xx.value).toBe(cur.filter((r) => r.status < 500).length);
+    expect(s.errors.previous).toBe(prev.length);
+    expect(s.keys_with_errors.previous).toBe(new Set(prev.filter((r) => r.key_id).map((r) => r.key_id)).size);
   });
 
   test.each(Array.from({ length: 20 }, (_, i) => i))('case %i: every series interval, with and without `by`', () => {
@@ -261,27 +273,29 @@ describe('rollups equal raw counts (randomized)', () => {
       if (by) {
         // The series' groups are the range's top values, as the breakdown ranks them, with the rest as "(other)".
         const bd = getBreakdown(db, f, { by, limit: 3 });
-        expect(t.groups.filter((g) => g.key !== '(other)').map((g) => [g.value, g.requests, g.errors])).toEqual(bd.rows.map((r) => [r.value, r.requests, r.errors]));
+        expect(t.groups.filter((g) => g.key !== '(other)').map((g) => [g.value, g.requests, g.errors, g.records])).toEqual(bd.rows.map((r) => [r.value, r.requests, r.errors, r.records]));
         expect(t.groups.find((g) => g.key === '(other)')?.requests ?? null).toBe(bd.other?.requests ?? null);
       }
       expect(t.buckets.map((b) => b.ts_ms)).toEqual(bucketStarts(f.from, f.to, choice.interval_ms));
       for (const b of t.buckets) {
         const lo = Math.max(b.ts_ms, f.from);
         const hi = Math.min(b.ts_ms + choice.interval_ms, f.to);
-        const inBucket = records.filter((r) => matches(r, f, lo, hi));
-        expect(b.requests, `${interval} ${b.ts}`).toBe(inBucket.length);
-        expect(b.errors).toBe(inBucket.filter((r) => r.status >= 400).length);
-        expect(b.no_totals).toBe(b.errors > 0 && b.errors === b.requests);
+        const inBucket = countRate(records, { ...f, from: lo, to: hi });
+        expect(b.requests, `${interval} ${b.ts}`).toBe(inBucket.requests);
+        expect(b.errors).toBe(inBucket.errors);
+        const everything = countRate(records, { ...f, from: lo, to: hi, status: [], code: [], reason: [], key: [], account: [], tier: [], route: [], method: [] });
+        const noSuccess = (c: { requests: number; failures: number }) => c.failures > 0 && c.failures === c.requests;
+        expect(b.no_totals).toBe(noSuccess(inBucket) && noSuccess(everything));
         if (!by) continue;
         const want = reference(f, by, lo, hi);
         let otherReq = b.requests;
         for (const g of t.groups) {
           if (g.key === '(other)') continue;
-          const w = want.get(g.value) ?? { requests: 0, errors: 0 };
-          expect(b.groups![g.key], `${by}=${g.key} @ ${b.ts}`).toEqual(w);
+          const w = want.get(g.value) ?? { requests: isErrorDimension(by) ? b.requests : 0, errors: 0, records: 0 };
+          expect(b.groups![g.key], `${by}=${g.key} @ ${b.ts}`).toEqual({ requests: w.requests, errors: w.errors });
           otherReq -= w.requests;
         }
-        if (t.groups.some((g) => g.key === '(other)')) expect(b.groups!['(other)'].requests).toBe(otherReq);
+        if (t.groups.some((g) => g.key === '(other)')) expect(b.groups!['(other)'].requests).toBe(isErrorDimension(by) ? b.requests : otherReq);
       }
     }
   });

@@ -7,6 +7,7 @@ import {
   parseFilters,
   parseListParams,
   parseTimeseriesParams,
+  previousPeriod,
 } from '@/lib/filters';
 
 const NOW = Date.UTC(2026, 10, 25, 9, 30, 15, 250);
@@ -143,5 +144,18 @@ describe('endpoint parameters', () => {
     expect(parseListParams(new URLSearchParams(''))).toEqual({ limit: 100 });
     expect(parseListParams(new URLSearchParams('limit=1000&cursor=abc'))).toEqual({ limit: 1000, cursor: 'abc' });
     expect(fieldOf(() => parseListParams(new URLSearchParams('limit=5000')))).toBe('limit');
+  });
+});
+
+describe('previousPeriod', () => {
+  test('a live range stays relative, one length earlier', () => {
+    const f = parseFilters(new URLSearchParams('from=now-24h&code=x'), { now: NOW });
+    const p = previousPeriod(f, NOW);
+    expect(p).toMatchObject({ from: NOW - 48 * H, to: NOW - 24 * H, code: ['x'], range_input: { from: 'now-2d', to: 'now-1d' } });
+    expect(parseFilters(new URLSearchParams(filtersToQueryString(p)), { now: NOW })).toMatchObject({ from: p.from, to: p.to });
+  });
+  test('an absolute range gives absolute times', () => {
+    const f = parseFilters(new URLSearchParams(`from=${NOW - 5 * H}&to=${NOW - 2 * H}`), { now: NOW });
+    expect(previousPeriod(f, NOW)).toMatchObject({ from: NOW - 8 * H, to: NOW - 5 * H, range_input: { from: String(NOW - 8 * H), to: String(NOW - 5 * H) } });
   });
 });

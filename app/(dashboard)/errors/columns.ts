@@ -29,5 +29,10 @@ export function parseColumns(v: string | string[] | undefined): ExplorerColumn[]
   return EXPLORER_COLUMNS.map((c) => c.id).filter((id) => chosen.has(id));
 }
 
+/** The export's columns for the chosen table columns, in the table's order (the time column is `ts`). */
+export function csvColumnsOf(columns: readonly ExplorerColumn[]): string {
+  return columns.map((c) => (c === 'time' ? 'ts' : c)).join(',');
+}
+
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export const DEFAULT_PAGE_SIZE = 50;

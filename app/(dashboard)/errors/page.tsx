@@ -13,9 +13,11 @@ import { EmptyState, ErrorState } from '@/components/ui/states';
 import { DataTable } from '@/components/ui/table';
 import { ValidationError } from '@/lib/api-error';
 import { hasRole, requirePageUser } from '@/lib/auth';
+import { PAGE_QUERY } from '@/lib/param-names';
 import { filtersToQueryString, parseFilters, parseListParams, type Filters } from '@/lib/filters';
 import { ColumnChooser } from './column-chooser';
-import { DEFAULT_PAGE_SIZE, EXPLORER_COLUMNS, PAGE_SIZES, parseColumns, type ExplorerColumn } from './columns';
+import { JumpToTime } from './jump-to-time';
+import { csvColumnsOf, DEFAULT_PAGE_SIZE, EXPLORER_COLUMNS, PAGE_SIZES, parseColumns, type ExplorerColumn } from './columns';
 import styles from './errors.module.css';
 
 export const dynamic = 'force-dynamic';
@@ -127,11 +129,11 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
   const now = Date.now();
   const page = toUrlSearchParams(sp);
   let filters: Filters;
-  let list: { cursor?: string; limit: number };
+  let list: { cursor?: string; before?: string; limit: number };
   try {
     filters = parseFilters(sp, { now });
     const lp = parseListParams(sp);
-    list = { cursor: lp.cursor, limit: page.get('limit') ? lp.limit : DEFAULT_PAGE_SIZE };
+    list = { cursor: lp.cursor, before: lp.before, limit: page.get('limit') ? lp.limit : DEFAULT_PAGE_SIZE };
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     return (
@@ -151,21 +153,32 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
   const store = getStore();
   const t0 = performance.now();
   const [result, breakdown] = await Promise.all([
-    store.listRequests(effective, { cursor: list.cursor, limit: list.limit }),
+    store.listRequests(effective, list),
     store.breakdown(effective, { by: 'status_class', limit: 10 }),
   ]);
-  const total = breakdown.total.requests;
+  // Records matching every filter (the rows listed), not the requests an error rate is taken over.
+  const total = breakdown.total.records;
   const queryMs = performance.now() - t0;
 
-  const pageNo = Math.max(1, Number(page.get('page')) || 1);
+  // A newer page that reached the top is the first page, whatever the link said.
+  const pageNo = list.before && !result.prev_cursor ? 1 : Math.max(1, Number(page.get('page')) || 1);
   const firstRow = (pageNo - 1) * list.limit + 1;
+  const lastRow = firstRow + result.records.length - 1;
   const nextParams = new URLSearchParams(page);
+  nextParams.delete('before');
   if (result.next_cursor) {
     nextParams.set('cursor', result.next_cursor);
     nextParams.set('page', String(pageNo + 1));
   }
+  const prevParams = new URLSearchParams(page);
+  prevParams.delete('cursor');
+  if (result.prev_cursor) {
+    prevParams.set('before', result.prev_cursor);
+    prevParams.set('page', String(Math.max(1, pageNo - 1)));
+  }
   const firstParams = new URLSearchParams(page);
   firstParams.delete('cursor');
+  firstParams.delete('before');
   firstParams.delete('page');
   const sizeHref = (n: number) => {
     const q = new URLSearchParams(firstParams);
@@ -173,7 +186,9 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
     else q.set('limit', String(n));
     return hrefWith('/errors', q);
   };
-  const csvHref = `/api/v1/export/requests.csv?${filtersToQueryString(effective, { absoluteRange: true })}`;
+  // The file has the table's columns in its order; "all fields" is the same rows with every column of the export.
+  const csvAllHref = `/api/v1/export/requests.csv?${filtersToQueryString(effective, { absoluteRange: true })}`;
+  const csvHref = `${csvAllHref}&cols=${csvColumnsOf(columns)}`;
   const label = (id: ExplorerColumn) => EXPLORER_COLUMNS.find((c) => c.id === id)!.label;
 
   return (
@@ -185,12 +200,24 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
             {formatUtc(filters.from, { seconds: false, zone: false })} → {formatUtc(filters.to, { seconds: false })} ·{' '}
             {formatDuration(filters.to - filters.from)} · <span data-testid="total-count">{formatInt(total)}</span>{' '}
             {errorsOnly ? 'errors (status ≥ 400; add a status filter for others)' : 'records'}
+            {result.records.length > 0 ? (
+              <span data-testid="row-range-top">
+                {' '}
+                · showing rows {formatInt(firstRow)}–{formatInt(lastRow)}
+              </span>
+            ) : null}
           </div>
         </div>
         <div className={styles.toolbar}>
+          <JumpToTime fromMs={filters.from} toMs={filters.to} />
           <ColumnChooser columns={columns} />
           {canExport ? (
-            <CsvDownloadButton href={csvHref} label={`Download CSV (${formatCount(total)} rows)`} ariaLabel="Download CSV of every row matching these filters" />
+            <>
+              <CsvDownloadButton href={csvHref} label={`Download CSV (${formatCount(total)} rows)`} ariaLabel="Download CSV of every row matching these filters, with the table's columns" />
+              <a href={csvAllHref} download className={styles.allFields} data-testid="csv-all-fields">
+                all fields
+              </a>
+            </>
           ) : (
             <span className={buttonClass('default', 'small')} aria-disabled="true" title="CSV export needs the engineer role">
               CSV export: engineers only
@@ -199,7 +226,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
         </div>
       </div>
 
-      <FilterBar pathname="/errors" params={page} />
+      <FilterBar pathname="/errors" params={page} allowed={PAGE_QUERY['/errors']} />
 
       <Card flush>
         {result.records.length === 0 ? (
@@ -236,7 +263,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
             </DataTable>
             <nav className={styles.pager} aria-label="Pages">
               <span data-testid="row-range">
-                Rows {formatInt(firstRow)}–{formatInt(firstRow + result.records.length - 1)} of {formatInt(total)}
+                Rows {formatInt(firstRow)}–{formatInt(lastRow)} of {formatInt(total)}
               </span>
               <span className={styles.pageSize}>
                 Per page:
@@ -253,8 +280,11 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
                 )}
               </span>
               <span className={styles.pagerLinks}>
-                <LinkButton href={hrefWith('/errors', firstParams)} size="small" disabled={pageNo === 1}>
-                  ⟨ Newest
+                <LinkButton href={hrefWith('/errors', firstParams)} size="small" disabled={!result.prev_cursor}>
+                  ⟨⟨ Newest
+                </LinkButton>
+                <LinkButton href={hrefWith('/errors', prevParams)} size="small" disabled={!result.prev_cursor} rel="prev">
+                  ⟨ Newer
                 </LinkButton>
                 <LinkButton href={hrefWith('/errors', nextParams)} size="small" disabled={!result.next_cursor} rel="next">
                   Older ⟩

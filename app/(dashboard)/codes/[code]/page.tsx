@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
+import { PAGE_QUERY } from '@/lib/param-names';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { CAPACITY_REASON_INFO, getCatalogEntry, type CapacityReason } from '@/lib/catalog';
 import { isOpenEnded } from '@/lib/filters';
@@ -68,7 +69,7 @@ export default async function CodePage({ params, searchParams }: Props) {
   return (
     <div className={styles.page}>
       {header}
-      <FilterBar pathname={pathname} params={urlParams} />
+      <FilterBar pathname={pathname} params={urlParams} allowed={PAGE_QUERY['/codes/[code]']} />
       <SummaryKpis summary={summary} errorsOnly />
       <div className={styles.grid2}>
         <SeriesCard

@@ -4,6 +4,7 @@ import { ApiError, withApi } from '@/lib/api-error';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { CSV_CONTENT_TYPE, csvFilename, csvStream } from '@/lib/csv';
 import { parseIngestScope } from '@/components/ingest/ingest-view';
+import { endpointQuery } from '@/lib/query-params';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -13,7 +14,7 @@ const COLUMNS = ['token_id', 'token_name', 'token_prefix', 'revoked', 'batches',
 /** The ingest page's token table as CSV, for exactly its range and token. */
 export const GET = withApi(async (req, _ctx, requestId) => {
   const who = await requireAccess(req, { scope: 'admin', role: 'admin' });
-  const parsed = parseIngestScope(new URL(req.url).searchParams);
+  const parsed = parseIngestScope(endpointQuery(req, '/ingest/tokens.csv'));
   if (!parsed.ok) throw new ApiError('invalid_parameter', parsed.message);
   const f = parsed.scope.filters;
   recordAudit(getMetaDb(), { actor: actorOf(who), action: 'export', target: 'tokens.csv', details: { token_id: f.token_id ?? null, from: new Date(f.from_ms).toISOString(), to: new Date(f.to_ms).toISOString() } });

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
+import { PAGE_QUERY } from '@/lib/param-names';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { isOpenEnded } from '@/lib/filters';
 import { FilterBar } from '@/components/filters/filter-bar';
@@ -66,7 +67,7 @@ export default async function KeyPage({ params, searchParams }: Props) {
         </span>
         <Link href={explorer}>This key in the errors explorer →</Link>
       </EntityHeader>
-      <FilterBar pathname={pathname} params={urlParams} />
+      <FilterBar pathname={pathname} params={urlParams} allowed={PAGE_QUERY['/keys/[key_id]']} />
       {summary.requests.value === 0 ? (
         <Notice>
           No requests from this key in this range. Widen the range, or check the key id ({key_id}); key ids are case-sensitive.

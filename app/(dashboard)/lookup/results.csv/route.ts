@@ -3,6 +3,7 @@ import { recordAudit } from '@/db/queries/audit';
 import { withApi } from '@/lib/api-error';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { CSV_CONTENT_TYPE, REQUEST_CSV_COLUMNS, csvStream, requestCsvRow, type CsvCell } from '@/lib/csv';
+import { endpointQuery } from '@/lib/query-params';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -12,7 +13,7 @@ const COLUMNS = ['found', ...REQUEST_CSV_COLUMNS] as const;
 /** The lookup page's answer as CSV: every record of every found id, then one row per missing id, in the text's order. */
 export const GET = withApi(async (req, _ctx, requestId) => {
   const who = await requireAccess(req, { scope: 'read', role: 'support' });
-  const result = await getStore().lookup(new URL(req.url).searchParams.get('q') ?? '');
+  const result = await getStore().lookup(endpointQuery(req, '/lookup/results.csv').get('q') ?? '');
   recordAudit(getMetaDb(), { actor: actorOf(who), action: 'export', target: 'lookup.csv', details: { ids: result.candidates.length, found: result.found.length, missing: result.missing.length } });
   const rows: CsvCell[][] = [
     ...result.found.flatMap((f) => f.records.map((r) => [true, ...requestCsvRow(r)])),

@@ -2,6 +2,7 @@ import { getStore } from '@/db';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { lookupBodySchema, MAX_LOOKUP_TEXT } from '@/lib/request-ids';
+import { endpointQuery } from '@/lib/query-params';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -22,6 +23,7 @@ function textOf(body: string): string {
 
 export const POST = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'read', role: 'support' });
+  endpointQuery(req, '/api/v1/requests/lookup');
   const body = await req.text();
   if (body.length > MAX_LOOKUP_TEXT) throw new ApiError('payload_too_large', 'Paste at most 1 MB of text.', { limit: MAX_LOOKUP_TEXT });
   return jsonResponse(await getStore().lookup(textOf(body)), requestId);

@@ -2,12 +2,13 @@ import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { parseFilters } from '@/lib/filters';
+import { endpointQuery } from '@/lib/query-params';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'read', role: 'engineer' });
-  const filters = parseFilters(new URL(req.url).searchParams);
+  const filters = parseFilters(endpointQuery(req, '/api/v1/stats/summary'));
   return jsonResponse(await getStore().summary(filters), requestId);
 });

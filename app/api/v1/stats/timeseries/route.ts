@@ -2,13 +2,14 @@ import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { parseFilters, parseTimeseriesParams } from '@/lib/filters';
+import { endpointQuery } from '@/lib/query-params';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'read', role: 'engineer' });
-  const q = new URL(req.url).searchParams;
+  const q = endpointQuery(req, '/api/v1/stats/timeseries');
   const filters = parseFilters(q);
   return jsonResponse(await getStore().timeseries(filters, parseTimeseriesParams(q)), requestId);
 });

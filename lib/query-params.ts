@@ -1,0 +1,64 @@
+// Which query parameters each endpoint takes, in one place: handlers reject anything else (a 400 naming it and the
+// nearest valid one: `key_id` → "did you mean `key`?") and the OpenAPI document lists them. Pages: lib/param-names.ts.
+// Exports: ENDPOINT_QUERY, requestsCsvParamsSchema, auditParamsSchema, allowedParams, checkQuery, endpointQuery, type Endpoint.
+import { z } from 'zod';
+import { ValidationError } from './api-error';
+import { breakdownParamsSchema, filterParamsSchema, listParamsSchema, timeseriesParamsSchema } from './filters';
+import { unknownParams } from './param-names';
+
+/** requests.csv: which columns, in order (REQUEST_CSV_COLUMNS names; default all). */
+export const requestsCsvParamsSchema = z.object({
+  cols: z
+    .string()
+    .max(400)
+    .optional()
+    .describe('Comma-separated columns in the order wanted (any of the export\'s columns; default: all of them).'),
+});
+
+export const auditParamsSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Entries per page (1–1000, default 100).'),
+  before_id: z.coerce.number().int().min(1).optional().describe('`next_before_id` of the previous page.'),
+  action: z.string().max(100).optional().describe('Only this action.'),
+});
+
+const lookupCsvParamsSchema = z.object({ q: z.string().optional().describe('The pasted text to find request ids in.') });
+const ingestScopeSchema = filterParamsSchema.pick({ from: true, to: true }).extend({ token: z.string().optional().describe('An ingest token id.') });
+
+/** Every endpoint that reads its query string, with the schemas of what it accepts (filters first). */
+export const ENDPOINT_QUERY = {
+  '/api/v1/requests': [filterParamsSchema, listParamsSchema],
+  '/api/v1/requests/{request_id}': [],
+  '/api/v1/requests/lookup': [],
+  '/api/v1/stats/summary': [filterParamsSchema],
+  '/api/v1/stats/breakdown': [filterParamsSchema, breakdownParamsSchema],
+  '/api/v1/stats/timeseries': [filterParamsSchema, timeseriesParamsSchema],
+  '/api/v1/export/requests.csv': [filterParamsSchema, requestsCsvParamsSchema],
+  '/api/v1/export/breakdown.csv': [filterParamsSchema, breakdownParamsSchema],
+  '/api/v1/export/timeseries.csv': [filterParamsSchema, timeseriesParamsSchema],
+  '/api/v1/admin/audit': [auditParamsSchema],
+  '/lookup/results.csv': [lookupCsvParamsSchema],
+  '/ingest/rejections.csv': [ingestScopeSchema],
+  '/ingest/tokens.csv': [ingestScopeSchema],
+} as const satisfies Record<string, readonly z.ZodObject[]>;
+export type Endpoint = keyof typeof ENDPOINT_QUERY;
+
+export function allowedParams(endpoint: Endpoint): string[] {
+  return ENDPOINT_QUERY[endpoint].flatMap((s: z.ZodObject) => Object.keys(s.shape));
+}
+
+/** The 400 for the first unknown parameter of an endpoint's query string, in our envelope. */
+export function checkQuery(input: URLSearchParams, endpoint: Endpoint): URLSearchParams {
+  const allowed = allowedParams(endpoint);
+  const [first] = unknownParams(input, allowed);
+  if (first) {
+    const hint = first.did_you_mean ? ` Did you mean \`${first.did_you_mean}\`?` : '';
+    const shown = first.name.length > 64 ? `${first.name.slice(0, 64)}…` : first.name;
+    throw new ValidationError(`${shown}: unknown parameter.${hint}`, shown, { did_you_mean: first.did_you_mean, allowed });
+  }
+  return input;
+}
+
+/** A route handler's query string, checked against what its endpoint accepts. */
+export function endpointQuery(req: Request, endpoint: Endpoint): URLSearchParams {
+  return checkQuery(new URL(req.url).searchParams, endpoint);
+}
