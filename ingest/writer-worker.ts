@@ -75,7 +75,7 @@ function runPrepare() {
     let forward: PreparedMessage;
     try {
       const min_ts_ms = retentionCutoff(msg.ctx.received_ms, days!);
-      const p = prepareBatch(msg.bytes, { line_offset: msg.ctx.line_offset, min_ts_ms, deadline_ms: msg.deadline_ms });
+      const p = prepareBatch(msg.bytes, { line_offset: msg.ctx.line_offset, min_ts_ms, deadline_ms: msg.deadline_ms, form: msg.ctx.form });
       const rows = new Array(p.records.length);
       for (let i = 0; i < rows.length; i++) rows[i] = toRow(p.records[i]);
       forward = {

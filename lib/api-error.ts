@@ -16,6 +16,7 @@ export const API_ERROR_CODES = {
   decompressed_too_large: 413,
   too_many_records: 413,
   unsupported_encoding: 415,
+  unsupported_media_type: 415,
   rate_limited: 429,
   login_locked: 429,
   internal_error: 500,
