@@ -25,7 +25,8 @@ export function sdkRecords(specs: LogSpec[], scopes = 1): ReadableLogRecord[] {
   specs.forEach((s, i) => {
     // Several instrumentation scopes: the export then has several scopeLogs groups to walk in order.
     const logger = provider.getLogger(`gateway-${i % scopes}`);
-    logger.emit({ body: s.body, attributes: s.attributes, ...(s.timestamp !== undefined ? { timestamp: s.timestamp } : {}) });
+    // A Date: the SDK takes a number below its time origin for a performance.now() reading.
+    logger.emit({ body: s.body, attributes: s.attributes, ...(s.timestamp !== undefined ? { timestamp: new Date(s.timestamp) } : {}) });
   });
   return exporter.getFinishedLogRecords();
 }
