@@ -39,18 +39,29 @@ async function scrape(token = metricsToken): Promise<Map<string, Family>> {
   const res = await fetch(`${server.baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  const families = parsePrometheusTextFormat(await res.text()) as Family[];
-  return new Map(families.map((f) => [f.name, f]));
+  const text = await res.text();
+  // The whole exposition must parse as it is (the parser throws on a malformed line) ...
+  expect((parsePrometheusTextFormat(text) as Family[]).length).toBeGreaterThan(10);
+  // ... but the parser keeps a histogram's _count and _sum only when it has no labels besides `le`: read labelled
+  // histograms as their plain series (name_bucket, name_sum, name_count), which then come once per label set.
+  const families = parsePrometheusTextFormat(text.replace(/^# TYPE (\S+) histogram$/gm, '# TYPE $1 untyped')) as Family[];
+  const byName = new Map<string, Family>();
+  for (const f of families) {
+    const seen = byName.get(f.name);
+    if (seen) seen.metrics.push(...f.metrics);
+    else byName.set(f.name, f);
+  }
+  return byName;
 }
 
-/** The sample of `name` whose labels include `labels` (0 when absent); histograms give their count. */
+/** The samples of `name` whose labels include `labels`, summed (0 when absent). */
 function value(m: Map<string, Family>, name: string, labels: Record<string, string> = {}): number {
   const family = m.get(name);
   if (!family) return 0;
   let total = 0;
   for (const s of family.metrics) {
     if (!Object.entries(labels).every(([k, v]) => s.labels?.[k] === v)) continue;
-    total += Number(s.value ?? s.count ?? 0);
+    total += Number(s.value ?? 0);
   }
   return total;
 }
@@ -108,14 +119,14 @@ describe('/metrics', () => {
     expect(delta('errata_ingest_records_total', { token, outcome: 'duplicate' })).toBe(3);
     expect(delta('errata_ingest_records_total', { token, outcome: 'rejected', reason: 'missing_field' })).toBe(2);
     expect(delta('errata_ingest_records_total', { token, outcome: 'rejected', reason: 'invalid_field' })).toBe(1);
-    expect(delta('errata_ingest_batch_duration_seconds', { api: 'ingest' })).toBe(2);
-    expect(delta('errata_ingest_batch_duration_seconds', { api: 'otlp' })).toBe(1);
-    expect(delta('errata_ingest_batch_records', { api: 'ingest' })).toBe(2);
-    expect(delta('errata_http_request_duration_seconds', { route: '/api/v1/ingest', method: 'POST', status: '200' })).toBe(2);
-    expect(delta('errata_http_request_duration_seconds', { route: '/api/v1/otlp/v1/logs', method: 'POST', status: '200' })).toBe(1);
-    // The sum of records per batch histogram is exactly the records sent over /api/v1/ingest.
-    const sum = (m: Map<string, Family>) => Number(m.get('errata_ingest_batch_records')?.metrics.find((s) => s.labels?.api === 'ingest')?.sum ?? 0);
-    expect(sum(after) - sum(before)).toBe(8);
+    expect(delta('errata_ingest_batch_duration_seconds_count', { api: 'ingest' })).toBe(2);
+    expect(delta('errata_ingest_batch_duration_seconds_count', { api: 'otlp' })).toBe(1);
+    expect(delta('errata_ingest_batch_records_count', { api: 'ingest' })).toBe(2);
+    // The records-per-batch sum is exactly the records sent over /api/v1/ingest (5 + 3).
+    expect(delta('errata_ingest_batch_records_sum', { api: 'ingest' })).toBe(8);
+    expect(delta('errata_ingest_batch_records_bucket', { api: 'otlp', le: '10' })).toBe(1);
+    expect(delta('errata_http_request_duration_seconds_count', { route: '/api/v1/ingest', method: 'POST', status: '200' })).toBe(2);
+    expect(delta('errata_http_request_duration_seconds_count', { route: '/api/v1/otlp/v1/logs', method: 'POST', status: '200' })).toBe(1);
     expect(value(after, 'errata_writer_queue_depth')).toBe(0);
   });
 
