@@ -77,7 +77,7 @@ function create(): ErrataMetrics {
     registry,
     httpDuration: new client.Histogram({
       name: 'errata_http_request_duration_seconds',
-      help: 'API and CSV requests by route template, method and status, from handler start to response.',
+      help: 'API and CSV requests by route template, method and status, from the handler start to the response headers.',
       labelNames: ['route', 'method', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
