@@ -3,8 +3,9 @@
 // 0.210.0, its last release that ships it; later ones serialize by hand and decode nothing). google.rpc.Status, the
 // body of every OTLP/HTTP error, is not in it: it is declared below for protobufjs from google/rpc/status.proto
 // (tests/unit/otlp-proto.test.ts checks the declaration against that file as google-proto-files ships it).
-import protobuf from 'protobufjs/light.js';
-import * as generated from '@opentelemetry/otlp-transformer/build/src/generated/root.js';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type protobufLight from 'protobufjs/light.js';
 
 interface Message<T> {
   decode(bytes: Uint8Array): T;
@@ -42,13 +43,17 @@ export const STATUS_DESCRIPTOR = {
 
 let cached: OtlpProto | null = null;
 
-/** Built on first use: the generated module is large and most processes never see an OTLP request. */
+/**
+ * Loaded on first use, from the project's node_modules (both are CommonJS): the generated module is large (~0.1–0.4 s
+ * to load), and the ingest workers, the CLI and most servers never see an OTLP request.
+ */
 export function otlpProto(): OtlpProto {
   if (cached) return cached;
-  // A CommonJS module (`module.exports = $root`): its namespace is on `default` under ESM interop.
-  const root = ((generated as unknown as { default?: unknown }).default ?? generated) as {
+  const load = createRequire(path.join(/* turbopackIgnore: true */ process.cwd(), 'package.json'));
+  const root = load('@opentelemetry/otlp-transformer/build/src/generated/root.js') as {
     opentelemetry: { proto: { collector: { logs: { v1: Record<string, Message<Record<string, unknown>>> } } } };
   };
+  const protobuf = load('protobufjs/light.js') as typeof protobufLight;
   const logs = root.opentelemetry.proto.collector.logs.v1;
   const status = protobuf.Root.fromJSON(STATUS_DESCRIPTOR).lookupType('google.rpc.Status');
   cached = {

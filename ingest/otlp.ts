@@ -163,7 +163,8 @@ function decode(body: Uint8Array, form: OtlpForm): unknown {
     }
   }
   try {
-    return otlpProto().ExportLogsServiceRequest.decode(body);
+    // A Buffer, so protobufjs reads strings with Node's UTF-8 decoder rather than its JavaScript one.
+    return otlpProto().ExportLogsServiceRequest.decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   } catch (err) {
     // Truncated or mistyped wire data, or nesting deep enough to exhaust the stack: the body itself is bad.
     throw new ApiError('invalid_body', `The body is not a protobuf ExportLogsServiceRequest: ${(err as Error).message}`);

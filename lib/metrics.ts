@@ -1,7 +1,17 @@
 // errata's own Prometheus metrics (GET /metrics), one registry per process. Counters are updated in the main
 // thread: the ingest workers report what they did in their answers and messages (ingest/writer.ts), so the
 // numbers are process-wide. Gauges that cost a query (database size, row counts) are set by the /metrics route.
-import client from 'prom-client';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type * as PromClient from 'prom-client';
+
+// Loaded on first use, from the project's node_modules: lib/api-error.ts imports this module, so the ingest
+// workers and the CLI would otherwise pay for loading prom-client (~0.1–0.4 s) without ever counting anything.
+let promClient: typeof PromClient | null = null;
+function client(): typeof PromClient {
+  promClient ??= createRequire(path.join(/* turbopackIgnore: true */ process.cwd(), 'package.json'))('prom-client') as typeof PromClient;
+  return promClient;
+}
 
 /**
  * Every route handler's path, as `app/` lays them out ([x] → {x}): the `route` label. A path that matches none
@@ -51,77 +61,78 @@ export function routeLabel(pathname: string): string {
 }
 
 export interface ErrataMetrics {
-  registry: client.Registry;
-  httpDuration: client.Histogram<'route' | 'method' | 'status'>;
-  refusals: client.Counter<'route' | 'status' | 'code'>;
-  records: client.Counter<'token' | 'outcome' | 'reason'>;
-  batchDuration: client.Histogram<'api'>;
-  batchRecords: client.Histogram<'api'>;
-  batchBytes: client.Histogram<'api'>;
-  batchesRefused: client.Counter<'api' | 'code'>;
-  queueDepth: client.Gauge;
-  databaseBytes: client.Gauge<'file'>;
-  rows: client.Gauge<'table'>;
-  retentionRuns: client.Counter<'outcome'>;
-  retentionRows: client.Counter;
+  registry: PromClient.Registry;
+  httpDuration: PromClient.Histogram<'route' | 'method' | 'status'>;
+  refusals: PromClient.Counter<'route' | 'status' | 'code'>;
+  records: PromClient.Counter<'token' | 'outcome' | 'reason'>;
+  batchDuration: PromClient.Histogram<'api'>;
+  batchRecords: PromClient.Histogram<'api'>;
+  batchBytes: PromClient.Histogram<'api'>;
+  batchesRefused: PromClient.Counter<'api' | 'code'>;
+  queueDepth: PromClient.Gauge;
+  databaseBytes: PromClient.Gauge<'file'>;
+  rows: PromClient.Gauge<'table'>;
+  retentionRuns: PromClient.Counter<'outcome'>;
+  retentionRows: PromClient.Counter;
 }
 
 // On globalThis: Next loads this module once per route bundle, and the process must have one registry.
 const holder = globalThis as unknown as { errataMetrics?: ErrataMetrics; errataQueueDepth?: () => number };
 
 function create(): ErrataMetrics {
-  const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'errata_' });
+  const { Registry, Histogram, Counter, Gauge, collectDefaultMetrics, exponentialBuckets } = client();
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'errata_' });
   const registers = [registry];
   return {
     registry,
-    httpDuration: new client.Histogram({
+    httpDuration: new Histogram({
       name: 'errata_http_request_duration_seconds',
       help: 'API and CSV requests by route template, method and status, from the handler start to the response headers.',
       labelNames: ['route', 'method', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
-    refusals: new client.Counter({
+    refusals: new Counter({
       name: 'errata_http_refusals_total',
       help: '429 and 503 answers (rate limits, ingest back-pressure, storage unavailable) by route and error code.',
       labelNames: ['route', 'status', 'code'],
       registers,
     }),
-    records: new client.Counter({
+    records: new Counter({
       name: 'errata_ingest_records_total',
       help: 'Ingested records by token id and outcome (accepted, duplicate, rejected); reason is the rejection code.',
       labelNames: ['token', 'outcome', 'reason'],
       registers,
     }),
-    batchDuration: new client.Histogram({
+    batchDuration: new Histogram({
       name: 'errata_ingest_batch_duration_seconds',
       help: 'Stored ingest batches, from the request arriving to the commit answered (api: ingest or otlp).',
       labelNames: ['api'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
-    batchRecords: new client.Histogram({
+    batchRecords: new Histogram({
       name: 'errata_ingest_batch_records',
       help: 'Records per stored ingest batch.',
       labelNames: ['api'],
       buckets: [1, 10, 100, 1_000, 10_000, 100_000],
       registers,
     }),
-    batchBytes: new client.Histogram({
+    batchBytes: new Histogram({
       name: 'errata_ingest_batch_bytes',
       help: 'Decoded bytes per stored ingest batch.',
       labelNames: ['api'],
-      buckets: client.exponentialBuckets(1024, 4, 10),
+      buckets: exponentialBuckets(1024, 4, 10),
       registers,
     }),
-    batchesRefused: new client.Counter({
+    batchesRefused: new Counter({
       name: 'errata_ingest_batches_refused_total',
       help: 'Whole ingest batches not stored, by error code (413, 415, invalid body, queue full, late, storage).',
       labelNames: ['api', 'code'],
       registers,
     }),
-    queueDepth: new client.Gauge({
+    queueDepth: new Gauge({
       name: 'errata_writer_queue_depth',
       help: 'Ingest batches queued or being prepared and written.',
       registers,
@@ -129,25 +140,25 @@ function create(): ErrataMetrics {
         this.set(holder.errataQueueDepth?.() ?? 0);
       },
     }),
-    databaseBytes: new client.Gauge({
+    databaseBytes: new Gauge({
       name: 'errata_database_bytes',
       help: 'Size on disk of the SQLite database (file: main or wal).',
       labelNames: ['file'],
       registers,
     }),
-    rows: new client.Gauge({
+    rows: new Gauge({
       name: 'errata_rows',
       help: 'Rows by table (requests: stored records, from the rollups; refreshed at most once a minute).',
       labelNames: ['table'],
       registers,
     }),
-    retentionRuns: new client.Counter({
+    retentionRuns: new Counter({
       name: 'errata_retention_runs_total',
       help: 'Retention prunes completed (outcome ok) or failed.',
       labelNames: ['outcome'],
       registers,
     }),
-    retentionRows: new client.Counter({
+    retentionRows: new Counter({
       name: 'errata_retention_deleted_records_total',
       help: 'Records deleted by retention.',
       registers,
