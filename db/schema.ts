@@ -1,6 +1,6 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-export const TOKEN_SCOPES = ['ingest', 'read', 'admin'] as const;
+export const TOKEN_SCOPES = ['ingest', 'read', 'metrics', 'admin'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export const USER_ROLES = ['support', 'engineer', 'admin'] as const;

@@ -3,7 +3,8 @@
 import type { RequestStore } from '@/db/store';
 import { redactText } from '@/lib/redact';
 import { normalize } from './normalize';
-import { parseBody, type ParseOptions } from './parse';
+import { parseOtlpLogs, type OtlpForm } from './otlp';
+import { parseBody, type ParseOptions, type RawItem } from './parse';
 import { DeadlineExceeded, MAX_REPORTED_ERRORS, type GatewayRecord, type IngestResult, type RecordError } from './types';
 import { validate } from './validate';
 import { toRow } from './rows';
@@ -22,6 +23,8 @@ export interface BatchContext {
   content_type?: string;
   /** Records older than this (the retention cutoff) are rejected as `expired`: they would be pruned within the hour. */
   min_ts_ms?: number;
+  /** An OTLP/HTTP logs export (ingest/otlp.ts) rather than a log shipper's body, whose form is read from its bytes. */
+  form?: OtlpForm;
 }
 
 /** Rejected records sampled per batch for the ingest page (write.ts keeps the newest 1,000 overall). */
@@ -37,22 +40,23 @@ export interface PreparedBatch {
 /** Everything but the write: the stages that may run anywhere (tests, the worker). */
 export function prepareBatch(
   body: Uint8Array,
-  ctx: Pick<BatchContext, 'line_offset' | 'min_ts_ms'> & { deadline_ms?: number | null } = {},
+  ctx: Pick<BatchContext, 'line_offset' | 'min_ts_ms' | 'form'> & { deadline_ms?: number | null } = {},
   options: ParseOptions = {},
 ): PreparedBatch {
   const deadline = ctx.deadline_ms ?? null;
   const offset = ctx.line_offset ?? 0;
-  const { items } = parseBody(body, options);
+  const { items } = ctx.form ? parseOtlpLogs(body, ctx.form, options) : parseBody(body, options);
   const records: GatewayRecord[] = [];
   const errors: RecordError[] = [];
   const samples: RejectionSample[] = [];
   const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const reject = (line: number, start: number, end: number, code: string, message: string, field?: string) => {
+  const reject = (item: RawItem, code: string, message: string, field?: string) => {
+    const { line, start, end } = item;
     const e: RecordError = field === undefined ? { line: line + offset, code, message } : { line: line + offset, code, message, field };
     errors.push(e);
     if (samples.length < SAMPLES_PER_BATCH) {
       // Redacted before it is cut, so a secret that straddles the cut goes too.
-      const sample = redactText(buf.toString('utf8', start, Math.min(end, start + SAMPLE_CHARS * 4))).slice(0, SAMPLE_CHARS);
+      const sample = redactText(item.sample ? item.sample() : buf.toString('utf8', start, Math.min(end, start + SAMPLE_CHARS * 4))).slice(0, SAMPLE_CHARS);
       samples.push({ ...e, sample });
     }
   };
@@ -60,22 +64,22 @@ export function prepareBatch(
     const item = items[i];
     if (deadline !== null && (i & 1023) === 0 && Date.now() > deadline) throw new DeadlineExceeded();
     if (item.error) {
-      reject(item.line, item.start, item.end, item.error.code, item.error.message);
+      reject(item, item.error.code, item.error.message);
       continue;
     }
     const n = normalize(item.value, item.event_ms);
     if (!n.ok) {
-      reject(item.line, item.start, item.end, n.code, n.message, n.field);
+      reject(item, n.code, n.message, n.field);
       continue;
     }
     const v = validate(n.candidate);
     if (!v.ok) {
-      reject(item.line, item.start, item.end, v.code, v.message, v.field);
+      reject(item, v.code, v.message, v.field);
       continue;
     }
     if (ctx.min_ts_ms !== undefined && v.record.ts_ms < ctx.min_ts_ms) {
       const cutoff = new Date(ctx.min_ts_ms).toISOString();
-      reject(item.line, item.start, item.end, 'expired', `timestamp is older than the retention window (${cutoff}).`, 'timestamp');
+      reject(item, 'expired', `timestamp is older than the retention window (${cutoff}).`, 'timestamp');
       continue;
     }
     records.push(v.record);

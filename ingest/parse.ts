@@ -17,6 +17,8 @@ export interface RawItem {
   /** The collector's event time (MessagePack entries), the last resort for a timestamp. */
   event_ms?: number;
   error?: { code: string; message: string };
+  /** The rejection sample when the body's bytes are not readable text (OTLP protobuf): the decoded record. */
+  sample?: () => string;
 }
 
 export interface ParsedBody {

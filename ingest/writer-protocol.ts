@@ -39,6 +39,8 @@ export type PreparedMessage =
       /** The first 100 errors and the total count. */
       errors: RecordError[];
       rejected: number;
+      /** Every rejected record counted by code, for the metrics. */
+      reasons: Record<string, number>;
       samples: RejectionSample[];
       start_by_ms: number | null;
       /** Past it (mid-write), the transaction is rolled back and the batch refused as late. */
@@ -61,7 +63,9 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'closed' }
-  | { type: 'done'; id: number; result: IngestResult; ms: number }
+  | { type: 'done'; id: number; result: IngestResult; ms: number; reasons?: Record<string, number> }
+  /** A retention prune finished (all chunks) or failed, for the metrics. */
+  | { type: 'retention'; ok: boolean; deleted: number }
   /** Refused unwritten: it would have been answered after its deadline (`ms`: time spent before giving up). */
   | { type: 'late'; id: number; ms?: number }
   | { type: 'failed'; id: number; error: FailureInfo; ms: number };

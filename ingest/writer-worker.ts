@@ -78,7 +78,9 @@ function runPrepare() {
     let forward: PreparedMessage;
     try {
       const min_ts_ms = retentionCutoff(msg.ctx.received_ms, days!);
-      const p = prepareBatch(msg.bytes, { line_offset: msg.ctx.line_offset, min_ts_ms, deadline_ms: msg.deadline_ms });
+      const p = prepareBatch(msg.bytes, { line_offset: msg.ctx.line_offset, min_ts_ms, deadline_ms: msg.deadline_ms, form: msg.ctx.form });
+      const reasons: Record<string, number> = {};
+      for (const e of p.errors) reasons[e.code] = (reasons[e.code] ?? 0) + 1;
       const rows = new Array(p.records.length);
       for (let i = 0; i < rows.length; i++) rows[i] = toRow(p.records[i]);
       forward = {
@@ -88,6 +90,7 @@ function runPrepare() {
         rows,
         errors: p.errors.length > MAX_REPORTED_ERRORS ? p.errors.slice(0, MAX_REPORTED_ERRORS) : p.errors,
         rejected: p.errors.length,
+        reasons,
         samples: p.samples,
         start_by_ms: msg.start_by_ms,
         deadline_ms: msg.deadline_ms,
@@ -133,14 +136,22 @@ function runWriter() {
   let days = getRetentionDays(db);
 
   // Between chunks the worker returns to its message loop, so ingest batches interleave with a large prune.
+  let pruned = 0;
   async function prune() {
     if (closed) return;
     try {
       const r = await store.prune({ days: getRetentionDays(db), maxRows: 50_000 });
-      if (r.more) setImmediate(prune);
+      pruned += r.requests;
+      if (r.more) {
+        setImmediate(prune);
+        return;
+      }
+      port.postMessage({ type: 'retention', ok: true, deleted: pruned } satisfies WorkerReply);
     } catch (err) {
       console.error('errata: retention prune failed', err);
+      port.postMessage({ type: 'retention', ok: false, deleted: pruned } satisfies WorkerReply);
     }
+    pruned = 0;
   }
   setImmediate(prune);
   setInterval(prune, retentionIntervalMs).unref();
@@ -183,7 +194,7 @@ function runWriter() {
         deadline_ms: msg.deadline_ms,
       });
       const result = { accepted, duplicates, rejected: msg.rejected, errors: msg.errors };
-      port.postMessage({ type: 'done', id: msg.id, result, ms: performance.now() - started } satisfies WorkerReply);
+      port.postMessage({ type: 'done', id: msg.id, result, ms: performance.now() - started, reasons: msg.reasons } satisfies WorkerReply);
     } catch (err) {
       if (err instanceof DeadlineExceeded) {
         port.postMessage({ type: 'late', id: msg.id, ms: performance.now() - started } satisfies WorkerReply);
@@ -234,7 +245,9 @@ function runWriter() {
       try {
         const p = prepareBatch(legacy.bytes, { line_offset: ctx.line_offset, min_ts_ms: retentionCutoff(ctx.received_ms, getRetentionDays(db)) });
         const errors = p.errors.slice(0, MAX_REPORTED_ERRORS);
-        forward = { type: 'prepared', id: legacy.id, ctx, rows: p.records.map(toRow), errors, rejected: p.errors.length, samples: p.samples, start_by_ms: null };
+        const reasons: Record<string, number> = {};
+        for (const e of p.errors) reasons[e.code] = (reasons[e.code] ?? 0) + 1;
+        forward = { type: 'prepared', id: legacy.id, ctx, rows: p.records.map(toRow), errors, rejected: p.errors.length, reasons, samples: p.samples, start_by_ms: null };
       } catch (err) {
         if (!(err instanceof ApiError)) console.error('errata: ingest batch could not be prepared', err);
         forward = { type: 'unprepared', id: legacy.id, ctx, error: describeFailure(err), api: err instanceof ApiError };

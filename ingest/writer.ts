@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { ApiError } from '@/lib/api-error';
+import { recordBatchRefused, recordIngestBatch, recordRetentionRun, setQueueDepthSource } from '@/lib/metrics';
 import type { BatchContext } from './index';
 import type { IngestResult } from './types';
 import type { BatchCtx, PrepareReply, PrepareRequest, WorkerReply, WorkerRequest, WorkerRole } from './writer-protocol';
@@ -157,6 +158,7 @@ export class Writer {
         if (at === -1) return; // already started: it will be answered with its result
         this.queue.splice(at, 1);
         this.queuedBytes -= job.size;
+        recordBatchRefused(job.ctx.form ? 'otlp' : 'ingest', 'late');
         reject(this.busy('The batch waited too long for the writer; retry after the Retry-After delay.'));
       }, Math.min(latest, this.opts.startTimeoutMs ?? 8_000));
       this.queue.push(job);
@@ -225,6 +227,7 @@ export class Writer {
     if (!job) return;
     if (msg.type === 'late') {
       this.inflight.delete(msg.id);
+      recordBatchRefused(job.ctx.form ? 'otlp' : 'ingest', 'late');
       job.reject(this.busy('The batch waited too long for the writer; retry after the Retry-After delay.'));
     } else if (job.stage === 'prepare') {
       job.stage = 'write';
@@ -234,21 +237,28 @@ export class Writer {
   }
 
   private onWriterMessage(msg: WorkerReply) {
+    if (msg.type === 'retention') recordRetentionRun(msg.ok, msg.deleted);
     if (msg.type !== 'done' && msg.type !== 'failed' && msg.type !== 'late') return;
     const job = this.inflight.get(msg.id);
     if (!job) return;
     this.inflight.delete(msg.id);
+    const api = job.ctx.form ? 'otlp' : 'ingest';
     if (msg.type === 'done') {
       if (job.size > 64 * 1024) this.writeMsPerByte = this.writeMsPerByte * 0.7 + (Math.max(0, msg.ms - FIXED_MS) / job.size) * 0.3;
+      const r = msg.result;
+      const reasons = msg.reasons ?? (r.rejected > 0 ? { unknown: r.rejected } : {});
+      recordIngestBatch({ api, token_id: job.ctx.token_id, accepted: r.accepted, duplicates: r.duplicates, reasons, bytes: job.size, seconds: (Date.now() - job.arrivedMs) / 1000 });
       job.resolve(msg.result);
     } else if (msg.type === 'late') {
       // Given up mid-write: the full write would have taken longer still, so the pace is at least this slow.
       if (msg.ms && job.size > 64 * 1024) this.writeMsPerByte = Math.max(this.writeMsPerByte, (msg.ms - FIXED_MS) / job.size);
+      recordBatchRefused(api, 'late');
       job.reject(this.busy('The batch waited too long for the writer; retry after the Retry-After delay.'));
     } else {
       // A refusal the sender should retry later carries Retry-After (the worker cannot set headers itself).
       const ra = msg.error.details.retry_after;
       const headers: Record<string, string> = typeof ra === 'number' ? { 'Retry-After': String(ra) } : {};
+      recordBatchRefused(api, msg.error.code);
       job.reject(new ApiError(msg.error.code, msg.error.message, msg.error.details, headers));
     }
     this.pump();
@@ -333,6 +343,10 @@ const globalForWriter = globalThis as unknown as { errataWriter?: Writer };
 
 /** The server's writer, created on first use with settings from the environment. */
 export function getWriter(config: () => WriterOptions): Writer {
-  globalForWriter.errataWriter ??= new Writer(config());
+  if (!globalForWriter.errataWriter) {
+    const writer = new Writer(config());
+    setQueueDepthSource(() => writer.pending);
+    globalForWriter.errataWriter = writer;
+  }
   return globalForWriter.errataWriter;
 }

@@ -1,5 +1,6 @@
 // The one error envelope: {"error":{code,message,details,request_id}}, the same shape the platform uses.
 import { randomUUID } from 'node:crypto';
+import { recordHttp } from './metrics';
 
 export const API_ERROR_CODES = {
   invalid_parameter: 400,
@@ -16,6 +17,7 @@ export const API_ERROR_CODES = {
   decompressed_too_large: 413,
   too_many_records: 413,
   unsupported_encoding: 415,
+  unsupported_media_type: 415,
   rate_limited: 429,
   login_locked: 429,
   internal_error: 500,
@@ -93,16 +95,33 @@ export function jsonResponse(data: unknown, requestId: string, init: ResponseIni
   return Response.json(data, { ...init, headers });
 }
 
-/** Wraps a route handler: one request id per call, every failure mapped to the envelope. */
-export function withApi<C>(handler: (req: Request, ctx: C, requestId: string) => Promise<Response>) {
+export interface ApiOptions {
+  /** Renders a typed failure in another format than the envelope (OTLP answers a google.rpc.Status). */
+  renderError?: (err: ApiError, req: Request, requestId: string) => Response;
+}
+
+/**
+ * Wraps a route handler: one request id per call, every failure mapped to the envelope, and every answer counted
+ * in the HTTP metrics (lib/metrics.ts) by route template and status, up to the response's start.
+ */
+export function withApi<C>(handler: (req: Request, ctx: C, requestId: string) => Promise<Response>, options: ApiOptions = {}) {
   return async (req: Request, ctx: C): Promise<Response> => {
+    const started = performance.now();
     const requestId = newRequestId();
+    let res: Response;
+    let code: string | undefined;
     try {
-      const res = await handler(req, ctx, requestId);
+      res = await handler(req, ctx, requestId);
       if (!res.headers.has('X-Request-Id')) res.headers.set('X-Request-Id', requestId);
-      return res;
     } catch (err) {
-      return toErrorResponse(err, requestId);
+      code = err instanceof ApiError ? err.code : 'internal_error';
+      res = err instanceof ApiError && options.renderError ? options.renderError(err, req, requestId) : toErrorResponse(err, requestId);
     }
+    try {
+      recordHttp(new URL(req.url).pathname, req.method, res.status, (performance.now() - started) / 1000, code);
+    } catch {
+      /* metrics never fail a request */
+    }
+    return res;
   };
 }

@@ -223,7 +223,11 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
     servers: [{ url: serverUrl }],
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'A token with the read scope (errata_…).' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A token (errata_…) with the read scope. Scopes: ingest, read, metrics (GET /metrics), admin (all of them).',
+        },
         session: { type: 'apiKey', in: 'cookie', name: 'errata_session' },
       },
       schemas: {

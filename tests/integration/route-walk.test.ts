@@ -48,6 +48,7 @@ const READ_SUPPORT: Need = { scope: 'read', role: 'support' };
 const READ_ENGINEER: Need = { scope: 'read', role: 'engineer' };
 const ADMIN: Need = { scope: 'admin', role: 'admin' };
 const INGEST: Need = { scope: 'ingest', role: 'admin' };
+const METRICS: Need = { scope: 'metrics', role: 'admin' };
 const login = (p: string) => (p === '/' ? '/login' : `/login?next=${encodeURIComponent(p)}`);
 
 // Keyed by the app-paths manifest key. Keep the rule next to the route: support < engineer < admin.
@@ -162,6 +163,11 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
 
   // Ingest (scope ingest; users never write records).
   '/api/v1/ingest/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/ingest', need: INGEST, ok: 200, body: [] }] },
+  // OTLP/HTTP answers refusals with a google.rpc.Status whose message starts with our code (describeResponse reads it).
+  '/api/v1/otlp/v1/logs/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/otlp/v1/logs', need: INGEST, ok: 200, body: {} }] },
+
+  // Prometheus metrics (scope metrics, or admin).
+  '/metrics/route': { kind: 'api', calls: [{ method: 'GET', path: '/metrics', need: METRICS, ok: 200 }] },
 };
 
 const ROLES: UserRole[] = ['support', 'engineer', 'admin'];
@@ -201,8 +207,9 @@ async function describeResponse(res: Response): Promise<string> {
   const loc = res.headers.get('location');
   let code = '';
   if ((res.headers.get('content-type') ?? '').includes('json')) {
-    const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
-    code = body?.error?.code ?? '';
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string }; message?: unknown } | null;
+    const status = typeof body?.message === 'string' ? /^([a-z_]+): /.exec(body.message)?.[1] : undefined;
+    code = body?.error?.code ?? status ?? '';
   } else await res.arrayBuffer().catch(() => undefined);
   return `${res.status}${code ? ` ${code}` : ''}${loc ? ` → ${new URL(loc, server.baseUrl).pathname}${new URL(loc, server.baseUrl).search}` : ''}`;
 }
@@ -284,7 +291,7 @@ beforeAll(async () => {
   const revoked = createToken(db, { name: 'walk revoked', scopes: ['admin'] });
   revokeToken(db, revoked.id);
   tokens.revoked = revoked.token;
-  for (const scope of ['ingest', 'read', 'admin'] as const) tokens[scope] = createToken(db, { name: `walk ${scope}`, scopes: [scope] }).token;
+  for (const scope of ['ingest', 'read', 'metrics', 'admin'] as const) tokens[scope] = createToken(db, { name: `walk ${scope}`, scopes: [scope] }).token;
 }, 120_000);
 
 afterAll(async () => {

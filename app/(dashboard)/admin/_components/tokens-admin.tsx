@@ -7,8 +7,9 @@ import { adminFetch, formatTime } from './api';
 import { ActionError, useAdminAction } from './use-admin-action';
 
 const SCOPE_HELP: Record<TokenScope, string> = {
-  ingest: 'send gateway logs to /api/v1/ingest',
+  ingest: 'send gateway logs to /api/v1/ingest and OTLP logs to /api/v1/otlp/v1/logs',
   read: 'read requests, stats and CSV exports',
+  metrics: 'scrape Prometheus metrics at /metrics',
   admin: 'everything, including these admin endpoints',
 };
 // Keyed by TokenScope, so the type checker keeps this list complete without bundling the schema.

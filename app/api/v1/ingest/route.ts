@@ -3,6 +3,7 @@ import { requireAccess } from '@/lib/auth/guard';
 import { getEnv } from '@/lib/env';
 import { decodeStream, drainBody, MAX_BODY_BYTES, parseContentEncoding } from '@/ingest/decode';
 import { getWriter } from '@/ingest/writer';
+import { recordBatchRefused } from '@/lib/metrics';
 
 const writerConfig = () => ({ databasePath: getEnv().DATABASE_PATH, queueLimit: getEnv().ERRATA_WRITER_QUEUE });
 /** Whole batches refused in this thread, shown on the ingest health page (the worker records its own). */
@@ -38,6 +39,7 @@ export const POST = withApi(async (req, _ctx, requestId) => {
     return jsonResponse(result, requestId);
   } catch (err) {
     if (token_id !== undefined && err instanceof ApiError && REFUSED_BATCH.has(err.code)) {
+      recordBatchRefused('ingest', err.code);
       getWriter(writerConfig).noteRejectedBatch(token_id, err.code, err.message);
     }
     // Part of the upload may be unread: close the connection so the client cannot reuse a half-read socket.
