@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { lookupAction } from '@/app/(dashboard)/lookup/actions';
 import { useLookupSubmit } from './use-lookup-submit';
 import styles from './lookup-box.module.css';
 
@@ -55,7 +56,7 @@ export function LookupBox() {
   }
 
   return (
-    <form role="search" aria-label="Request lookup" className={styles.form} action="/lookup" method="get" onSubmit={onSubmit}>
+    <form role="search" aria-label="Request lookup" className={styles.form} action={lookupAction} onSubmit={onSubmit}>
       <label htmlFor={inputId} className={styles.srOnly}>
         Look up request ids
       </label>

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import { getDb } from '@/db';
 import { getRequestById } from '@/db/queries/requests';
+import { insightFor } from '@/db/queries/support-lookup';
 import { hasRole, requirePageUser } from '@/lib/auth';
 import { drillLinks } from '@/components/request/links';
 import { decodeRouteParam } from '@/components/request/route-param';
@@ -45,6 +46,8 @@ export default async function RequestPage({ params }: { params: Params }) {
   }
 
   const now = Date.now();
+  const db = getDb();
+  const insights = detail.records.map((r) => insightFor(db, r, now));
   const anchor = detail.records.find((r) => r.key_id !== null) ?? detail.records[0];
   return (
     <div className={styles.page}>
@@ -61,7 +64,7 @@ export default async function RequestPage({ params }: { params: Params }) {
       <div className={styles.grid}>
         <div className={styles.main}>
           {detail.records.map((r, i) => (
-            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} links={links} />
+            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} links={links} insight={insights[i]} />
           ))}
         </div>
         <aside className={styles.side} aria-labelledby="around-title">
