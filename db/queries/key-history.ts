@@ -23,9 +23,9 @@ function keyStatements(sqlite: Database.Database) {
       'SELECT account_id, tier FROM rollup_key_day WHERE key_id = ? ORDER BY bucket_ms DESC LIMIT 1',
     ),
     latest: sqlite.prepare<[string], { ts_ms: number }>('SELECT ts_ms FROM requests WHERE key_id = ? ORDER BY ts_ms DESC LIMIT 1'),
-    recentFailures: sqlite.prepare<[string, number, number], { request_id: string; code: string; status: number; ts_ms: number; route: string | null; path: string | null; method: string | null }>(
-      `SELECT request_id, code, status, ts_ms, route, path, method FROM
-         (SELECT request_id, code, status, ts_ms, route, path, method FROM requests WHERE key_id = ? ORDER BY ts_ms DESC LIMIT ?)
+    recentFailures: sqlite.prepare<[string, number, number], { request_id: string; code: string; status: number; ts_ms: number; route: string | null; path: string | null; method: string | null; reason: string | null }>(
+      `SELECT request_id, code, status, ts_ms, route, path, method, reason FROM
+         (SELECT request_id, code, status, ts_ms, route, path, method, reason FROM requests WHERE key_id = ? ORDER BY ts_ms DESC LIMIT ?)
        WHERE code <> '' LIMIT ?`,
     ),
   };
@@ -78,7 +78,7 @@ export interface KeySummary {
   by_code: { code: string | null; count: number }[];
   latest_ms: number | null;
   /** The key's latest failures (found among its latest records), newest first. */
-  recent_failures: { request_id: string; code: string; status: number; ts_ms: number; method: string | null; endpoint: string | null }[];
+  recent_failures: { request_id: string; code: string; reason: string | null; status: number; ts_ms: number; method: string | null; endpoint: string | null }[];
 }
 
 /** What support may see of a key: who owns it, what it did over the window, its latest failures. */
@@ -106,6 +106,7 @@ export function getKeySummary(db: Db, input: { key_id: string; now_ms: number; w
     recent_failures: st.recentFailures.all(input.key_id, RECENT_SCAN, input.failures ?? 10).map((r) => ({
       request_id: r.request_id,
       code: r.code,
+      reason: orNull(r.reason),
       status: r.status,
       ts_ms: r.ts_ms,
       method: r.method,

@@ -39,7 +39,7 @@ export interface SupportLookup {
 }
 
 /** What the key's history says about this record (null without a key or an error). */
-export function insightFor(db: Db, record: RequestRecord, now_ms: number): KeyInsight | null {
+export function insightFor(db: Db, record: Pick<RequestRecord, 'key_id' | 'code' | 'reason' | 'ts_ms'>, now_ms: number): KeyInsight | null {
   if (record.key_id === null || record.code === null) return null;
   const anchor = { code: record.code, reason: record.reason, ts_ms: record.ts_ms };
   return explainKeyHistory(getKeyHistory(db, { key_id: record.key_id, anchor, now_ms }), anchor);

@@ -4,7 +4,10 @@ import { connection } from 'next/server';
 import { getDb } from '@/db';
 import { listRequests } from '@/db/queries/requests';
 import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
-import { requirePageUser } from '@/lib/auth';
+import { getKeySummary } from '@/db/queries/key-history';
+import { insightFor } from '@/db/queries/support-lookup';
+import { hasRole, requirePageUser } from '@/lib/auth';
+import { KeySummaryView } from '@/components/keys/key-summary';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { isOpenEnded } from '@/lib/filters';
 import { FilterBar } from '@/components/filters/filter-bar';
@@ -27,9 +30,17 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function KeyPage({ params, searchParams }: Props) {
-  await requirePageUser('engineer');
+  const user = await requirePageUser('support');
   await connection();
   const key_id = decodeRouteParam((await params).key_id);
+  if (!hasRole(user.role, 'engineer')) {
+    // Support staff: what they may see of the key (no breakdowns or exports), instead of a 403 dead end.
+    const now = Date.now();
+    const summary = getKeySummary(getDb(), { key_id, now_ms: now });
+    const latest = summary.recent_failures[0];
+    const insight = latest ? insightFor(getDb(), { key_id, code: latest.code, reason: latest.reason, ts_ms: latest.ts_ms }, now) : null;
+    return <KeySummaryView summary={summary} insight={insight} now={now} />;
+  }
   const sp = await searchParams;
   const pathname = `/keys/${encodeURIComponent(key_id)}`;
   const urlParams = withoutParam(toUrlSearchParams(sp), 'key');
