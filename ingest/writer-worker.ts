@@ -11,7 +11,7 @@ import { getRetentionDays } from '@/db/queries/settings';
 import { ApiError, type ApiErrorCode } from '@/lib/api-error';
 import { prepareBatch } from './index';
 import { DeadlineExceeded, MAX_REPORTED_ERRORS } from './types';
-import { recordRejectedBatch, toRow, writeRows } from './write';
+import { recordRefusedCalls, recordRejectedBatch, toRow, writeRows } from './write';
 import type {
   BatchCtx,
   FailureInfo,
@@ -215,6 +215,14 @@ function runWriter() {
     }
     if (msg.type === 'rejected-batch') {
       noteRejected(msg.token_id, msg.received_ms, msg.code, msg.message);
+      return;
+    }
+    if (msg.type === 'refused-calls') {
+      try {
+        recordRefusedCalls(db, msg.calls, msg.samples);
+      } catch (err) {
+        console.error('errata: could not record refused calls', err);
+      }
       return;
     }
     // A server built before the prepare worker existed sends raw bytes here (.errata/ingest-worker.mjs is shared

@@ -4,9 +4,12 @@ import {
   getIngestHealthSeries,
   getIngestHealthTotals,
   getRejectionReasons,
+  getTokenLastCalls,
+  lastUsedMs,
   listRecentRejections,
   type IngestHealthFilters,
 } from '@/db/queries/ingest-health';
+import { listTokens } from '@/db/queries/tokens';
 import { ValidationError } from '@/lib/api-error';
 import { parseFilters, type SearchParamsInput } from '@/lib/filters';
 
@@ -41,6 +44,7 @@ export interface HourPoint {
   accepted: number;
   duplicates: number;
   rejected: number;
+  refused: number;
 }
 
 /** Everything the ingest page shows, hours zero-filled across the range. */
@@ -56,7 +60,7 @@ export function loadIngestHealth(db: Db, f: IngestHealthFilters) {
 
   const start = Math.floor(f.from_ms / HOUR_MS) * HOUR_MS;
   const byHour = new Map<number, HourPoint>();
-  for (let t = start; t < f.to_ms; t += HOUR_MS) byHour.set(t, { t, accepted: 0, duplicates: 0, rejected: 0 });
+  for (let t = start; t < f.to_ms; t += HOUR_MS) byHour.set(t, { t, accepted: 0, duplicates: 0, rejected: 0, refused: 0 });
   const rejectedByToken = new Map<number, Map<number, number>>();
   for (const p of series) {
     const h = byHour.get(p.bucket_ms);
@@ -64,6 +68,7 @@ export function loadIngestHealth(db: Db, f: IngestHealthFilters) {
       h.accepted += p.accepted;
       h.duplicates += p.duplicates;
       h.rejected += p.rejected;
+      h.refused += p.refused;
     }
     if (p.rejected) {
       const m = rejectedByToken.get(p.token_id) ?? new Map<number, number>();
@@ -74,11 +79,16 @@ export function loadIngestHealth(db: Db, f: IngestHealthFilters) {
   const len = f.to_ms - f.from_ms;
   const previous = getIngestHealthTotals(db, { ...f, from_ms: f.from_ms - len, to_ms: f.from_ms });
   const sumOf = (rows: typeof totals) => {
-    const sum = (k: 'accepted' | 'duplicates' | 'rejected' | 'batches') => rows.reduce((n, t) => n + Number(t[k]), 0);
-    return { accepted: sum('accepted'), duplicates: sum('duplicates'), rejected: sum('rejected'), batches: sum('batches') };
+    const sum = (k: 'accepted' | 'duplicates' | 'rejected' | 'refused' | 'batches') => rows.reduce((n, t) => n + Number(t[k]), 0);
+    return { accepted: sum('accepted'), duplicates: sum('duplicates'), rejected: sum('rejected'), refused: sum('refused'), batches: sum('batches') };
   };
+  // The same "last used" as the tokens page: the token's latest authenticated use or ingest call, refused ones included.
+  const lastCalls = getTokenLastCalls(db);
+  const tokenRows = new Map(listTokens(db).map((t) => [t.id, t]));
+  const lastUsed = new Map(totals.map((t) => [t.token_id, lastUsedMs(tokenRows.get(t.token_id) ?? { id: t.token_id, last_used_ms: null }, lastCalls)]));
   return {
     hours: [...byHour.values()],
+    lastUsed,
     totals,
     allTotals,
     reasons,

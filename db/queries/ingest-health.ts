@@ -5,6 +5,7 @@ import type { Db } from '../client';
 import { ingestHealthHour, ingestRejections, tokens } from '../schema';
 
 export const NO_TOKEN_NAME = 'CLI (no token)';
+export const UNKNOWN_TOKEN_NAME = 'Unknown or missing token';
 
 export interface IngestHealthFilters {
   from_ms: number;
@@ -20,9 +21,13 @@ export interface IngestHealthPoint {
   accepted: number;
   duplicates: number;
   rejected: number;
+  refused: number;
 }
 
-const tokenName = sql<string>`coalesce(${tokens.name}, ${NO_TOKEN_NAME})`;
+/** -1 is ingest/write.ts' UNKNOWN_TOKEN_ID: calls refused with a token errata does not know, or none. */
+const nameOf = (tokenId: typeof ingestHealthHour.token_id | typeof ingestRejections.token_id) =>
+  sql<string>`CASE WHEN ${tokenId} = -1 THEN ${UNKNOWN_TOKEN_NAME} ELSE coalesce(${tokens.name}, ${NO_TOKEN_NAME}) END`;
+const tokenName = nameOf(ingestHealthHour.token_id);
 
 function healthWhere(f: IngestHealthFilters) {
   return and(
@@ -43,6 +48,7 @@ export function getIngestHealthSeries(db: Db, f: IngestHealthFilters): IngestHea
       accepted: ingestHealthHour.accepted,
       duplicates: ingestHealthHour.duplicates,
       rejected: ingestHealthHour.rejected,
+      refused: ingestHealthHour.refused,
     })
     .from(ingestHealthHour)
     .leftJoin(tokens, eq(tokens.id, ingestHealthHour.token_id))
@@ -60,8 +66,12 @@ export interface IngestHealthTotal {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** Calls refused before any record was read (revoked, unknown or missing token, wrong scope). */
+  refused: number;
   /** Start of the latest hour with a batch. */
   last_bucket_ms: number;
+  /** The latest call in the range, accepted or refused (null for hours written before this was kept). */
+  last_ms: number | null;
 }
 
 /** Totals per token over the range, the busiest first. */
@@ -76,13 +86,15 @@ export function getIngestHealthTotals(db: Db, f: IngestHealthFilters): IngestHea
       accepted: sql<number>`sum(${ingestHealthHour.accepted})`,
       duplicates: sql<number>`sum(${ingestHealthHour.duplicates})`,
       rejected: sql<number>`sum(${ingestHealthHour.rejected})`,
+      refused: sql<number>`sum(${ingestHealthHour.refused})`,
       last_bucket_ms: sql<number>`max(${ingestHealthHour.bucket_ms})`,
+      last_ms: sql<number | null>`max(${ingestHealthHour.last_ms})`,
     })
     .from(ingestHealthHour)
     .leftJoin(tokens, eq(tokens.id, ingestHealthHour.token_id))
     .where(healthWhere(f))
     .groupBy(ingestHealthHour.token_id)
-    .orderBy(desc(sql`sum(${ingestHealthHour.accepted}) + sum(${ingestHealthHour.rejected})`))
+    .orderBy(desc(sql`sum(${ingestHealthHour.accepted}) + sum(${ingestHealthHour.rejected}) + sum(${ingestHealthHour.refused})`))
     .all();
   return rows.map(({ revoked_ms, ...r }) => ({ ...r, revoked: revoked_ms !== null }));
 }
@@ -105,7 +117,7 @@ export function listRecentRejections(db: Db, opts: { limit?: number; token_id?: 
     .select({
       id: ingestRejections.id,
       token_id: ingestRejections.token_id,
-      token_name: tokenName,
+      token_name: nameOf(ingestRejections.token_id),
       received_ms: ingestRejections.received_ms,
       line: ingestRejections.line,
       code: ingestRejections.code,
@@ -136,4 +148,24 @@ export function getRejectionReasons(db: Db, f: Omit<IngestHealthFilters, 'token_
     .groupBy(ingestRejections.code)
     .orderBy(desc(sql`count(*)`))
     .all();
+}
+
+/**
+ * Each token's latest call that ingest health saw (accepted or refused), over everything kept: the one "last used"
+ * the tokens page and the ingest page both show.
+ */
+export function getTokenLastCalls(db: Db): Map<number, number> {
+  const rows = db
+    .select({ token_id: ingestHealthHour.token_id, last_ms: sql<number | null>`max(${ingestHealthHour.last_ms})` })
+    .from(ingestHealthHour)
+    .groupBy(ingestHealthHour.token_id)
+    .all();
+  return new Map(rows.filter((r) => r.last_ms !== null).map((r) => [r.token_id, Number(r.last_ms)]));
+}
+
+/** "Last used": a token's latest authenticated use (any endpoint) or latest ingest call, accepted or refused. */
+export function lastUsedMs(token: { id: number; last_used_ms: number | null }, lastCalls: Map<number, number>): number | null {
+  const a = token.last_used_ms;
+  const b = lastCalls.get(token.id) ?? null;
+  return a === null ? b : b === null ? a : Math.max(a, b);
 }
