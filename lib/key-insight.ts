@@ -118,6 +118,8 @@ function runBounds(hours: HourSummary[], anchorHour: number): { startIdx: number
     while (s > 0 && hours[s - 1].matching === hours[s - 1].total) s--;
     if (s > 0) s--;
   }
+  // An hour with none of the code before the run: the run begins at the next hour's first record.
+  if (s < ai && hours[s].matching === 0) s++;
   const mixedStart = hours[s].matching !== hours[s].total;
   let e = ai;
   while (e + 1 < hours.length && hours[e + 1].matching === hours[e + 1].total) e++;
@@ -139,7 +141,8 @@ export function edgeHourFor(hours: readonly KeyHourCount[], a: InsightAnchor): n
   if (PARTIAL_CODES.has(a.code)) return null;
   const hs = byHour(hours, a, false);
   const run = runBounds(hs, anchorHour);
-  return run && run.mixedStart ? hs[run.startIdx].hour_ms : null;
+  // A pure first hour with history before it: read it for the first record's exact time.
+  return run && (run.mixedStart || run.startIdx > 0) ? hs[run.startIdx].hour_ms : null;
 }
 
 /** What the key's history says about the anchor's error, or null when it says nothing worth a sentence. */
@@ -194,6 +197,10 @@ export function explainKeyHistory(history: KeyHistory, a: InsightAnchor): KeyIns
         }
       } else {
         count += hs[run.startIdx].matching;
+        if (rows.length && edgeHour === hs[run.startIdx].hour_ms) {
+          since_ms = rows[0].ts_ms;
+          exact = true;
+        }
       }
       if (!broken && count >= MIN_RUN) {
         return { kind: 'run', code, since_ms, exact, count, before, ongoing: run.ongoing, latest_ms: hs[run.endIdx].hour_ms };

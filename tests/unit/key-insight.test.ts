@@ -112,3 +112,13 @@ describe('combinedReply', () => {
     expect(one).toContain('The key looks revoked since 2026-11-30 14:03:00 UTC');
   });
 });
+
+test('a run that begins on an hour of its own reads that hour for its first record', () => {
+  const hours = [h(10, null, 40), h(12, 'invalid_credentials', 5), h(13, 'invalid_credentials', 9)];
+  const anchor = { code: 'invalid_credentials', reason: null, ts_ms: at(13, 30) };
+  expect(edgeHourFor(hours, anchor)).toBe(T0 + 12 * HOUR_MS);
+  const rows: EdgeRow[] = Array.from({ length: 5 }, (_, i) => ({ ts_ms: at(12, 17) + i * 60_000, code: 'invalid_credentials', reason: null }));
+  expect(explainKeyHistory(history(hours, rows), anchor)).toMatchObject({ kind: 'run', since_ms: at(12, 17), exact: true, count: 14, before: 40, ongoing: true });
+  // Without the rows: the hour, said as "about".
+  expect(explainKeyHistory(history(hours), anchor)).toMatchObject({ since_ms: T0 + 12 * HOUR_MS, exact: false, count: 14, before: 40 });
+});
