@@ -21,8 +21,12 @@ function clean(token: string): string {
   return token.replace(EDGE_PUNCT_START, '').replace(EDGE_PUNCT_END, '');
 }
 
+const INVISIBLE_OR_NOT_ASCII = /[^\x21-\x7e]/g;
+
+/** Cut to SHOWN_CHARS, with every character an id never has made visible (a zero-width space reads ⟨U+200B⟩). */
 function shown(token: string): string {
-  return token.length > SHOWN_CHARS ? `${token.slice(0, SHOWN_CHARS)}…` : token;
+  const cut = token.length > SHOWN_CHARS ? `${token.slice(0, SHOWN_CHARS)}…` : token;
+  return cut.slice(0, cut.length - (cut.endsWith('…') ? 1 : 0)).replace(INVISIBLE_OR_NOT_ASCII, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`) + (cut.endsWith('…') ? '…' : '');
 }
 
 /** Could this be one of the platform's request ids (letters and digits, long enough)? Used to tell "missing" from "not an id". */

@@ -10,10 +10,10 @@ import { DataTable, tableClasses } from '@/components/ui/table';
 import { EntityHeader } from './entity-header';
 import styles from './entity.module.css';
 
-/** What support staff see of a key: who owns it, what it did this week, what errata makes of it, its latest failures. */
+/** What support staff see of a key: who owns it, what it did in the range, what errata makes of it, its latest failures. */
 export function KeySummaryView({ summary, insight, now }: { summary: KeySummary; insight: KeyInsight | null; now: number }) {
   const s = summary;
-  const explorer = `/errors?${new URLSearchParams({ key: s.key_id, from: 'now-7d' })}`;
+  const explorer = `/errors?${new URLSearchParams({ key: s.key_id, from: String(s.from_ms), to: String(s.to_ms) })}`;
   return (
     <div className={styles.page} data-testid="key-summary">
       <EntityHeader eyebrow="API key · summary" title={s.key_id}>
@@ -34,13 +34,18 @@ export function KeySummaryView({ summary, insight, now }: { summary: KeySummary;
         </p>
       ) : null}
       <div className={styles.grid2}>
-        <Card id="key-codes" title="Last 7 days" subtitle={`${formatInt(s.requests)} requests · ${formatInt(s.errors)} errors`} flush>
+        <Card
+          id="key-codes"
+          title="In this range, by code"
+          subtitle={`${formatInt(s.requests)} requests · ${formatInt(s.errors)} errors · from ${formatUtc(s.from_ms, { seconds: false })}`}
+          flush
+        >
           {s.by_code.length === 0 ? (
             <p className="muted" style={{ padding: '6px 12px 12px', margin: 0 }}>
-              No requests from this key in the last 7 days.
+              No requests from this key in this range. Widen the range in the header.
             </p>
           ) : (
-            <DataTable caption="Requests of this key by code, last 7 days" testId="key-summary-codes">
+            <DataTable caption="Requests of this key by code, in this range" testId="key-summary-codes">
               <thead>
                 <tr>
                   <th scope="col">Code</th>

@@ -73,7 +73,7 @@ export function LookupResults({ result, csvHref, now }: { result: SupportLookup;
           <h2 id="reply-title" className={styles.cardTitle}>
             One reply to the customer
           </h2>
-          <SuggestedReply key={reply} initial={reply} />
+          <SuggestedReply key={reply} initial={reply} maxRows={30} />
         </section>
       ) : null}
 

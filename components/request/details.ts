@@ -154,6 +154,8 @@ export function fixFor(entry: CatalogEntry | undefined, meaning: DetailsMeaning)
 }
 
 export const REPLY_GREETING = 'Hello,';
+/** Codes whose reply the key's history replaces (it says the same, more precisely), rather than adds to. */
+const HISTORY_REPLACES = new Set(['invalid_credentials', 'account_disabled', 'insufficient_credits']);
 export const REPLY_SIGN_OFF = 'Best regards,';
 
 /** What to tell the customer about one record, without greeting or sign-off (a reply may cover several requests). */
@@ -169,7 +171,7 @@ export function replyBody(record: RecordLike, meaning: DetailsMeaning = interpre
     );
   } else if (meaning.capacity) {
     body.push(meaning.capacity.reply ?? `${entry.reply} We are checking which limit it was and will get back to you.`);
-  } else {
+  } else if (!(insight?.kind === 'run' && HISTORY_REPLACES.has(code) && insightReply(insight))) {
     body.push(entry.reply);
   }
   if (meaning.field) body.push(`The field concerned is "${meaning.field}".`);
@@ -265,11 +267,11 @@ export function insightReply(i: KeyInsight): string | null {
       if (!i.ongoing || i.before === 0) return null;
       switch (i.code) {
         case 'invalid_credentials':
-          return `The key looks revoked since ${since}: every request made with it since then has been refused. Please create a new key in your dashboard and update your integration.`;
+          return `The API key used looks revoked since ${since}: every request made with it since then has been refused as not valid. Please create a new key in your dashboard and update your integration with it.`;
         case 'account_disabled':
-          return `Your account appears to have been disabled since ${since}; every request since then has been refused.`;
+          return `The account that owns this key appears to have been disabled (or not yet verified) since ${since}: every request since then has been refused. Signing in to the website will show the warning to resolve.`;
         case 'insufficient_credits':
-          return `Your balance has been at the cap since ${since}; every request since then has been refused until credits are topped up.`;
+          return `Your credit balance has been at the negative-balance cap since ${since}: every request since then has been refused. Topping up credits resumes service immediately.`;
         default:
           return `Every request made with this key since ${since} has failed the same way.`;
       }

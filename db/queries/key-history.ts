@@ -82,12 +82,13 @@ export interface KeySummary {
 }
 
 /** What support may see of a key: who owns it, what it did over the window, its latest failures. */
-export function getKeySummary(db: Db, input: { key_id: string; now_ms: number; window_ms?: number; failures?: number }): KeySummary {
+export function getKeySummary(db: Db, input: { key_id: string; from_ms: number; to_ms: number; failures?: number }): KeySummary {
   const st = statements(db);
-  const to_ms = input.now_ms;
-  const from_ms = Math.floor((to_ms - (input.window_ms ?? 7 * 24 * HOUR_MS)) / HOUR_MS) * HOUR_MS;
+  // Whole hours of the per-key rollup: the range's edges are widened to the hour.
+  const from_ms = Math.floor(input.from_ms / HOUR_MS) * HOUR_MS;
+  const to_ms = input.to_ms;
   const counts = new Map<string, number>();
-  for (const h of st.hours.all(input.key_id, from_ms, to_ms + HOUR_MS)) counts.set(h.code, (counts.get(h.code) ?? 0) + h.count);
+  for (const h of st.hours.all(input.key_id, from_ms, to_ms)) counts.set(h.code, (counts.get(h.code) ?? 0) + h.count);
   const by_code = [...counts]
     .map(([code, count]) => ({ code: orNull(code), count }))
     .sort((a, b) => b.count - a.count || String(a.code).localeCompare(String(b.code)));

@@ -75,6 +75,7 @@ const utc = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0
 
 async function shoot(page: Page, name: string) {
   fs.mkdirSync(OUT, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.screenshot({ path: path.join(OUT, `${name}-${scheme}.png`), fullPage: true });
@@ -92,6 +93,7 @@ test('an email with two ids: one line each, one reply with one greeting and sign
   expect(url.searchParams.get('q')!.split('\n')).toEqual([ID_401, ID_404]);
   expect(url.search).not.toMatch(/Dana|Thanks|afternoon/);
 
+  await page.evaluate(() => window.scrollTo(0, 0));
   await expect(page.getByTestId('lookup-summary')).toHaveText('2 ids in the text: 2 found, 0 missing.');
   const lines = page.getByTestId('lookup-line');
   await expect(lines).toHaveCount(2);
@@ -106,7 +108,7 @@ test('an email with two ids: one line each, one reply with one greeting and sign
   expect(text.match(/^Hello,$/gm)).toHaveLength(1);
   expect(text.match(/^Best regards,$/gm)).toHaveLength(1);
   expect(text).toContain(`About ${ID_401} (`);
-  expect(text).toContain(`The key looks revoked since ${utc(REVOKED_AT)}`);
+  expect(text).toContain(`The API key used looks revoked since ${utc(REVOKED_AT)}`);
   expect(text).toContain(`About ${ID_404} (`);
   expect(text.indexOf(ID_401)).toBeLessThan(text.indexOf(ID_404));
   // Editable, and the copy button copies what was edited.
@@ -123,7 +125,7 @@ test('the request page says what the key history shows, in the facts and in the 
   await expect(card.getByTestId('key-insight')).toContainText(
     `This key looks revoked since ${utc(REVOKED_AT)}: all 40 of its requests since then failed with invalid_credentials, after 30 that did not`,
   );
-  await expect(card.getByRole('textbox', { name: 'Draft reply (editable)' })).toHaveValue(new RegExp(`The key looks revoked since ${utc(REVOKED_AT)}`));
+  await expect(card.getByRole('textbox', { name: 'Draft reply (editable)' })).toHaveValue(new RegExp(`The API key used looks revoked since ${utc(REVOKED_AT)}`));
   await shoot(page, 'ux-request-revoked');
   // A request of a key with no such history says nothing of the kind.
   await page.goto(`/requests/${ID_NEAR}`);
@@ -135,6 +137,7 @@ test('near misses: one character off is suggested, REQ_ is accepted, junk is lis
   const typo = ID_NEAR.slice(0, -1) + '9';
   const upper = 'REQ_' + ID_UPPER.slice(4);
   const junk = `ab12\u200bcd34ef${RUN}`;
+  const junkShown = `ab12⟨U+200B⟩cd34ef${RUN}`;
   await page.goto('/lookup');
   const area = page.getByRole('textbox', { name: 'Request ids, or a whole email or ticket' });
   await area.fill(`Hello, these failed: ${typo} and ${upper}. Our ref: ${junk}. Thanks`);
@@ -147,7 +150,7 @@ test('near misses: one character off is suggested, REQ_ is accepted, junk is lis
   await expect(missing).toContainText(typo);
   await expect(missing.getByTestId('did-you-mean').getByRole('link', { name: ID_NEAR })).toHaveAttribute('href', `/requests/${ID_NEAR}`);
   await expect(missing.getByTestId('lookup-store')).toContainText(/keeps 30 days of records; the newest stored record is from \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
-  await expect(page.getByTestId('lookup-not-ids')).toContainText(junk);
+  await expect(page.getByTestId('lookup-not-ids')).toContainText(junkShown);
   await shoot(page, 'ux-lookup-near-miss');
   await missing.getByRole('link', { name: ID_NEAR }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(ID_NEAR);

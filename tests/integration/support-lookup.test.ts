@@ -78,7 +78,7 @@ describe('key history', () => {
 
   test('the read-only summary support sees', () => {
     seed();
-    const s = getKeySummary(db, { key_id: 'key_rev', now_ms: NOW });
+    const s = getKeySummary(db, { key_id: 'key_rev', from_ms: NOW - 7 * 24 * H, to_ms: NOW });
     expect(s).toMatchObject({ key_id: 'key_rev', account_id: 'acct_test', tier: 'free', requests: 71, errors: 40 });
     expect(s.by_code[0]).toEqual({ code: 'invalid_credentials', count: 40 });
     expect(s.recent_failures).toHaveLength(10);
@@ -98,7 +98,7 @@ test('lookupForSupport: found (directly and as REQ_), missing with suggestions, 
     ['req_CCCC3333dddd4444', 'REQ_CCCC3333dddd4444'],
   ]);
   expect(r.missing).toEqual([{ id: 'req_AAAA1111bbbb2223', did_you_mean: ['req_AAAA1111bbbb2222'] }]);
-  expect(r.not_ids).toEqual(['ab12\u200bcd34ef']);
+  expect(r.not_ids).toEqual(['ab12⟨U+200B⟩cd34ef']);
   expect(r.retention_days).toBe(30);
   expect(r.newest_record_ms).toBe(NOW - H);
 });

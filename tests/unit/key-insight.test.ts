@@ -27,7 +27,7 @@ describe('explainKeyHistory: a key that fails with invalid_credentials since a m
     const i = explainKeyHistory(history(hours, edge), anchor);
     expect(i).toEqual({ kind: 'run', code: 'invalid_credentials', since_ms: at(62, 3), exact: true, count: 151, before: 115, ongoing: true, latest_ms: T0 + 70 * HOUR_MS });
     expect(insightText(i!)).toBe('This key looks revoked since 2026-11-30 14:03:00 UTC: all 151 of its requests since then failed with invalid_credentials, after 115 that did not in the 14 days before.');
-    expect(insightReply(i!)).toContain('The key looks revoked since 2026-11-30 14:03:00 UTC');
+    expect(insightReply(i!)).toContain('The API key used looks revoked since 2026-11-30 14:03:00 UTC');
   });
 
   test('without the edge hour\'s records, the start is the next whole hour and says "about"', () => {
@@ -109,7 +109,9 @@ describe('combinedReply', () => {
     const insight = { kind: 'run', code: 'invalid_credentials', since_ms: at(62, 3), exact: true, count: 151, before: 115, ongoing: true, latest_ms: 0 } as const;
     const one = combinedReply([{ record: rec('req_a', 'invalid_credentials', 401), insight }]);
     expect(one).toBe(suggestedReply(rec('req_a', 'invalid_credentials', 401), undefined, insight));
-    expect(one).toContain('The key looks revoked since 2026-11-30 14:03:00 UTC');
+    expect(one).toContain('The API key used looks revoked since 2026-11-30 14:03:00 UTC');
+    // The history replaces the catalog's generic "does not exist, was revoked, or has expired", not repeats it.
+    expect(one).not.toContain('does not exist, was revoked, or has expired');
   });
 });
 

@@ -33,14 +33,6 @@ export default async function KeyPage({ params, searchParams }: Props) {
   const user = await requirePageUser('support');
   await connection();
   const key_id = decodeRouteParam((await params).key_id);
-  if (!hasRole(user.role, 'engineer')) {
-    // Support staff: what they may see of the key (no breakdowns or exports), instead of a 403 dead end.
-    const now = Date.now();
-    const summary = getKeySummary(getDb(), { key_id, now_ms: now });
-    const latest = summary.recent_failures[0];
-    const insight = latest ? insightFor(getDb(), { key_id, code: latest.code, reason: latest.reason, ts_ms: latest.ts_ms }, now) : null;
-    return <KeySummaryView summary={summary} insight={insight} now={now} />;
-  }
   const sp = await searchParams;
   const pathname = `/keys/${encodeURIComponent(key_id)}`;
   const urlParams = withoutParam(toUrlSearchParams(sp), 'key');
@@ -53,6 +45,13 @@ export default async function KeyPage({ params, searchParams }: Props) {
   const db = getDb();
   const now = Date.now();
   const f = parsed.filters;
+  if (!hasRole(user.role, 'engineer')) {
+    // Support staff: what they may see of the key (no breakdowns or exports), instead of a 403 dead end.
+    const summary = getKeySummary(db, { key_id, from_ms: f.from, to_ms: f.to });
+    const latest = summary.recent_failures[0];
+    const insight = latest ? insightFor(db, { key_id, code: latest.code, reason: latest.reason, ts_ms: latest.ts_ms }, now) : null;
+    return <KeySummaryView summary={summary} insight={insight} now={now} />;
+  }
   const summary = getSummary(db, f);
   const series = getTimeseries(db, f, { interval: 'auto', by: 'code', limit: 8 });
   const byCode = getBreakdown(db, f, { by: 'code', limit: 20 });
