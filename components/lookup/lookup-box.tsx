@@ -69,7 +69,7 @@ export function LookupBox() {
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
-        placeholder="Request id, or paste an email…"
+        placeholder="Request id or email…"
         aria-describedby={hintId}
         aria-keyshortcuts="/"
         autoComplete="off"

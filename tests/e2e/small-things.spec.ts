@@ -46,6 +46,11 @@ test.describe('as an engineer', () => {
     await expect(from).toBeHidden();
   });
 
+});
+
+test.describe('as an admin (the widest header)', () => {
+  test.use({ storageState: storageStateFor('admin') });
+
   test('the header lookup shows its whole placeholder at 1440 px, and stays small on a phone', async ({ page }) => {
     const fits = () =>
       page.getByTestId('lookup-box').evaluate((el: HTMLTextAreaElement) => {
@@ -62,7 +67,10 @@ test.describe('as an engineer', () => {
       await page.goto(path);
       const { text, room } = await fits();
       expect(text, `placeholder and hint fit on ${path}`).toBeLessThanOrEqual(room);
+      await expect(page.getByRole('banner').getByText('e2e-admin@errata.test')).toBeVisible();
     }
+    await page.goto('/');
+    await page.screenshot({ path: 'tests/e2e/screenshots/ux-header-1440.png', clip: { x: 0, y: 0, width: 1440, height: 120 } });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto('/');
     const box = await page.getByTestId('lookup-box').boundingBox();
