@@ -2,6 +2,7 @@
 // history explains the 401 says "looks revoked since"; near-miss ids are suggested; the key link opens a summary.
 import fs from 'node:fs';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { openDatabase } from '../../db/client';
 import { createToken } from '../../db/queries/tokens';
@@ -169,4 +170,17 @@ test('support opens the key link from a request: a read-only summary, not "Not a
   await expect(summary.getByTestId('key-summary-codes').getByRole('row').nth(1).getByRole('cell').last()).toHaveText('40');
   await expect(summary.getByTestId('key-summary-failures').getByRole('link')).toHaveCount(10);
   await shoot(page, 'ux-key-summary');
+});
+
+test('the lookup answer and the key summary have no serious accessibility violations, light and dark', async ({ page }) => {
+  for (const url of [`/lookup?q=${encodeURIComponent(`${ID_401}\n${ID_404}\nreq_sp${RUN}Near0x09`)}`, `/keys/${KEY_REV}`]) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(url);
+      await page.locator('h1').waitFor();
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious.map((v) => `${url} ${scheme}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
+  }
 });
