@@ -132,6 +132,10 @@ export const ingestHealthHour = sqliteTable(
     accepted: integer('accepted').notNull().default(0),
     duplicates: integer('duplicates').notNull().default(0),
     rejected: integer('rejected').notNull().default(0),
+    /** Calls refused before any record was read (revoked, unknown or missing token, wrong scope). */
+    refused: integer('refused').notNull().default(0),
+    /** The latest call of this token in the hour, accepted or refused (what "last used" shows). */
+    last_ms: integer('last_ms'),
   },
   (t) => [primaryKey({ columns: [t.bucket_ms, t.token_id] })],
 );

@@ -14,6 +14,9 @@
 // - Failures reject the promise: an ApiError (lib/api-error.ts) for bad input (a foreign cursor, a per-minute
 //   series too long for its filters) or an unavailable store; anything else is a bug.
 import type { Filters } from '@/lib/filters';
+import type { KeyInsight } from '@/lib/key-insight';
+import type { KeySummary } from './queries/key-history';
+import type { SupportLookup } from './queries/support-lookup';
 import { extractRequestIdsAsync, MAX_LOOKUP_IDS } from '@/lib/request-ids';
 import type {
   Breakdown,
@@ -34,6 +37,8 @@ import type {
   RequestRecord,
   RequestRow,
   RequestsCsvOptions,
+  RefusedCall,
+  RefusedCalls,
   StoreCounts,
   Summary,
   Timeseries,
@@ -44,6 +49,21 @@ import type {
 
 export type * from './types';
 export { DeadlineExceeded } from './types';
+
+export interface SupportLookupOptions {
+  now_ms?: number;
+  /** Tokens of the text that are not ids, carried in the URL from the first submit. */
+  not_ids?: readonly string[];
+  /** Read key histories (false for the CSV export). */
+  insights?: boolean;
+}
+
+export interface KeySummaryInput {
+  key_id: string;
+  from_ms: number;
+  to_ms: number;
+  failures?: number;
+}
 
 export type StoreKind = 'sqlite' | 'clickhouse';
 
@@ -133,6 +153,29 @@ export interface RequestStore {
 
   /** Rejected-record samples per code with received_ms in [from_ms, to_ms), most frequent first, then by code. */
   rejectionReasons(f: IngestHealthFilters): Promise<RejectionReason[]>;
+
+  /**
+   * Counts calls refused before any record was read (revoked, unknown or missing token, wrong scope) in their
+   * token's ingest-health hour, and keeps the samples with line 0 like rejected batches.
+   */
+  recordRefusedCalls(calls: readonly RefusedCalls[], samples: readonly RefusedCall[]): Promise<void>;
+
+  /** The time of each token's latest ingest call (accepted or refused), by token id: "last used" on both pages. */
+  tokenLastCalls(): Promise<Map<number, number>>;
+
+  // ------------------------------------------------------------------ support
+
+  /**
+   * The lookup page's answer to pasted text: every id found (also as REQ_x / missing prefix), bounded near misses
+   * for the rest, what each key's history says about its error, the retention and the newest stored record.
+   */
+  supportLookup(text: string, opts?: SupportLookupOptions): Promise<SupportLookup>;
+
+  /** What the key's history says about this record's error (null without a key or an error). */
+  keyInsight(record: Pick<RequestRecord, 'key_id' | 'code' | 'reason' | 'ts_ms'>, now_ms: number): Promise<KeyInsight | null>;
+
+  /** The read-only key summary support staff see: owner, counts by code over whole hours of the range, latest failures. */
+  keySummary(input: KeySummaryInput): Promise<KeySummary>;
 
   // ------------------------------------------------------------------ the store itself
 

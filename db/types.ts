@@ -86,6 +86,25 @@ export interface PruneOptions {
   maxRows?: number;
 }
 
+/** Ingest health's token id for calls whose token errata cannot name (unknown, malformed or missing). */
+export const UNKNOWN_TOKEN_ID = -1;
+
+/** Calls refused before a record was read (revoked, unknown or missing token, wrong scope), per token and hour. */
+export interface RefusedCalls {
+  token_id: number;
+  hour_ms: number;
+  count: number;
+  last_ms: number;
+}
+
+/** One refused call kept as a sample for the latest-rejections list. */
+export interface RefusedCall {
+  token_id: number;
+  received_ms: number;
+  code: string;
+  message: string;
+}
+
 export interface RequestsCsvOptions {
   /** Bytes per chunk, about (default 64 KiB). */
   chunkBytes?: number;

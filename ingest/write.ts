@@ -1,7 +1,7 @@
 // Stores a batch of validated records once each and updates every rollup in the same transaction.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/client';
-import type { RequestRow, WriteContext, WriteOutcome } from '@/db/types';
+import type { RefusedCall, RefusedCalls, RequestRow, WriteContext, WriteOutcome } from '@/db/types';
 import { toRow } from './rows';
 import { DeadlineExceeded, type GatewayRecord } from './types';
 
@@ -20,6 +20,7 @@ interface Statements {
   upsertKeyHour: Statement;
   upsertKeyDay: Statement;
   upsertHealth: Statement;
+  upsertRefused: Statement;
   insertRejection: Statement;
   pruneRejections: Statement;
   selectOldest: Statement;
@@ -56,9 +57,14 @@ function statements(db: Db): Statements {
        ON CONFLICT DO UPDATE SET count = count + excluded.count`,
     ),
     upsertHealth: sqlite.prepare(
-      `INSERT INTO ingest_health_hour (bucket_ms, token_id, batches, accepted, duplicates, rejected) VALUES (?, ?, 1, ?, ?, ?)
+      `INSERT INTO ingest_health_hour (bucket_ms, token_id, batches, accepted, duplicates, rejected, last_ms) VALUES (?, ?, 1, ?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET batches = batches + 1, accepted = accepted + excluded.accepted,
-         duplicates = duplicates + excluded.duplicates, rejected = rejected + excluded.rejected`,
+         duplicates = duplicates + excluded.duplicates, rejected = rejected + excluded.rejected,
+         last_ms = max(coalesce(last_ms, 0), excluded.last_ms)`,
+    ),
+    upsertRefused: sqlite.prepare(
+      `INSERT INTO ingest_health_hour (bucket_ms, token_id, batches, refused, last_ms) VALUES (?, ?, 0, ?, ?)
+       ON CONFLICT DO UPDATE SET refused = refused + excluded.refused, last_ms = max(coalesce(last_ms, 0), excluded.last_ms)`,
     ),
     insertRejection: sqlite.prepare(
       `INSERT INTO ingest_rejections (token_id, received_ms, line, code, message, field, sample) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -192,7 +198,7 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
     applyTallies(s, tallies, 1);
     const duplicates = rows.length - accepted;
     const rejected = ctx.rejected ?? 0;
-    s.upsertHealth.run(floorTo(received_ms, HOUR_MS), token_id ?? 0, accepted, duplicates, rejected);
+    s.upsertHealth.run(floorTo(received_ms, HOUR_MS), token_id ?? 0, accepted, duplicates, rejected, received_ms);
     const samples = ctx.rejections ?? [];
     for (const e of samples.slice(0, MAX_REJECTION_SAMPLES)) {
       s.insertRejection.run(token_id, received_ms, e.line, e.code, e.message, e.field ?? null, e.sample);
@@ -211,7 +217,7 @@ export function recordRejectedBatch(db: Db, ctx: { token_id: number | null; rece
   const s = statements(db);
   db.$client
     .transaction(() => {
-      s.upsertHealth.run(floorTo(ctx.received_ms, HOUR_MS), ctx.token_id ?? 0, 0, 0, 0);
+      s.upsertHealth.run(floorTo(ctx.received_ms, HOUR_MS), ctx.token_id ?? 0, 0, 0, 0, ctx.received_ms);
       s.insertRejection.run(ctx.token_id, ctx.received_ms, 0, ctx.code, ctx.message, null, null);
       s.pruneRejections.run();
     })
@@ -246,6 +252,23 @@ export function pruneOldestRows(db: Db, cutoff_ms: number, limit: number): Prune
       const [rollup_minute, rollup_hour, rollup_key_hour, rollup_key_day] = s.deleteEmptyRollups.map((del) => del.run(lo, hi).changes);
       for (const r of rows) s.deleteRequest.run(r[18]);
       return { requests: rows.length, rollup_minute, rollup_hour, rollup_key_hour, rollup_key_day };
+    })
+    .immediate();
+}
+
+export { UNKNOWN_TOKEN_ID } from '@/db/types';
+
+/**
+ * Calls refused before a record was read (revoked, unknown or missing token, wrong scope), counted per token and
+ * hour, with a sample each for the latest-rejections list: a shipper still using a revoked token shows up.
+ */
+export function recordRefusedCalls(db: Db, calls: readonly RefusedCalls[], samples: readonly RefusedCall[]): void {
+  const s = statements(db);
+  db.$client
+    .transaction(() => {
+      for (const c of calls) s.upsertRefused.run(c.hour_ms, c.token_id, c.count, c.last_ms);
+      for (const x of samples) s.insertRejection.run(x.token_id, x.received_ms, 0, x.code, x.message, null, null);
+      if (samples.length) s.pruneRejections.run();
     })
     .immediate();
 }

@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ApiErrorCode } from '@/lib/api-error';
 import type { BatchContext } from './index';
 import type { IngestResult, RecordError } from './types';
-import type { RejectionSample, RequestRow } from '@/db/types';
+import type { RefusedCalls, RejectionSample, RequestRow } from '@/db/types';
 
 export type WorkerRole = 'prepare' | 'write';
 
@@ -57,7 +57,9 @@ export type WorkerRequest =
   | { type: 'port'; port: MessagePort }
   | { type: 'close' }
   /** A batch refused before it reached the worker: recorded for ingest health, no answer. */
-  | { type: 'rejected-batch'; token_id: number | null; received_ms: number; code: string; message: string };
+  | { type: 'rejected-batch'; token_id: number | null; received_ms: number; code: string; message: string }
+  /** Calls refused at the door (auth), summed in the main thread: recorded for ingest health, no answer. */
+  | { type: 'refused-calls'; calls: RefusedCalls[]; samples: { token_id: number; received_ms: number; code: string; message: string }[] };
 
 /** Writer worker → main thread. `ms` is the write alone (the transaction), for the pace estimate. */
 export type WorkerReply =

@@ -236,6 +236,14 @@ function runWriter() {
       await noteRejected(msg.token_id, msg.received_ms, msg.code, msg.message);
       return;
     }
+    if (msg.type === 'refused-calls') {
+      try {
+        await store.recordRefusedCalls(msg.calls, msg.samples);
+      } catch (err) {
+        console.error('errata: could not record refused calls', err);
+      }
+      return;
+    }
     // A server built before the prepare worker existed sends raw bytes here (.errata/ingest-worker.mjs is shared
     // by every build of the tree): prepare and write in this thread, as it did then.
     const legacy = msg as unknown as { type: string; id: number; bytes: Uint8Array; ctx: BatchCtx };

@@ -11,6 +11,7 @@ import { ApiError } from '@/lib/api-error';
 import { recordBatchRefused, recordIngestBatch, recordRetentionRun, setQueueDepthSource } from '@/lib/metrics';
 import type { BatchContext } from './index';
 import type { IngestResult } from './types';
+import type { RefusedCalls } from '@/db/types';
 import type { BatchCtx, PrepareReply, PrepareRequest, WorkerReply, WorkerRequest, WorkerRole } from './writer-protocol';
 
 /** Every ingest answer within 10 s of the request's arrival: 9 s for the queue, the rest for decode and margin. */
@@ -301,6 +302,48 @@ export class Writer {
   }
 
   private lastNote = new Map<string, number>();
+  private refused = new Map<string, RefusedCalls>();
+  private refusedSamples: { token_id: number; received_ms: number; code: string; message: string }[] = [];
+  private refusedTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Counts a call refused at the door (revoked, unknown or missing token, wrong scope) for ingest health. Summed here
+   * and sent to the writer at most once a second, so a shipper hammering with a revoked token costs no write per call;
+   * one sample per token and code every 10 s.
+   */
+  noteRefusedCall(token_id: number, code: string, message: string, now = Date.now()): void {
+    if (this.closing) return;
+    const hour_ms = Math.floor(now / 3_600_000) * 3_600_000;
+    const key = `${token_id}:${hour_ms}`;
+    const c = this.refused.get(key);
+    if (c) {
+      c.count++;
+      c.last_ms = Math.max(c.last_ms, now);
+    } else if (this.refused.size < 10_000) {
+      this.refused.set(key, { token_id, hour_ms, count: 1, last_ms: now });
+    }
+    const sampleKey = `refused:${token_id}:${code}`;
+    if (now - (this.lastNote.get(sampleKey) ?? 0) >= 10_000 && this.refusedSamples.length < 100) {
+      this.lastNote.set(sampleKey, now);
+      if (this.lastNote.size > 10_000) this.lastNote.clear();
+      this.refusedSamples.push({ token_id, received_ms: now, code, message });
+    }
+    if (!this.refusedTimer) {
+      this.refusedTimer = setTimeout(() => this.flushRefused(), 1000);
+      this.refusedTimer.unref();
+    }
+  }
+
+  private flushRefused(): void {
+    this.refusedTimer = null;
+    if (this.refused.size === 0 && this.refusedSamples.length === 0) return;
+    const msg: WorkerRequest = { type: 'refused-calls', calls: [...this.refused.values()], samples: this.refusedSamples };
+    this.refused = new Map();
+    this.refusedSamples = [];
+    const { writer } = this.ensureWorkers();
+    writer.postMessage(msg);
+    if (this.pending === 0) this.checkIdle();
+  }
 
   /**
    * Records a batch refused before the worker saw it (413, 415, empty), for ingest health. At most one per token
@@ -320,6 +363,11 @@ export class Writer {
 
   /** Stops accepting, lets queued and in-flight batches finish, then closes the worker's database. */
   async close(): Promise<void> {
+    if (this.refusedTimer) {
+      clearTimeout(this.refusedTimer);
+      if (this.writer) this.flushRefused();
+      this.refusedTimer = null;
+    }
     this.closing = true;
     if (this.pending > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
     const p = this.preparer;

@@ -42,12 +42,24 @@ interface Hit {
   id: string;
 }
 
-/** The candidate `raw` found at `at`, without wrapping punctuation (scanned from both ends: a `[…]+$` regex retries from every position). */
-function hit(at: number, raw: string): Hit | null {
+/** Where `raw` starts and ends without its wrapping punctuation (scanned from both ends: a `[…]+$` regex retries from every position). */
+function unwrapBounds(raw: string): [number, number] {
   let start = 0;
   let end = raw.length;
   while (start < end && LEADING.has(raw[start])) start++;
   while (end > start && TRAILING.has(raw[end - 1])) end--;
+  return [start, end];
+}
+
+/** `token` without the brackets, quotes and sentence punctuation around it. */
+export function unwrapToken(token: string): string {
+  const [start, end] = unwrapBounds(token);
+  return token.slice(start, end);
+}
+
+/** The candidate `raw` found at `at`, without wrapping punctuation. */
+function hit(at: number, raw: string): Hit | null {
+  const [start, end] = unwrapBounds(raw);
   const id = raw.slice(start, end);
   return id && isRequestId(id) ? { at: at + start, id } : null;
 }

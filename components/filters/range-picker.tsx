@@ -2,17 +2,28 @@
 
 import { useRef, useState, type FormEvent } from 'react';
 import { buttonClass } from '@/components/ui/button';
+import { useEscapeCloses } from '@/components/ui/use-escape-closes';
 import { RANGE_PRESETS, activePreset, withRange } from './url-params';
 import { useFilterNavigation } from './use-filter-navigation';
 import styles from './filters.module.css';
 
-/** datetime-local values are read and written as UTC: every time on screen is UTC. */
+/**
+ * "2026-11-30 14:05", 24-hour UTC like every time on screen. A text field, not datetime-local: the browser would
+ * show that in the viewer's locale (12-hour with AM/PM in en-US).
+ */
 function toInput(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16);
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
-function fromInput(v: string): number | null {
-  const ms = Date.parse(`${v}:00Z`);
-  return Number.isFinite(ms) ? ms : null;
+const UTC_INPUT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*(?:UTC|Z))?$/i;
+export function fromUtcInput(v: string): number | null {
+  const m = UTC_INPUT.exec(v.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  // Date.UTC rolls 31 February over into March: refuse dates that do not exist.
+  return new Date(ms).getUTCDate() === d ? ms : null;
 }
 function resolve(v: string | null, now: number): number | null {
   if (!v) return null;
@@ -30,6 +41,7 @@ export function RangePicker() {
   const to = searchParams.get('to');
   const active = activePreset(from, to);
   const detailsRef = useRef<HTMLDetailsElement>(null);
+  useEscapeCloses(detailsRef);
   const [error, setError] = useState<string | null>(null);
 
   const now = Date.now();
@@ -39,9 +51,9 @@ export function RangePicker() {
   function apply(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const data = new FormData(e.currentTarget);
-    const f = fromInput(String(data.get('from') ?? ''));
-    const t = fromInput(String(data.get('to') ?? ''));
-    if (f == null || t == null) return setError('Enter both times.');
+    const f = fromUtcInput(String(data.get('from') ?? ''));
+    const t = fromUtcInput(String(data.get('to') ?? ''));
+    if (f == null || t == null) return setError('Enter both times as YYYY-MM-DD HH:MM (24-hour, UTC).');
     if (f >= t) return setError('"From" must be before "to".');
     setError(null);
     detailsRef.current?.removeAttribute('open');
@@ -70,12 +82,12 @@ export function RangePicker() {
         </summary>
         <form className={styles.popover} onSubmit={apply}>
           <label className={styles.field}>
-            From (UTC)
-            <input type="datetime-local" name="from" defaultValue={toInput(fromMs)} key={`f${fromMs}`} />
+            From (UTC, 24-hour)
+            <input type="text" name="from" defaultValue={toInput(fromMs)} key={`f${fromMs}`} placeholder="YYYY-MM-DD HH:MM" autoComplete="off" spellCheck={false} size={16} />
           </label>
           <label className={styles.field}>
-            To (UTC)
-            <input type="datetime-local" name="to" defaultValue={toInput(toMs)} key={`t${toMs}`} />
+            To (UTC, 24-hour)
+            <input type="text" name="to" defaultValue={toInput(toMs)} key={`t${toMs}`} placeholder="YYYY-MM-DD HH:MM" autoComplete="off" spellCheck={false} size={16} />
           </label>
           {error && (
             <div role="alert" className="muted">

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { RequestStore } from '@/db/store';
 import type { IngestHealthFilters } from '@/db/types';
+import { lastUsedMs } from '@/lib/last-used';
 import { ValidationError } from '@/lib/api-error';
 import { parseFilters, type SearchParamsInput } from '@/lib/filters';
 
@@ -35,10 +36,11 @@ export interface HourPoint {
   accepted: number;
   duplicates: number;
   rejected: number;
+  refused: number;
 }
 
 /** Everything the ingest page shows, hours zero-filled across the range. */
-export async function loadIngestHealth(store: RequestStore, f: IngestHealthFilters) {
+export async function loadIngestHealth(store: RequestStore, f: IngestHealthFilters, tokens: readonly { id: number; last_used_ms: number | null }[]) {
   const len = f.to_ms - f.from_ms;
   const [series, totals, allTotals, reasons, recent, previous] = await Promise.all([
     store.ingestHealthSeries(f),
@@ -53,7 +55,7 @@ export async function loadIngestHealth(store: RequestStore, f: IngestHealthFilte
 
   const start = Math.floor(f.from_ms / HOUR_MS) * HOUR_MS;
   const byHour = new Map<number, HourPoint>();
-  for (let t = start; t < f.to_ms; t += HOUR_MS) byHour.set(t, { t, accepted: 0, duplicates: 0, rejected: 0 });
+  for (let t = start; t < f.to_ms; t += HOUR_MS) byHour.set(t, { t, accepted: 0, duplicates: 0, rejected: 0, refused: 0 });
   const rejectedByToken = new Map<number, Map<number, number>>();
   for (const p of series) {
     const h = byHour.get(p.bucket_ms);
@@ -61,6 +63,7 @@ export async function loadIngestHealth(store: RequestStore, f: IngestHealthFilte
       h.accepted += p.accepted;
       h.duplicates += p.duplicates;
       h.rejected += p.rejected;
+      h.refused += p.refused;
     }
     if (p.rejected) {
       const m = rejectedByToken.get(p.token_id) ?? new Map<number, number>();
@@ -69,11 +72,16 @@ export async function loadIngestHealth(store: RequestStore, f: IngestHealthFilte
     }
   }
   const sumOf = (rows: typeof totals) => {
-    const sum = (k: 'accepted' | 'duplicates' | 'rejected' | 'batches') => rows.reduce((n, t) => n + Number(t[k]), 0);
-    return { accepted: sum('accepted'), duplicates: sum('duplicates'), rejected: sum('rejected'), batches: sum('batches') };
+    const sum = (k: 'accepted' | 'duplicates' | 'rejected' | 'refused' | 'batches') => rows.reduce((n, t) => n + Number(t[k]), 0);
+    return { accepted: sum('accepted'), duplicates: sum('duplicates'), rejected: sum('rejected'), refused: sum('refused'), batches: sum('batches') };
   };
+  // The same "last used" as the tokens page: the token's latest authenticated use or ingest call, refused ones included.
+  const lastCalls = await store.tokenLastCalls();
+  const tokenRows = new Map(tokens.map((t) => [t.id, t]));
+  const lastUsed = new Map(totals.map((t) => [t.token_id, lastUsedMs(tokenRows.get(t.token_id) ?? { id: t.token_id, last_used_ms: null }, lastCalls)]));
   return {
     hours: [...byHour.values()],
+    lastUsed,
     totals,
     allTotals: allTotals ?? totals,
     reasons,

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { lookupAction } from '@/app/(dashboard)/lookup/actions';
 import { useLookupSubmit } from './use-lookup-submit';
 import styles from './lookup-box.module.css';
 
@@ -55,7 +56,7 @@ export function LookupBox() {
   }
 
   return (
-    <form role="search" aria-label="Request lookup" className={styles.form} action="/lookup" method="get" onSubmit={onSubmit}>
+    <form role="search" aria-label="Request lookup" className={styles.form} action={lookupAction} onSubmit={onSubmit}>
       <label htmlFor={inputId} className={styles.srOnly}>
         Look up request ids
       </label>
@@ -68,7 +69,7 @@ export function LookupBox() {
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
-        placeholder="Request id, or paste an email…"
+        placeholder="Request id or email…"
         aria-describedby={hintId}
         aria-keyshortcuts="/"
         autoComplete="off"

@@ -1,6 +1,7 @@
 'use client';
 
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { lookupAction } from '@/app/(dashboard)/lookup/actions';
 import { useLookupSubmit } from './use-lookup-submit';
 import styles from './lookup.module.css';
 
@@ -22,7 +23,7 @@ export function LookupForm({ initial = '' }: { initial?: string }) {
     }
   }
   return (
-    <form className={styles.form} action="/lookup" method="get" onSubmit={onSubmit}>
+    <form className={styles.form} action={lookupAction} onSubmit={onSubmit}>
       <label htmlFor={id} className={styles.label}>
         Request ids, or a whole email or ticket
       </label>

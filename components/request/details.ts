@@ -1,6 +1,7 @@
 // What a record's `details` mean for its code, as plain data the request page and the reply both use.
 // Pure: no DB, no React, so client components may import it.
 import { CAPACITY_REASON_INFO, CAPACITY_REASONS, getCatalogEntry, type CapacityReason, type CatalogEntry } from '@/lib/catalog';
+import { INSIGHT_LOOKBACK_MS, type KeyInsight } from '@/lib/key-insight';
 
 export interface RecordLike {
   request_id: string;
@@ -152,11 +153,15 @@ export function fixFor(entry: CatalogEntry | undefined, meaning: DetailsMeaning)
   return entry?.fix ?? null;
 }
 
-/** A reply support staff can paste into their answer, in plain words, with this request's specifics. */
-export function suggestedReply(record: RecordLike, meaning: DetailsMeaning = interpretDetails(record)): string {
+export const REPLY_GREETING = 'Hello,';
+/** Codes whose reply the key's history replaces (it says the same, more precisely), rather than adds to. */
+const HISTORY_REPLACES = new Set(['invalid_credentials', 'account_disabled', 'insufficient_credits']);
+export const REPLY_SIGN_OFF = 'Best regards,';
+
+/** What to tell the customer about one record, without greeting or sign-off (a reply may cover several requests). */
+export function replyBody(record: RecordLike, meaning: DetailsMeaning = interpretDetails(record), insight: KeyInsight | null = null): string {
   const code = record.code ?? '';
   const entry = getCatalogEntry(code);
-  const lines: string[] = ['Hello,', '', `Thank you for including the request id ${record.request_id}; it let us find exactly what happened.`, ''];
   const body: string[] = [];
   if (code === '') {
     body.push(`That request succeeded on our side (status ${record.status}).`);
@@ -166,7 +171,7 @@ export function suggestedReply(record: RecordLike, meaning: DetailsMeaning = int
     );
   } else if (meaning.capacity) {
     body.push(meaning.capacity.reply ?? `${entry.reply} We are checking which limit it was and will get back to you.`);
-  } else {
+  } else if (!(insight?.kind === 'run' && HISTORY_REPLACES.has(code) && insightReply(insight))) {
     body.push(entry.reply);
   }
   if (meaning.field) body.push(`The field concerned is "${meaning.field}".`);
@@ -175,8 +180,109 @@ export function suggestedReply(record: RecordLike, meaning: DetailsMeaning = int
     body.push(`The limit for your key is ${formatNumber(meaning.limitOnly)} requests per minute.`);
   }
   if (meaning.retryAfterSec !== null) body.push(`The API asked to wait ${formatDuration(meaning.retryAfterSec)} before retrying.`);
-  lines.push(body.join(' '), '', 'Best regards,');
-  return lines.join('\n');
+  const history = insight ? insightReply(insight) : null;
+  if (history) body.push(history);
+  return body.join(' ');
+}
+
+/** One greeting, the paragraphs, one sign-off. */
+export function composeReply(paragraphs: readonly string[]): string {
+  return [REPLY_GREETING, '', ...paragraphs.flatMap((p, i) => (i ? ['', p] : [p])), '', REPLY_SIGN_OFF].join('\n');
+}
+
+/** A reply support staff can paste into their answer, in plain words, with this request's specifics. */
+export function suggestedReply(record: RecordLike, meaning: DetailsMeaning = interpretDetails(record), insight: KeyInsight | null = null): string {
+  return composeReply([
+    `Thank you for including the request id ${record.request_id}; it let us find exactly what happened.`,
+    replyBody(record, meaning, insight),
+  ]);
+}
+
+export interface ReplyItem {
+  record: RecordLike;
+  insight?: KeyInsight | null;
+}
+
+/**
+ * One answer to an email that quotes several ids: a paragraph per request (in the email's order), one for ids we
+ * could not find, and a single greeting and sign-off.
+ */
+export function combinedReply(items: readonly ReplyItem[], missing: readonly string[] = []): string {
+  if (items.length === 1 && missing.length === 0) return suggestedReply(items[0].record, undefined, items[0].insight ?? null);
+  const paragraphs: string[] = [];
+  const total = items.length + missing.length;
+  if (total > 1) paragraphs.push(`Thank you for including the request ids; they let us find exactly what happened.`);
+  for (const { record, insight } of items) {
+    paragraphs.push(`About ${record.request_id} (${formatUtc(record.ts_ms)}): ${replyBody(record, undefined, insight ?? null)}`);
+  }
+  if (missing.length) {
+    const list = missing.join(', ');
+    paragraphs.push(
+      missing.length === 1
+        ? `We could not find ${list} in our records. Could you check the id, or send the full response headers of that request?`
+        : `We could not find ${list} in our records. Could you check these ids, or send the full response headers of those requests?`,
+    );
+  }
+  return composeReply(paragraphs);
+}
+
+const shortUtc = (ms: number) => formatUtc(ms).slice(0, 16) + ' UTC';
+
+/** What errata knows from the key's history, for support staff (the request and lookup pages). */
+export function insightText(i: KeyInsight): string {
+  const since = i.kind === 'repeated' ? '' : i.exact ? formatUtc(i.since_ms) : `about ${shortUtc(i.since_ms)}`;
+  const n = (x: number) => formatNumber(x);
+  switch (i.kind) {
+    case 'run': {
+      const all = `all ${n(i.count)} of its requests since then failed with ${i.code}`;
+      const tail = i.ongoing ? '' : ', though it has made other requests after this one';
+      if (i.before === 0) return `This key has failed with ${i.code} on every request since it first appeared in errata's records (${since}): ${n(i.count)} requests${tail}.`;
+      const worked = `, after ${n(i.before)} that did not in the ${Math.round(INSIGHT_LOOKBACK_MS / 86_400_000)} days before`;
+      switch (i.code) {
+        case 'invalid_credentials':
+          return i.ongoing ? `This key looks revoked since ${since}: ${all}${worked}.` : `This key failed with invalid_credentials from ${since} (${n(i.count)} requests)${tail}.`;
+        case 'account_disabled':
+          return `This key's account looks disabled since ${since}: ${all}${worked}${tail}.`;
+        case 'insufficient_credits':
+          return `This key's account has been out of credits since ${since}: ${all}${worked}${tail}.`;
+        default:
+          return `Every request of this key since ${since} failed with ${i.code} (${n(i.count)} requests${worked})${tail}.`;
+      }
+    }
+    case 'quota':
+      return `This key's daily quota has been used up since ${since}: ${n(i.count)} submissions were refused that day. It resets at 00:00 UTC.`;
+    case 'repeated': {
+      const what = i.reason ? `${i.code} (${i.reason})` : i.code;
+      const share = i.total ? ` (${Math.round((i.count / i.total) * 100)} % of its ${n(i.total)} requests)` : '';
+      return `This key got ${n(i.count)} ${what} errors between ${shortUtc(i.from_ms)} and ${formatUtc(i.to_ms).slice(11, 16)} UTC${share}.`;
+    }
+  }
+}
+
+/** The same fact in words for the customer, or null when it adds nothing to the catalog reply. */
+export function insightReply(i: KeyInsight): string | null {
+  const since = i.kind === 'repeated' ? '' : i.exact ? formatUtc(i.since_ms) : `about ${shortUtc(i.since_ms)}`;
+  switch (i.kind) {
+    case 'run':
+      if (!i.ongoing || i.before === 0) return null;
+      switch (i.code) {
+        case 'invalid_credentials':
+          return `The API key used looks revoked since ${since}: every request made with it since then has been refused as not valid. Please create a new key in your dashboard and update your integration with it.`;
+        case 'account_disabled':
+          return `The account that owns this key appears to have been disabled (or not yet verified) since ${since}: every request since then has been refused. Signing in to the website will show the warning to resolve.`;
+        case 'insufficient_credits':
+          return `Your credit balance has been at the negative-balance cap since ${since}: every request since then has been refused. Topping up credits resumes service immediately.`;
+        default:
+          return `Every request made with this key since ${since} has failed the same way.`;
+      }
+    case 'quota':
+      return `Your daily quota ran out at ${since}; the ${formatNumber(i.count)} submissions after that were refused until the reset at 00:00 UTC.`;
+    case 'repeated':
+      if (i.code === 'rate_limited') {
+        return `Your key hit the rate limit ${formatNumber(i.count)} times between ${shortUtc(i.from_ms)} and ${formatUtc(i.to_ms).slice(11, 16)} UTC: spreading requests out and waiting for Retry-After before retrying avoids this.`;
+      }
+      return `This happened ${formatNumber(i.count)} times between ${shortUtc(i.from_ms)} and ${formatUtc(i.to_ms).slice(11, 16)} UTC.`;
+  }
 }
 
 function usageSentence(code: string, reason: CapacityReason | null, u: Usage): string {

@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import { getCatalogEntry, KIND_LABELS, kindOf } from '@/lib/catalog';
 import type { RequestRecord } from '@/db/types';
-import { fixFor, formatNumber, formatUtc, interpretDetails, suggestedReply } from './details';
+import type { KeyInsight } from '@/lib/key-insight';
+import { fixFor, formatNumber, formatUtc, insightText, interpretDetails, suggestedReply } from './details';
 import type { DrillLinks } from './links';
 import { RecordFlags } from './record-flags';
 import { RetryAfter } from './retry-after';
@@ -28,8 +29,11 @@ export function RecordCard({
   now,
   links,
   headingLevel = 2,
+  insight = null,
 }: {
   record: RequestRecord;
+  /** What the key's history says about this error (lib/key-insight.ts). */
+  insight?: KeyInsight | null;
   index?: number;
   now: number;
   links: DrillLinks;
@@ -65,6 +69,12 @@ export function RecordCard({
         <p className={styles.message}>
           <span className="sr-only">Message: </span>
           {record.message}
+        </p>
+      ) : null}
+
+      {insight ? (
+        <p className={styles.insight} data-testid="key-insight">
+          <span className={styles.insightLabel}>What errata knows</span> {insightText(insight)}
         </p>
       ) : null}
 
@@ -136,7 +146,7 @@ export function RecordCard({
 
       <section className={styles.section} aria-label="Suggested reply">
         <h3 className={styles.sectionTitle}>Suggested reply to the customer</h3>
-        <SuggestedReply key={`${record.request_id}|${code}`} initial={suggestedReply(record, meaning)} />
+        <SuggestedReply key={`${record.request_id}|${code}`} initial={suggestedReply(record, meaning, insight)} />
       </section>
     </article>
   );

@@ -5,10 +5,10 @@ import { CopyButton } from './copy-button';
 import styles from './request.module.css';
 
 /** An editable draft reply: support staff adjust it, then copy it into their answer. */
-export function SuggestedReply({ initial }: { initial: string }) {
+export function SuggestedReply({ initial, maxRows = 14 }: { initial: string; maxRows?: number }) {
   const id = useId();
   const [value, setValue] = useState(initial);
-  const rows = Math.min(14, Math.max(5, value.split('\n').length + 1));
+  const rows = Math.min(maxRows, Math.max(5, value.split('\n').length + 1));
   return (
     <div className={styles.reply}>
       <label htmlFor={id} className={styles.label}>

@@ -51,7 +51,7 @@ export function AppHeader({
             <span className={styles.userEmail} title={`${user.email} (${user.role})`}>
               {user.email}
             </span>
-            <Link href="/account" className={buttonClass('ghost', 'small')}>
+            <Link href="/account" className={buttonClass('ghost', 'small')} title={`Signed in as ${user.email} (${user.role})`}>
               Account
             </Link>
             <form action="/api/auth/logout" method="post">

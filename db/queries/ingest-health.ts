@@ -6,6 +6,7 @@ import type { Db } from '../client';
 import { ingestHealthHour, ingestRejections, tokens } from '../schema';
 
 export const NO_TOKEN_NAME = 'CLI (no token)';
+export const UNKNOWN_TOKEN_NAME = 'Unknown or missing token';
 
 export interface IngestHealthFilters {
   from_ms: number;
@@ -21,9 +22,13 @@ export interface IngestHealthPoint {
   accepted: number;
   duplicates: number;
   rejected: number;
+  refused: number;
 }
 
-const tokenName = sql<string>`coalesce(${tokens.name}, ${NO_TOKEN_NAME})`;
+/** -1 is ingest/write.ts' UNKNOWN_TOKEN_ID: calls refused with a token errata does not know, or none. */
+const nameOf = (tokenId: typeof ingestHealthHour.token_id | typeof ingestRejections.token_id) =>
+  sql<string>`CASE WHEN ${tokenId} = -1 THEN ${UNKNOWN_TOKEN_NAME} ELSE coalesce(${tokens.name}, ${NO_TOKEN_NAME}) END`;
+const tokenName = nameOf(ingestHealthHour.token_id);
 
 function healthWhere(f: IngestHealthFilters) {
   return and(
@@ -44,6 +49,7 @@ export function getIngestHealthSeries(db: Db, f: IngestHealthFilters): IngestHea
       accepted: ingestHealthHour.accepted,
       duplicates: ingestHealthHour.duplicates,
       rejected: ingestHealthHour.rejected,
+      refused: ingestHealthHour.refused,
     })
     .from(ingestHealthHour)
     .leftJoin(tokens, eq(tokens.id, ingestHealthHour.token_id))
@@ -61,8 +67,12 @@ export interface IngestHealthTotal {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** Calls refused before any record was read (revoked, unknown or missing token, wrong scope). */
+  refused: number;
   /** Start of the latest hour with a batch. */
   last_bucket_ms: number;
+  /** The latest call in the range, accepted or refused (null for hours written before this was kept). */
+  last_ms: number | null;
 }
 
 /** Totals per token over the range, the busiest first. */
@@ -77,13 +87,15 @@ export function getIngestHealthTotals(db: Db, f: IngestHealthFilters): IngestHea
       accepted: sql<number>`sum(${ingestHealthHour.accepted})`,
       duplicates: sql<number>`sum(${ingestHealthHour.duplicates})`,
       rejected: sql<number>`sum(${ingestHealthHour.rejected})`,
+      refused: sql<number>`sum(${ingestHealthHour.refused})`,
       last_bucket_ms: sql<number>`max(${ingestHealthHour.bucket_ms})`,
+      last_ms: sql<number | null>`max(${ingestHealthHour.last_ms})`,
     })
     .from(ingestHealthHour)
     .leftJoin(tokens, eq(tokens.id, ingestHealthHour.token_id))
     .where(healthWhere(f))
     .groupBy(ingestHealthHour.token_id)
-    .orderBy(desc(sql`sum(${ingestHealthHour.accepted}) + sum(${ingestHealthHour.rejected})`))
+    .orderBy(desc(sql`sum(${ingestHealthHour.accepted}) + sum(${ingestHealthHour.rejected}) + sum(${ingestHealthHour.refused})`))
     .all();
   return rows.map(({ revoked_ms, ...r }) => ({ ...r, revoked: revoked_ms !== null }));
 }
@@ -106,7 +118,7 @@ export function listRecentRejections(db: Db, opts: { limit?: number; token_id?: 
     .select({
       id: ingestRejections.id,
       token_id: ingestRejections.token_id,
-      token_name: tokenName,
+      token_name: nameOf(ingestRejections.token_id),
       received_ms: ingestRejections.received_ms,
       line: ingestRejections.line,
       code: ingestRejections.code,
@@ -140,3 +152,19 @@ export function getRejectionReasons(db: Db, f: Omit<IngestHealthFilters, 'token_
     .orderBy(desc(sql`count(*)`))
     .all();
 }
+
+/**
+ * Each token's latest call that ingest health saw (accepted or refused), over everything kept: the one "last used"
+ * the tokens page and the ingest page both show.
+ */
+export function getTokenLastCalls(db: Db): Map<number, number> {
+  const rows = db
+    .select({ token_id: ingestHealthHour.token_id, last_ms: sql<number | null>`max(${ingestHealthHour.last_ms})` })
+    .from(ingestHealthHour)
+    .groupBy(ingestHealthHour.token_id)
+    .all();
+  return new Map(rows.filter((r) => r.last_ms !== null).map((r) => [r.token_id, Number(r.last_ms)]));
+}
+
+/** "Last used": a token's latest authenticated use (any endpoint) or latest ingest call, accepted or refused. */
+export { lastUsedMs } from '@/lib/last-used';

@@ -1,7 +1,11 @@
 // The SQLite request store: the RequestStore contract (db/store.ts) over the query modules in db/queries and the
 // write path in ingest/write.ts, which keep their SQL. Each method runs its synchronous better-sqlite3 work at once
 // and returns a settled promise, so behaviour and speed are those of the functions it wraps.
-import { writeRows, recordRejectedBatch } from '@/ingest/write';
+import { recordRefusedCalls, recordRejectedBatch, writeRows } from '@/ingest/write';
+import type { KeyInsight } from '@/lib/key-insight';
+import { getKeySummary } from '../queries/key-history';
+import { getTokenLastCalls } from '../queries/ingest-health';
+import { insightFor, lookupForSupport } from '../queries/support-lookup';
 import type { Filters } from '@/lib/filters';
 import { openDatabase, type Db, type OpenOptions } from '../client';
 import { requestsCsvStream } from '../queries/export';
@@ -9,12 +13,15 @@ import { getIngestHealthSeries, getIngestHealthTotals, getRejectionReasons, list
 import { getRequestById, getRequestsByIds, listRequests, lookupRequestIds } from '../queries/requests';
 import { pruneRetention } from '../queries/retention';
 import { getBreakdown, getSummary, getTimeseries } from '../queries/stats';
-import type { RequestStore } from '../store';
+import type { KeySummaryInput, RequestStore, SupportLookupOptions } from '../store';
 import type {
   BreakdownOptions,
   IngestHealthFilters,
   ListPage,
   RequestsCsvOptions,
+  RefusedCall,
+  RefusedCalls,
+  RequestRecord,
   PruneOptions,
   RejectedBatch,
   RejectionListOptions,
@@ -92,6 +99,26 @@ export class SqliteRequestStore implements RequestStore {
 
   async recentRejections(opts: RejectionListOptions = {}) {
     return listRecentRejections(this.db, opts);
+  }
+
+  async recordRefusedCalls(calls: readonly RefusedCalls[], samples: readonly RefusedCall[]) {
+    recordRefusedCalls(this.db, calls, samples);
+  }
+
+  async tokenLastCalls() {
+    return getTokenLastCalls(this.db);
+  }
+
+  async supportLookup(text: string, opts: SupportLookupOptions = {}) {
+    return lookupForSupport(this.db, text, opts);
+  }
+
+  async keyInsight(record: Pick<RequestRecord, 'key_id' | 'code' | 'reason' | 'ts_ms'>, now_ms: number): Promise<KeyInsight | null> {
+    return insightFor(this.db, record, now_ms);
+  }
+
+  async keySummary(input: KeySummaryInput) {
+    return getKeySummary(this.db, input);
   }
 
   async rejectionReasons(f: IngestHealthFilters) {

@@ -60,6 +60,15 @@ export async function requireAccess(req: Request, need: AccessNeed): Promise<Pri
   throw new ApiError('missing_credentials', 'Send "Authorization: Bearer <token>" or sign in.');
 }
 
+/**
+ * Which token a refused call presented, for ingest health: its id when errata knows the token (revoked, or without
+ * the scope), else null (unknown, malformed or no token at all).
+ */
+export function presentedTokenId(req: Request): number | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get('authorization') ?? '');
+  return match ? (findToken(getMetaDb(), match[1])?.id ?? null) : null;
+}
+
 /** The name an audit entry records for a principal: the user's email or `token:<id>`. */
 export function actorOf(principal: Principal): string {
   return principal.kind === 'user' ? principal.email : `token:${principal.token.id}`;

@@ -121,22 +121,26 @@ test('an admin creates a token shown once, and revokes it', async ({ page }) => 
   expect(res.status()).toBe(401);
 });
 
-test('an admin invites a user once, changes their role, and saves retention', async ({ page }) => {
+test('an admin creates a user (password shown once, with a copy button), changes their role, and saves retention', async ({ page }) => {
   await page.goto('/login?next=%2Fadmin%2Fusers');
   await signIn(page, 'admin');
   await expect(page).toHaveURL(/\/admin\/users$/);
   const invitee = email('invitee');
   const emailField = page.getByLabel('Email', { exact: true });
   await emailField.fill(invitee);
-  await page.getByRole('button', { name: 'Invite' }).click();
+  await page.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByTestId('invite-result')).toContainText(invitee);
   await expect(page.getByTestId('invite-password')).toHaveText(/^\S{12,}$/);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('invite-result').getByRole('button', { name: 'Copy password' }).click();
+  await expect(page.getByTestId('invite-result').getByRole('status')).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.getByTestId('invite-password').textContent());
   await expect(emailField).toHaveValue('');
   const role = page.getByTestId(`user-row-${invitee}`).getByLabel(`Role of ${invitee}`);
   await expect(role).toHaveValue('support');
   // The same email again: the API's refusal is shown, and the form keeps what was typed.
   await emailField.fill(invitee);
-  await page.getByRole('button', { name: 'Invite' }).click();
+  await page.getByRole('button', { name: 'Create user' }).click();
   await expect(page.locator('main').getByRole('alert')).toContainText('already exists');
   await expect(emailField).toHaveValue(invitee);
   const patched = page.waitForResponse((r) => r.url().includes('/api/v1/admin/users/') && r.request().method() === 'PATCH');

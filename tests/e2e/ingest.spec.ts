@@ -32,7 +32,7 @@ test.describe('as an admin', () => {
     await page.goto('/ingest');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ingest health');
     const row = page.getByTestId('ingest-tokens').getByRole('row').filter({ hasText: TOKEN_NAME });
-    await expect(row.getByRole('cell')).toHaveText([new RegExp(TOKEN_NAME), '2', '3', '3', '4', '40 %', /^\d{4}-\d{2}-\d{2} \d{2}:00$/]);
+    await expect(row.getByRole('cell')).toHaveText([new RegExp(TOKEN_NAME), '2', '3', '3', '4', '40 %', '0', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/]);
     await row.getByRole('link', { name: TOKEN_NAME }).click();
     await expect(page).toHaveURL(/[?&]token=\d+/);
     await expect(page.getByTestId('kpi-rejected')).toContainText('4');
@@ -51,7 +51,7 @@ test.describe('as an admin', () => {
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toContain('text/csv');
     const text = await res.text();
-    expect(text.split('\r\n')[0]).toBe('token_id,token_name,token_prefix,revoked,batches,accepted,duplicates,rejected,last_bucket');
+    expect(text.split('\r\n')[0]).toBe('token_id,token_name,token_prefix,revoked,batches,accepted,duplicates,rejected,refused,last_bucket');
     expect(text).toContain(`${TOKEN_NAME},`);
   });
 });

@@ -120,11 +120,13 @@ test.describe('as an engineer', () => {
 
 test.describe('as support', () => {
   test.use({ storageState: storageStateFor('support') });
-  test('key and code pages need the engineer role', async ({ page }) => {
-    for (const path of [`/keys/${KEY}`, '/codes/capacity_exceeded']) {
-      await page.goto(path);
-      await expect(page.getByTestId('forbidden')).toBeVisible();
-      await expect(page.getByTestId('kpi-errors')).toHaveCount(0);
-    }
+  test('a key opens as its read-only summary (no KPIs, charts or exports); the code page needs the engineer role', async ({ page }) => {
+    await page.goto(`/keys/${KEY}`);
+    await expect(page.getByTestId('key-summary')).toBeVisible();
+    await expect(page.getByTestId('kpi-errors')).toHaveCount(0);
+    await expect(page.getByTestId('csv-download')).toHaveCount(0);
+    await page.goto('/codes/capacity_exceeded');
+    await expect(page.getByTestId('forbidden')).toBeVisible();
+    await expect(page.getByTestId('kpi-errors')).toHaveCount(0);
   });
 });

@@ -180,10 +180,10 @@ test('an id with URL-significant characters opens its own page, from a link and 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(ODD);
 });
 
-test('support staff follow a key or code to the errors explorer (the key and code pages are for engineers)', async ({ page }) => {
+test('support staff follow a key to its read-only summary and a code to the errors explorer', async ({ page }) => {
   await page.goto(`/requests/${id('quota')}`);
   const card = page.getByTestId('request-record');
-  await expect(card.getByRole('link', { name: KEY })).toHaveAttribute('href', `/errors?key=${KEY}`);
+  await expect(card.getByRole('link', { name: KEY })).toHaveAttribute('href', `/keys/${KEY}`);
   await expect(card.getByRole('link', { name: 'capacity_exceeded' })).toHaveAttribute('href', '/errors?code=capacity_exceeded');
   const window = page.getByRole('link', { name: /These 15 minutes of this key/ });
   const q = new URL((await window.getAttribute('href'))!, page.url()).searchParams;

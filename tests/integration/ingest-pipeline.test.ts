@@ -154,9 +154,9 @@ describe('ingest health reads', () => {
     const range = { from_ms: NOW - HOUR, to_ms: NOW + 2 * HOUR };
     const series = getIngestHealthSeries(db, range);
     expect(series).toEqual([
-      { bucket_ms: NOW - 30 * 60_000, token_id: 0, token_name: NO_TOKEN_NAME, batches: 1, accepted: 1, duplicates: 0, rejected: 1 },
-      { bucket_ms: NOW - 30 * 60_000, token_id: t.id, token_name: 'vector-prod', batches: 1, accepted: 2, duplicates: 0, rejected: 1 },
-      { bucket_ms: NOW + 30 * 60_000, token_id: t.id, token_name: 'vector-prod', batches: 1, accepted: 1, duplicates: 1, rejected: 0 },
+      { bucket_ms: NOW - 30 * 60_000, token_id: 0, token_name: NO_TOKEN_NAME, batches: 1, accepted: 1, duplicates: 0, rejected: 1, refused: 0 },
+      { bucket_ms: NOW - 30 * 60_000, token_id: t.id, token_name: 'vector-prod', batches: 1, accepted: 2, duplicates: 0, rejected: 1, refused: 0 },
+      { bucket_ms: NOW + 30 * 60_000, token_id: t.id, token_name: 'vector-prod', batches: 1, accepted: 1, duplicates: 1, rejected: 0, refused: 0 },
     ]);
     expect(getIngestHealthTotals(db, range)[0]).toMatchObject({ token_id: t.id, token_name: 'vector-prod', batches: 2, accepted: 3, duplicates: 1, rejected: 1, revoked: false });
     const latest = listRecentRejections(db, { limit: 10 });

@@ -75,7 +75,8 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   '/(dashboard)/requests/[request_id]/page': { kind: 'page', path: '/requests/req_walk_unknown', role: 'support' },
   '/(dashboard)/errors/page': { kind: 'page', path: '/errors', role: 'support' },
   '/(dashboard)/explorer/page': { kind: 'page', path: '/explorer', role: 'support' },
-  '/(dashboard)/keys/[key_id]/page': { kind: 'page', path: '/keys/key_walk', role: 'engineer' },
+  // Support staff get the key's read-only summary at the same URL (issue 20 item 8).
+  '/(dashboard)/keys/[key_id]/page': { kind: 'page', path: '/keys/key_walk', role: 'support' },
   '/(dashboard)/codes/[code]/page': { kind: 'page', path: '/codes/rate_limited', role: 'engineer' },
   '/(dashboard)/breakdowns/page': { kind: 'page', path: '/breakdowns', role: 'engineer' },
   '/(dashboard)/reports/page': { kind: 'page', path: '/reports', role: 'engineer' },

@@ -1,14 +1,17 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useFilterNavigation } from '@/components/filters/use-filter-navigation';
 import { buttonClass } from '@/components/ui/button';
+import { useEscapeCloses } from '@/components/ui/use-escape-closes';
 import { DEFAULT_COLUMNS, EXPLORER_COLUMNS, type ExplorerColumn } from './columns';
 import styles from './errors.module.css';
 
 /** Checkboxes for the table's columns; the choice lives in `cols` so a shared link shows the same table. */
 export function ColumnChooser({ columns }: { columns: ExplorerColumn[] }) {
   const { navigate } = useFilterNavigation();
+  const detailsRef = useRef<HTMLDetailsElement>(null);
+  useEscapeCloses(detailsRef);
   // Checked at once, before the server renders the new table; back/forward navigation resyncs from the URL.
   const [chosen, setChosen] = useState(() => new Set(columns));
   const urlColumns = columns.join(',');
@@ -31,7 +34,7 @@ export function ColumnChooser({ columns }: { columns: ExplorerColumn[] }) {
   }
 
   return (
-    <details className={styles.chooser}>
+    <details className={styles.chooser} ref={detailsRef}>
       <summary className={buttonClass('default', 'small')}>Columns ({chosen.size})</summary>
       <fieldset className={styles.chooserPanel}>
         <legend className="sr-only">Columns to show</legend>

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
-import { getStore } from '@/db';
+import { getMetaDb, getStore } from '@/db';
+import { listTokens } from '@/db/queries/tokens';
 import { requirePageUser } from '@/lib/auth';
 import type { ChartConfig, TimePoint } from '@/components/charts/types';
 import { toUrlSearchParams, withoutParam, withParam, hrefWith } from '@/components/filters/url-params';
@@ -24,6 +25,7 @@ const OUTCOMES: ChartConfig = {
   accepted: { label: 'Accepted', color: 'var(--c-2xx)' },
   duplicates: { label: 'Duplicates', color: 'var(--c-8)' },
   rejected: { label: 'Rejected', color: 'var(--c-5xx)' },
+  refused: { label: 'Refused calls', color: 'var(--c-4)' },
 };
 const TOKEN_COLORS = ['var(--c-1)', 'var(--c-2)', 'var(--c-4)', 'var(--c-6)', 'var(--c-7)', 'var(--c-5)', 'var(--c-3)', 'var(--c-8)'];
 
@@ -37,7 +39,8 @@ export default async function IngestPage({ searchParams }: Props) {
     <header className={styles.head}>
       <h1>Ingest health</h1>
       <p className="muted" style={{ margin: 0 }}>
-        What each ingest token sent: records accepted, re-sent duplicates (ignored, as designed), and rejected records with why.
+        What each ingest token sent: records accepted, re-sent duplicates (ignored, as designed), rejected records with why, and
+        calls refused at the door (a revoked, unknown or missing token).
       </p>
     </header>
   );
@@ -52,7 +55,7 @@ export default async function IngestPage({ searchParams }: Props) {
     );
   }
   const { filters } = parsed.scope;
-  const data = await loadIngestHealth(getStore(), filters);
+  const data = await loadIngestHealth(getStore(), filters, listTokens(getMetaDb()));
   const selected = filters.token_id === undefined ? null : data.allTotals.find((t) => t.token_id === filters.token_id);
   const exact = new URLSearchParams({ from: String(filters.from_ms), to: String(filters.to_ms) });
   if (filters.token_id !== undefined) exact.set('token', String(filters.token_id));
@@ -92,10 +95,11 @@ export default async function IngestPage({ searchParams }: Props) {
           higherIsBad
           deltaFormat="points"
         />
+        <Kpi label="Refused calls" value={formatCount(data.sums.refused)} current={data.sums.refused} previous={prev.refused} higherIsBad hint={formatInt(data.sums.refused)} />
       </KpiGrid>
 
       <Card id="ingest-over-time" title="Records per hour" subtitle={`${formatInt(data.sums.batches)} batches · ${formatInt(received)} records`}>
-        {received === 0 ? (
+        {received === 0 && data.sums.refused === 0 ? (
           <EmptyState title="Nothing ingested in this range">Widen the range, or check that the shipper is sending with a valid token.</EmptyState>
         ) : (
           <IngestChart data={data.hours.map((h): TimePoint => ({ ...h }))} config={OUTCOMES} label="Accepted, duplicate and rejected records per hour, stacked bar chart" />
@@ -139,7 +143,10 @@ export default async function IngestPage({ searchParams }: Props) {
                 <th scope="col" className={tableClasses.right}>
                   Rejected %
                 </th>
-                <th scope="col">Last active hour (UTC)</th>
+                <th scope="col" className={tableClasses.right}>
+                  Refused calls
+                </th>
+                <th scope="col">Last used (UTC)</th>
               </tr>
             </thead>
             <tbody>
@@ -157,7 +164,8 @@ export default async function IngestPage({ searchParams }: Props) {
                     <td className={`${tableClasses.right} num`}>{formatInt(t.duplicates)}</td>
                     <td className={`${tableClasses.right} num`}>{formatInt(t.rejected)}</td>
                     <td className={`${tableClasses.right} num`}>{all ? formatPercent(t.rejected / all) : '—'}</td>
-                    <td className="num">{formatUtc(t.last_bucket_ms, { seconds: false, zone: false })}</td>
+                    <td className={`${tableClasses.right} num`}>{formatInt(t.refused)}</td>
+                    <td className="num">{formatUtc(data.lastUsed.get(t.token_id) ?? t.last_ms ?? t.last_bucket_ms, { zone: false })}</td>
                   </tr>
                 );
               })}
@@ -205,7 +213,11 @@ export default async function IngestPage({ searchParams }: Props) {
               <strong>Rejected</strong> records failed validation one by one; the rest of their batch was kept. The newest 1,000
               samples are kept.
             </li>
-            <li>Times are UTC; counts are per hour of receipt.</li>
+            <li>
+              <strong>Refused calls</strong> never reached the records: the token was revoked, unknown or missing, or lacked the
+              ingest scope. A shipper still using a revoked token shows up here.
+            </li>
+            <li>Times are UTC; counts are per hour of receipt. &ldquo;Last used&rdquo; is the same as on the tokens page.</li>
           </ul>
         </Card>
       </div>

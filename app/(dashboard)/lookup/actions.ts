@@ -1,21 +1,20 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
+import { planLookup } from '@/lib/lookup-tokens';
 
 /**
- * The POST path of the lookup, for pastes too long for a URL (a whole email thread): finds the ids server-side and
- * redirects to the request page (one id, found) or to /lookup with just the ids, which is short and shareable.
+ * Every lookup goes through here (a POST): the ids are found server-side and the page is reached with just them
+ * (and any tokens that are not ids) in the URL, never the pasted email itself; the link stays short and shareable.
  */
 export async function lookupAction(formData: FormData): Promise<void> {
   await requirePageUser('support');
   const q = formData.get('q');
-  const text = typeof q === 'string' ? q : '';
-  const result = await getStore().lookup(text);
-  if (result.found.length === 1 && result.missing.length === 0) {
-    redirect(`/requests/${encodeURIComponent(result.found[0].request_id)}`);
-  }
-  if (result.candidates.length === 0) redirect('/lookup?none=1');
-  redirect(`/lookup?q=${encodeURIComponent(result.candidates.join('\n'))}`);
+  const plan = planLookup(typeof q === 'string' ? q : '');
+  if (plan.ids.length === 0 && plan.notIds.length === 0) redirect('/lookup?none=1');
+  const params = new URLSearchParams();
+  if (plan.ids.length) params.set('q', plan.ids.join('\n'));
+  if (plan.notIds.length) params.set('nid', plan.notIds.join('\n'));
+  redirect(`/lookup?${params}`);
 }

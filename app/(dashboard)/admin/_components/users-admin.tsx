@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { UserInfo } from '@/db/queries/users';
 import type { UserRole } from '@/db/schema';
+import { CopyButton } from '@/components/request/copy-button';
 import styles from '../admin.module.css';
 import { adminFetch, formatTime } from './api';
 import { ActionError, useAdminAction } from './use-admin-action';
@@ -16,19 +17,20 @@ const USER_ROLES = Object.keys(ROLE_HELP) as UserRole[];
 
 export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
   const { busy, error, act, submit } = useAdminAction();
-  const [invited, setInvited] = useState<{ email: string; password: string; reset?: boolean } | null>(null);
+  const [created, setCreated] = useState<{ email: string; password: string; reset?: boolean } | null>(null);
 
-  const invite = submit(async (form) => {
+  const create = submit(async (form) => {
     const body = { email: String(form.get('email') ?? ''), role: String(form.get('role') ?? 'support') };
     const res = await adminFetch<{ user: UserInfo; password: string }>('/api/v1/admin/users', 'POST', body);
-    setInvited({ email: res.user.email, password: res.password });
+    setCreated({ email: res.user.email, password: res.password });
   });
 
   return (
     <>
       <section className={styles.section}>
-        <h2>Invite a user</h2>
-        <form className={styles.row} onSubmit={invite}>
+        <h2>Create a user</h2>
+        <p className={styles.muted}>errata sends no email: you get a password to pass on once, and they can change it under Account.</p>
+        <form className={styles.row} onSubmit={create}>
           <label className={styles.field}>
             Email
             <input className={styles.input} name="email" type="email" required />
@@ -44,14 +46,14 @@ export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
             </select>
           </label>
           <button className={styles.primary} type="submit" disabled={busy}>
-            Invite
+            Create user
           </button>
         </form>
-        {invited && (
+        {created && (
           <div className={styles.secret} role="status" data-testid="invite-result">
-            {invited.reset ? 'New password for' : 'Send'} <strong>{invited.email}</strong>
-            {invited.reset ? ' (their sessions were ended); send it' : ' this password'} over a private channel. It is shown only now:{' '}
-            <code data-testid="invite-password">{invited.password}</code>
+            {created.reset ? 'New password for' : 'Created'} <strong>{created.email}</strong>
+            {created.reset ? ' (their sessions were ended); send it' : '. Send them this password'} over a private channel. It is shown only now:{' '}
+            <code data-testid="invite-password">{created.password}</code> <CopyButton text={created.password} label="Copy password" />
           </div>
         )}
         <ActionError error={error} />
@@ -104,7 +106,7 @@ export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
                         if (!window.confirm(`Reset the password of ${u.email}? Their sessions end now.`)) return;
                         void act(async () => {
                           const res = await adminFetch<{ user: UserInfo; password: string }>(`/api/v1/admin/users/${u.id}`, 'PATCH', { reset_password: true });
-                          setInvited({ email: res.user.email, password: res.password, reset: true });
+                          setCreated({ email: res.user.email, password: res.password, reset: true });
                         });
                       }}
                     >

@@ -9,7 +9,7 @@ import { endpointQuery } from '@/lib/query-params';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const COLUMNS = ['token_id', 'token_name', 'token_prefix', 'revoked', 'batches', 'accepted', 'duplicates', 'rejected', 'last_bucket'] as const;
+const COLUMNS = ['token_id', 'token_name', 'token_prefix', 'revoked', 'batches', 'accepted', 'duplicates', 'rejected', 'refused', 'last_bucket'] as const;
 
 /** The ingest page's token table as CSV, for exactly its range and token. */
 export const GET = withApi(async (req, _ctx, requestId) => {
@@ -27,6 +27,7 @@ export const GET = withApi(async (req, _ctx, requestId) => {
     t.accepted,
     t.duplicates,
     t.rejected,
+    t.refused,
     new Date(t.last_bucket_ms).toISOString(),
   ]);
   return new Response(csvStream(COLUMNS, [rows][Symbol.iterator]()), {

@@ -2,8 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
 import { getStore } from '@/db';
-import { requirePageUser } from '@/lib/auth';
+import { hasRole, requirePageUser } from '@/lib/auth';
 import { PAGE_QUERY } from '@/lib/param-names';
+import { KeySummaryView } from '@/components/keys/key-summary';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { isOpenEnded } from '@/lib/filters';
 import { FilterBar } from '@/components/filters/filter-bar';
@@ -26,7 +27,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function KeyPage({ params, searchParams }: Props) {
-  await requirePageUser('engineer');
+  const user = await requirePageUser('support');
   await connection();
   const key_id = decodeRouteParam((await params).key_id);
   const sp = await searchParams;
@@ -41,6 +42,13 @@ export default async function KeyPage({ params, searchParams }: Props) {
   const store = getStore();
   const now = Date.now();
   const f = parsed.filters;
+  if (!hasRole(user.role, 'engineer')) {
+    // Support staff: what they may see of the key (no breakdowns or exports), instead of a 403 dead end.
+    const summary = await store.keySummary({ key_id, from_ms: f.from, to_ms: f.to });
+    const latest = summary.recent_failures[0];
+    const insight = latest ? await store.keyInsight({ key_id, code: latest.code, reason: latest.reason, ts_ms: latest.ts_ms }, now) : null;
+    return <KeySummaryView summary={summary} insight={insight} now={now} />;
+  }
   const [summary, series, byCode, byRoute, byAccount, byTier, failures] = await Promise.all([
     store.summary(f),
     store.timeseries(f, { interval: 'auto', by: 'code', limit: 8 }),

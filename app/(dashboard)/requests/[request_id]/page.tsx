@@ -44,6 +44,8 @@ export default async function RequestPage({ params }: { params: Params }) {
   }
 
   const now = Date.now();
+  const store = getStore();
+  const insights = await Promise.all(detail.records.map((r) => store.keyInsight(r, now)));
   const anchor = detail.records.find((r) => r.key_id !== null) ?? detail.records[0];
   return (
     <div className={styles.page}>
@@ -60,7 +62,7 @@ export default async function RequestPage({ params }: { params: Params }) {
       <div className={styles.grid}>
         <div className={styles.main}>
           {detail.records.map((r, i) => (
-            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} links={links} />
+            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} links={links} insight={insights[i]} />
           ))}
         </div>
         <aside className={styles.side} aria-labelledby="around-title">

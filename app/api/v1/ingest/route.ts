@@ -1,13 +1,16 @@
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { presentedTokenId, requireAccess } from '@/lib/auth/guard';
 import { getEnv } from '@/lib/env';
 import { decodeStream, drainBody, MAX_BODY_BYTES, parseContentEncoding } from '@/ingest/decode';
 import { getWriter } from '@/ingest/writer';
 import { recordBatchRefused } from '@/lib/metrics';
+import { UNKNOWN_TOKEN_ID } from '@/db/types';
 
 const writerConfig = () => ({ databasePath: getEnv().DATABASE_PATH, queueLimit: getEnv().ERRATA_WRITER_QUEUE });
 /** Whole batches refused in this thread, shown on the ingest health page (the worker records its own). */
 const REFUSED_BATCH = new Set(['payload_too_large', 'decompressed_too_large', 'unsupported_encoding', 'invalid_body']);
+/** Calls refused at the door, counted per token on the ingest health page (a shipper still using a revoked token). */
+const REFUSED_AUTH = new Set(['invalid_credentials', 'missing_credentials', 'scope_required', 'forbidden', 'csrf_failed']);
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -41,6 +44,9 @@ export const POST = withApi(async (req, _ctx, requestId) => {
     if (token_id !== undefined && err instanceof ApiError && REFUSED_BATCH.has(err.code)) {
       recordBatchRefused('ingest', err.code);
       getWriter(writerConfig).noteRejectedBatch(token_id, err.code, err.message);
+    }
+    if (token_id === undefined && err instanceof ApiError && REFUSED_AUTH.has(err.code)) {
+      getWriter(writerConfig).noteRefusedCall(presentedTokenId(req) ?? UNKNOWN_TOKEN_ID, err.code, err.message);
     }
     // Part of the upload may be unread: close the connection so the client cannot reuse a half-read socket.
     if (bytes === null && err instanceof ApiError) throw new ApiError(err.code, err.message, err.details, { ...err.headers, Connection: 'close' });
