@@ -31,14 +31,7 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Prefetches too: their answers are pages' payloads and must carry the same policy (and the path header).
 export const config = {
-  matcher: [
-    {
-      source: '/((?!api/|_next/static|_next/image|favicon.ico).*)',
-      missing: [
-        { type: 'header', key: 'next-router-prefetch' },
-        { type: 'header', key: 'purpose', value: 'prefetch' },
-      ],
-    },
-  ],
+  matcher: ['/((?!api/|_next/static|_next/image|favicon.ico).*)'],
 };

@@ -1,18 +1,13 @@
 import { defineConfig } from 'vitest/config';
-import path from 'node:path';
+import { resolve } from './vitest.shared';
 
+// Unit tests: pure code and in-memory SQLite, no build, no server (`npm run test:unit`, seconds).
 export default defineConfig({
-  resolve: {
-    alias: {
-      '@': path.resolve(__dirname),
-      'server-only': path.resolve(__dirname, 'tests/support/server-only-stub.ts'),
-    },
-  },
+  resolve,
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
-    hookTimeout: 300_000,
   },
 });

@@ -1,18 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.dirname(fileURLToPath(import.meta.url));
+import { resolve } from './vitest.shared';
 
 // The fault suite (tests/faults): runs the production server as a child process and breaks things on purpose.
 // One file at a time: each starts servers and the machine has two cores. FAULTS_HEAVY=1 runs the heavy variants.
 export default defineConfig({
-  resolve: {
-    alias: {
-      '@': root,
-      'server-only': path.join(root, 'tests/support/server-only-stub.ts'),
-    },
-  },
+  resolve,
   test: {
     include: ['tests/faults/**/*.test.ts'],
     environment: 'node',

@@ -20,6 +20,7 @@ Commands:
   demo [--records N] [--days D] [--seed S] [--force]
                                         fill a fresh database with a week of realistic traffic
   user ...                              manage dashboard users (errata user --help)
+  backup FILE [--force]                 copy the live database to FILE (safe while the server runs)
 
 Environment:
   DATABASE_PATH   the SQLite file (default ./data/errata.db)
@@ -41,6 +42,8 @@ async function load(name: string): Promise<Run | null> {
       return (await import('./commands/import')).run;
     case 'demo':
       return (await import('./commands/demo')).run;
+    case 'backup':
+      return (await import('./commands/backup')).run;
     case 'user':
     case 'users': {
       // Owned by the auth module and loaded only when present, so the rest of the CLI never depends on it.

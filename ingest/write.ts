@@ -1,7 +1,9 @@
 // Stores a batch of validated records once each and updates every rollup in the same transaction.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/client';
-import { DeadlineExceeded, type GatewayRecord, type RecordError } from './types';
+import type { RequestRow, WriteContext, WriteOutcome } from '@/db/types';
+import { toRow } from './rows';
+import { DeadlineExceeded, type GatewayRecord } from './types';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -9,24 +11,7 @@ export const DAY_MS = 86_400_000;
 /** How many rejected samples the ingest page keeps. */
 export const MAX_REJECTION_SAMPLES = 1000;
 
-export interface RejectionSample extends RecordError {
-  sample: string | null;
-}
-
-export interface WriteContext {
-  token_id: number | null;
-  received_ms: number;
-  /** Records of the same batch that failed validation: counted and sampled for ingest health. */
-  rejected?: number;
-  rejections?: readonly RejectionSample[];
-  /** Wall-clock ms (Date.now()): past it, the transaction is rolled back and DeadlineExceeded thrown. */
-  deadline_ms?: number | null;
-}
-
-export interface WriteOutcome {
-  accepted: number;
-  duplicates: number;
-}
+export type { RejectionSample, WriteContext, WriteOutcome } from '@/db/types';
 
 interface Statements {
   insertRequest: Statement;
@@ -37,6 +22,9 @@ interface Statements {
   upsertHealth: Statement;
   insertRejection: Statement;
   pruneRejections: Statement;
+  selectOldest: Statement;
+  deleteRequest: Statement;
+  deleteEmptyRollups: Statement[];
 }
 
 // Prepared once per connection: the hot path writes thousands of rows per commit, so it skips the query builder.
@@ -78,6 +66,15 @@ function statements(db: Db): Statements {
     pruneRejections: sqlite.prepare(
       `DELETE FROM ingest_rejections WHERE id <= (SELECT max(id) FROM ingest_rejections) - ${MAX_REJECTION_SAMPLES}`,
     ),
+    selectOldest: sqlite.prepare(
+      `SELECT request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, NULL, NULL, reason,
+              0, 0, NULL, 0, id
+       FROM requests WHERE ts_ms < ? ORDER BY ts_ms LIMIT ?`,
+    ),
+    deleteRequest: sqlite.prepare('DELETE FROM requests WHERE id = ?'),
+    deleteEmptyRollups: ['rollup_minute', 'rollup_hour', 'rollup_key_hour', 'rollup_key_day'].map((table) =>
+      sqlite.prepare(`DELETE FROM ${table} WHERE bucket_ms >= ? AND bucket_ms < ? AND count <= 0`),
+    ),
   };
   statementCache.set(sqlite, s);
   return s;
@@ -87,53 +84,8 @@ export function floorTo(ts_ms: number, size_ms: number): number {
   return Math.floor(ts_ms / size_ms) * size_ms;
 }
 
-/**
- * One `requests` row in column order, as the positional INSERT binds it (token_id and received_ms are set by the
- * write). The prepare worker builds these, so the writer does no per-record conversion.
- */
-export type RequestRow = [
-  request_id: string,
-  code: string,
-  ts_ms: number,
-  status: number,
-  method: string | null,
-  path: string | null,
-  route: string | null,
-  latency_ms: number | null,
-  key_id: string | null,
-  account_id: string | null,
-  tier: string | null,
-  message: string | null,
-  details: string | null,
-  reason: string | null,
-  unknown_code: number,
-  status_mismatch: number,
-  token_id: number | null,
-  received_ms: number,
-];
-
-export function toRow(r: GatewayRecord): RequestRow {
-  return [
-    r.request_id,
-    r.code,
-    r.ts_ms,
-    r.status,
-    r.method,
-    r.path,
-    r.route,
-    r.latency_ms,
-    r.key_id,
-    r.account_id,
-    r.tier,
-    r.message,
-    r.details === null ? null : JSON.stringify(r.details),
-    r.reason,
-    r.unknown_code ? 1 : 0,
-    r.status_mismatch ? 1 : 0,
-    null,
-    0,
-  ];
-}
+export type { RequestRow } from '@/db/types';
+export { toRow };
 
 type Dims = (string | number)[];
 interface Tally {
@@ -148,6 +100,68 @@ interface Tally {
  */
 const t = (s: string) => `${s.length}:${s}`;
 
+/** The rollup deltas of a set of stored rows: what writing them adds, and what pruning them takes away. */
+interface Tallies {
+  minute: Map<string, Tally>;
+  hour: Map<string, Tally>;
+  keyHour: Map<string, Tally>;
+  keyDay: Map<string, Tally>;
+}
+
+function newTallies(): Tallies {
+  return { minute: new Map(), hour: new Map(), keyHour: new Map(), keyDay: new Map() };
+}
+
+/** Counts one stored row into every rollup it belongs to: the one definition of each rollup's key. */
+function tallyRow(tl: Tallies, r: RequestRow): void {
+  const code = r[1];
+  const ts = r[2];
+  const status = r[3];
+  const tier = r[10] ?? '';
+  const reason = r[13] ?? '';
+  const latency = r[7] ?? 0;
+  const core = `${status},${t(code)}${t(tier)}${t(reason)}`;
+  const minuteMs = floorTo(ts, MINUTE_MS);
+  const hourMs = floorTo(ts, HOUR_MS);
+  const dayMs = floorTo(ts, DAY_MS);
+  let k = `${minuteMs},${core}`;
+  let v = tl.minute.get(k);
+  if (v) {
+    v.count++;
+    v.latency += latency;
+  } else tl.minute.set(k, { dims: [minuteMs, status, code, tier, reason], count: 1, latency });
+  const route = r[6] ?? '';
+  const method = r[4] ?? '';
+  k = `${hourMs},${core}${t(route)}${t(method)}`;
+  v = tl.hour.get(k);
+  if (v) {
+    v.count++;
+    v.latency += latency;
+  } else tl.hour.set(k, { dims: [hourMs, status, code, tier, reason, route, method], count: 1, latency });
+  const key = r[8];
+  const account = r[9];
+  const keyCore = `${t(key ?? '')}${t(account ?? '')}${core}`;
+  if (key !== null || account !== null) {
+    k = `${hourMs},${keyCore}`;
+    v = tl.keyHour.get(k);
+    if (v) v.count++;
+    else tl.keyHour.set(k, { dims: [hourMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
+  }
+  // Every record, keyless ones under ('', ''): a day's key breakdown needs no keyless residual from rollup_hour.
+  k = `${dayMs},${keyCore}`;
+  v = tl.keyDay.get(k);
+  if (v) v.count++;
+  else tl.keyDay.set(k, { dims: [dayMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
+}
+
+/** Adds (sign 1) or takes away (sign -1) the tallies in every rollup table. */
+function applyTallies(s: Statements, tl: Tallies, sign: 1 | -1): void {
+  for (const v of tl.minute.values()) s.upsertMinute.run([...v.dims, sign * v.count]);
+  for (const v of tl.hour.values()) s.upsertHour.run([...v.dims, sign * v.count, sign * v.latency]);
+  for (const v of tl.keyHour.values()) s.upsertKeyHour.run([...v.dims, sign * v.count]);
+  for (const v of tl.keyDay.values()) s.upsertKeyDay.run([...v.dims, sign * v.count]);
+}
+
 /**
  * Inserts each record unless its (request_id, code) is already stored, then applies the rollup deltas of
  * the rows that were actually inserted, all in one transaction: counts can never drift from raw rows.
@@ -160,10 +174,7 @@ export function writeRecords(db: Db, records: readonly GatewayRecord[], ctx: Wri
 export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteOutcome {
   const s = statements(db);
   const run = db.$client.transaction((): WriteOutcome => {
-    const minute = new Map<string, Tally>();
-    const hour = new Map<string, Tally>();
-    const keyHour = new Map<string, Tally>();
-    const keyDay = new Map<string, Tally>();
+    const tallies = newTallies();
     const token_id = ctx.token_id;
     const received_ms = ctx.received_ms;
     const deadline = ctx.deadline_ms ?? null;
@@ -175,62 +186,10 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
       r[17] = received_ms;
       if (s.insertRequest.run(r).changes === 0) continue;
       accepted++;
-      const code = r[1];
-      const ts = r[2];
-      const status = r[3];
-      const tier = r[10] ?? '';
-      const reason = r[13] ?? '';
-      const latency = r[7] ?? 0;
-      const core = `${status},${t(code)}${t(tier)}${t(reason)}`;
-      const minuteMs = floorTo(ts, MINUTE_MS);
-      const hourMs = floorTo(ts, HOUR_MS);
-      const dayMs = floorTo(ts, DAY_MS);
-      let k = `${minuteMs},${core}`;
-      let v = minute.get(k);
-      if (v) {
-        v.count++;
-        v.latency += latency;
-      } else minute.set(k, { dims: [minuteMs, status, code, tier, reason], count: 1, latency });
-      const route = r[6] ?? '';
-      const method = r[4] ?? '';
-      k = `${hourMs},${core}${t(route)}${t(method)}`;
-      v = hour.get(k);
-      if (v) {
-        v.count++;
-        v.latency += latency;
-      } else hour.set(k, { dims: [hourMs, status, code, tier, reason, route, method], count: 1, latency });
-      const key = r[8];
-      const account = r[9];
-      const keyCore = `${t(key ?? '')}${t(account ?? '')}${core}`;
-      if (key !== null || account !== null) {
-        k = `${hourMs},${keyCore}`;
-        v = keyHour.get(k);
-        if (v) v.count++;
-        else keyHour.set(k, { dims: [hourMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
-      }
-      // Every record, keyless ones under ('', ''): a day's key breakdown needs no keyless residual from rollup_hour.
-      k = `${dayMs},${keyCore}`;
-      v = keyDay.get(k);
-      if (v) v.count++;
-      else keyDay.set(k, { dims: [dayMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
+      tallyRow(tallies, r);
     }
     if (deadline !== null && Date.now() > deadline) throw new DeadlineExceeded();
-    for (const v of minute.values()) {
-      v.dims.push(v.count);
-      s.upsertMinute.run(v.dims);
-    }
-    for (const v of hour.values()) {
-      v.dims.push(v.count, v.latency);
-      s.upsertHour.run(v.dims);
-    }
-    for (const v of keyHour.values()) {
-      v.dims.push(v.count);
-      s.upsertKeyHour.run(v.dims);
-    }
-    for (const v of keyDay.values()) {
-      v.dims.push(v.count);
-      s.upsertKeyDay.run(v.dims);
-    }
+    applyTallies(s, tallies, 1);
     const duplicates = rows.length - accepted;
     const rejected = ctx.rejected ?? 0;
     s.upsertHealth.run(floorTo(received_ms, HOUR_MS), token_id ?? 0, accepted, duplicates, rejected);
@@ -255,6 +214,38 @@ export function recordRejectedBatch(db: Db, ctx: { token_id: number | null; rece
       s.upsertHealth.run(floorTo(ctx.received_ms, HOUR_MS), ctx.token_id ?? 0, 0, 0, 0);
       s.insertRejection.run(ctx.token_id, ctx.received_ms, 0, ctx.code, ctx.message, null, null);
       s.pruneRejections.run();
+    })
+    .immediate();
+}
+
+export interface PrunedRows {
+  requests: number;
+  rollup_minute: number;
+  rollup_hour: number;
+  rollup_key_hour: number;
+  rollup_key_day: number;
+}
+
+/**
+ * Deletes up to `limit` of the oldest stored rows before `cutoff_ms` and takes their counts out of every rollup in
+ * the same transaction, so rollups equal the raw rows after every step of a bounded prune.
+ */
+export function pruneOldestRows(db: Db, cutoff_ms: number, limit: number): PrunedRows {
+  const sqlite = db.$client;
+  const s = statements(db);
+  return sqlite
+    .transaction((): PrunedRows => {
+      // Columns in RequestRow order up to `reason`, which is all a rollup key reads.
+      const rows = s.selectOldest.raw().all(cutoff_ms, limit) as (RequestRow & { 18: number })[];
+      if (rows.length === 0) return { requests: 0, rollup_minute: 0, rollup_hour: 0, rollup_key_hour: 0, rollup_key_day: 0 };
+      const tallies = newTallies();
+      for (const r of rows) tallyRow(tallies, r);
+      applyTallies(s, tallies, -1);
+      const lo = floorTo(rows[0][2], DAY_MS);
+      const hi = rows[rows.length - 1][2] + 1;
+      const [rollup_minute, rollup_hour, rollup_key_hour, rollup_key_day] = s.deleteEmptyRollups.map((del) => del.run(lo, hi).changes);
+      for (const r of rows) s.deleteRequest.run(r[18]);
+      return { requests: rows.length, rollup_minute, rollup_hour, rollup_key_hour, rollup_key_day };
     })
     .immediate();
 }

@@ -4,8 +4,7 @@
 // Exports: neutralizeCell, csvText, csvNumber, csvLine, toCsv, csvStream, filtersSlug, csvFilename, csvHeaders,
 // CSV_CONTENT_TYPE, REQUEST_CSV_COLUMNS, parseRequestCsvColumns, requestCsvRow, breakdownCsvColumns, breakdownCsvRows,
 // timeseriesCsvColumns, timeseriesCsvRows, types CsvCell, RequestCsvColumn.
-import type { RequestRecord } from '@/db/queries/requests';
-import type { Breakdown, Timeseries } from '@/db/queries/stats';
+import type { Breakdown, RequestRecord, Timeseries } from '@/db/types';
 import { ValidationError } from './api-error';
 import { errorRate, shownRows } from './error-rate';
 import { filtersToQueryString, LIST_FILTER_FIELDS, statusFilterToString, type BreakdownDimension, type Filters } from './filters';

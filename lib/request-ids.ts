@@ -19,19 +19,19 @@ export function isRequestId(s: string): boolean {
 }
 
 // An id right after a label: "Request ID: abc", "X-Request-Id: abc", "request_id": "abc", requestId=abc.
-const LABELLED = /(?:x[-_ ]?)?(?:request|req)[-_ ]?id["'`]?\s*(?:[:=#]|\bis\b)?\s*["'`]?([\x21-\x7e]{1,200})/gi;
+// Every pattern here sees up to MAX_LOOKUP_TEXT of anyone's text, so none may backtrack more than a bounded
+// amount: no two adjacent runs that can match the same character (`\s*:?\s*` splits a run of spaces n ways,
+// and a failed match tries them all), hence the whitespace after the separator only when there is one.
+const LABELLED = /(?:x[-_ ]?)?(?:request|req)[-_ ]?id(["'`]?\s*(?:(?:[:=#]|\bis\b)\s*)?["'`]?)([\x21-\x7e]{1,200})/gi;
 const PREFIXED = /\b(?:req|request)[_-][A-Za-z0-9_-]{6,120}/g;
 const UUID = /\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b/g;
 const HEX = /\b[0-9a-fA-F]{16,128}\b/g;
 // Long base62-ish tokens with both letters and digits (ULIDs, nanoids, Stripe-style ids); plain words never match.
 const TOKEN = /(?<![\x21-\x7e])[A-Za-z0-9][A-Za-z0-9_.:-]{14,126}[A-Za-z0-9](?![\x21-\x7e])/g;
 
-const TRAILING = /[.,;:!?)\]}>"'`]+$/;
-const LEADING = /^[(\[{<"'`]+/;
-
-function clean(token: string): string {
-  return token.replace(LEADING, '').replace(TRAILING, '');
-}
+const LEADING = new Set('([{<"\'`');
+const TRAILING = new Set('.,;:!?)]}>"\'`');
+const QUOTES = '"\'`';
 
 function looksLikeId(token: string): boolean {
   return /[0-9]/.test(token) && /[A-Za-z]/.test(token) && !/^https?:/i.test(token) && !token.includes('@');
@@ -42,46 +42,174 @@ interface Hit {
   id: string;
 }
 
+/** The candidate `raw` found at `at`, without wrapping punctuation (scanned from both ends: a `[…]+$` regex retries from every position). */
+function hit(at: number, raw: string): Hit | null {
+  let start = 0;
+  let end = raw.length;
+  while (start < end && LEADING.has(raw[start])) start++;
+  while (end > start && TRAILING.has(raw[end - 1])) end--;
+  const id = raw.slice(start, end);
+  return id && isRequestId(id) ? { at: at + start, id } : null;
+}
+
+/** Returned by a source that has done a slice of work without reaching its next candidate: ask again. */
+const TICK = 0;
+/** Regex matches or lines a source looks at before it returns TICK. */
+const SLICE = 512;
+
+/** The next candidate in order of position, null when there are no more, or TICK. */
+type Source = () => Hit | null | typeof TICK;
+
+/** Candidates from one global pattern, left to right (a copy of `re`, so its lastIndex is ours). */
+function matches(input: string, re: RegExp, toHit: (m: RegExpExecArray) => Hit | null): Source {
+  const own = new RegExp(re.source, re.flags);
+  return () => {
+    let n = 0;
+    for (let m = own.exec(input); m; m = own.exec(input)) {
+      const h = toHit(m);
+      if (h) return h;
+      if (++n === SLICE) return TICK;
+    }
+    return null;
+  };
+}
+
+function labelled(m: RegExpExecArray): Hit | null {
+  // A quoted value may contain anything visible; an unquoted one stops at the first closing punctuation.
+  const [, between, raw] = m;
+  const label = between.trimEnd();
+  const quoted = label.length > 0 && QUOTES.includes(label[label.length - 1]);
+  const at = m.index + m[0].length - raw.length;
+  if (!quoted) return hit(at, raw);
+  let end = 0;
+  while (end < raw.length && !QUOTES.includes(raw[end])) end++;
+  return hit(at, raw.slice(0, end));
+}
+
+/** What `\s` matches, by code unit. */
+function isSpace(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Each non-blank line as [start, end) without surrounding whitespace, starting at `from`; null at the end. */
+function nextLine(input: string, from: number): [number, number, number] | null {
+  for (let pos = from; pos <= input.length; ) {
+    let nl = input.indexOf('\n', pos);
+    if (nl < 0) nl = input.length;
+    let a = pos;
+    let b = nl;
+    while (a < b && isSpace(input.charCodeAt(a))) a++;
+    while (b > a && isSpace(input.charCodeAt(b - 1))) b--;
+    if (b > a) return [a, b, nl + 1];
+    pos = nl + 1;
+  }
+  return null;
+}
+
+/**
+ * When every non-blank line is one token of at most 128 characters, each line is a candidate. All lines are
+ * checked first (a slice at a time), then the lines are candidates.
+ */
+function singleTokenLines(input: string): Source {
+  let checking = true;
+  let pos = 0;
+  return () => {
+    let n = 0;
+    if (checking) {
+      for (let line = nextLine(input, pos); line; line = nextLine(input, pos)) {
+        const [a, b, next] = line;
+        if (b - a > 128) return null;
+        for (let i = a; i < b; i++) if (isSpace(input.charCodeAt(i))) return null;
+        pos = next;
+        if (++n === SLICE) return TICK;
+      }
+      checking = false;
+      pos = 0;
+    }
+    for (let line = nextLine(input, pos); line; line = nextLine(input, pos)) {
+      pos = line[2];
+      const h = hit(line[0], input.slice(line[0], line[1]));
+      if (h) return h;
+      if (++n === SLICE) return TICK;
+    }
+    return null;
+  };
+}
+
+type Found = { ids: string[]; truncated: boolean };
+
+/**
+ * The scan, as a generator that pauses (yields) after every slice of work so a caller can let other requests
+ * run: a 1 MB text takes tens to hundreds of milliseconds.
+ */
+function* scan(text: string, max: number): Generator<void, Found> {
+  const input = text.length > MAX_LOOKUP_TEXT ? text.slice(0, MAX_LOOKUP_TEXT) : text;
+  const sources: Source[] = [
+    matches(input, LABELLED, labelled),
+    matches(input, PREFIXED, (m) => hit(m.index, m[0])),
+    matches(input, UUID, (m) => hit(m.index, m[0])),
+    matches(input, HEX, (m) => (/[0-9]/.test(m[0]) ? hit(m.index, m[0]) : null)),
+    matches(input, TOKEN, (m) => (looksLikeId(m[0]) ? hit(m.index, m[0]) : null)),
+    singleTokenLines(input),
+  ];
+  const heads: (Hit | null)[] = [];
+  for (const next of sources) {
+    let h = next();
+    for (; h === TICK; h = next()) yield;
+    heads.push(h);
+  }
+  const seen = new Set<string>();
+  const ids: string[] = [];
+  // End of the text already covered by a candidate: a labelled "req_abc." and the bare "req_abc" are the same id,
+  // and a shorter match inside a longer one is not a new id.
+  let covered = 0;
+  for (let n = 1; ; n++) {
+    if (n % SLICE === 0) yield;
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (!h) continue;
+      const b = best >= 0 ? heads[best] : null;
+      if (!b || h.at < b.at || (h.at === b.at && h.id.length > b.id.length)) best = i;
+    }
+    if (best < 0) return { ids, truncated: false };
+    const h = heads[best]!;
+    let next = sources[best]();
+    for (; next === TICK; next = sources[best]()) yield;
+    heads[best] = next;
+    const end = h.at + h.id.length;
+    if (end <= covered) continue;
+    covered = end;
+    if (seen.has(h.id)) continue;
+    seen.add(h.id);
+    if (ids.length >= max) return { ids, truncated: true };
+    ids.push(h.id);
+  }
+}
+
 /**
  * Candidate request ids in order of first appearance, deduplicated, at most `max`.
  * A text that is a single token, or lines that are each a single token, count as ids whatever their form.
+ * Each source yields in order of position and is merged lazily, so the scan stops once `max` ids are found.
  */
-export function extractRequestIds(text: string, max = MAX_LOOKUP_IDS): { ids: string[]; truncated: boolean } {
-  const input = text.length > MAX_LOOKUP_TEXT ? text.slice(0, MAX_LOOKUP_TEXT) : text;
-  const hits: Hit[] = [];
-  const push = (at: number, raw: string) => {
-    const id = clean(raw);
-    if (id && isRequestId(id)) hits.push({ at, id });
-  };
-  for (const m of input.matchAll(LABELLED)) {
-    // A quoted value may contain anything visible; an unquoted one stops at the first closing punctuation.
-    const raw = m[1];
-    const quoted = /["'`]\s*$/.test(m[0].slice(0, m[0].length - raw.length));
-    push(m.index! + m[0].length - raw.length, quoted ? raw.split(/["'`]/)[0] : raw);
+export function extractRequestIds(text: string, max = MAX_LOOKUP_IDS): Found {
+  const run = scan(text, max);
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
   }
-  for (const m of input.matchAll(PREFIXED)) push(m.index!, m[0]);
-  for (const m of input.matchAll(UUID)) push(m.index!, m[0]);
-  for (const m of input.matchAll(HEX)) if (/[0-9]/.test(m[0])) push(m.index!, m[0]);
-  for (const m of input.matchAll(TOKEN)) if (looksLikeId(m[0])) push(m.index!, m[0]);
-  const lines = input.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  if (lines.length > 0 && lines.every((l) => !/\s/.test(l) && l.length <= 128)) {
-    let at = 0;
-    for (const l of lines) push((at = input.indexOf(l, at)), l);
-  }
-  hits.sort((a, b) => a.at - b.at || b.id.length - a.id.length);
-  const seen = new Set<string>();
-  const ids: string[] = [];
-  let truncated = false;
-  for (const h of hits) {
-    if (seen.has(h.id)) continue;
-    // A labelled "req_abc." and the bare "req_abc" are the same id; a shorter match inside a longer one is not.
-    if (ids.some((x) => x.includes(h.id))) continue;
-    seen.add(h.id);
-    if (ids.length >= max) {
-      truncated = true;
-      break;
+}
+
+/** The same, giving the event loop a turn every few milliseconds: what a server answering other requests uses. */
+export async function extractRequestIdsAsync(text: string, max = MAX_LOOKUP_IDS, sliceMs = 5): Promise<Found> {
+  const run = scan(text, max);
+  let since = performance.now();
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+    if (performance.now() - since >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
     }
-    ids.push(h.id);
   }
-  return { ids, truncated };
 }

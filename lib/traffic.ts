@@ -162,7 +162,6 @@ function encode(n: number, len: number, alphabet: string): string {
 }
 
 const B62C = Uint8Array.from(B62, (ch) => ch.charCodeAt(0));
-const B36C = Uint8Array.from(B36, (ch) => ch.charCodeAt(0));
 const fromCodes = String.fromCharCode;
 
 /** encode() for the hot path: one flat string, no per-character concatenation. */

@@ -3,7 +3,6 @@
 // gets a bench token and user). Reports rows/s against the floor and the server group's RSS before and at its peak.
 import fs from 'node:fs';
 import { openDatabase } from '@/db/client';
-import { REQUEST_CSV_COLUMNS } from '@/lib/csv';
 import { floorCsv } from '../bench/floor';
 import { csvExport, prepareServerDatabase } from '../bench/product';
 import { startServer } from '../bench/server';

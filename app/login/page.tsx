@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { countUsers } from '@/db/queries/users';
+import { lockedMessage } from '@/lib/auth/login';
 import { getPageUser, safeNext } from '@/lib/auth/page';
 import { homeFor } from '@/lib/auth/roles';
+import { parseIntStrict } from '@/lib/int-param';
 import { ensureSetupCode } from '@/lib/auth/setup';
 import styles from './auth.module.css';
 
@@ -16,11 +18,6 @@ function one(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function retryText(seconds: number): string {
-  const m = Math.max(1, Math.ceil(seconds / 60));
-  return m === 1 ? '1 minute' : `${m} minutes`;
-}
-
 // Messages come from a fixed list keyed by the error code: nothing from the URL is echoed.
 function message(error: string | undefined, retry: number): string | null {
   switch (error) {
@@ -29,7 +26,7 @@ function message(error: string | undefined, retry: number): string | null {
     case 'missing':
       return 'Enter your email and password.';
     case 'locked':
-      return `Too many failed sign-in attempts. Sign-in is locked; try again in ${retryText(retry)}.`;
+      return lockedMessage(retry);
     default:
       return null;
   }
@@ -41,10 +38,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const next = safeNext(one(params.next));
   const user = await getPageUser();
   if (user) redirect(next === '/' ? homeFor(user.role) : next);
-  const noUsers = countUsers(getDb()) === 0;
-  if (noUsers) ensureSetupCode(getDb());
-  const retry = Number(one(params.retry)) || 900;
-  const error = message(one(params.error), Number.isFinite(retry) ? Math.min(retry, 86_400) : 900);
+  const noUsers = countUsers(getMetaDb()) === 0;
+  if (noUsers) ensureSetupCode(getMetaDb());
+  const retry = parseIntStrict(one(params.retry)) || 900;
+  const error = message(one(params.error), Math.min(retry, 86_400));
   return (
     <main className={styles.wrap}>
       <div className={styles.card}>
@@ -70,6 +67,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
           <input type="hidden" name="next" value={next} />
           <label className={styles.label}>
             Email
+            {/* biome-ignore lint/a11y/noAutofocus: signing in is the page's one task */}
             <input className={styles.input} type="email" name="email" autoComplete="username" required autoFocus />
           </label>
           <label className={styles.label}>

@@ -67,8 +67,8 @@ export function BreakdownBarChart({ data, metric = 'errors', color = 'var(--c-5x
             className={onBarClick ? styles.barRow : undefined}
             label={{ position: 'right', fill: 'var(--text-muted)', fontSize: 11, formatter: (v: unknown) => formatCount(Number(v)) }}
           >
-            {data.map((d, i) => (
-              <Cell key={i} fill={colorOf(d)} />
+            {data.map((d) => (
+              <Cell key={d.value ?? ''} fill={colorOf(d)} />
             ))}
           </Bar>
         </BarChart>

@@ -65,6 +65,7 @@ export function NavigationPendingProvider({ children }: { children: ReactNode })
 function OnUrlChange({ setPending }: { setPending: (v: boolean) => void }) {
   const pathname = usePathname();
   const search = useSearchParams().toString();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a change of path or query is the trigger
   useEffect(() => setPending(false), [pathname, search, setPending]);
   return null;
 }

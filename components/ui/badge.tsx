@@ -45,7 +45,7 @@ export function CodeBadge({ code, link = false }: { code: string | null; link?: 
   const label = (
     <Badge tone="outline" mono title={entry ? `${entry.title}: ${entry.cause}` : 'Not in the error catalog'}>
       {code}
-      {!entry && <span aria-label="unknown code"> ?</span>}
+      {!entry && <span role="img" aria-label="unknown code"> ?</span>}
     </Badge>
   );
   return link ? <Link href={`/codes/${encodeURIComponent(code)}`}>{label}</Link> : label;

@@ -13,7 +13,13 @@ export function formatCount(n: number | null | undefined): string {
 
 function trim(v: number): string {
   const a = Math.abs(v);
-  return (a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2)).replace(/\.?0+$/, '');
+  const s = a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
+  if (!s.includes('.')) return s;
+  // Trailing zeros of the fraction only ("1.50" -> "1.5", "2.00" -> "2", but "100" stays), scanned from the end.
+  let end = s.length;
+  while (s[end - 1] === '0') end--;
+  if (s[end - 1] === '.') end--;
+  return s.slice(0, end);
 }
 
 /** Full integer with thin grouping, for tables and tooltips. */

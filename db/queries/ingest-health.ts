@@ -1,6 +1,7 @@
 // Reads for the ingest health page: what each token sent per hour, and the latest rejected records with reasons.
 // Token 0 / NULL is ingest without a token (the CLI's import and demo).
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { redactText } from '@/lib/redact';
 import type { Db } from '../client';
 import { ingestHealthHour, ingestRejections, tokens } from '../schema';
 
@@ -118,7 +119,9 @@ export function listRecentRejections(db: Db, opts: { limit?: number; token_id?: 
     .where(opts.token_id === undefined ? undefined : eq(ingestRejections.token_id, opts.token_id))
     .orderBy(desc(ingestRejections.id))
     .limit(Math.min(Math.max(opts.limit ?? 100, 1), 1000))
-    .all();
+    .all()
+    // Samples are redacted when stored; this covers rows an older version stored verbatim.
+    .map((r) => (r.sample ? { ...r, sample: redactText(r.sample) } : r));
 }
 
 /** Rejections per code over the range, for "why was it rejected" at a glance. */

@@ -290,7 +290,10 @@ export interface LookupResult {
 
 /** Finds every request id in free text (an email, a ticket) and answers found and missing ones with one query. */
 export function lookupRequestIds(db: Db, text: string): LookupResult {
-  const { ids, truncated } = extractRequestIds(text, MAX_LOOKUP_IDS);
+  return answerLookup(db, extractRequestIds(text, MAX_LOOKUP_IDS));
+}
+
+function answerLookup(db: Db, { ids, truncated }: { ids: string[]; truncated: boolean }): LookupResult {
   const byId = getRequestsByIds(db, ids);
   return {
     candidates: ids,

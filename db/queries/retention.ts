@@ -1,6 +1,10 @@
 // Retention: raw rows (which are also the dedupe state: UNIQUE(request_id, code)), rollups and ingest health
 // are pruned at the same UTC day boundary, so rollup counts always equal the raw rows they summarize.
+import { pruneOldestRows, type PrunedRows } from '@/ingest/write';
 import type { Db } from '../client';
+import { retentionCutoff } from '@/lib/time-buckets';
+
+export { retentionCutoff };
 
 export const DAY_MS = 86_400_000;
 /** Rows deleted per statement: short transactions keep the writer responsive to ingest between chunks. */
@@ -19,41 +23,37 @@ export interface PruneResult {
   more: boolean;
 }
 
-/** The first instant still retained: the start of the UTC day `days` ago (whole days: "30 days" keeps 30 full days and today). */
-export function retentionCutoff(now_ms: number, days: number): number {
-  return Math.floor((now_ms - days * DAY_MS) / DAY_MS) * DAY_MS;
-}
-
 /**
  * Deletes everything older than `days` before `now_ms`, at most `maxRows` raw rows per call (call again while
- * `more`). Each chunk is its own short transaction.
+ * `more`). Each chunk is its own short transaction that also takes the deleted rows out of every rollup, so rollups
+ * equal the raw rows after every step, not only once the prune is done.
  */
 export function pruneRetention(db: Db, opts: { days: number; now_ms?: number; maxRows?: number }): PruneResult {
   const sqlite = db.$client;
   const cutoff = retentionCutoff(opts.now_ms ?? Date.now(), opts.days);
   const budget = opts.maxRows ?? Number.POSITIVE_INFINITY;
-  const chunk = sqlite.prepare(
-    `DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE ts_ms < ? LIMIT ${PRUNE_CHUNK})`,
-  );
-  let requests = 0;
+  const total: PrunedRows = { requests: 0, rollup_minute: 0, rollup_hour: 0, rollup_key_hour: 0, rollup_key_day: 0 };
   let more = false;
   for (;;) {
-    const n = chunk.run(cutoff).changes;
-    requests += n;
-    if (n < PRUNE_CHUNK) break;
-    if (requests >= budget) {
-      more = true;
+    const step = pruneOldestRows(db, cutoff, Math.min(PRUNE_CHUNK, budget - total.requests));
+    for (const k of Object.keys(total) as (keyof PrunedRows)[]) total[k] += step[k];
+    if (step.requests === 0) break;
+    if (total.requests >= budget) {
+      more = sqlite.prepare('SELECT 1 FROM requests WHERE ts_ms < ? LIMIT 1').get(cutoff) !== undefined;
       break;
     }
   }
-  const small = sqlite.transaction(() => ({
-    rollup_minute: sqlite.prepare('DELETE FROM rollup_minute WHERE bucket_ms < ?').run(cutoff).changes,
-    rollup_hour: sqlite.prepare('DELETE FROM rollup_hour WHERE bucket_ms < ?').run(cutoff).changes,
-    rollup_key_hour: sqlite.prepare('DELETE FROM rollup_key_hour WHERE bucket_ms < ?').run(cutoff).changes,
-    // The cutoff is a UTC day start, so no day bucket is ever cut in half.
-    rollup_key_day: sqlite.prepare('DELETE FROM rollup_key_day WHERE bucket_ms < ?').run(cutoff).changes,
-    ingest_health_hour: sqlite.prepare('DELETE FROM ingest_health_hour WHERE bucket_ms < ?').run(cutoff).changes,
-    ingest_rejections: sqlite.prepare('DELETE FROM ingest_rejections WHERE received_ms < ?').run(cutoff).changes,
-  }));
-  return { cutoff_ms: cutoff, requests, ...small.immediate(), more };
+  const small = sqlite.transaction(() => {
+    // Rollup rows older than the cutoff with no raw rows behind them (none, unless an older version wrote them).
+    if (!more) {
+      for (const t of ['rollup_minute', 'rollup_hour', 'rollup_key_hour', 'rollup_key_day'] as const) {
+        total[t] += sqlite.prepare(`DELETE FROM ${t} WHERE bucket_ms < ?`).run(cutoff).changes;
+      }
+    }
+    return {
+      ingest_health_hour: sqlite.prepare('DELETE FROM ingest_health_hour WHERE bucket_ms < ?').run(cutoff).changes,
+      ingest_rejections: sqlite.prepare('DELETE FROM ingest_rejections WHERE received_ms < ?').run(cutoff).changes,
+    };
+  });
+  return { cutoff_ms: cutoff, ...total, ...small.immediate(), more };
 }

@@ -11,7 +11,6 @@ import { kindOf, statusClass } from '@/lib/catalog';
 import {
   describeNoSuccesses,
   errorRate,
-  hasErrorFilters,
   hasPopulationFilters,
   isErrorDimension,
   populationOf,

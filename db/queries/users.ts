@@ -6,10 +6,6 @@ import { dummyPasswordHash, generatePassword, hashPassword, hashPasswordSync, ve
 
 export { USER_ROLES, type UserRole };
 
-/** Failed sign-ins in a row before an account is locked, and for how long. */
-export const LOCKOUT_THRESHOLD = 5;
-export const LOCKOUT_MS = 15 * 60_000;
-
 export interface UserInfo {
   id: number;
   email: string;
@@ -110,31 +106,17 @@ export function countActiveAdmins(db: Db): number {
 export type PasswordCheck =
   | { ok: true; user: UserInfo }
   /** `known` is for the caller's bookkeeping only; never tell the client which it was. */
-  | { ok: false; reason: 'invalid'; known: boolean }
-  | { ok: false; reason: 'locked'; locked_until_ms: number };
+  | { ok: false; reason: 'invalid'; known: boolean };
 
 /**
- * Checks an email and password, counting failures: the LOCKOUT_THRESHOLD-th failure in a row locks the
- * account for LOCKOUT_MS. Unknown emails and disabled users answer 'invalid' after the same hashing work.
+ * Checks an email and password. Unknown emails and disabled users answer 'invalid' after the same hashing work
+ * (a dummy hash), so neither the answer nor its timing tells them apart. Throttling is the caller's
+ * (lib/auth/login.ts); the lockout columns are only cleared here, for databases from older versions.
  */
 export async function checkPassword(db: Db, email: string, password: string, now = Date.now()): Promise<PasswordCheck> {
   const row = db.select().from(users).where(eq(users.email, normalizeEmail(email))).get();
-  if (!row) {
-    await verifyPassword(dummyPasswordHash(), password);
-    return { ok: false, reason: 'invalid', known: false };
-  }
-  if (row.locked_until_ms && row.locked_until_ms > now) return { ok: false, reason: 'locked', locked_until_ms: row.locked_until_ms };
-  const good = await verifyPassword(row.password_hash, password);
-  if (row.disabled) return { ok: false, reason: 'invalid', known: true };
-  if (!good) {
-    const failures = (row.locked_until_ms && row.locked_until_ms <= now ? 0 : row.failed_logins) + 1;
-    const locked = failures >= LOCKOUT_THRESHOLD ? now + LOCKOUT_MS : null;
-    db.update(users)
-      .set({ failed_logins: locked ? 0 : failures, locked_until_ms: locked })
-      .where(eq(users.id, row.id))
-      .run();
-    return locked ? { ok: false, reason: 'locked', locked_until_ms: locked } : { ok: false, reason: 'invalid', known: true };
-  }
+  const good = await verifyPassword(row && !row.disabled ? row.password_hash : dummyPasswordHash(), password);
+  if (!row || row.disabled || !good) return { ok: false, reason: 'invalid', known: !!row };
   const updated = db
     .update(users)
     .set({ failed_logins: 0, locked_until_ms: null, last_login_ms: now })

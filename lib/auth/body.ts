@@ -46,6 +46,9 @@ export async function readSmallBody(req: Request): Promise<ParsedBody> {
 }
 
 /** A 303 to a local path (callers pass only paths they built or checked with safeNext): what a form post gets back. */
-export function seeOther(location: string, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status: 303, headers: { Location: location, 'Cache-Control': 'no-store', ...headers } });
+export function seeOther(location: string, headers: HeadersInit = {}): Response {
+  const h = new Headers(headers);
+  h.set('Location', location);
+  h.set('Cache-Control', 'no-store');
+  return new Response(null, { status: 303, headers: h });
 }

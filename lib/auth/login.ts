@@ -1,98 +1,92 @@
-// Sign-in: per-address rate limit, per-account lockout, session creation and the audit entry.
+// Sign-in: throttles, the password check, session creation and the audit entry.
+//
+// Failures are counted per account (every email alike, whether it exists, is disabled or not, so the answers
+// reveal nothing), per client address, and per known device. Each counter allows a few failures and then makes
+// its key wait, twice as long after each further failure. None of them stops anyone else: an attack on the admin's
+// account from anywhere makes that account slow to guess, but the admin's own browser (device cookie) still gets in.
 import type { Db } from '@/db/client';
 import { recordAudit } from '@/db/queries/audit';
 import { createSession, pruneExpiredSessions } from '@/db/queries/sessions';
-import { checkPassword, LOCKOUT_MS, LOCKOUT_THRESHOLD, normalizeEmail, type UserInfo } from '@/db/queries/users';
-import { createLimiter, trustedProxyHops } from './rate-limit';
+import { checkPassword, normalizeEmail, type UserInfo } from '@/db/queries/users';
+import { issueDevice, verifyDevice } from './device';
+import { createThrottle, type Throttle, type ThrottleRule } from './rate-limit';
 
-/** Failed sign-ins from one address in 15 minutes before it must wait (many accounts, one attacker). */
-export const ADDRESS_MAX_FAILURES = 30;
-const ADDRESS_WINDOW_MS = 15 * 60_000;
-/**
- * Failed sign-ins from all addresses together in 15 minutes before sign-in pauses for everyone. Applies only
- * when the address is the client's own word (no ERRATA_TRUST_PROXY): a client that forges X-Forwarded-For can
- * spread its guesses over any number of "addresses", but not past this.
- */
-export const GLOBAL_MAX_FAILURES = 300;
-const ALL_ADDRESSES = '*';
+const MINUTE = 60_000;
+/** Per account: 3 tries, then 10 s, 20 s, 40 s, ... up to 15 minutes between tries (5 tries in the first minute). */
+export const ACCOUNT_RULE: ThrottleRule = { free: 3, baseMs: 10_000, capMs: 15 * MINUTE, forgetMs: 60 * MINUTE };
+/** Per client address, across accounts: 30 tries, then 1 s, 2 s, ... up to 15 minutes. */
+export const ADDRESS_RULE: ThrottleRule = { free: 30, baseMs: 1_000, capMs: 15 * MINUTE, forgetMs: 60 * MINUTE };
+/** Per known device: its owner's typos (5 tries, then 10 s, 20 s, ...); a stolen cookie guesses no faster. */
+export const DEVICE_RULE: ThrottleRule = { free: 5, baseMs: 10_000, capMs: 15 * MINUTE, forgetMs: 60 * MINUTE };
 
-type Limiter = ReturnType<typeof createLimiter>;
-const g = globalThis as unknown as { errataLoginLimiter?: Limiter; errataUnknownEmailLimiter?: Limiter; errataGlobalLoginLimiter?: Limiter };
-const addressLimiter = () => (g.errataLoginLimiter ??= createLimiter(ADDRESS_MAX_FAILURES, ADDRESS_WINDOW_MS));
-const globalLimiter = () => (g.errataGlobalLoginLimiter ??= createLimiter(GLOBAL_MAX_FAILURES, ADDRESS_WINDOW_MS));
-// Emails with no account "lock" exactly like real ones, so the lockout message never reveals who has an account.
-const unknownEmailLimiter = () => (g.errataUnknownEmailLimiter ??= createLimiter(LOCKOUT_THRESHOLD, LOCKOUT_MS));
+const g = globalThis as unknown as { errataThrottles?: { account: Throttle; address: Throttle; device: Throttle } };
+const throttles = () =>
+  (g.errataThrottles ??= { account: createThrottle(ACCOUNT_RULE), address: createThrottle(ADDRESS_RULE), device: createThrottle(DEVICE_RULE) });
 
 export type SignInResult =
-  | { ok: true; user: UserInfo; token: string; expires_ms: number }
+  | { ok: true; user: UserInfo; token: string; expires_ms: number; device: string }
   | { ok: false; code: 'invalid_credentials'; message: string }
   | { ok: false; code: 'login_locked'; message: string; retry_after_s: number };
 
-function minutes(seconds: number): string {
-  const m = Math.max(1, Math.ceil(seconds / 60));
+function waitText(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const m = Math.ceil(seconds / 60);
   return m === 1 ? '1 minute' : `${m} minutes`;
 }
 
 export function lockedMessage(retryAfterS: number): string {
-  return `Too many failed sign-in attempts. This account is locked; try again in ${minutes(retryAfterS)}.`;
+  return `Too many failed sign-in attempts. Try again in ${waitText(retryAfterS)}.`;
 }
 
-/** `addressTrusted`: the address came through a trusted proxy (default: ERRATA_TRUST_PROXY is set). */
+function locked(retry: number): SignInResult {
+  return { ok: false, code: 'login_locked', retry_after_s: retry, message: lockedMessage(retry) };
+}
+
+/**
+ * `device`: the errata_device cookie, if the browser sent one. When it is valid for this email, only the device's
+ * own counter applies; otherwise the account's and the address's.
+ */
 export async function signIn(
   db: Db,
-  input: { email: string; password: string; address: string; addressTrusted?: boolean },
+  input: { email: string; password: string; address: string; device?: string },
   now = Date.now(),
 ): Promise<SignInResult> {
-  const perAddress = addressLimiter();
-  const global = (input.addressTrusted ?? trustedProxyHops() > 0) ? null : globalLimiter();
-  const limiter = {
-    fail(address: string, at: number) {
-      perAddress.fail(address, at);
-      global?.fail(ALL_ADDRESSES, at);
-    },
-  };
+  const t = throttles();
   const email = normalizeEmail(input.email);
-  const globalWait = global?.retryAfter(ALL_ADDRESSES, now) ?? 0;
-  if (globalWait > 0) {
-    return { ok: false, code: 'login_locked', retry_after_s: globalWait, message: `Too many failed sign-in attempts on this server. Sign-in is paused; try again in ${minutes(globalWait)}.` };
-  }
-  const wait = perAddress.retryAfter(input.address, now);
-  if (wait > 0) {
-    return { ok: false, code: 'login_locked', retry_after_s: wait, message: `Too many failed sign-in attempts from your address. Try again in ${minutes(wait)}.` };
-  }
-  const unknownWait = unknownEmailLimiter().retryAfter(email, now);
-  if (unknownWait > 0) {
-    limiter.fail(input.address, now);
-    return { ok: false, code: 'login_locked', retry_after_s: unknownWait, message: lockedMessage(unknownWait) };
-  }
+  const device = verifyDevice(db, input.device, email);
+  const keys: [Throttle, string][] = device ? [[t.device, device]] : [[t.account, email], [t.address, input.address]];
+  const wait = Math.max(...keys.map(([th, k]) => th.retryAfter(k, now)));
+  if (wait > 0) return locked(wait);
+  // Unknown and disabled accounts cost the same hashing as real ones (checkPassword uses a dummy hash).
   const check = await checkPassword(db, email, input.password, now);
   if (!check.ok) {
-    limiter.fail(input.address, now);
-    if (check.reason === 'invalid' && !check.known) {
-      unknownEmailLimiter().fail(email, now);
-      const retry = unknownEmailLimiter().retryAfter(email, now);
-      if (retry > 0) return { ok: false, code: 'login_locked', retry_after_s: retry, message: lockedMessage(retry) };
+    const after = Math.max(...keys.map(([th, k]) => th.fail(k, now)));
+    // The failure that first makes a real account wait is worth an admin's attention.
+    if (!device && check.known && t.account.retryAfter(email, now) === ACCOUNT_RULE.baseMs / 1000) {
+      recordAudit(db, { actor: email, action: 'auth.lockout', target: email, details: { address: input.address, wait_s: ACCOUNT_RULE.baseMs / 1000 } }, now);
     }
-    if (check.reason === 'locked') {
-      // This failure is the one that locked the account: worth an admin's attention.
-      if (check.locked_until_ms === now + LOCKOUT_MS) {
-        recordAudit(db, { actor: email, action: 'auth.lockout', target: email, details: { address: input.address, minutes: LOCKOUT_MS / 60_000 } }, now);
-      }
-      const retry = Math.ceil((check.locked_until_ms - now) / 1000);
-      return { ok: false, code: 'login_locked', retry_after_s: retry, message: lockedMessage(retry) };
-    }
-    return { ok: false, code: 'invalid_credentials', message: 'Wrong email or password.' };
+    return after > 0 ? locked(after) : { ok: false, code: 'invalid_credentials', message: 'Wrong email or password.' };
   }
+  for (const [th, k] of keys) th.reset(k);
   // Sign-ins are rare and cheap to piggyback on: expired sessions leave the table here.
   pruneExpiredSessions(db, now);
   const session = createSession(db, check.user.id, now);
-  recordAudit(db, { actor: check.user.email, action: 'auth.login', target: check.user.email, details: { address: input.address } }, now);
-  return { ok: true, user: check.user, token: session.token, expires_ms: session.expires_ms };
+  recordAudit(db, { actor: check.user.email, action: 'auth.login', target: check.user.email, details: { address: input.address, known_device: device !== null } }, now);
+  return { ok: true, user: check.user, token: session.token, expires_ms: session.expires_ms, device: issueDevice(db, check.user.email) };
 }
 
-/** Tests only: forget the sign-in counters (per address, per unknown email, all addresses). */
+/** A signed-in user's current password (changing it): counted against the account like a sign-in. */
+export async function checkCurrentPassword(db: Db, email: string, password: string, now = Date.now()): Promise<'ok' | 'wrong' | { retry_after_s: number }> {
+  const account = throttles().account;
+  const key = normalizeEmail(email);
+  const wait = account.retryAfter(key, now);
+  if (wait > 0) return { retry_after_s: wait };
+  if ((await checkPassword(db, key, password, now)).ok) return 'ok';
+  account.fail(key, now);
+  return 'wrong';
+}
+
+/** Tests only: forget every counter. */
 export function resetLoginLimiter(): void {
-  g.errataLoginLimiter = undefined;
-  g.errataUnknownEmailLimiter = undefined;
-  g.errataGlobalLoginLimiter = undefined;
+  g.errataThrottles = undefined;
 }

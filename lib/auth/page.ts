@@ -5,10 +5,11 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { findSession, type SessionUser } from '@/db/queries/sessions';
 import type { UserRole } from '@/db/schema';
 import { SESSION_COOKIE } from './cookies';
+import { safeNext } from './next-path';
 import { hasRole } from './roles';
 
 export type PageUser = SessionUser;
@@ -20,14 +21,10 @@ export const PATH_HEADER = 'x-errata-path';
 export const getPageUser = cache(async (): Promise<PageUser | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (!token) return null;
-  return findSession(getDb(), token) ?? null;
+  return findSession(getMetaDb(), token) ?? null;
 });
 
-/** A local path to come back to after sign-in; anything else becomes "/". */
-export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.length > 2000) return '/';
-  return next;
-}
+export { safeNext };
 
 /**
  * The signed-in user with at least `role`, or a redirect to /login (no session) or the 403 page.

@@ -1,35 +1,67 @@
-// In-memory fixed-window counters for failed sign-ins per client address (the per-account lockout is in the DB).
-export interface Limiter {
-  /** Seconds until the key may try again, or 0 when it may try now. */
+// Sign-in throttling: in-memory failure counters with progressive delays (per account, per client address, per
+// known device), and the client address itself. No counter ever stops everyone: see docs/security.md.
+
+export interface ThrottleRule {
+  /** Failures allowed before any wait. */
+  free: number;
+  /** The wait after the first failure past `free`; each further failure doubles it... */
+  baseMs: number;
+  /** ...up to this. */
+  capMs: number;
+  /** A key idle this long starts over. */
+  forgetMs: number;
+}
+
+export interface Throttle {
+  /** Seconds until `key` may try again (0: now). */
   retryAfter(key: string, now?: number): number;
-  fail(key: string, now?: number): void;
+  /** Counts a failure; returns the seconds the key must now wait (0 while still within `free`). */
+  fail(key: string, now?: number): number;
   reset(key: string): void;
 }
 
-export function createLimiter(max: number, windowMs: number, maxKeys = 10_000): Limiter {
-  const hits = new Map<string, { count: number; start: number }>();
+export function createThrottle(rule: ThrottleRule, maxKeys = 100_000): Throttle {
+  const state = new Map<string, { failures: number; last: number }>();
+  const waitMs = (failures: number) => (failures < rule.free ? 0 : Math.min(rule.capMs, rule.baseMs * 2 ** Math.min(failures - rule.free, 30)));
+  const live = (key: string, now: number) => {
+    const s = state.get(key);
+    if (s && now - s.last >= rule.forgetMs) {
+      state.delete(key);
+      return undefined;
+    }
+    return s;
+  };
+  const retryAfter = (key: string, now = Date.now()) => {
+    const s = live(key, now);
+    if (!s) return 0;
+    const left = s.last + waitMs(s.failures) - now;
+    return left > 0 ? Math.ceil(left / 1000) : 0;
+  };
   return {
-    retryAfter(key, now = Date.now()) {
-      const h = hits.get(key);
-      if (!h || now - h.start >= windowMs || h.count < max) return 0;
-      return Math.ceil((h.start + windowMs - now) / 1000);
-    },
+    retryAfter,
     fail(key, now = Date.now()) {
-      const h = hits.get(key);
-      if (!h || now - h.start >= windowMs) {
-        if (hits.size >= maxKeys) hits.delete(hits.keys().next().value as string);
-        hits.set(key, { count: 1, start: now });
-      } else h.count++;
+      const s = live(key, now);
+      if (s) {
+        s.failures++;
+        s.last = now;
+        // Most recently failed last, so the oldest quiet key is the one to forget when full.
+        state.delete(key);
+        state.set(key, s);
+      } else {
+        if (state.size >= maxKeys) state.delete(state.keys().next().value as string);
+        state.set(key, { failures: 1, last: now });
+      }
+      return retryAfter(key, now);
     },
     reset(key) {
-      hits.delete(key);
+      state.delete(key);
     },
   };
 }
 
 /**
  * How many reverse proxies in front of errata append to X-Forwarded-For (ERRATA_TRUST_PROXY; 0 when unset).
- * With none, X-Forwarded-For is whatever the client sent: `next start` fills it from the socket only when absent.
+ * With none, X-Forwarded-For is whatever the client sent and is never read.
  */
 export function trustedProxyHops(env: Record<string, string | undefined> = process.env): number {
   const n = Number(env.ERRATA_TRUST_PROXY ?? '0');
@@ -37,17 +69,20 @@ export function trustedProxyHops(env: Record<string, string | undefined> = proce
 }
 
 /**
- * The client address for per-address limits ('local' when no header says). With `hops` trusted proxies, the
- * entry the outermost of them appended (the hops-th from the right), which the client cannot choose; with none,
- * the leftmost entry: the socket address for an honest client, anything at all for one that forges the header
- * (sign-in then also has a global ceiling, see lib/auth/login.ts).
+ * The socket's peer address, stamped on every request by scripts/start.mjs (which drops any copy the client sent).
+ * `next start` on its own has no such hook: then every client counts as 'unknown'.
+ */
+export const PEER_HEADER = 'x-errata-peer';
+
+/**
+ * The client address for per-address limits. With `hops` trusted proxies, the X-Forwarded-For entry the outermost
+ * of them appended (the hops-th from the right), which the client cannot choose; with none, the socket address.
  */
 export function clientAddress(req: Request, hops = trustedProxyHops()): string {
-  const fwd = req.headers.get('x-forwarded-for');
-  if (fwd) {
-    const entries = fwd.split(',').map((e) => e.trim()).filter(Boolean);
-    const pick = hops > 0 ? entries[Math.max(0, entries.length - hops)] : entries[0];
+  if (hops > 0) {
+    const entries = (req.headers.get('x-forwarded-for') ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+    const pick = entries[Math.max(0, entries.length - hops)];
     if (pick) return pick.slice(0, 64);
   }
-  return (req.headers.get('x-real-ip') ?? 'local').slice(0, 64);
+  return (req.headers.get(PEER_HEADER) ?? 'unknown').slice(0, 64);
 }

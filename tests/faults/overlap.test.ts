@@ -59,7 +59,7 @@ describe('overlapping concurrent senders', () => {
         }
       }),
     );
-    const { state, diffs } = checkStore(databasePath, truth);
+    const { diffs } = checkStore(databasePath, truth);
     recordFigure('overlap.senders', SENDERS);
     recordFigure('overlap.batches', batches);
     recordFigure('overlap.result', { accepted: stats.accepted, duplicates: stats.duplicates, refused: Object.fromEntries(stats.refused), peak_rss: mib(s.peakRss()), diffs });

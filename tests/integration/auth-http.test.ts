@@ -44,8 +44,9 @@ describe('auth over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
     expect(await res.json()).toEqual({ user: { email: 'admin@http.test', role: 'admin' } });
-    const set = res.headers.get('set-cookie')!;
+    const [set, device] = res.headers.getSetCookie();
     expect(set).toMatch(/^errata_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
+    expect(device).toMatch(/^errata_device=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}; Path=\/api\/auth\/login; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
     const cookie = sessionFrom(res);
     const me = await fetch(`${server.baseUrl}/api/auth/session`, { headers: { cookie } });
     expect(await me.json()).toEqual({ kind: 'user', user: { email: 'admin@http.test', role: 'admin' } });
@@ -67,7 +68,7 @@ describe('auth over HTTP', () => {
       headers: { 'content-type': 'application/json', origin: server.baseUrl, 'x-forwarded-proto': 'https' },
       body: JSON.stringify({ email: 'admin@http.test', password: PASSWORD }),
     });
-    expect(res.headers.get('set-cookie')).toMatch(/; Secure$/);
+    for (const c of res.headers.getSetCookie()) expect(c).toMatch(/; Secure$/);
   });
 
   it('form sign-in redirects to a local next only', async () => {
@@ -80,18 +81,18 @@ describe('auth over HTTP', () => {
     expect(bad.headers.get('location')).toBe('/login?error=invalid&next=%2Fadmin');
   });
 
-  it('locks an account after five failures with 429 login_locked and Retry-After', async () => {
-    for (let i = 0; i < 4; i++) {
+  it('makes an account wait after three failures: 429 login_locked with Retry-After', async () => {
+    for (let i = 0; i < 2; i++) {
       const r = await post(server, '/api/auth/login', { email: 'lock@http.test', password: 'wrong' });
       expect(r.status).toBe(401);
       expect((await r.json()).error).toMatchObject({ code: 'invalid_credentials', message: 'Wrong email or password.' });
     }
     const locked = await post(server, '/api/auth/login', { email: 'lock@http.test', password: 'wrong' });
     expect(locked.status).toBe(429);
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
+    expect(Number(locked.headers.get('retry-after'))).toBe(10);
     const body = await locked.json();
     expect(body.error.code).toBe('login_locked');
-    expect(body.error.message).toMatch(/locked; try again in 15 minutes/);
+    expect(body.error.message).toBe('Too many failed sign-in attempts. Try again in 10 seconds.');
     const right = await post(server, '/api/auth/login', { email: 'lock@http.test', password: PASSWORD });
     expect(right.status).toBe(429);
   });

@@ -1,7 +1,7 @@
 // Request lookups, lists and stats against a real migrated SQLite, data written through ingest/write.ts.
 import { beforeEach, describe, expect, test } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
-import { getRequestById, iterateRequests, listRequests, lookupRequestIds, lookupStatementSql } from '@/db/queries/requests';
+import { getRequestById, listRequests, lookupRequestIds, lookupStatementSql } from '@/db/queries/requests';
 import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { ApiError } from '@/lib/api-error';
 import { isErrorDimension } from '@/lib/error-rate';

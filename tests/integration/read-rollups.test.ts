@@ -84,7 +84,7 @@ function matchingErrors(f: Filters, lo = f.from, hi = f.to) {
   return records.filter((r) => r.status >= 400 && matches(r, f, lo, hi));
 }
 
-function valueOf(r: GatewayRecord, by: BreakdownDimension): string | null {
+function dimensionValueOf(r: GatewayRecord, by: BreakdownDimension): string | null {
   switch (by) {
     case 'status':
       return String(r.status);
@@ -109,7 +109,7 @@ function reference(f: Filters, by: BreakdownDimension, lo = f.from, hi = f.to) {
   for (const r of records) {
     if (!inPopulation(r, f, lo, hi)) continue;
     population++;
-    const v = valueOf(r, by);
+    const v = dimensionValueOf(r, by);
     const c = m.get(v) ?? { requests: 0, errors: 0, records: 0 };
     c.requests++;
     if (matchesError(r, f)) {

@@ -4,34 +4,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { builtAt, newestSourceMtime, root } from './build-freshness';
 
-const root = path.resolve(__dirname, '../..');
 export const FAULTS_DIST_DIR = '.next-faults';
-const SOURCES = ['app', 'ingest', 'lib', 'db', 'components', 'scripts', 'next.config.ts', 'package.json'];
-
-function newestMtime(p: string): number {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let max = 0;
-  for (const e of fs.readdirSync(p)) {
-    if (e === 'node_modules' || e.startsWith('.')) continue;
-    max = Math.max(max, newestMtime(path.join(p, e)));
-  }
-  return max;
-}
-
-function builtAt(dist: string): number {
-  const marker = path.join(root, dist, 'BUILD_ID');
-  return fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
-}
 
 export default function setup(): () => void {
-  const newest = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
+  const newest = newestSourceMtime();
   // `npm test` has just built .next from the same sources: reuse it rather than build twice.
   const dist = process.env.NEXT_DIST_DIR || (builtAt('.next') > newest && builtAt(FAULTS_DIST_DIR) <= newest ? '.next' : FAULTS_DIST_DIR);
   process.env.NEXT_DIST_DIR = dist;

@@ -88,6 +88,7 @@ export function TokensAdmin({ tokens }: { tokens: TokenInfo[] }) {
                   <td>
                     {!t.revoked_ms && (
                       <button
+                        type="button"
                         className={styles.danger}
                         disabled={busy}
                         onClick={() => {

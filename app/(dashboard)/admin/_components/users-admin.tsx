@@ -97,6 +97,7 @@ export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
                 <td>
                   <div className={styles.actions}>
                     <button
+                      type="button"
                       className={styles.button}
                       disabled={busy}
                       onClick={() => {
@@ -110,6 +111,7 @@ export function UsersAdmin({ users, me }: { users: UserInfo[]; me: string }) {
                       Reset password
                     </button>
                     <button
+                      type="button"
                       className={u.disabled ? styles.button : styles.danger}
                       disabled={busy}
                       onClick={() => void act(() => adminFetch(`/api/v1/admin/users/${u.id}`, 'PATCH', { disabled: !u.disabled }))}

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { listAudit } from '@/db/queries/audit';
 import { requirePageUser } from '@/lib/auth/page';
+import { parseIntStrict } from '@/lib/int-param';
 import styles from '../admin.module.css';
 
 export const metadata: Metadata = { title: 'Admin: audit log' };
@@ -15,8 +16,8 @@ function time(ms: number): string {
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageUser('admin');
   const raw = (await searchParams).before;
-  const before = Number(Array.isArray(raw) ? raw[0] : raw);
-  const entries = listAudit(getDb(), { limit: PAGE, before_id: Number.isSafeInteger(before) && before > 0 ? before : undefined });
+  const before = parseIntStrict(Array.isArray(raw) ? raw[0] : raw);
+  const entries = listAudit(getMetaDb(), { limit: PAGE, before_id: before !== null && before > 0 ? before : undefined });
   const last = entries.at(-1);
   return (
     <section className={styles.section}>

@@ -1,7 +1,7 @@
-import { getDb } from '@/db';
-import { listRecentRejections } from '@/db/queries/ingest-health';
+import { getMetaDb, getStore } from '@/db';
+import { recordAudit } from '@/db/queries/audit';
 import { ApiError, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { CSV_CONTENT_TYPE, csvFilename, csvStream } from '@/lib/csv';
 import { parseIngestScope } from '@/components/ingest/ingest-view';
 import { endpointQuery } from '@/lib/query-params';
@@ -13,11 +13,12 @@ const COLUMNS = ['received', 'token_id', 'token_name', 'line', 'code', 'field', 
 
 /** Every kept rejection sample (the writer keeps the newest 1,000) received in the page's range, for its token. */
 export const GET = withApi(async (req, _ctx, requestId) => {
-  await requireAccess(req, { scope: 'admin', role: 'admin' });
+  const who = await requireAccess(req, { scope: 'admin', role: 'admin' });
   const parsed = parseIngestScope(endpointQuery(req, '/ingest/rejections.csv'));
   if (!parsed.ok) throw new ApiError('invalid_parameter', parsed.message);
   const f = parsed.scope.filters;
-  const rows = listRecentRejections(getDb(), { limit: 1000, token_id: f.token_id })
+  recordAudit(getMetaDb(), { actor: actorOf(who), action: 'export', target: 'rejections.csv', details: { token_id: f.token_id ?? null, from: new Date(f.from_ms).toISOString(), to: new Date(f.to_ms).toISOString() } });
+  const rows = (await getStore().recentRejections({ limit: 1000, token_id: f.token_id }))
     .filter((r) => r.received_ms >= f.from_ms && r.received_ms < f.to_ms)
     .map((r) => [new Date(r.received_ms).toISOString(), r.token_id, r.token_name, r.line, r.code, r.field, r.message, r.sample]);
   return new Response(csvStream(COLUMNS, [rows][Symbol.iterator]()), {

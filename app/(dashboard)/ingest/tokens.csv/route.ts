@@ -1,7 +1,7 @@
-import { getDb } from '@/db';
-import { getIngestHealthTotals } from '@/db/queries/ingest-health';
+import { getMetaDb, getStore } from '@/db';
+import { recordAudit } from '@/db/queries/audit';
 import { ApiError, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { CSV_CONTENT_TYPE, csvFilename, csvStream } from '@/lib/csv';
 import { parseIngestScope } from '@/components/ingest/ingest-view';
 import { endpointQuery } from '@/lib/query-params';
@@ -13,11 +13,12 @@ const COLUMNS = ['token_id', 'token_name', 'token_prefix', 'revoked', 'batches',
 
 /** The ingest page's token table as CSV, for exactly its range and token. */
 export const GET = withApi(async (req, _ctx, requestId) => {
-  await requireAccess(req, { scope: 'admin', role: 'admin' });
+  const who = await requireAccess(req, { scope: 'admin', role: 'admin' });
   const parsed = parseIngestScope(endpointQuery(req, '/ingest/tokens.csv'));
   if (!parsed.ok) throw new ApiError('invalid_parameter', parsed.message);
   const f = parsed.scope.filters;
-  const rows = getIngestHealthTotals(getDb(), f).map((t) => [
+  recordAudit(getMetaDb(), { actor: actorOf(who), action: 'export', target: 'tokens.csv', details: { token_id: f.token_id ?? null, from: new Date(f.from_ms).toISOString(), to: new Date(f.to_ms).toISOString() } });
+  const rows = (await getStore().ingestHealthTotals(f)).map((t) => [
     t.token_id,
     t.token_name,
     t.token_prefix,

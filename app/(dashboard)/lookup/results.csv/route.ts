@@ -1,7 +1,7 @@
-import { getDb } from '@/db';
-import { lookupRequestIds } from '@/db/queries/requests';
+import { getMetaDb, getStore } from '@/db';
+import { recordAudit } from '@/db/queries/audit';
 import { withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { CSV_CONTENT_TYPE, REQUEST_CSV_COLUMNS, csvStream, requestCsvRow, type CsvCell } from '@/lib/csv';
 import { endpointQuery } from '@/lib/query-params';
 
@@ -12,8 +12,9 @@ const COLUMNS = ['found', ...REQUEST_CSV_COLUMNS] as const;
 
 /** The lookup page's answer as CSV: every record of every found id, then one row per missing id, in the text's order. */
 export const GET = withApi(async (req, _ctx, requestId) => {
-  await requireAccess(req, { scope: 'read', role: 'support' });
-  const result = lookupRequestIds(getDb(), endpointQuery(req, '/lookup/results.csv').get('q') ?? '');
+  const who = await requireAccess(req, { scope: 'read', role: 'support' });
+  const result = await getStore().lookup(endpointQuery(req, '/lookup/results.csv').get('q') ?? '');
+  recordAudit(getMetaDb(), { actor: actorOf(who), action: 'export', target: 'lookup.csv', details: { ids: result.candidates.length, found: result.found.length, missing: result.missing.length } });
   const rows: CsvCell[][] = [
     ...result.found.flatMap((f) => f.records.map((r) => [true, ...requestCsvRow(r)])),
     ...result.missing.map((id) => [false, id]),

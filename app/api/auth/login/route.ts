@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { readSmallBody, seeOther } from '@/lib/auth/body';
-import { isSecureRequest, sessionCookie } from '@/lib/auth/cookies';
+import { isSecureRequest, readCookie, sessionCookie } from '@/lib/auth/cookies';
+import { DEVICE_COOKIE, deviceCookie } from '@/lib/auth/device';
 import { isSameOrigin } from '@/lib/auth/csrf';
 import { signIn } from '@/lib/auth/login';
 import { safeNext } from '@/lib/auth/page';
@@ -30,7 +31,8 @@ export const POST = withApi(async (req, _ctx, requestId) => {
     if (body.isForm) return seeOther(back('missing'));
     throw parsed.error;
   }
-  const result = await signIn(getDb(), { email: parsed.data.email, password: parsed.data.password, address: clientAddress(req) });
+  const device = readCookie(req.headers.get('cookie'), DEVICE_COOKIE);
+  const result = await signIn(getMetaDb(), { email: parsed.data.email, password: parsed.data.password, address: clientAddress(req), device });
   if (!result.ok) {
     if (body.isForm) {
       return result.code === 'login_locked' ? seeOther(back('locked', `&retry=${result.retry_after_s}`)) : seeOther(back('invalid'));
@@ -38,7 +40,10 @@ export const POST = withApi(async (req, _ctx, requestId) => {
     const headers: Record<string, string> = result.code === 'login_locked' ? { 'Retry-After': String(result.retry_after_s) } : {};
     throw new ApiError(result.code, result.message, result.code === 'login_locked' ? { retry_after: result.retry_after_s } : {}, headers);
   }
-  const cookie = sessionCookie(result.token, Date.now() + SESSION_MAX_MS, isSecureRequest(req));
-  if (body.isForm) return seeOther(next === '/' ? homeFor(result.user.role) : next, { 'Set-Cookie': cookie, 'X-Request-Id': requestId });
-  return jsonResponse({ user: { email: result.user.email, role: result.user.role } }, requestId, { headers: { 'Set-Cookie': cookie } });
+  const secure = isSecureRequest(req);
+  const headers = new Headers({ 'X-Request-Id': requestId });
+  headers.append('Set-Cookie', sessionCookie(result.token, Date.now() + SESSION_MAX_MS, secure));
+  headers.append('Set-Cookie', deviceCookie(result.device, secure));
+  if (body.isForm) return seeOther(next === '/' ? homeFor(result.user.role) : next, headers);
+  return jsonResponse({ user: { email: result.user.email, role: result.user.role } }, requestId, { headers });
 });

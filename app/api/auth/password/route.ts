@@ -1,12 +1,12 @@
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
 import { createSession, deleteUserSessions, SESSION_MAX_MS } from '@/db/queries/sessions';
-import { checkPassword, setUserPassword } from '@/db/queries/users';
+import { setUserPassword } from '@/db/queries/users';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { readSmallBody, seeOther } from '@/lib/auth/body';
 import { isSecureRequest, sessionCookie } from '@/lib/auth/cookies';
 import { requireAccess } from '@/lib/auth/guard';
-import { lockedMessage } from '@/lib/auth/login';
+import { checkCurrentPassword, lockedMessage } from '@/lib/auth/login';
 import { passwordProblem } from '@/lib/auth/password';
 
 export const runtime = 'nodejs';
@@ -26,13 +26,11 @@ export const POST = withApi(async (req, _ctx, requestId) => {
   const problem = passwordProblem(next);
   if (problem) return fail('weak', 'invalid_parameter', problem, 'new_password');
   if (isForm && data.confirm_password !== next) return fail('mismatch', 'invalid_parameter', 'The two new passwords differ.', 'confirm_password');
-  const db = getDb();
-  // Counts toward the lockout like a sign-in: a stolen session cannot guess the password.
-  const check = await checkPassword(db, who.email, current);
-  if (!check.ok) {
-    if (check.reason === 'locked') return fail('locked', 'login_locked', lockedMessage(Math.ceil((check.locked_until_ms - Date.now()) / 1000)), 'current_password');
-    return fail('current', 'invalid_credentials', 'The current password is wrong.', 'current_password');
-  }
+  const db = getMetaDb();
+  // Counts toward the account's throttle like a sign-in: a stolen session cannot guess the password.
+  const check = await checkCurrentPassword(db, who.email, current);
+  if (typeof check === 'object') return fail('locked', 'login_locked', lockedMessage(check.retry_after_s), 'current_password');
+  if (check === 'wrong') return fail('current', 'invalid_credentials', 'The current password is wrong.', 'current_password');
   await setUserPassword(db, who.user_id, next);
   deleteUserSessions(db, who.user_id);
   recordAudit(db, { actor: who.email, action: 'user.change_password', target: who.email });

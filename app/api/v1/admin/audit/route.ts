@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { listAudit } from '@/db/queries/audit';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'admin', role: 'admin' });
   const q = auditParamsSchema.parse(Object.fromEntries(endpointQuery(req, '/api/v1/admin/audit')));
-  const entries = listAudit(getDb(), q);
+  const entries = listAudit(getMetaDb(), q);
   const last = entries.at(-1);
   return jsonResponse({ entries, next_before_id: entries.length === q.limit && last ? last.id : null }, requestId);
 });

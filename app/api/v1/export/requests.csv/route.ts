@@ -1,6 +1,5 @@
-import { getDb } from '@/db';
+import { getMetaDb, getStore } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
-import { requestsCsvStream } from '@/db/queries/export';
 import { withApi } from '@/lib/api-error';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { csvHeaders, parseRequestCsvColumns } from '@/lib/csv';
@@ -16,7 +15,6 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   const q = endpointQuery(req, '/api/v1/export/requests.csv');
   const filters = parseFilters(q);
   const columns = parseRequestCsvColumns(q.getAll('cols').join(','));
-  const db = getDb();
-  recordAudit(db, { actor: actorOf(who), action: 'export', target: 'requests.csv', details: { filters: filtersToQueryString(filters, { absoluteRange: true }), columns } });
-  return new Response(requestsCsvStream(db, filters, { columns }), { headers: csvHeaders('requests', filters, requestId) });
+  recordAudit(getMetaDb(), { actor: actorOf(who), action: 'export', target: 'requests.csv', details: { filters: filtersToQueryString(filters, { absoluteRange: true }), columns } });
+  return new Response(await getStore().requestsCsv(filters, { columns }), { headers: csvHeaders('requests', filters, requestId) });
 });

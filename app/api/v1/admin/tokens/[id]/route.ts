@@ -1,7 +1,8 @@
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { revokeTokenById } from '@/lib/auth/admin';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { parseIdParam } from '@/lib/int-param';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,7 +10,7 @@ export const dynamic = 'force-dynamic';
 // DELETE → revokes the token at once (it stays listed, marked revoked).
 export const DELETE = withApi<{ params: Promise<{ id: string }> }>(async (req, ctx, requestId) => {
   const who = await requireAccess(req, { scope: 'admin', role: 'admin' });
-  const { id } = await ctx.params;
-  revokeTokenById(getDb(), actorOf(who), Number(id));
+  const id = parseIdParam((await ctx.params).id);
+  revokeTokenById(getMetaDb(), actorOf(who), id);
   return jsonResponse({ revoked: true }, requestId);
 });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { USER_ROLES } from '@/db/schema';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { resetPassword, updateUser } from '@/lib/auth/admin';
 import { readSmallBody } from '@/lib/auth/body';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { parseIdParam } from '@/lib/int-param';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -15,10 +16,10 @@ const Change = z.object({ role: z.enum(USER_ROLES).optional(), disabled: z.boole
 // PATCH {reset_password: true} → 200 {user, password}: a generated password, shown once; sessions end.
 export const PATCH = withApi<{ params: Promise<{ id: string }> }>(async (req, ctx, requestId) => {
   const who = await requireAccess(req, { scope: 'admin', role: 'admin' });
-  const { id } = await ctx.params;
+  const id = parseIdParam((await ctx.params).id);
   const { reset_password, ...change } = Change.parse((await readSmallBody(req)).data);
-  const db = getDb();
-  const user = updateUser(db, actorOf(who), Number(id), change);
-  if (reset_password) return jsonResponse(await resetPassword(db, actorOf(who), Number(id)), requestId);
+  const db = getMetaDb();
+  const user = updateUser(db, actorOf(who), id, change);
+  if (reset_password) return jsonResponse(await resetPassword(db, actorOf(who), id), requestId);
   return jsonResponse({ user }, requestId);
 });
