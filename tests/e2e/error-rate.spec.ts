@@ -118,7 +118,7 @@ test('explorer paging: newer as well as older, the row range at the top, jump to
 
   // Jump to a minute inside the spike: the list starts at the newest row at or before it.
   const at = seed.spike_hour_ms + 10 * 60_000;
-  await page.getByTestId('jump-to-time').locator('input').fill(new Date(at).toISOString().slice(0, 16));
+  await page.getByTestId('jump-to-time').locator('input').fill(new Date(at).toISOString().slice(0, 16).replace('T', ' '));
   await page.getByTestId('jump-to-time').getByRole('button', { name: 'Go' }).click();
   await expect(page).toHaveURL(new RegExp(`to=${encodeURIComponent(iso(at + 60_000))}`));
   const t = await page.getByTestId('errors-table').locator('tbody tr').first().locator('time').getAttribute('datetime');

@@ -209,7 +209,6 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
           </div>
         </div>
         <div className={styles.toolbar}>
-          <JumpToTime fromMs={filters.from} toMs={filters.to} />
           <ColumnChooser columns={columns} />
           {canExport ? (
             <>
@@ -279,6 +278,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
                   ),
                 )}
               </span>
+              <JumpToTime fromMs={filters.from} toMs={filters.to} />
               <span className={styles.pagerLinks}>
                 <LinkButton href={hrefWith('/errors', firstParams)} size="small" disabled={!result.prev_cursor}>
                   ⟨⟨ Newest
