@@ -13,6 +13,8 @@ export const MIN_SEASONAL_WEEKS = 2;
 /** Fewer usable history windows than this: no baseline at all (anomaly rules wait; thresholds still work). */
 export const MIN_SAMPLES = 6;
 const TRIM = 0.1;
+const TRIM_VARIANCE = 0.712;
+const TRIM_MEAN_SHIFT = 0.195;
 const MAX_DISPERSION = 100;
 
 export type BaselineSource = 'seasonal' | 'trailing_day' | 'none';
@@ -75,8 +77,12 @@ export function fitBaseline(samples: readonly Sample[], opts: { rate: boolean; s
     const sorted = samples.map((s) => s.value).sort((a, b) => a - b);
     const dropped = Math.floor(sorted.length * TRIM);
     const kept = sorted.slice(0, sorted.length - dropped);
-    const mean = kept.reduce((a, b) => a + b, 0) / kept.length;
-    const variance = kept.length > 1 ? kept.reduce((a, b) => a + (b - mean) ** 2, 0) / (kept.length - 1) : mean;
+    const trimmedMean = kept.reduce((a, b) => a + b, 0) / kept.length;
+    const trimmedVar = kept.length > 1 ? kept.reduce((a, b) => a + (b - trimmedMean) ** 2, 0) / (kept.length - 1) : trimmedMean;
+    // Dropping the top 10 % of a normal body lowers its mean by 0.195 sd and its variance to 0.712: undo both, so a
+    // quiet history does not make ordinary peaks look like surges.
+    const variance = dropped ? trimmedVar / TRIM_VARIANCE : trimmedVar;
+    const mean = dropped ? trimmedMean + TRIM_MEAN_SHIFT * Math.sqrt(variance) : trimmedMean;
     const dispersion = mean > 0 ? clamp(variance / mean, 1, MAX_DISPERSION) : 1;
     return { source: opts.source, samples: kept.length, dropped, mean, rate: null, dispersion };
   }
@@ -86,13 +92,17 @@ export function fitBaseline(samples: readonly Sample[], opts: { rate: boolean; s
   const sumX = kept.reduce((a, s) => a + s.value, 0);
   const sumE = kept.reduce((a, s) => a + s.exposure, 0);
   // Half an event of prior: a series that never erred has a tiny share, not exactly zero.
-  const rate = sumE > 0 ? (sumX + 0.5) / (sumE + 1) : 0;
+  const trimmedRate = sumE > 0 ? (sumX + 0.5) / (sumE + 1) : 0;
   let pearson = 0;
   for (const s of kept) {
-    const e = s.exposure * rate;
-    if (e > 0) pearson += (s.value - e) ** 2 / (e * Math.max(1 - rate, 1e-9));
+    const e = s.exposure * trimmedRate;
+    if (e > 0) pearson += (s.value - e) ** 2 / (e * Math.max(1 - trimmedRate, 1e-9));
   }
-  const dispersion = kept.length > 1 ? clamp(pearson / (kept.length - 1), 1, MAX_DISPERSION) : 1;
+  const rawDispersion = kept.length > 1 ? pearson / (kept.length - 1) : 1;
+  const dispersion = clamp(dropped ? rawDispersion / TRIM_VARIANCE : rawDispersion, 1, MAX_DISPERSION);
+  // Same correction as for counts, in units of a typical window's exposure.
+  const meanExposure = kept.length ? sumE / kept.length : 0;
+  const rate = dropped && meanExposure > 0 ? trimmedRate + TRIM_MEAN_SHIFT * Math.sqrt((dispersion * trimmedRate) / meanExposure) : trimmedRate;
   const mean = kept.length ? sumX / kept.length : 0;
   return { source: kept.length ? opts.source : 'none', samples: kept.length, dropped, mean, rate, dispersion };
 }
@@ -262,7 +272,7 @@ export interface Verdict {
   /** Requests the observed count is a share of (the scope's traffic). */
   exposure: number;
   expected: number;
-  /** Top of the expected band (count). */
+  /** Top of the expected band (count); NaN until bandTop() fills it (only alerts that are stored need it). */
   upper: number;
   /** Tail probability of the observation under the baseline; null when not tested. */
   p_value: number | null;
@@ -275,10 +285,11 @@ export interface Verdict {
 
 export function judgeAnomaly(b: Baseline, observed: number, exposure: number, opts: TestOptions = DEFAULT_TEST): Verdict {
   const expected = expectedOf(b, exposure);
-  const upper = b.source === 'none' ? 0 : upperBound(expected, b.dispersion, opts.alpha);
-  const base = { observed, exposure, expected, upper };
+  const base = { observed, exposure, expected, upper: Number.NaN };
   if (b.source === 'none') return { ...base, p_value: null, breach: false, normal: true, skipped: 'no_baseline' };
   if (exposure < opts.minRequests || observed < opts.minCount) return { ...base, p_value: null, breach: false, normal: true, skipped: 'below_minimum' };
+  // Below the resolve ratio neither a breach nor "still elevated" is possible: skip the tail (most windows).
+  if (observed < opts.resolveRatio * expected) return { ...base, p_value: null, breach: false, normal: true, skipped: null };
   const p = upperTail(observed, expected, b.dispersion);
   return {
     ...base,
@@ -292,7 +303,7 @@ export function judgeAnomaly(b: Baseline, observed: number, exposure: number, op
 /** Silence: a series that usually sends (the expected count is large) sends (almost) nothing. */
 export function judgeNoData(b: Baseline, observed: number, opts: TestOptions = DEFAULT_TEST): Verdict {
   const expected = b.mean;
-  const base = { observed, exposure: observed, expected, upper: b.source === 'none' ? 0 : upperBound(expected, b.dispersion, opts.alpha) };
+  const base = { observed, exposure: observed, expected, upper: Number.NaN };
   if (b.source === 'none') return { ...base, p_value: null, breach: false, normal: true, skipped: 'no_baseline' };
   const p = lowerTail(observed, expected, b.dispersion);
   return {
@@ -310,4 +321,10 @@ export function judgeThreshold(threshold: number, observed: number, exposure: nu
   const base = { observed, exposure, expected: limit, upper: limit, p_value: null };
   if (exposure < opts.minRequests || observed < opts.minCount) return { ...base, breach: false, normal: true, skipped: 'below_minimum' };
   return { ...base, breach: observed >= limit, normal: observed < 0.9 * limit, skipped: null };
+}
+
+/** The top of the expected band for a verdict of this baseline (the alpha quantile; the threshold itself for thresholds). */
+export function bandTop(b: Baseline, v: Verdict, alpha = DEFAULT_TEST.alpha): number {
+  if (!Number.isNaN(v.upper)) return v.upper;
+  return b.source === 'none' ? 0 : upperBound(v.expected, b.dispersion, alpha);
 }

@@ -99,19 +99,20 @@ export function denominatorScope(scope: RuleScope): RuleScope {
 
 const EMPTY_SCOPE: RuleScope = { status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [] };
 
-/** Switched on at first start (keyed so they are created once and never duplicated). */
+/** Switched on at first start (keyed so they are created once). Surges are error rates: a busy minute whose errors grow
+ * with its traffic is not a surge. */
 export const DEFAULT_RULES: readonly { key: string; spec: RuleSpec }[] = [
   {
     key: 'default_5xx_surge',
-    spec: ruleSpecSchema.parse({ name: '5xx surge, platform-wide', measure: 'error_count', scope: { ...EMPTY_SCOPE, status: ['5xx'] }, kind: 'anomaly', window: '5m' }),
+    spec: ruleSpecSchema.parse({ name: '5xx surge, platform-wide', measure: 'error_rate', scope: { ...EMPTY_SCOPE, status: ['5xx'] }, kind: 'anomaly', window: '5m' }),
   },
   {
     key: 'default_code_surge',
-    spec: ruleSpecSchema.parse({ name: 'A code surging', measure: 'error_count', scope: EMPTY_SCOPE, split: 'code', kind: 'anomaly', window: '5m' }),
+    spec: ruleSpecSchema.parse({ name: 'A code surging', measure: 'error_rate', scope: EMPTY_SCOPE, split: 'code', kind: 'anomaly', window: '5m' }),
   },
   {
     key: 'default_key_errors',
-    spec: ruleSpecSchema.parse({ name: "One key's errors surging", measure: 'error_count', scope: EMPTY_SCOPE, split: 'key', kind: 'anomaly', window: '5m' }),
+    spec: ruleSpecSchema.parse({ name: "One key's errors surging", measure: 'error_rate', scope: EMPTY_SCOPE, split: 'key', kind: 'anomaly', window: '5m' }),
   },
   {
     key: 'default_new_code',

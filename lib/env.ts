@@ -9,6 +9,8 @@ const envSchema = z.object({
   /** Batches waiting for the writer before ingest answers 503 with Retry-After. */
   ERRATA_WRITER_QUEUE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(8)),
   /** MiB of decoded request bodies held at once across requests before ingest answers 503 (ingest/decode-budget.ts). */
+  /** The dashboard's address as users reach it, for links in alert notifications (default http://localhost:PORT). */
+  ERRATA_PUBLIC_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
   ERRATA_DECODE_BUDGET_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(80).max(65536).default(256)),
 });
 export type Env = z.infer<typeof envSchema>;
