@@ -36,6 +36,8 @@ export interface EvaluatorOptions {
   maxWindowsPerTick?: number;
   /** Transitions older than this when judged (a catch-up) are stored but not delivered. */
   staleMs?: number;
+  /** Create the default rules on a database that never had them (default true). */
+  createDefaults?: boolean;
 }
 
 export interface TickReport {
@@ -68,7 +70,7 @@ export class AlertEvaluator {
     this.maxCatchUpMs = opts.maxCatchUpMs ?? DAY_MS;
     this.maxWindows = opts.maxWindowsPerTick ?? 48;
     this.staleMs = opts.staleMs ?? 30 * 60_000;
-    ensureDefaultRules(opts.db, defaultRuleRows(), this.now());
+    if (opts.createDefaults !== false) ensureDefaultRules(opts.db, defaultRuleRows(), this.now());
   }
 
   /** One pass over every enabled rule. Concurrent calls share the running pass. */

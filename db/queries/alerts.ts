@@ -1,6 +1,6 @@
 // Alert metadata: rules, channels, events with their transitions, the delivery outbox and the evaluator checkpoint.
 // Rows only; what a rule means lives in alerts/. Exports: the row types and the verbs below.
-import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../client';
 import {
   alertChannels,
@@ -10,6 +10,7 @@ import {
   alertEvents,
   alertRules,
   alertTransitions,
+  settings,
 } from '../schema';
 
 export type AlertRuleRow = typeof alertRules.$inferSelect;
@@ -21,18 +22,23 @@ export type AlertDeliveryAttemptRow = typeof alertDeliveryAttempts.$inferSelect;
 
 // ---------------------------------------------------------------- rules
 
-/** Inserts the rules keyed `default_key` that are missing (never twice, never re-created after a delete). */
+const DEFAULTS_SETTING = 'alerts_defaults_created';
+
+/** Inserts the default rules once per database (a deleted default stays deleted). */
 export function ensureDefaultRules(db: Db, rules: readonly { key: string; name: string; spec: string }[], now = Date.now()): number {
-  if (db.select({ n: sql<number>`count(*)` }).from(alertRules).get()!.n > 0) return 0;
-  let n = 0;
-  for (const r of rules) {
-    n += db
-      .insert(alertRules)
-      .values({ default_key: r.key, name: r.name, spec: r.spec, created_ms: now, updated_ms: now, created_by: 'errata' })
-      .onConflictDoNothing()
-      .run().changes;
-  }
-  return n;
+  return db.transaction((tx) => {
+    if (tx.select().from(settings).where(eq(settings.key, DEFAULTS_SETTING)).get()) return 0;
+    let n = 0;
+    for (const r of rules) {
+      n += tx
+        .insert(alertRules)
+        .values({ default_key: r.key, name: r.name, spec: r.spec, created_ms: now, updated_ms: now, created_by: 'errata' })
+        .onConflictDoNothing()
+        .run().changes;
+    }
+    tx.insert(settings).values({ key: DEFAULTS_SETTING, value: String(now), updated_ms: now }).run();
+    return n;
+  });
 }
 
 export function listAlertRules(db: Db): AlertRuleRow[] {
@@ -288,7 +294,7 @@ export function disableChannelGone(db: Db, channel_id: number, reason: string): 
     tx.update(alertChannels).set({ enabled: false, disabled_reason: reason }).where(eq(alertChannels.id, channel_id)).run();
     tx.update(alertDeliveries)
       .set({ status: 'failed', last_error: reason })
-      .where(and(eq(alertDeliveries.channel_id, channel_id), or(eq(alertDeliveries.status, 'pending'))))
+      .where(and(eq(alertDeliveries.channel_id, channel_id), eq(alertDeliveries.status, 'pending')))
       .run();
   });
 }
