@@ -11,6 +11,8 @@ const envSchema = z.object({
   /** MiB of decoded request bodies held at once across requests before ingest answers 503 (ingest/decode-budget.ts). */
   /** The dashboard's address as users reach it, for links in alert notifications (default http://localhost:PORT). */
   ERRATA_PUBLIC_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  /** off: no alert evaluation or delivery in this server (rules and history stay). */
+  ERRATA_ALERTS: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   ERRATA_DECODE_BUDGET_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(80).max(65536).default(256)),
 });
 export type Env = z.infer<typeof envSchema>;
