@@ -16,7 +16,7 @@ import {
   type Sample,
   type Verdict,
 } from './baseline';
-import { denominatorScope, scopeToFilters, WINDOW_MS, type RuleSpec } from './rules';
+import { denominatorScope, scopeToFilters, WINDOW_MS, type RuleSpec } from '@/lib/alert-rules';
 import type { AlertStore } from './store';
 
 /** Split values a window's breakdown returns at most; beyond them the rest is not judged. */

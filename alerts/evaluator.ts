@@ -18,7 +18,7 @@ import {
 import { DAY_MS, floorTo, HOUR_MS } from '@/lib/time-buckets';
 import { buildNotification } from './delivery/notification';
 import { earliestData, evaluateWindow, MAX_GROUPS, WindowCache } from './evaluate';
-import { DEFAULT_RULES, parseRuleSpec, scopeToFilters, WINDOW_MS, type RuleSpec } from './rules';
+import { DEFAULT_RULES, parseRuleSpec, scopeToFilters, WINDOW_MS, type RuleSpec } from '@/lib/alert-rules';
 import { notifies, stepAlert, type AlertTrack } from './state';
 import type { AlertStore } from './store';
 

@@ -20,9 +20,10 @@ import {
 } from '@/db/queries/alerts';
 import { recordAudit } from '@/db/queries/audit';
 import { ApiError, NotFoundError, ValidationError } from '@/lib/api-error';
-import { channelInputSchema, newWebhookSecret, verifySmtp } from './delivery/channels';
+import { channelInputSchema } from '@/lib/alert-channels';
+import { newWebhookSecret, verifySmtp } from './delivery/channels';
 import { checkDestination, DestinationError } from './delivery/ssrf';
-import { parseRuleSpec, type RuleSpec } from './rules';
+import { parseRuleSpec, type RuleSpec } from '@/lib/alert-rules';
 
 export interface RuleView extends RuleSpec {
   id: number;

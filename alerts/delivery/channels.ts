@@ -1,39 +1,11 @@
 // Channel settings (admin only) and how each kind renders and sends a notification.
 // Webhooks are signed the Standard Webhooks way; Slack gets blocks; email goes through SMTP with nodemailer.
-// Exports: channelInputSchema, parseChannelConfig, signWebhook, newWebhookSecret, slackPayload, emailMessage, sendTo,
-// verifySmtp, types ChannelInput, WebhookConfig, SlackConfig, EmailConfig, ChannelConfig.
+// Exports: parseChannelConfig, signWebhook, newWebhookSecret, slackPayload, emailMessage, sendTo, verifySmtp.
 import { createHmac, randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import { z } from 'zod';
+import { emailConfigSchema, slackConfigSchema, webhookConfigSchema, type ChannelConfig, type EmailConfig, type WebhookConfig } from '@/lib/alert-channels';
 import { postJson, type PostResult } from './http';
 import type { Notification } from './notification';
-
-const url = z.string().trim().min(1).max(2048);
-export const webhookConfigSchema = z.object({ url, secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/).optional() }).strict();
-export const slackConfigSchema = z.object({ url }).strict();
-export const emailConfigSchema = z
-  .object({
-    host: z.string().trim().min(1).max(255),
-    port: z.number().int().min(1).max(65535).default(587),
-    /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
-    secure: z.boolean().default(false),
-    user: z.string().max(255).optional(),
-    pass: z.string().max(1024).optional(),
-    from: z.string().email().max(255),
-    to: z.array(z.string().email().max(255)).min(1).max(20),
-  })
-  .strict();
-export type WebhookConfig = z.infer<typeof webhookConfigSchema> & { secret: string };
-export type SlackConfig = z.infer<typeof slackConfigSchema>;
-export type EmailConfig = z.infer<typeof emailConfigSchema>;
-export type ChannelConfig = { type: 'webhook'; config: WebhookConfig } | { type: 'slack'; config: SlackConfig } | { type: 'email'; config: EmailConfig };
-
-export const channelInputSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('webhook'), name: z.string().trim().min(1).max(120), config: webhookConfigSchema, allow_private: z.boolean().default(false) }).strict(),
-  z.object({ type: z.literal('slack'), name: z.string().trim().min(1).max(120), config: slackConfigSchema, allow_private: z.boolean().default(false) }).strict(),
-  z.object({ type: z.literal('email'), name: z.string().trim().min(1).max(120), config: emailConfigSchema, allow_private: z.boolean().default(false) }).strict(),
-]);
-export type ChannelInput = z.infer<typeof channelInputSchema>;
 
 export function parseChannelConfig(type: string, json: string): ChannelConfig {
   const raw = JSON.parse(json) as unknown;

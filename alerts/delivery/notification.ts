@@ -3,7 +3,7 @@
 // Built once when the transition is committed, so every attempt (and a replay) sends the same message.
 import { getCatalogEntry } from '@/lib/catalog';
 import { filtersToQueryString, type Filters } from '@/lib/filters';
-import { scopeToFilters, SEVERITY_OF, WINDOW_MS, type AlertSplit, type RuleSpec } from '../rules';
+import { scopeToFilters, SEVERITY_OF, WINDOW_MS, type AlertSplit, type RuleSpec } from '@/lib/alert-rules';
 import type { AlertStore } from '../store';
 
 export interface TopRow {

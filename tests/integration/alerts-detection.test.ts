@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import { insertAlertRule, listAlertEvents, listAlertRules, listTransitions } from '@/db/queries/alerts';
 import { AlertEvaluator } from '@/alerts/evaluator';
-import { parseRuleSpec, type RuleSpecInput } from '@/alerts/rules';
+import { parseRuleSpec, type RuleSpecInput } from '@/lib/alert-rules';
 import { KEYS, WEEK, WeeksData, weeksStore, type Incident } from '../support/alert-weeks';
 
 const MIN = 60_000;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '@/lib/api-error';
-import { DEFAULT_RULES, parseRuleSpec, scopeToFilters } from '@/alerts/rules';
+import { DEFAULT_RULES, parseRuleSpec, scopeToFilters } from '@/lib/alert-rules';
 import {
   fitBaseline,
   historyWindows,
