@@ -15,7 +15,7 @@ const securityHeaders = [
 const config: NextConfig = {
   // Separate build dirs let several builds (tests, benches) coexist in one checkout.
   distDir: process.env.NEXT_DIST_DIR || '.next',
-  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2'],
+  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2', 'nodemailer'],
   poweredByHeader: false,
   turbopack: { root: path.resolve('.') },
   typescript: { ignoreBuildErrors: false },

@@ -215,10 +215,10 @@ function toTrack(ev: AlertEventRow): AlertTrack {
 const globalForAlerts = globalThis as unknown as { errataAlerting?: { stop(): void } };
 
 /** Starts the evaluator (every minute) once per process; later calls are no-ops. */
-export function startAlerting(make: () => { evaluator: AlertEvaluator; extra?: { start(): void; stop(): void } }): void {
+export function startAlerting(intervalMs: number, make: () => { evaluator: AlertEvaluator; extra?: { start(): void; stop(): void } }): void {
   if (globalForAlerts.errataAlerting) return;
   const { evaluator, extra } = make();
-  evaluator.start();
+  evaluator.start(intervalMs);
   extra?.start();
   globalForAlerts.errataAlerting = {
     stop() {

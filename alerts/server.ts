@@ -9,7 +9,7 @@ import { sqliteAlertStore } from './store';
 export function startAlertingInServer(): void {
   const env = getEnv();
   if (env.ERRATA_ALERTS === 'off') return;
-  startAlerting(() => {
+  startAlerting(env.ERRATA_ALERTS_INTERVAL_MS, () => {
     const db = openDatabase(env.DATABASE_PATH, { cacheKiB: READER_CACHE_KIB });
     const baseUrl = (env.ERRATA_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
     return { evaluator: new AlertEvaluator({ db, store: sqliteAlertStore(db), baseUrl }), extra: new DeliveryWorker({ db }) };

@@ -4,27 +4,10 @@
 import { z } from 'zod';
 import { ValidationError } from '@/lib/api-error';
 import { filterParamsSchema, parseFilters, type Filters } from '@/lib/filters';
-import { HOUR_MS, MINUTE_MS } from '@/lib/time-buckets';
 
-/**
- * error_count: error records (status ≥ 400) matching the scope. error_rate: those errors over all requests of the
- * scope without its status/code/reason filters (so "5xx" scope gives the 5xx share of traffic). count: records
- * matching the scope, e.g. requests that got one code or one details.reason.
- */
-export const ALERT_MEASURES = ['error_count', 'error_rate', 'count'] as const;
-export type AlertMeasure = (typeof ALERT_MEASURES)[number];
-
-export const ALERT_KINDS = ['anomaly', 'threshold', 'no_data'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-
-export const ALERT_SPLITS = ['key', 'code', 'route', 'tier'] as const;
-export type AlertSplit = (typeof ALERT_SPLITS)[number];
-
-/** 5 minutes pages; 1 hour warns. */
-export const ALERT_WINDOWS = ['5m', '1h'] as const;
-export type AlertWindow = (typeof ALERT_WINDOWS)[number];
-export const WINDOW_MS: Record<AlertWindow, number> = { '5m': 5 * MINUTE_MS, '1h': HOUR_MS };
-export const SEVERITY_OF: Record<AlertWindow, 'page' | 'warning'> = { '5m': 'page', '1h': 'warning' };
+export { ALERT_KINDS, ALERT_MEASURES, ALERT_SPLITS, ALERT_WINDOWS, SEVERITY_OF, WINDOW_MS } from './alert-kinds';
+export type { AlertKind, AlertMeasure, AlertSplit, AlertWindow } from './alert-kinds';
+import { ALERT_KINDS, ALERT_MEASURES, ALERT_SPLITS, ALERT_WINDOWS } from './alert-kinds';
 
 /** The scope: the shared filter parameters without the range (the evaluator supplies each window's range). */
 const scopeShape = filterParamsSchema.omit({ from: true, to: true }).shape;
