@@ -191,6 +191,8 @@ export class AlertEvaluator {
         }
         commitWindow(db, { rule_id: row.id, window_end_ms: res.to, changes, deliveries }, now);
         report.windows++;
+        // The store's reads are synchronous on SQLite: let requests in between windows (a catch-up is many).
+        await new Promise((r) => setImmediate(r));
         report.deliveries += deliveries.filter((d) => d.status === 'pending').length;
       }
     }

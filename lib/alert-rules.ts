@@ -68,11 +68,20 @@ export function parseRuleSpec(input: unknown): RuleSpec {
   return res.data;
 }
 
-/** The scope as the shared Filters for [from, to). */
+const parsedScopes = new Map<string, Filters>();
+
+/** The scope as the shared Filters for [from, to) (parsed once per scope: the evaluator asks for many windows). */
 export function scopeToFilters(scope: RuleScope, from: number, to: number): Filters {
-  const rec: Record<string, string[]> = { from: [String(from)], to: [String(to)] };
-  for (const f of SCOPE_FIELDS) if (scope[f]?.length) rec[f] = [...scope[f]];
-  return parseFilters(new URLSearchParams(Object.entries(rec).flatMap(([k, vs]) => vs.map((v) => [k, v]))));
+  const key = JSON.stringify(SCOPE_FIELDS.map((f) => scope[f] ?? []));
+  let base = parsedScopes.get(key);
+  if (!base) {
+    const q = new URLSearchParams({ from: '0', to: '1' });
+    for (const f of SCOPE_FIELDS) for (const v of scope[f] ?? []) q.append(f, v);
+    base = parseFilters(q);
+    if (parsedScopes.size > 1000) parsedScopes.clear();
+    parsedScopes.set(key, base);
+  }
+  return { ...base, from, to, range_input: { from: String(from), to: String(to) } };
 }
 
 /** The denominator of an error rate: the same traffic without the filters that pick which records are errors. */
