@@ -1,7 +1,7 @@
 'use client';
 // Observed count per window against the expected band (expected .. top of the band); breaching windows marked.
 import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatCount, formatUtc } from '@/components/ui/format';
+import { formatCount, formatTimeOfDay, formatUtc } from '@/components/ui/format';
 
 export interface BandPoint {
   t: number;
@@ -18,7 +18,7 @@ export function BandChart({ points, label, height = 240 }: { points: BandPoint[]
       <ResponsiveContainer width="100%" height={height}>
         <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-          <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => formatUtc(t).slice(-5)} stroke="var(--muted)" fontSize={12} />
+          <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => formatTimeOfDay(t)} stroke="var(--muted)" fontSize={12} />
           <YAxis stroke="var(--muted)" fontSize={12} tickFormatter={(v: number) => formatCount(v)} width={48} />
           <Tooltip labelFormatter={(t) => formatUtc(Number(t), { zone: true })} formatter={(v, name) => [Array.isArray(v) ? `${formatCount(v[0])} – ${formatCount(v[1])}` : formatCount(Number(v)), String(name)]} />
           <Area dataKey="band" name="Expected band" stroke="none" fill="var(--c-2xx)" fillOpacity={0.2} isAnimationActive={false} />

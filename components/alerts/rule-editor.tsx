@@ -148,8 +148,8 @@ export function RuleEditor() {
             <strong>
               Would have fired {preview.fired_count} {preview.fired_count === 1 ? 'time' : 'times'}
             </strong>{' '}
-            over {preview.windows} windows{preview.complete ? ' (the last 7 days)' : ' (time ran out before the whole week)'}; {preview.pending_only} more breached once without firing;{' '}
-            {preview.baseline.replace('_', ' ')} baseline.
+            over {preview.windows} windows{preview.complete ? ' (the last 7 days)' : ' (time ran out before the whole week)'}; {preview.pending_only} more breached once without firing
+            {preview.baseline !== 'none' ? `; ${preview.baseline.replace('_', ' ')} baseline` : ''}. Windows with under 50 requests never breach.
           </p>
           {preview.fired.length ? (
             <ul>

@@ -48,7 +48,10 @@ export default async function AlertPage({ params }: Props) {
           <Badge tone={a.state === 'firing' ? 'err' : a.state === 'pending' ? 'warn' : 'ok'}>{a.state}</Badge>
           <Badge tone="outline">{a.severity}</Badge>
           <span>
-            {formatCount(a.observed)} observed, {formatCount(a.expected)} expected (band to {formatCount(a.upper)}) in the last {d.rule.window} window; since {formatUtc(a.started_ms, { zone: true })}; {a.baseline_source.replace('_', ' ')} baseline
+            {d.rule.kind === 'threshold'
+              ? `${formatCount(a.observed)} observed against a threshold of ${formatCount(a.expected)}`
+              : `${formatCount(a.observed)} observed, ${formatCount(a.expected)} expected (band to ${formatCount(a.upper)}), ${a.baseline_source.replace('_', ' ')} baseline`}{' '}
+            in the last {d.rule.window} window; since {formatUtc(a.started_ms)}
           </span>
           {a.acked_by ? <span className="muted">acknowledged by {a.acked_by}</span> : null}
           {a.silenced_until_ms && a.silenced_until_ms > now ? <span className="muted">silenced until {formatUtc(a.silenced_until_ms, { zone: true })}</span> : null}
