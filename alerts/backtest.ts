@@ -3,8 +3,8 @@
 // much of the period it covered.
 // Exports: backtestRule, types Backtest.
 import { DAY_MS, floorTo } from '@/lib/time-buckets';
-import { earliestData, evaluateWindow, MAX_GROUPS, WindowCache } from './evaluate';
-import { scopeToFilters, WINDOW_MS, type RuleSpec } from '@/lib/alert-rules';
+import { earliestData, evaluateWindow, seenValuesBefore, WindowCache } from './evaluate';
+import { WINDOW_MS, type RuleSpec } from '@/lib/alert-rules';
 import { stepAlert, type AlertTrack } from './state';
 import type { AlertStore } from './store';
 
@@ -29,16 +29,11 @@ export async function backtestRule(store: AlertStore, spec: RuleSpec, opts: { no
   const deadline = performance.now() + (opts.budgetMs ?? 8000);
   const cache = new WindowCache();
   const earliest = await earliestData(store, opts.now);
-  const seen = new Map<number, ReadonlySet<string>>();
+  const seen = new Map<number, ReadonlySet<string> | null>();
   const seenValues = async (at: number) => {
     const day = floorTo(at, DAY_MS);
-    let s = seen.get(day);
-    if (!s) {
-      const b = await store.breakdown(scopeToFilters(spec.scope, day - 28 * DAY_MS, day - DAY_MS), { by: spec.split!, limit: MAX_GROUPS });
-      s = new Set(b.rows.flatMap((r) => (r.value === null ? [] : [r.value])));
-      seen.set(day, s);
-    }
-    return s;
+    if (!seen.has(day)) seen.set(day, await seenValuesBefore(store, spec, at, earliest));
+    return seen.get(day)!;
   };
   const tracks = new Map<string, AlertTrack>();
   const fired: Backtest['fired'] = [];

@@ -81,6 +81,20 @@ export async function windowCounts(store: AlertStore, rule: RuleSpec, from: numb
   return out;
 }
 
+/** History needed before "never seen" means anything: a week of data before the excluded last day. */
+export const NEW_VALUE_HISTORY_MS = 7 * DAY_MS;
+
+/**
+ * Split values seen in the 4 weeks before the day before `from` (new_values_only), or null when data starts less
+ * than a week before that: on a young install every code would look new.
+ */
+export async function seenValuesBefore(store: AlertStore, rule: RuleSpec, from: number, earliestDataMs: number | null): Promise<ReadonlySet<string> | null> {
+  const day = Math.floor(from / DAY_MS) * DAY_MS;
+  if (earliestDataMs === null || earliestDataMs > day - DAY_MS - NEW_VALUE_HISTORY_MS) return null;
+  const b = await store.breakdown(scopeToFilters(rule.scope, day - 28 * DAY_MS, day - DAY_MS), { by: rule.split!, limit: MAX_GROUPS });
+  return new Set(b.rows.flatMap((r) => (r.value === null ? [] : [r.value])));
+}
+
 /** Start of the first UTC day with data in the last 5 weeks before `at` (null: none). Retention may cut history. */
 export async function earliestData(store: AlertStore, at: number): Promise<number | null> {
   const to = Math.ceil(at / DAY_MS) * DAY_MS;
@@ -108,7 +122,13 @@ export async function evaluateWindow(
   store: AlertStore,
   rule: RuleSpec,
   from: number,
-  ctx: { earliestDataMs: number | null; cache?: WindowCache; extraGroups?: readonly string[]; seenValues?: () => Promise<ReadonlySet<string>> },
+  ctx: {
+    earliestDataMs: number | null;
+    cache?: WindowCache;
+    extraGroups?: readonly string[];
+    /** Values seen before (new_values_only); null when the history is too short to tell what is new. */
+    seenValues?: () => Promise<ReadonlySet<string> | null>;
+  },
 ): Promise<WindowResult> {
   const to = from + WINDOW_MS[rule.window];
   const current = await windowCounts(store, rule, from, to, ctx.cache);
@@ -121,11 +141,11 @@ export async function evaluateWindow(
   const out: GroupVerdict[] = [];
 
   if (rule.kind === 'threshold') {
-    const seen = rule.new_values_only && ctx.seenValues ? await ctx.seenValues() : null;
+    const seen = rule.new_values_only && ctx.seenValues ? await ctx.seenValues() : undefined;
     for (const g of groups) {
       const c = current.get(g) ?? { value: 0, exposure: 0 };
       const v = judgeThreshold(rule.threshold ?? 0, c.value, c.exposure, rate, test);
-      if (seen?.has(g)) Object.assign(v, { breach: false, normal: true });
+      if (seen === null || seen?.has(g)) Object.assign(v, { breach: false, normal: true });
       out.push({ ...v, group: g, source: 'none' });
     }
     return { from, to, groups: out };

@@ -17,8 +17,8 @@ import {
 } from '@/db/queries/alerts';
 import { DAY_MS, floorTo, HOUR_MS } from '@/lib/time-buckets';
 import { buildNotification } from './delivery/notification';
-import { earliestData, evaluateWindow, MAX_GROUPS, WindowCache } from './evaluate';
-import { DEFAULT_RULES, parseRuleSpec, scopeToFilters, WINDOW_MS, type RuleSpec } from '@/lib/alert-rules';
+import { earliestData, evaluateWindow, seenValuesBefore, WindowCache } from './evaluate';
+import { DEFAULT_RULES, parseRuleSpec, WINDOW_MS, type RuleSpec } from '@/lib/alert-rules';
 import { notifies, stepAlert, type AlertTrack } from './state';
 import type { AlertStore } from './store';
 
@@ -55,7 +55,7 @@ export function defaultRuleRows() {
 export class AlertEvaluator {
   readonly cache = new WindowCache();
   private earliest: { at: number; value: number | null } | null = null;
-  private seen = new Map<string, ReadonlySet<string>>();
+  private seen = new Map<string, ReadonlySet<string> | null>();
   private running: Promise<TickReport> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
@@ -102,18 +102,14 @@ export class AlertEvaluator {
     return this.earliest.value;
   }
 
-  /** Split values seen in the 4 weeks before the day before `from` (for new_values_only). */
-  private async seenValues(spec: RuleSpec, from: number): Promise<ReadonlySet<string>> {
-    const day = floorTo(from, DAY_MS);
-    const key = JSON.stringify([spec.scope, spec.split, day]);
-    let set = this.seen.get(key);
-    if (!set) {
-      const b = await this.opts.store.breakdown(scopeToFilters(spec.scope, day - 28 * DAY_MS, day - DAY_MS), { by: spec.split!, limit: MAX_GROUPS });
-      set = new Set(b.rows.flatMap((r) => (r.value === null ? [] : [r.value])));
+  /** Split values seen before (new_values_only), cached per rule and day. */
+  private async seenValues(spec: RuleSpec, from: number, earliest: number | null): Promise<ReadonlySet<string> | null> {
+    const key = JSON.stringify([spec.scope, spec.split, floorTo(from, DAY_MS)]);
+    if (!this.seen.has(key)) {
       if (this.seen.size > 100) this.seen.clear();
-      this.seen.set(key, set);
+      this.seen.set(key, await seenValuesBefore(this.opts.store, spec, from, earliest));
     }
-    return set;
+    return this.seen.get(key)!;
   }
 
   private async runTick(): Promise<TickReport> {
@@ -145,7 +141,7 @@ export class AlertEvaluator {
           earliestDataMs: earliest,
           cache: this.cache,
           extraGroups: [...open.keys()],
-          seenValues: () => this.seenValues(spec, from),
+          seenValues: () => this.seenValues(spec, from, earliest),
         });
         const changes: EventChange[] = [];
         const deliveries: NewDelivery[] = [];

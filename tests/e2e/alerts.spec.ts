@@ -41,6 +41,7 @@ test.describe('as an engineer', () => {
     const preview = page.getByTestId('backtest');
     await expect(preview).toContainText('Would have fired 1 time', { timeout: 30_000 });
     await expect(preview).toContainText('(the last 7 days)');
+    await page.screenshot({ path: `${process.env.E2E_AUTH_DIR}/alert-editor.png`, fullPage: true });
     await page.getByRole('button', { name: 'Save rule' }).click();
     await expect(page).toHaveURL(/\/alerts$/);
 
@@ -51,6 +52,7 @@ test.describe('as an engineer', () => {
       await expect(open.getByRole('row').filter({ hasText: RULE })).toContainText('firing', { timeout: 1000 });
     }).toPass({ timeout: 120_000, intervals: [2000] });
 
+    await page.screenshot({ path: `${process.env.E2E_AUTH_DIR}/alerts-list.png`, fullPage: true });
     await open.getByRole('link', { name: RULE }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(RULE);
     await expect(page.getByTestId('band-chart')).toBeVisible();

@@ -99,4 +99,18 @@ describe('alert evaluator', () => {
       ['firing', null],
     ]);
   });
+
+  test('"a code never seen before" stays quiet until there is a week of history to tell what is new', async () => {
+    const run = async (historyDays: number) => {
+      const { db } = fileDb();
+      const T = Math.floor(Date.now() / W) * W - 4 * W;
+      insertRecords(db, [makeRecord({ code: 'invalid_parameter', ts_ms: T - historyDays * 86_400_000 }), makeRecord({ code: 'invalid_parameter', ts_ms: T - 2 * 86_400_000 })]);
+      insertRecords(db, Array.from({ length: 20 }, (_, i) => makeRecord({ code: 'state_conflict', ts_ms: T + i * 20_000 })));
+      createRule(db, 'test', { name: 'new code', measure: 'error_count', split: 'code', kind: 'threshold', threshold: 1, new_values_only: true, min_requests: 0, min_count: 1 });
+      await evaluator(db, () => T + 3 * W).tick();
+      return listAlertEvents(db).map((e) => `${e.group_value}:${e.state}`);
+    };
+    expect(await run(3)).toEqual([]);
+    expect(await run(12)).toEqual(['state_conflict:firing']);
+  });
 });
