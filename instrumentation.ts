@@ -1,5 +1,5 @@
 // Runs once when the server starts. On a database with no users yet, print the first-run code at once
-// (lib/auth/setup.ts) so the operator finds it in the log before opening /setup.
+// (lib/auth/setup.ts) so the operator finds it in the log before opening /setup. Then start alert evaluation.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   // A store this build cannot open is a configuration error: say so and stop before serving anything.
@@ -15,5 +15,11 @@ export async function register() {
     announceFirstRun();
   } catch (err) {
     console.error('errata: the first-run check failed; /setup will print the code when opened', err);
+  }
+  try {
+    const { startAlertingInServer } = await import('./alerts/server');
+    startAlertingInServer();
+  } catch (err) {
+    console.error('errata: alert evaluation did not start', err);
   }
 }

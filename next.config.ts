@@ -15,7 +15,7 @@ const securityHeaders = [
 const config: NextConfig = {
   // Separate build dirs let several builds (tests, benches) coexist in one checkout.
   distDir: process.env.NEXT_DIST_DIR || '.next',
-  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2', 'prom-client', 'protobufjs', '@opentelemetry/otlp-transformer'],
+  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2', 'prom-client', 'protobufjs', '@opentelemetry/otlp-transformer', 'nodemailer'],
   poweredByHeader: false,
   turbopack: { root: path.resolve('.') },
   typescript: { ignoreBuildErrors: false },

@@ -37,6 +37,8 @@ export default defineConfig({
       ERRATA_HOST: '127.0.0.1',
       DATABASE_PATH: databasePath,
       NEXT_TELEMETRY_DISABLED: '1',
+      // Alert rules judged every 3 s (windows stay 5 minutes), so the alerts journey sees a rule fire.
+      ERRATA_ALERTS_INTERVAL_MS: '3000',
       // Serve the build this run was built into (engineers build into their own dist dirs).
       ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
     },

@@ -201,3 +201,137 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_ts').on(t.ts_ms)],
 );
+
+// ---------------------------------------------------------------- alerts (metadata; request data is read through the store)
+
+export const ALERT_EVENT_STATES = ['pending', 'firing', 'resolved', 'cleared'] as const;
+export const ALERT_CHANNEL_TYPES = ['webhook', 'slack', 'email'] as const;
+export const ALERT_DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
+
+export const alertRules = sqliteTable('alert_rules', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** Set on the rules created at first start, so they are created once. */
+  default_key: text('default_key').unique(),
+  name: text('name').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  /** JSON of alerts/rules.ts RuleSpec. */
+  spec: text('spec').notNull(),
+  silenced_until_ms: integer('silenced_until_ms'),
+  created_ms: integer('created_ms').notNull(),
+  updated_ms: integer('updated_ms').notNull(),
+  created_by: text('created_by'),
+});
+
+export const alertChannels = sqliteTable('alert_channels', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  type: text('type', { enum: ALERT_CHANNEL_TYPES }).notNull(),
+  /** JSON: url + secret (webhook), url (slack), SMTP settings and recipients (email). */
+  config: text('config').notNull(),
+  /** An admin allowed private (RFC 1918, loopback) addresses for this channel's host. */
+  allow_private: integer('allow_private', { mode: 'boolean' }).notNull().default(false),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  /** Why it was switched off (a receiver answered 410 Gone). */
+  disabled_reason: text('disabled_reason'),
+  created_ms: integer('created_ms').notNull(),
+  updated_ms: integer('updated_ms').notNull(),
+});
+
+/** One alert: a rule (and split value) from its first breach to resolved or cleared. */
+export const alertEvents = sqliteTable(
+  'alert_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rule_id: integer('rule_id')
+      .notNull()
+      .references(() => alertRules.id, { onDelete: 'cascade' }),
+    /** The split value ('' without a split). */
+    group_value: text('group_value').notNull(),
+    state: text('state', { enum: ALERT_EVENT_STATES }).notNull(),
+    started_ms: integer('started_ms').notNull(),
+    fired_ms: integer('fired_ms'),
+    ended_ms: integer('ended_ms'),
+    /** End of the last evaluated window and what it saw. */
+    last_at_ms: integer('last_at_ms').notNull(),
+    observed: real('observed').notNull(),
+    expected: real('expected').notNull(),
+    upper: real('upper').notNull(),
+    exposure: real('exposure').notNull().default(0),
+    peak_observed: real('peak_observed').notNull(),
+    baseline_source: text('baseline_source').notNull(),
+    normal_streak: integer('normal_streak').notNull().default(0),
+    acked_ms: integer('acked_ms'),
+    acked_by: text('acked_by'),
+    silenced_until_ms: integer('silenced_until_ms'),
+  },
+  (t) => [index('alert_events_rule_state').on(t.rule_id, t.state), index('alert_events_started').on(t.started_ms)],
+);
+
+export const alertTransitions = sqliteTable(
+  'alert_transitions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    event_id: integer('event_id')
+      .notNull()
+      .references(() => alertEvents.id, { onDelete: 'cascade' }),
+    at_ms: integer('at_ms').notNull(),
+    from_state: text('from_state').notNull(),
+    to_state: text('to_state').notNull(),
+    observed: real('observed').notNull(),
+    expected: real('expected').notNull(),
+    upper: real('upper'),
+    p_value: real('p_value'),
+    baseline_source: text('baseline_source'),
+    /** Who acknowledged or silenced; null for the evaluator. */
+    actor: text('actor'),
+  },
+  (t) => [index('alert_transitions_event').on(t.event_id, t.at_ms)],
+);
+
+/** The outbox: one notification to one channel, sent until delivered or given up (about a day). */
+export const alertDeliveries = sqliteTable(
+  'alert_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The Standard Webhooks `webhook-id`: the same on every attempt. */
+    message_id: text('message_id').notNull().unique(),
+    event_id: integer('event_id').references(() => alertEvents.id, { onDelete: 'set null' }),
+    channel_id: integer('channel_id')
+      .notNull()
+      .references(() => alertChannels.id, { onDelete: 'cascade' }),
+    /** JSON of the notification (alerts/delivery/notification.ts). */
+    payload: text('payload').notNull(),
+    status: text('status', { enum: ALERT_DELIVERY_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    next_attempt_ms: integer('next_attempt_ms').notNull(),
+    /** A sender holds the row until then; after a crash the lease runs out and another attempt is made. */
+    lease_until_ms: integer('lease_until_ms').notNull().default(0),
+    created_ms: integer('created_ms').notNull(),
+    delivered_ms: integer('delivered_ms'),
+    last_error: text('last_error'),
+  },
+  (t) => [index('alert_deliveries_due').on(t.status, t.next_attempt_ms)],
+);
+
+export const alertDeliveryAttempts = sqliteTable(
+  'alert_delivery_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    delivery_id: integer('delivery_id')
+      .notNull()
+      .references(() => alertDeliveries.id, { onDelete: 'cascade' }),
+    at_ms: integer('at_ms').notNull(),
+    duration_ms: integer('duration_ms').notNull(),
+    http_status: integer('http_status'),
+    error: text('error'),
+  },
+  (t) => [index('alert_delivery_attempts_delivery').on(t.delivery_id)],
+);
+
+/** The end of the last window each rule has evaluated: restarts resume here, so no window is judged twice. */
+export const alertCheckpoints = sqliteTable('alert_checkpoints', {
+  rule_id: integer('rule_id')
+    .primaryKey()
+    .references(() => alertRules.id, { onDelete: 'cascade' }),
+  window_end_ms: integer('window_end_ms').notNull(),
+});

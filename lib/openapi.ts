@@ -7,6 +7,8 @@ import { ERROR_RATE_RULE } from './error-rate';
 import { BREAKDOWN_DIMENSIONS, INTERVALS } from './filters';
 import { ENDPOINT_QUERY, type Endpoint } from './query-params';
 import { lookupBodySchema } from './request-ids';
+import { channelInputSchema } from './alert-channels';
+import { ALERT_KINDS, ALERT_MEASURES, ALERT_SPLITS, ALERT_WINDOWS, ruleSpecSchema } from './alert-rules';
 
 const iso = z.string().describe('RFC 3339 UTC time');
 
@@ -166,6 +168,81 @@ export const timeseriesSchema = z.object({
   ),
 });
 
+const ALERT_STATES = ['pending', 'firing', 'resolved', 'cleared'] as const;
+
+const alertRuleSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  enabled: z.boolean(),
+  measure: z.enum(ALERT_MEASURES),
+  scope: z.record(z.string(), z.array(z.string())),
+  split: z.enum(ALERT_SPLITS).nullable(),
+  kind: z.enum(ALERT_KINDS),
+  window: z.enum(ALERT_WINDOWS),
+  threshold: z.number().nullable(),
+  new_values_only: z.boolean(),
+  min_requests: z.number().int(),
+  min_count: z.number().int(),
+  channel_ids: z.array(z.number().int()),
+  default_key: z.string().nullable(),
+  silenced_until_ms: z.number().int().nullable(),
+  created_ms: z.number().int(),
+  updated_ms: z.number().int(),
+});
+
+const alertEventSchema = z.object({
+  id: z.number().int(),
+  rule_id: z.number().int(),
+  rule_name: z.string().optional(),
+  group_value: z.string().describe('The split value; empty without a split.'),
+  state: z.enum(ALERT_STATES),
+  started_ms: z.number().int().describe('End of the first breaching window.'),
+  fired_ms: z.number().int().nullable(),
+  ended_ms: z.number().int().nullable(),
+  last_at_ms: z.number().int(),
+  observed: z.number(),
+  expected: z.number(),
+  upper: z.number().describe('Top of the expected band.'),
+  exposure: z.number(),
+  peak_observed: z.number(),
+  baseline_source: z.enum(['seasonal', 'trailing_day', 'none']),
+  acked_ms: z.number().int().nullable(),
+  acked_by: z.string().nullable(),
+  silenced_until_ms: z.number().int().nullable(),
+});
+
+const transitionSchema = z.object({
+  at_ms: z.number().int(),
+  from_state: z.string(),
+  to_state: z.string().describe('pending, firing, resolved, cleared, or acknowledged / silenced (with the actor).'),
+  observed: z.number(),
+  expected: z.number(),
+  upper: z.number().nullable(),
+  p_value: z.number().nullable(),
+  baseline_source: z.string().nullable(),
+  actor: z.string().nullable(),
+});
+
+const alertDetailSchema = z.object({
+  alert: alertEventSchema.extend({ severity: z.enum(['page', 'warning']) }),
+  rule: alertRuleSchema,
+  transitions: z.array(transitionSchema),
+  series: z.array(z.object({ from_ms: z.number().int(), to_ms: z.number().int(), observed: z.number(), expected: z.number(), upper: z.number(), breach: z.boolean() })),
+  rows: z.array(requestRecordSchema),
+  view_query: z.string().describe('Query string of the dashboard view behind the alert.'),
+});
+
+const backtestSchema = z.object({
+  from_ms: z.number().int(),
+  to_ms: z.number().int(),
+  windows: z.number().int(),
+  complete: z.boolean().describe('False when the time budget ran out before the whole period was judged.'),
+  fired: z.array(z.object({ group: z.string(), fired_ms: z.number().int(), resolved_ms: z.number().int().nullable(), observed: z.number(), expected: z.number() })),
+  fired_count: z.number().int(),
+  pending_only: z.number().int(),
+  baseline: z.string(),
+});
+
 type JsonSchema = Record<string, unknown>;
 
 function schemaOf(s: z.ZodType): JsonSchema {
@@ -193,6 +270,9 @@ function queryParams(...objects: z.ZodObject[]): JsonSchema[] {
 const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
 const ok = (ref: string, description: string) => ({ description, content: json(ref) });
 const csv = (description: string) => ({ description, content: { 'text/csv': { schema: { type: 'string' } } } });
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const notFound = { description: 'not_found', content: json('Error') };
 
 const errors = {
   '400': { description: 'invalid_parameter (details.field names the parameter)', content: json('Error') },
@@ -240,6 +320,14 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         Summary: schemaOf(summarySchema),
         Breakdown: schemaOf(breakdownSchema),
         Timeseries: schemaOf(timeseriesSchema),
+        AlertRuleInput: schemaOf(ruleSpecSchema),
+        AlertRule: schemaOf(alertRuleSchema),
+        AlertRules: schemaOf(z.object({ rules: z.array(alertRuleSchema) })),
+        AlertBacktest: schemaOf(backtestSchema),
+        AlertEvents: schemaOf(z.object({ alerts: z.array(alertEventSchema) })),
+        AlertEvent: schemaOf(alertEventSchema),
+        AlertDetail: schemaOf(alertDetailSchema),
+        AlertChannelInput: schemaOf(channelInputSchema),
       },
     },
     paths: {
@@ -290,6 +378,57 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         get: op('A series as CSV (long format)', params('/api/v1/export/timeseries.csv'), {
           '200': csv('ts,ts_ms,<by or group>,requests,errors,error_rate_pct,error_rate,no_totals'),
         }),
+      },
+      '/api/v1/alerts/rules': {
+        get: op('Alert rules (support reads)', [], { '200': ok('AlertRules', 'Rules') }),
+        post: op('Create an alert rule (engineer or admin; token: admin scope)', [], { '201': ok('AlertRule', 'The rule') }, { requestBody: { required: true, content: json('AlertRuleInput') } }),
+      },
+      '/api/v1/alerts/rules/{id}': {
+        get: op('One alert rule', [idParam], { '200': ok('AlertRule', 'The rule'), '404': notFound }),
+        put: op('Replace an alert rule', [idParam], { '200': ok('AlertRule', 'The rule'), '404': notFound }, { requestBody: { required: true, content: json('AlertRuleInput') } }),
+        delete: op('Delete an alert rule and its alerts', [idParam], { '200': { description: '{"deleted": true}' }, '404': notFound }),
+      },
+      '/api/v1/alerts/rules/backtest': {
+        post: op('How often an (unsaved) rule would have fired over the last 7 days of stored data', [], { '200': ok('AlertBacktest', 'The backtest') }, { requestBody: { required: true, content: json('AlertRuleInput') } }),
+      },
+      '/api/v1/alerts/events': {
+        get: op(
+          'Alerts, newest first',
+          [
+            { name: 'state', in: 'query', required: false, style: 'form', explode: true, schema: { type: 'array', items: { type: 'string', enum: [...ALERT_STATES] } } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          ],
+          { '200': ok('AlertEvents', 'Alerts') },
+        ),
+      },
+      '/api/v1/alerts/events/{id}': {
+        get: op('An alert: rule, transitions, the series with its expected band, the rows behind it', [idParam], { '200': ok('AlertDetail', 'The alert'), '404': notFound }),
+      },
+      '/api/v1/alerts/events/{id}/acknowledge': {
+        post: op('Acknowledge an alert (engineer or admin)', [idParam], { '200': ok('AlertEvent', 'The alert'), '404': notFound }),
+      },
+      '/api/v1/alerts/events/{id}/silence': {
+        post: op('Silence an alert\'s notifications until a time ({"until_ms": null} lifts it)', [idParam], { '200': ok('AlertEvent', 'The alert'), '404': notFound }, {
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { until_ms: { type: ['integer', 'null'] } }, required: ['until_ms'] } } } },
+        }),
+      },
+      '/api/v1/alerts/channels': {
+        get: op('Notification channels (admin)', [], { '200': { description: '{"channels": [...]} (SMTP passwords masked)' } }),
+        post: op(
+          'Add a channel (admin): webhook (Standard Webhooks signed), Slack incoming webhook, or SMTP email. https only (http to localhost); link-local and metadata addresses refused, private ones unless allow_private; SMTP checked by connecting',
+          [],
+          { '201': { description: 'The channel, with the webhook secret' } },
+          { requestBody: { required: true, content: json('AlertChannelInput') } },
+        ),
+      },
+      '/api/v1/alerts/channels/{id}': {
+        delete: op('Delete a channel (admin)', [idParam], { '200': { description: '{"deleted": true}' }, '404': notFound }),
+      },
+      '/api/v1/alerts/deliveries': {
+        get: op('The delivery log with every attempt (admin)', [], { '200': { description: '{"deliveries": [...]}' } }),
+      },
+      '/api/v1/alerts/deliveries/{id}/replay': {
+        post: op('Send a delivery again now, same webhook-id (admin)', [idParam], { '200': { description: 'The delivery' }, '404': notFound }),
       },
       '/api/v1/openapi.json': {
         get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },

@@ -49,6 +49,7 @@ const READ_ENGINEER: Need = { scope: 'read', role: 'engineer' };
 const ADMIN: Need = { scope: 'admin', role: 'admin' };
 const INGEST: Need = { scope: 'ingest', role: 'admin' };
 const METRICS: Need = { scope: 'metrics', role: 'admin' };
+const EDIT: Need = { scope: 'admin', role: 'engineer' };
 const login = (p: string) => (p === '/' ? '/login' : `/login?next=${encodeURIComponent(p)}`);
 
 // Keyed by the app-paths manifest key. Keep the rule next to the route: support < engineer < admin.
@@ -77,6 +78,9 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   '/(dashboard)/explorer/page': { kind: 'page', path: '/explorer', role: 'support' },
   // Support staff get the key's read-only summary at the same URL (issue 20 item 8).
   '/(dashboard)/keys/[key_id]/page': { kind: 'page', path: '/keys/key_walk', role: 'support' },
+  '/(dashboard)/alerts/page': { kind: 'page', path: '/alerts', role: 'support' },
+  '/(dashboard)/alerts/[id]/page': { kind: 'page', path: '/alerts/999999', role: 'support', ok: 404 },
+  '/(dashboard)/alerts/rules/new/page': { kind: 'page', path: '/alerts/rules/new', role: 'engineer' },
   '/(dashboard)/codes/[code]/page': { kind: 'page', path: '/codes/rate_limited', role: 'engineer' },
   '/(dashboard)/breakdowns/page': { kind: 'page', path: '/breakdowns', role: 'engineer' },
   '/(dashboard)/reports/page': { kind: 'page', path: '/reports', role: 'engineer' },
@@ -161,6 +165,38 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   '/api/v1/export/breakdown.csv/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/export/breakdown.csv?by=status', need: READ_ENGINEER, ok: 200 }] },
   '/api/v1/export/timeseries.csv/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/export/timeseries.csv?interval=hour', need: READ_ENGINEER, ok: 200 }] },
   '/api/v1/openapi.json/route': { kind: 'public-api', calls: [{ method: 'GET', path: '/api/v1/openapi.json', status: 200 }] },
+
+  // Alerts: support reads, engineers edit rules and acknowledge, channels and deliveries are admin settings.
+  '/api/v1/alerts/rules/route': {
+    kind: 'api',
+    calls: [
+      { method: 'GET', path: '/api/v1/alerts/rules', need: READ_SUPPORT, ok: 200 },
+      { method: 'POST', path: '/api/v1/alerts/rules', need: EDIT, ok: 400, okCode: 'invalid_parameter', body: {} },
+    ],
+  },
+  '/api/v1/alerts/rules/[id]/route': {
+    kind: 'api',
+    calls: [
+      { method: 'GET', path: '/api/v1/alerts/rules/999999', need: READ_SUPPORT, ok: 404, okCode: 'not_found' },
+      { method: 'PUT', path: '/api/v1/alerts/rules/999999', need: EDIT, ok: 404, okCode: 'not_found', body: {} },
+      { method: 'DELETE', path: '/api/v1/alerts/rules/999999', need: EDIT, ok: 404, okCode: 'not_found' },
+    ],
+  },
+  '/api/v1/alerts/rules/backtest/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/alerts/rules/backtest', need: READ_SUPPORT, ok: 400, okCode: 'invalid_parameter', body: {} }] },
+  '/api/v1/alerts/events/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/alerts/events', need: READ_SUPPORT, ok: 200 }] },
+  '/api/v1/alerts/events/[id]/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/alerts/events/999999', need: READ_SUPPORT, ok: 404, okCode: 'not_found' }] },
+  '/api/v1/alerts/events/[id]/acknowledge/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/alerts/events/999999/acknowledge', need: EDIT, ok: 404, okCode: 'not_found' }] },
+  '/api/v1/alerts/events/[id]/silence/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/alerts/events/999999/silence', need: EDIT, ok: 404, okCode: 'not_found', body: { until_ms: null } }] },
+  '/api/v1/alerts/channels/route': {
+    kind: 'api',
+    calls: [
+      { method: 'GET', path: '/api/v1/alerts/channels', need: ADMIN, ok: 200 },
+      { method: 'POST', path: '/api/v1/alerts/channels', need: ADMIN, ok: 400, okCode: 'invalid_parameter', body: {} },
+    ],
+  },
+  '/api/v1/alerts/channels/[id]/route': { kind: 'api', calls: [{ method: 'DELETE', path: '/api/v1/alerts/channels/999999', need: ADMIN, ok: 404, okCode: 'not_found' }] },
+  '/api/v1/alerts/deliveries/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/alerts/deliveries', need: ADMIN, ok: 200 }] },
+  '/api/v1/alerts/deliveries/[id]/replay/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/alerts/deliveries/999999/replay', need: ADMIN, ok: 404, okCode: 'not_found' }] },
 
   // Ingest (scope ingest; users never write records).
   '/api/v1/ingest/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/ingest', need: INGEST, ok: 200, body: [] }] },

@@ -1,0 +1,23 @@
+// The vocabulary of alert rules, with no imports beyond lib/time-buckets: client components (the rule editor) use it.
+import { HOUR_MS, MINUTE_MS } from './time-buckets';
+
+/**
+ * error_count: error records (status ≥ 400) matching the scope. error_rate: those errors over all requests of the
+ * scope without its status/code/reason filters (so "5xx" scope gives the 5xx share of traffic). count: records
+ * matching the scope, e.g. requests that got one code or one details.reason.
+ */
+export const ALERT_MEASURES = ['error_count', 'error_rate', 'count'] as const;
+export type AlertMeasure = (typeof ALERT_MEASURES)[number];
+
+export const ALERT_KINDS = ['anomaly', 'threshold', 'no_data'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export const ALERT_SPLITS = ['key', 'code', 'route', 'tier'] as const;
+export type AlertSplit = (typeof ALERT_SPLITS)[number];
+
+/** 5 minutes pages; 1 hour warns. */
+export const ALERT_WINDOWS = ['5m', '1h'] as const;
+export type AlertWindow = (typeof ALERT_WINDOWS)[number];
+export const WINDOW_MS: Record<AlertWindow, number> = { '5m': 5 * MINUTE_MS, '1h': HOUR_MS };
+export const SEVERITY_OF: Record<AlertWindow, 'page' | 'warning'> = { '5m': 'page', '1h': 'warning' };
+
