@@ -1,6 +1,7 @@
 // Stores a batch of validated records once each and updates every rollup in the same transaction.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/client';
+import { BehaviourBatch } from '@/db/queries/behaviour-facts';
 import { DeadlineExceeded, type GatewayRecord, type RecordError } from './types';
 
 export const MINUTE_MS = 60_000;
@@ -48,8 +49,8 @@ function statements(db: Db): Statements {
   if (s) return s;
   s = {
     insertRequest: sqlite.prepare(
-      `INSERT OR IGNORE INTO requests (request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO requests (request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms, idempotency_key, request_fingerprint, idempotent_replayed, user_agent)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     upsertMinute: sqlite.prepare(
       `INSERT INTO rollup_minute (bucket_ms, status, code, tier, reason, count) VALUES (?, ?, ?, ?, ?, ?)
@@ -110,6 +111,10 @@ export type RequestRow = [
   status_mismatch: number,
   token_id: number | null,
   received_ms: number,
+  idempotency_key: string | null,
+  request_fingerprint: string | null,
+  idempotent_replayed: number | null,
+  user_agent: string | null,
 ];
 
 export function toRow(r: GatewayRecord): RequestRow {
@@ -132,6 +137,10 @@ export function toRow(r: GatewayRecord): RequestRow {
     r.status_mismatch ? 1 : 0,
     null,
     0,
+    r.idempotency_key ?? null,
+    r.request_fingerprint ?? null,
+    r.idempotent_replayed == null ? null : r.idempotent_replayed ? 1 : 0,
+    r.user_agent ?? null,
   ];
 }
 
@@ -167,6 +176,7 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
     const token_id = ctx.token_id;
     const received_ms = ctx.received_ms;
     const deadline = ctx.deadline_ms ?? null;
+    const behaviour = new BehaviourBatch(db.$client);
     let accepted = 0;
     for (let i = 0; i < rows.length; i++) {
       if (deadline !== null && (i & 1023) === 0 && Date.now() > deadline) throw new DeadlineExceeded();
@@ -175,6 +185,7 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
       r[17] = received_ms;
       if (s.insertRequest.run(r).changes === 0) continue;
       accepted++;
+      if (r[8] !== null) behaviour.add(r[8], r[0], r[1], r[2], r[3], r[6], r[12]);
       const code = r[1];
       const ts = r[2];
       const status = r[3];
@@ -214,6 +225,8 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
       if (v) v.count++;
       else keyDay.set(k, { dims: [dayMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
     }
+    // Client-behaviour facts of the inserted rows and of the stored events they are neighbours of.
+    behaviour.apply();
     if (deadline !== null && Date.now() > deadline) throw new DeadlineExceeded();
     for (const v of minute.values()) {
       v.dims.push(v.count);

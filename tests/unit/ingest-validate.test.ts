@@ -155,6 +155,10 @@ describe('the fast path never disagrees with the schema', () => {
           code: opt('rate_limited', 'teapot'),
           message: opt('slow down'),
           details: opt({ reason: 'daily_quota' }),
+          idempotency_key: opt('idem_1', ' idem_2 ', 'k'.repeat(255)),
+          request_fingerprint: opt('sha256:ab12'),
+          idempotent_replayed: opt(true, false, 'true', '0', 1),
+          user_agent: opt('curl/8.5.0', 'x'.repeat(600)),
         }),
         (c) => {
           const fast = fastValidate(c as Candidate);
