@@ -1,5 +1,7 @@
 // An idempotency key's chain: every request that used it, in order, and what it says in plain words.
-import { compareEvents, IN_PROGRESS_MIN_WAIT_MS } from '@/lib/behaviour-rules';
+import { compareEvents, IN_PROGRESS_MIN_WAIT_MS, type ChainRole } from '@/lib/behaviour-rules';
+
+export { CHAIN_ROLES, type ChainRole } from '@/lib/behaviour-rules';
 
 export interface ChainRequest {
   request_id: string;
@@ -12,8 +14,6 @@ export interface ChainRequest {
   idempotent_replayed: boolean | null;
 }
 
-export const CHAIN_ROLES = ['created', 'failed', 'replayed', 'in_progress', 'mismatch', 'different_body', 'retried'] as const;
-export type ChainRole = (typeof CHAIN_ROLES)[number];
 
 export interface ChainStep extends ChainRequest {
   role: ChainRole;

@@ -1,5 +1,7 @@
 // Per key and UTC day: the counts of what the key did after errors, and the verdict they add up to.
-import { FUTILE_VERDICT_MIN } from '@/lib/behaviour-rules';
+import { FUTILE_VERDICT_MIN, type Verdict } from '@/lib/behaviour-rules';
+
+export { VERDICTS, VERDICT_LABELS, type Verdict } from '@/lib/behaviour-rules';
 
 /** What the store aggregates per key and day from the facts (never from raw rows). */
 export interface KeyDayCounts {
@@ -21,16 +23,6 @@ export interface KeyDayCounts {
   idempotency_in_progress: number;
 }
 
-export const VERDICTS = ['ignores_retry_after', 'retry_storm', 'futile_retries', 'reuses_idempotency_keys', 'well_behaved'] as const;
-export type Verdict = (typeof VERDICTS)[number];
-
-export const VERDICT_LABELS: Record<Verdict, string> = {
-  ignores_retry_after: 'Ignores Retry-After',
-  retry_storm: 'Retry storm',
-  futile_retries: 'Retries what cannot succeed',
-  reuses_idempotency_keys: 'Reuses idempotency keys across bodies',
-  well_behaved: 'Behaves',
-};
 
 /** Share of answered limits retried early or immediately above which a key "ignores Retry-After". */
 export const IGNORES_SHARE = 0.5;

@@ -17,6 +17,22 @@ export const RETRY_CLASS_LABELS: Record<RetryClassValue, string> = {
   pending: 'No next request yet',
 };
 
+/** A key's verdict for a day or a range (behaviour/verdict.ts decides it from the counts). */
+export const VERDICTS = ['ignores_retry_after', 'retry_storm', 'futile_retries', 'reuses_idempotency_keys', 'well_behaved'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const VERDICT_LABELS: Record<Verdict, string> = {
+  ignores_retry_after: 'Ignores Retry-After',
+  retry_storm: 'Retry storm',
+  futile_retries: 'Retries what cannot succeed',
+  reuses_idempotency_keys: 'Reuses idempotency keys across bodies',
+  well_behaved: 'Behaves',
+};
+
+/** What each request of an idempotency key's chain was (behaviour/chain.ts). */
+export const CHAIN_ROLES = ['created', 'failed', 'replayed', 'in_progress', 'mismatch', 'different_body', 'retried'] as const;
+export type ChainRole = (typeof CHAIN_ROLES)[number];
+
 /** Nothing from the key within this long after the limit: it gave up. */
 export const ABANDON_MS = 3_600_000;
 /** A next request sooner than this is an immediate retry. */

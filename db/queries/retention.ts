@@ -15,6 +15,8 @@ export interface PruneResult {
   rollup_key_day: number;
   ingest_health_hour: number;
   ingest_rejections: number;
+  behaviour_limits: number;
+  behaviour_futile: number;
   /** True when the row budget ran out before everything older than the cutoff was gone. */
   more: boolean;
 }
@@ -54,6 +56,9 @@ export function pruneRetention(db: Db, opts: { days: number; now_ms?: number; ma
     rollup_key_day: sqlite.prepare('DELETE FROM rollup_key_day WHERE bucket_ms < ?').run(cutoff).changes,
     ingest_health_hour: sqlite.prepare('DELETE FROM ingest_health_hour WHERE bucket_ms < ?').run(cutoff).changes,
     ingest_rejections: sqlite.prepare('DELETE FROM ingest_rejections WHERE received_ms < ?').run(cutoff).changes,
+    // Client-behaviour facts of pruned requests (a limit's successor is never older than the limit itself).
+    behaviour_limits: sqlite.prepare('DELETE FROM behaviour_limits WHERE ts_ms < ?').run(cutoff).changes,
+    behaviour_futile: sqlite.prepare('DELETE FROM behaviour_futile WHERE ts_ms < ?').run(cutoff).changes,
   }));
   return { cutoff_ms: cutoff, requests, ...small.immediate(), more };
 }

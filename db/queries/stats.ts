@@ -7,7 +7,7 @@ import type { Db } from '../client';
 import { requests, rollupHour, rollupKeyDay, rollupKeyHour, rollupMinute } from '../schema';
 import { ValidationError } from '@/lib/api-error';
 import { kindOf, statusClass } from '@/lib/catalog';
-import type { BreakdownDimension, Filters, Interval, ListFilterField } from '@/lib/filters';
+import { LIST_FILTER_FIELDS, type BreakdownDimension, type Filters, type Interval, type ListFilterField } from '@/lib/filters';
 import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS, MINUTE_MS, type TickFormat } from '@/lib/time-buckets';
 import { dimensionConditions, RAW_COLUMNS, type FilterColumns } from './filter-sql';
 
@@ -206,7 +206,7 @@ function bump(map: Map<string, Counts>, key: string, requests: number, errors: n
 /** The dimensions the active filters need a source to have. */
 function filterDims(filters: Filters): Set<BaseDim> {
   const dims = new Set<BaseDim>();
-  for (const f of ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const) if (filters[f].length) dims.add(f);
+  for (const f of LIST_FILTER_FIELDS) if (filters[f].length) dims.add(f);
   return dims;
 }
 

@@ -1,0 +1,17 @@
+import { getKeyBehaviour } from '@/behaviour';
+import { getDb } from '@/db';
+import { jsonResponse, ValidationError, withApi } from '@/lib/api-error';
+import { requireAccess } from '@/lib/auth/guard';
+import { parseFilters } from '@/lib/filters';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export const GET = withApi(async (req, ctx: { params: Promise<{ key_id: string }> }, requestId) => {
+  await requireAccess(req, { scope: 'read', role: 'support' });
+  const { key_id } = await ctx.params;
+  if (key_id.length === 0 || key_id.length > 256) throw new ValidationError('key_id: 1–256 characters', 'key_id');
+  const now = Date.now();
+  const filters = parseFilters(new URL(req.url).searchParams, { now });
+  return jsonResponse(getKeyBehaviour(getDb(), key_id, { from: filters.from, to: filters.to, now }), requestId);
+});
