@@ -153,7 +153,7 @@ export function fixFor(entry: CatalogEntry | undefined, meaning: DetailsMeaning)
 }
 
 /** A reply support staff can paste into their answer, in plain words, with this request's specifics. */
-export function suggestedReply(record: RecordLike, meaning: DetailsMeaning = interpretDetails(record)): string {
+export function suggestedReply(record: RecordLike, meaning: DetailsMeaning = interpretDetails(record), clientAction: string | null = null): string {
   const code = record.code ?? '';
   const entry = getCatalogEntry(code);
   const lines: string[] = ['Hello,', '', `Thank you for including the request id ${record.request_id}; it let us find exactly what happened.`, ''];
@@ -175,6 +175,7 @@ export function suggestedReply(record: RecordLike, meaning: DetailsMeaning = int
     body.push(`The limit for your key is ${formatNumber(meaning.limitOnly)} requests per minute.`);
   }
   if (meaning.retryAfterSec !== null) body.push(`The API asked to wait ${formatDuration(meaning.retryAfterSec)} before retrying.`);
+  if (clientAction) body.push(clientAction);
   lines.push(body.join(' '), '', 'Best regards,');
   return lines.join('\n');
 }

@@ -23,6 +23,7 @@ export function AppHeader({
   const items: NavItem[] = [
     ...(engineer ? [{ href: '/', label: 'Overview' }] : []),
     { href: '/errors', label: 'Errors' },
+    { href: '/behaviour', label: 'Behaviour' },
     ...(user.role === 'admin' ? [{ href: '/ingest', label: 'Ingest' }] : []),
     ...(user.role === 'admin' ? [{ href: '/admin', label: 'Admin' }] : []),
   ];

@@ -59,6 +59,8 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   '/login/page': { kind: 'public-page', path: '/login', anonymous: { status: 200 }, signedIn: { support: { status: 307, location: '/lookup' }, default: { status: 307, location: '/' } } },
   '/setup/page': { kind: 'public-page', path: '/setup', anonymous: { status: 307, location: '/login' }, signedIn: { default: { status: 307, location: '/login' } } },
   '/(dashboard)/account/page': { kind: 'page', path: '/account', role: 'support' },
+  '/(dashboard)/behaviour/page': { kind: 'page', path: '/behaviour', role: 'support' },
+  '/(dashboard)/idempotency/[idempotency_key]/page': { kind: 'page', path: '/idempotency/idem_walk', role: 'support' },
   '/(dashboard)/admin/page': { kind: 'page', path: '/admin', role: 'admin' },
   '/(dashboard)/admin/users/page': { kind: 'page', path: '/admin/users', role: 'admin' },
   '/(dashboard)/admin/tokens/page': { kind: 'page', path: '/admin/tokens', role: 'admin' },

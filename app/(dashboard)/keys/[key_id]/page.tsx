@@ -1,12 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
+import { getKeyBehaviour } from '@/behaviour';
 import { getDb } from '@/db';
 import { listRequests } from '@/db/queries/requests';
 import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { requirePageUser } from '@/lib/auth';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { isOpenEnded } from '@/lib/filters';
+import { ClientBehaviour } from '@/components/behaviour/client-behaviour';
 import { FilterBar } from '@/components/filters/filter-bar';
 import { toUrlSearchParams, withoutParam } from '@/components/filters/url-params';
 import { BreakdownCard } from '@/components/keys/breakdown-card';
@@ -49,6 +51,7 @@ export default async function KeyPage({ params, searchParams }: Props) {
   const byAccount = getBreakdown(db, f, { by: 'account', limit: 3 });
   const byTier = getBreakdown(db, f, { by: 'tier', limit: 3 });
   const failures = listRequests(db, failuresOf(f), { limit: 20 });
+  const behaviour = getKeyBehaviour(db, key_id, { from: f.from, to: f.to, now });
   const live = isOpenEnded(f);
   const explorer = `/errors?${liveQuery(f)}`;
 
@@ -107,6 +110,10 @@ export default async function KeyPage({ params, searchParams }: Props) {
           render={(route) => <span className="mono">{route}</span>}
         />
       </div>
+      <ClientBehaviour
+        data={behaviour}
+        csvHref={`/api/v1/export/behaviour.csv?view=retries&key=${encodeURIComponent(key_id)}&from=${behaviour.from_ms}&to=${behaviour.to_ms}`}
+      />
       <RecentFailures
         records={failures.records}
         csvHref={`/api/v1/export/requests.csv?${exactQuery(failuresOf(f))}`}

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
+import { describeClientAction } from '@/behaviour';
 import { getDb } from '@/db';
 import { getRequestById } from '@/db/queries/requests';
 import { hasRole, requirePageUser } from '@/lib/auth';
@@ -61,7 +62,7 @@ export default async function RequestPage({ params }: { params: Params }) {
       <div className={styles.grid}>
         <div className={styles.main}>
           {detail.records.map((r, i) => (
-            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} links={links} />
+            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} links={links} clientAction={describeClientAction(getDb(), r, now)} />
           ))}
         </div>
         <aside className={styles.side} aria-labelledby="around-title">
