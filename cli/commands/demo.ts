@@ -9,7 +9,7 @@ import { getRetentionDays } from '@/db/queries/settings';
 import { processBatch } from '@/ingest';
 import { MAX_RECORDS } from '@/ingest/parse';
 import { getCatalogEntry } from '@/lib/catalog';
-import { newTrafficStats, trafficChunks, trafficScript, type TrafficOptions } from '@/lib/traffic';
+import { behaviourStories, newTrafficStats, trafficChunks, trafficScript, type TrafficOptions } from '@/lib/traffic';
 import { closeDb, databasePath, EXIT, fmt, fmtTime, parse, UsageError } from '../lib/cli';
 import { Progress } from '../lib/progress';
 
@@ -91,6 +91,14 @@ export function fillDemo(db: Db, opts: DemoOptions = {}): DemoResult {
     duplicates += r.duplicates;
     rejected += r.rejected;
     opts.onProgress?.(stats.emitted, count > 0 ? stats.emitted / count : 1);
+  }
+  // The client-behaviour stories (Retry-After ignored, invalid_credentials retried forever, idempotency keys reused).
+  const stories = [...behaviourStories({ end: endMs, seed: options.seed })].filter((r) => Date.parse(r.timestamp) >= startMs);
+  if (stories.length > 0) {
+    const r = processBatch(db, Buffer.from(stories.map((x) => JSON.stringify(x)).join('\n')), { token_id: tokenId, received_ms: Math.min(Date.now(), endMs + 3000) });
+    accepted += r.accepted;
+    duplicates += r.duplicates;
+    rejected += r.rejected;
   }
   db.$client.pragma('optimize');
   return {

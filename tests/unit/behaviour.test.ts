@@ -210,3 +210,40 @@ describe('idempotency chain reading', () => {
   });
   test('an empty chain says so', () => expect(readChain([]).summary).toBe('No request used this idempotency key.'));
 });
+
+describe('the demo tells the three stories', () => {
+  test('one client ignores Retry-After, one retries invalid_credentials forever, one reuses idempotency keys across bodies', async () => {
+    const { behaviourStories, BEHAVIOUR_STORY_KEYS: K } = await import('@/lib/traffic');
+    const { retryAfterMs } = await import('@/lib/behaviour-rules');
+    const stories = [...behaviourStories({ end: T0 })];
+    expect([...behaviourStories({ end: T0 })]).toEqual(stories);
+    const events = stories.map((r) => ({
+      request_id: r.request_id,
+      code: r.error?.code ?? '',
+      ts_ms: Date.parse(r.timestamp),
+      status: r.status,
+      key_id: r.key_id!,
+      route: r.route ?? '',
+      retry_after_ms: retryAfterMs(r.status, r.error?.details ?? null),
+    }));
+    const facts = computeBehaviour(events);
+    const classes = (key: string) => facts.limits.filter((l) => l.key_id === key).map((l) => l.class_any);
+    const hasty = classes(K.ignoresRetryAfter);
+    expect(hasty.filter((c) => c === 'immediate').length).toBeGreaterThan(hasty.length * 0.8);
+    expect(facts.limits.some((l) => l.key_id === K.ignoresRetryAfter && l.storm)).toBe(true);
+    expect(new Set(classes(K.honoursRetryAfter))).toEqual(new Set(['honoured']));
+    expect(facts.futile.filter((f) => f.key_id === K.retriesForever && f.repeat).length).toBeGreaterThan(1000);
+    const byIdem = new Map<string, ChainRequest[]>();
+    for (const r of stories) {
+      if (!r.idempotency_key) continue;
+      const list = byIdem.get(r.idempotency_key) ?? [];
+      list.push({ request_id: r.request_id, code: r.error?.code ?? '', ts_ms: Date.parse(r.timestamp), status: r.status, key_id: r.key_id!, route: r.route ?? null, request_fingerprint: r.request_fingerprint ?? null, idempotent_replayed: r.idempotent_replayed ?? null });
+      byIdem.set(r.idempotency_key, list);
+    }
+    expect(byIdem.size).toBe(6);
+    const chains = [...byIdem.values()].map(readChain);
+    expect(chains.every((c) => c.flags.reused_with_different_body)).toBe(true);
+    expect(chains.filter((c) => c.flags.in_progress_retry_too_fast)).toHaveLength(3);
+    expect(chains[0].summary).toMatch(/^Created by req_story\w+, retried while the first was still in progress \(409\) twice, 120 ms after the previous attempt, replayed twice, then reused with a different body \(422 idempotency_key_mismatch\)\./);
+  });
+});
