@@ -261,3 +261,8 @@ export function getIdempotencyChain(db: Db, idempotency_key: string): { rows: Ch
     truncated,
   };
 }
+
+/** True when some stored request used this Idempotency-Key (one probe of the partial index). */
+export function hasIdempotencyKey(db: Db, idempotency_key: string): boolean {
+  return db.$client.prepare('SELECT 1 FROM requests WHERE idempotency_key = ? LIMIT 1').pluck().get(idempotency_key) !== undefined;
+}

@@ -2,6 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db';
+import { hasIdempotencyKey } from '@/db/queries/behaviour';
 import { lookupRequestIds } from '@/db/queries/requests';
 import { requirePageUser } from '@/lib/auth';
 
@@ -17,6 +18,9 @@ export async function lookupAction(formData: FormData): Promise<void> {
   if (result.found.length === 1 && result.missing.length === 0) {
     redirect(`/requests/${encodeURIComponent(result.found[0].request_id)}`);
   }
+  // One token that is no request id but an Idempotency-Key: its chain.
+  const token = text.trim();
+  if (result.found.length === 0 && /^\S{1,255}$/.test(token) && hasIdempotencyKey(getDb(), token)) redirect(`/idempotency/${encodeURIComponent(token)}`);
   if (result.candidates.length === 0) redirect('/lookup?none=1');
   redirect(`/lookup?q=${encodeURIComponent(result.candidates.join('\n'))}`);
 }
