@@ -177,6 +177,14 @@ function correctStoredLimits(s: Statements, key_id: string, events: BehaviourEve
     const before_n = l.before_n + Math.max(0, i - firstTs(events, l.ts_ms - STORM_WINDOW_MS, true));
     const class_any = classifyRetry(l.retry_after_ms, nextAny ? nextAny.ts_ms - l.ts_ms : null);
     const class_route = classifyRetry(l.retry_after_ms, nextRoute ? nextRoute.ts_ms - l.ts_ms : null);
+    const unchanged =
+      after_n === l.after_n &&
+      before_n === l.before_n &&
+      nextAny?.request_id === (l.next_any_request_id ?? undefined) &&
+      nextAny?.code === (l.next_any_code ?? undefined) &&
+      nextRoute?.request_id === (l.next_route_request_id ?? undefined) &&
+      nextRoute?.code === (l.next_route_code ?? undefined);
+    if (unchanged) continue;
     s.updateLimit.run(
       nextAny?.request_id ?? null,
       nextAny?.code ?? null,
