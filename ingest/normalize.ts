@@ -93,6 +93,15 @@ export function pick(o: Obj, names: readonly string[]): unknown {
   return undefined;
 }
 
+/** The optional gateway fields and their aliases' first segments: most records have none, checked in one pass. */
+const OPTIONAL_FIELDS = ['idempotency_key', 'request_fingerprint', 'idempotent_replayed', 'user_agent'] as const;
+const OPTIONAL_HEADS = new Set(OPTIONAL_FIELDS.flatMap((f) => FIELD_ALIASES[f].flatMap((n) => [n, n.split('.')[0]])));
+
+function hasOptionalField(o: Obj): boolean {
+  for (const k in o) if (OPTIONAL_HEADS.has(k)) return true;
+  return false;
+}
+
 /**
  * The first alias holding a scalar: an object under a name (ECS `user_agent: {original}`) is skipped for the next
  * alias, and a header's list of values gives its first.
@@ -228,6 +237,7 @@ export function normalize(value: unknown, event_ms?: number): NormalizeOutcome {
     latency = typeof n === 'number' && Number.isFinite(n) ? n * 1000 : seconds;
   }
 
+  const optional = hasOptionalField(r);
   return {
     ok: true,
     candidate: {
@@ -244,10 +254,10 @@ export function normalize(value: unknown, event_ms?: number): NormalizeOutcome {
       code: env?.code ?? pick(r, FIELD_ALIASES.error_code),
       message: env?.message ?? pick(r, FIELD_ALIASES.error_message),
       details: env?.details ?? pick(r, FIELD_ALIASES.error_details),
-      idempotency_key: pickScalar(r, FIELD_ALIASES.idempotency_key),
-      request_fingerprint: pickScalar(r, FIELD_ALIASES.request_fingerprint),
-      idempotent_replayed: pickScalar(r, FIELD_ALIASES.idempotent_replayed),
-      user_agent: pickScalar(r, FIELD_ALIASES.user_agent),
+      idempotency_key: optional ? pickScalar(r, FIELD_ALIASES.idempotency_key) : undefined,
+      request_fingerprint: optional ? pickScalar(r, FIELD_ALIASES.request_fingerprint) : undefined,
+      idempotent_replayed: optional ? pickScalar(r, FIELD_ALIASES.idempotent_replayed) : undefined,
+      user_agent: optional ? pickScalar(r, FIELD_ALIASES.user_agent) : undefined,
     },
   };
 }
