@@ -53,7 +53,7 @@ export function getKeyBehaviour(db: Db, key_id: string, range: Range): KeyBehavi
   };
 }
 
-/** Keys over the range, worst first (keys with nothing to report are left out). */
+/** Keys over the range with a verdict other than well_behaved, worst first. */
 export function listWorstKeys(db: Db, range: Range, limit = 50): KeyDayVerdict[] {
   const { from, to } = dayRange(range.from, range.to);
   const byKey = new Map<string, ReturnType<typeof getKeyDayCounts>>();
@@ -64,7 +64,7 @@ export function listWorstKeys(db: Db, range: Range, limit = 50): KeyDayVerdict[]
   }
   return [...byKey]
     .map(([key_id, days]) => verdictOf(sumCounts(days, key_id, from)))
-    .filter((v) => v.score > 0)
+    .filter((v) => !v.verdicts.includes('well_behaved'))
     .sort((a, b) => b.score - a.score || (a.key_id < b.key_id ? -1 : 1))
     .slice(0, limit);
 }

@@ -1078,7 +1078,8 @@ export function* behaviourStories(opts: { end?: number | Date | string; seed?: n
     }));
   }
   // 3. Idempotency keys reused across bodies, and retried while in progress.
-  const uuid = () => [8, 4, 4, 4, 12].map((n) => encode(Math.floor(rng() * 36 ** Math.min(n, 8)), n, B36)).join('-');
+  const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rng() * 16)]).join('');
+  const uuid = () => [8, 4, 4, 4, 12].map(hex).join('-');
   for (let e = 0; e < 6; e++) {
     const t = end - 18 * HOUR + e * 2 * HOUR + Math.floor(rng() * 30 * MINUTE);
     const key = uuid();

@@ -16,7 +16,7 @@ const COUNTS: Array<[keyof KeyBehaviourData['total'], string]> = [
   ['early', 'Retried early'],
   ['immediate', 'Retried within 1 s'],
   ['abandoned', 'Gave up'],
-  ['storms', 'Retry storms'],
+  ['storms', 'Limits followed by a storm'],
   ['futile_retries', 'Futile retries'],
   ['idempotency_mismatch', 'Key reused, other body (422)'],
   ['idempotency_in_progress', 'Retried in progress (409)'],

@@ -55,7 +55,7 @@ export default async function BehaviourPage({ searchParams }: Props) {
                 <th scope="col" className={tableClasses.right}>Asked to wait</th>
                 <th scope="col" className={tableClasses.right}>Retried within 1 s</th>
                 <th scope="col" className={tableClasses.right}>Early</th>
-                <th scope="col" className={tableClasses.right}>Storms</th>
+                <th scope="col" className={tableClasses.right}>Limits followed by a storm</th>
                 <th scope="col" className={tableClasses.right}>Futile retries</th>
                 <th scope="col" className={tableClasses.right}>Key reused (422)</th>
                 <th scope="col" className={tableClasses.right}>In progress (409)</th>
