@@ -35,9 +35,12 @@ for (let run = 0; run < runs; run++) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-behaviour-'));
   const db = openDatabase(path.join(dir, 'errata.db'));
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   let accepted = 0;
   for (const c of chunks) accepted += processBatch(db, c, { token_id: null, received_ms: Date.now() }).accepted;
   const s = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpu_s = (cpu.user + cpu.system) / 1e6;
   const facts = (() => {
     try {
       return db.$client.prepare('SELECT (SELECT count(*) FROM behaviour_limits) || \'/\' || (SELECT count(*) FROM behaviour_futile)').pluck().get();
@@ -45,7 +48,7 @@ for (let run = 0; run < runs; run++) {
       return 'n/a';
     }
   })();
-  console.log(JSON.stringify({ variant, run, records: accepted, seconds: +s.toFixed(2), per_s: Math.round(accepted / s), facts }));
+  console.log(JSON.stringify({ variant, run, records: accepted, seconds: +s.toFixed(2), per_s: Math.round(accepted / s), cpu_s: +cpu_s.toFixed(2), per_cpu_s: Math.round(accepted / cpu_s), facts }));
   db.$client.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
