@@ -185,7 +185,7 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
       r[17] = received_ms;
       if (s.insertRequest.run(r).changes === 0) continue;
       accepted++;
-      if (r[8] !== null) behaviour.add(r[8], r[0], r[1], r[2], r[3], r[6], r[12]);
+      behaviour.add(r);
       const code = r[1];
       const ts = r[2];
       const status = r[3];

@@ -120,29 +120,66 @@ function firstTs(events: readonly EventOrder[], t: number, inclusive: boolean): 
 const orderOf = (request_id: string | null, code: string | null, ts_ms: number | null): EventOrder | null =>
   request_id === null || code === null || ts_ms === null ? null : { request_id, code, ts_ms };
 
-/** Collects a batch's inserted keyed rows (add), then writes their facts (apply) inside the batch's transaction. */
+/** The columns of an inserted `requests` row this module reads, by position (ingest's RequestRow order). */
+export type BehaviourRow = readonly [
+  request_id: string,
+  code: string,
+  ts_ms: number,
+  status: number,
+  method: unknown,
+  path: unknown,
+  route: string | null,
+  latency_ms: unknown,
+  key_id: string | null,
+  account_id: unknown,
+  tier: unknown,
+  message: unknown,
+  details: string | null,
+  ...rest: unknown[],
+];
+
+function toEvent(r: BehaviourRow, key_id: string): BehaviourEvent {
+  const details = r[12];
+  const retry_after_ms =
+    details !== null && isLimitStatus(r[3]) && details.includes('retry_after') ? retryAfterMs(r[3], JSON.parse(details) as Record<string, unknown>) : null;
+  return { request_id: r[0], code: r[1], ts_ms: r[2], status: r[3], key_id, route: r[6] ?? '', retry_after_ms };
+}
+
+/**
+ * Collects a batch's inserted keyed rows (add: a push, the hot path), then writes their facts (apply) inside the
+ * batch's transaction. A key whose rows neither carry a limit or a futile code nor neighbour a stored limit costs
+ * one indexed probe per batch.
+ */
 export class BehaviourBatch {
-  private readonly keys = new Map<string, BehaviourEvent[]>();
+  private readonly keys = new Map<string, BehaviourRow[]>();
 
   constructor(private readonly sqlite: Database.Database) {}
 
-  add(key_id: string, request_id: string, code: string, ts_ms: number, status: number, route: string | null, details: string | null): void {
-    let retry_after_ms: number | null = null;
-    if (details !== null && isLimitStatus(status) && details.includes('retry_after')) {
-      retry_after_ms = retryAfterMs(status, JSON.parse(details) as Record<string, unknown>);
-    }
-    const e: BehaviourEvent = { request_id, code, ts_ms, status, key_id, route: route ?? '', retry_after_ms };
-    const list = this.keys.get(key_id);
-    if (list) list.push(e);
-    else this.keys.set(key_id, [e]);
+  add(row: BehaviourRow): void {
+    const key = row[8];
+    if (key === null) return;
+    const list = this.keys.get(key);
+    if (list) list.push(row);
+    else this.keys.set(key, [row]);
   }
 
   apply(): void {
     if (this.keys.size === 0) return;
     const s = statements(this.sqlite);
-    for (const [key_id, events] of this.keys) {
-      events.sort(compareEvents);
-      correctStoredLimits(s, key_id, events);
+    for (const [key_id, rows] of this.keys) {
+      let first = Infinity;
+      let last = -Infinity;
+      let special = false;
+      for (const r of rows) {
+        const ts = r[2];
+        if (ts < first) first = ts;
+        if (ts > last) last = ts;
+        if (!special && ((r[12] !== null && isLimitStatus(r[3])) || (r[1] !== '' && isFutileCode(r[1])))) special = true;
+      }
+      const stored = s.limitsNear.all(key_id, first - ABANDON_MS, last + STORM_WINDOW_MS) as LimitRow[];
+      if (stored.length === 0 && !special) continue;
+      const events = rows.map((r) => toEvent(r, key_id)).sort(compareEvents);
+      if (stored.length > 0) correctStoredLimits(s, stored, events);
       for (const e of events) if (e.retry_after_ms !== null) insertLimit(s, e, e.retry_after_ms);
       markFutile(s, key_id, events);
     }
@@ -151,11 +188,7 @@ export class BehaviourBatch {
 }
 
 /** The stored limits this batch's events are neighbours of: an earlier successor, more requests around them. */
-function correctStoredLimits(s: Statements, key_id: string, events: BehaviourEvent[]): void {
-  const first = events[0].ts_ms;
-  const last = events[events.length - 1].ts_ms;
-  const stored = s.limitsNear.all(key_id, first - ABANDON_MS, last + STORM_WINDOW_MS) as LimitRow[];
-  if (stored.length === 0) return;
+function correctStoredLimits(s: Statements, stored: readonly LimitRow[], events: BehaviourEvent[]): void {
   const byRoute = new Map<string, BehaviourEvent[]>();
   for (const e of events) {
     const list = byRoute.get(e.route);
