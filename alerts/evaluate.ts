@@ -98,7 +98,7 @@ export async function seenValuesBefore(store: AlertStore, rule: RuleSpec, from: 
 /** Start of the first UTC day with data in the last 5 weeks before `at` (null: none). Retention may cut history. */
 export async function earliestData(store: AlertStore, at: number): Promise<number | null> {
   const to = Math.ceil(at / DAY_MS) * DAY_MS;
-  const ts = await store.timeseries(scopeToFilters({ status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [] }, to - (SEASONAL_WEEKS + 1) * WEEK_MS, to), { interval: 'day' });
+  const ts = await store.timeseries(scopeToFilters({ status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [], idempotency_key: [], user_agent: [] }, to - (SEASONAL_WEEKS + 1) * WEEK_MS, to), { interval: 'day' });
   const first = ts.buckets.find((b) => b.requests > 0);
   return first ? first.ts_ms : null;
 }

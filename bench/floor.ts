@@ -74,6 +74,10 @@ export function toRow(line: string, received_ms: number): Row | null {
     code !== '' && isStatusMismatch(code, status) ? 1 : 0,
     1,
     received_ms,
+    str(o.idempotency_key),
+    str(o.request_fingerprint),
+    typeof o.idempotent_replayed === 'boolean' ? (o.idempotent_replayed ? 1 : 0) : null,
+    str(o.user_agent),
   ];
 }
 
@@ -125,8 +129,8 @@ export function openBare(file: string, readonly = false): Database.Database {
 export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[], received_ms?: number): number; close(): void } {
   const sqlite = openBare(file);
   const insert = sqlite.prepare(
-    `INSERT OR IGNORE INTO requests (request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO requests (request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms, idempotency_key, request_fingerprint, idempotent_replayed, user_agent)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const upMinute = sqlite.prepare(
     `INSERT INTO rollup_minute (bucket_ms, status, code, tier, reason, count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,

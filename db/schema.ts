@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const TOKEN_SCOPES = ['ingest', 'read', 'metrics', 'admin'] as const;
@@ -31,11 +32,66 @@ export const requests = sqliteTable(
     status_mismatch: integer('status_mismatch', { mode: 'boolean' }).notNull().default(false),
     token_id: integer('token_id'),
     received_ms: integer('received_ms').notNull(),
+    /** The request's Idempotency-Key header. */
+    idempotency_key: text('idempotency_key'),
+    /** A hash of the request body, computed by the gateway. */
+    request_fingerprint: text('request_fingerprint'),
+    /** The gateway answered from its idempotency cache. */
+    idempotent_replayed: integer('idempotent_replayed', { mode: 'boolean' }),
+    user_agent: text('user_agent'),
   },
   (t) => [
     uniqueIndex('requests_request_id_code').on(t.request_id, t.code),
     index('requests_ts').on(t.ts_ms),
     index('requests_key_ts').on(t.key_id, t.ts_ms),
+    // Partial: records without the header cost the index nothing.
+    index('requests_idempotency_key').on(t.idempotency_key, t.ts_ms).where(sql`idempotency_key IS NOT NULL`),
+  ],
+);
+
+// Client behaviour, kept per event at ingest (in the batch's transaction) so reading it never scans raw rows.
+// A response that asked the key to wait (429/503/5xx with retry_after) and what the key did next.
+export const behaviourLimits = sqliteTable(
+  'behaviour_limits',
+  {
+    request_id: text('request_id').notNull(),
+    code: text('code').notNull(),
+    key_id: text('key_id').notNull(),
+    ts_ms: integer('ts_ms').notNull(),
+    status: integer('status').notNull(),
+    /** '' when the record has no route. */
+    route: text('route').notNull(),
+    retry_after_ms: integer('retry_after_ms').notNull(),
+    next_any_request_id: text('next_any_request_id'),
+    next_any_code: text('next_any_code'),
+    next_any_ts_ms: integer('next_any_ts_ms'),
+    class_any: text('class_any').notNull(),
+    next_route_request_id: text('next_route_request_id'),
+    next_route_code: text('next_route_code'),
+    next_route_ts_ms: integer('next_route_ts_ms'),
+    class_route: text('class_route').notNull(),
+    before_n: integer('before_n').notNull(),
+    after_n: integer('after_n').notNull(),
+    storm: integer('storm', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.request_id, t.code] }), index('behaviour_limits_key_ts').on(t.key_id, t.ts_ms), index('behaviour_limits_ts').on(t.ts_ms)],
+);
+
+// A response with a code that cannot succeed on retry; `repeat` when the key got the same code shortly before.
+export const behaviourFutile = sqliteTable(
+  'behaviour_futile',
+  {
+    request_id: text('request_id').notNull(),
+    code: text('code').notNull(),
+    key_id: text('key_id').notNull(),
+    ts_ms: integer('ts_ms').notNull(),
+    route: text('route').notNull(),
+    repeat: integer('repeat', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.request_id, t.code] }),
+    index('behaviour_futile_key_code_ts').on(t.key_id, t.code, t.ts_ms),
+    index('behaviour_futile_ts').on(t.ts_ms),
   ],
 );
 

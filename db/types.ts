@@ -42,6 +42,10 @@ export type RequestRow = [
   status_mismatch: number,
   token_id: number | null,
   received_ms: number,
+  idempotency_key: string | null,
+  request_fingerprint: string | null,
+  idempotent_replayed: number | null,
+  user_agent: string | null,
 ];
 
 /** A rejected record of a batch, kept as a sample for the ingest page; `line` is 1-based within the batch. */

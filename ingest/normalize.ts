@@ -22,6 +22,19 @@ export const FIELD_ALIASES = {
   error_code: ['error_code', 'errorCode'],
   error_message: ['error_message', 'errorMessage'],
   error_details: ['error_details', 'errorDetails'],
+  // Header fields: OpenTelemetry's http.request.header.* carry a list of values (the first is used).
+  idempotency_key: [
+    'idempotency_key', 'idempotencyKey', 'Idempotency-Key', 'idempotency-key', 'http.request.header.idempotency-key',
+    'request.headers.idempotency-key', 'request_headers.idempotency-key',
+  ],
+  request_fingerprint: ['request_fingerprint', 'requestFingerprint', 'body_hash', 'bodyHash', 'request_body_hash', 'request_body_sha256'],
+  idempotent_replayed: [
+    'idempotent_replayed', 'idempotentReplayed', 'Idempotent-Replayed', 'idempotent-replayed', 'http.response.header.idempotent-replayed',
+    'response.headers.idempotent-replayed', 'response_headers.idempotent-replayed',
+  ],
+  user_agent: [
+    'user_agent', 'userAgent', 'http_user_agent', 'User-Agent', 'user-agent', 'http.user_agent', 'user_agent.original', 'http.request.header.user-agent', 'request.headers.user-agent', 'request_headers.user-agent',
+  ],
 } as const;
 
 /** Fields in seconds that we convert to milliseconds (nginx `$request_time`). */
@@ -48,6 +61,10 @@ export interface Candidate {
   code: unknown;
   message: unknown;
   details: unknown;
+  idempotency_key: unknown;
+  request_fingerprint: unknown;
+  idempotent_replayed: unknown;
+  user_agent: unknown;
 }
 
 export type NormalizeOutcome = { ok: true; candidate: Candidate } | { ok: false; code: string; message: string; field?: string };
@@ -56,7 +73,9 @@ export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !==
 
 function lookup(o: Obj, name: string): unknown {
   if (name in o) return o[name];
-  if (!name.includes('.')) return undefined;
+  const dot = name.indexOf('.');
+  // Most records have none of the nested objects: check the first segment before splitting the name.
+  if (dot === -1 || !(name.slice(0, dot) in o)) return undefined;
   // Dotted names are nested objects (ECS `http.request.id`, Kong `latencies.request`).
   let cur: unknown = o;
   for (const part of name.split('.')) {
@@ -70,6 +89,28 @@ export function pick(o: Obj, names: readonly string[]): unknown {
   for (const n of names) {
     const v = lookup(o, n);
     if (v !== undefined && v !== null && v !== '') return v;
+  }
+  return undefined;
+}
+
+/** The optional gateway fields and their aliases' first segments: most records have none, checked in one pass. */
+const OPTIONAL_FIELDS = ['idempotency_key', 'request_fingerprint', 'idempotent_replayed', 'user_agent'] as const;
+const OPTIONAL_HEADS = new Set(OPTIONAL_FIELDS.flatMap((f) => FIELD_ALIASES[f].flatMap((n) => [n, n.split('.')[0]])));
+
+function hasOptionalField(o: Obj): boolean {
+  for (const k in o) if (OPTIONAL_HEADS.has(k)) return true;
+  return false;
+}
+
+/**
+ * The first alias holding a scalar: an object under a name (ECS `user_agent: {original}`) is skipped for the next
+ * alias, and a header's list of values gives its first.
+ */
+export function pickScalar(o: Obj, names: readonly string[]): unknown {
+  for (const n of names) {
+    let v = lookup(o, n);
+    if (Array.isArray(v)) v = v[0];
+    if (v !== undefined && v !== null && v !== '' && typeof v !== 'object') return v;
   }
   return undefined;
 }
@@ -196,6 +237,7 @@ export function normalize(value: unknown, event_ms?: number): NormalizeOutcome {
     latency = typeof n === 'number' && Number.isFinite(n) ? n * 1000 : seconds;
   }
 
+  const optional = hasOptionalField(r);
   return {
     ok: true,
     candidate: {
@@ -212,6 +254,10 @@ export function normalize(value: unknown, event_ms?: number): NormalizeOutcome {
       code: env?.code ?? pick(r, FIELD_ALIASES.error_code),
       message: env?.message ?? pick(r, FIELD_ALIASES.error_message),
       details: env?.details ?? pick(r, FIELD_ALIASES.error_details),
+      idempotency_key: optional ? pickScalar(r, FIELD_ALIASES.idempotency_key) : undefined,
+      request_fingerprint: optional ? pickScalar(r, FIELD_ALIASES.request_fingerprint) : undefined,
+      idempotent_replayed: optional ? pickScalar(r, FIELD_ALIASES.idempotent_replayed) : undefined,
+      user_agent: optional ? pickScalar(r, FIELD_ALIASES.user_agent) : undefined,
     },
   };
 }

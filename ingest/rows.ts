@@ -23,5 +23,9 @@ export function toRow(r: GatewayRecord): RequestRow {
     r.status_mismatch ? 1 : 0,
     null,
     0,
+    r.idempotency_key ?? null,
+    r.request_fingerprint ?? null,
+    r.idempotent_replayed == null ? null : r.idempotent_replayed ? 1 : 0,
+    r.user_agent ?? null,
   ];
 }

@@ -19,6 +19,11 @@ export interface GatewayRecord {
   reason: string | null;
   unknown_code: boolean;
   status_mismatch: boolean;
+  /** Optional gateway fields (absent on records from older gateways and producers). */
+  idempotency_key?: string | null;
+  request_fingerprint?: string | null;
+  idempotent_replayed?: boolean | null;
+  user_agent?: string | null;
 }
 
 /** Why one record of a batch was rejected; `line` is 1-based within the batch. */

@@ -61,6 +61,22 @@ const optionalNumber = z
   .transform((n) => (n === undefined ? null : n))
   .refine((n) => n === null || (Number.isFinite(n) && n >= 0), { message: 'must be a number ≥ 0' });
 
+/** A boolean as gateways log it: true/false, 1/0, or their text ("true", "1"). */
+export function parseFlag(v: unknown): boolean | null | undefined {
+  if (v === undefined) return null;
+  if (typeof v === 'boolean') return v;
+  if (v === 1 || v === 0) return v === 1;
+  if (typeof v === 'string') {
+    const t = v.trim().toLowerCase();
+    if (t === 'true' || t === '1') return true;
+    if (t === 'false' || t === '0') return false;
+  }
+  return undefined;
+}
+
+/** A user agent longer than this is cut rather than the record refused: it is context, not a key. */
+export const MAX_USER_AGENT = 512;
+
 const schema = z.object({
   request_id: z
     .union([z.string(), z.number().int().nonnegative().transform(String)], { error: 'must be a string' })
@@ -91,6 +107,20 @@ const schema = z.object({
     .record(z.string(), z.unknown(), { error: 'must be an object' })
     .optional()
     .transform((d) => d ?? null),
+  idempotency_key: optionalText(255),
+  request_fingerprint: optionalText(256),
+  idempotent_replayed: z.unknown().optional().transform((v, ctx) => {
+    const b = parseFlag(v);
+    if (b === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be a boolean' });
+      return z.NEVER;
+    }
+    return b;
+  }),
+  user_agent: z
+    .union([z.string(), z.number().transform(String)])
+    .optional()
+    .transform((s) => (s === undefined ? null : s.trim().slice(0, MAX_USER_AGENT) || null)),
 });
 
 /** The envelope fields are reported under their path in the record. */
@@ -181,6 +211,10 @@ function toRecord(v: Valid): GatewayRecord {
     reason,
     unknown_code: code !== '' && getCatalogEntry(code) === undefined,
     status_mismatch: code !== '' && isStatusMismatch(code, v.status),
+    idempotency_key: wellFormed(v.idempotency_key),
+    request_fingerprint: wellFormed(v.request_fingerprint),
+    idempotent_replayed: v.idempotent_replayed,
+    user_agent: wellFormed(v.user_agent),
   };
 }
 
@@ -216,6 +250,12 @@ export function fastValidate(c: Candidate): GatewayRecord | null {
   if (message !== undefined && message !== null && typeof message !== 'string') return null;
   const details = c.details;
   if (details !== undefined && (typeof details !== 'object' || details === null || Array.isArray(details))) return null;
+  const idempotency_key = text(c.idempotency_key, 255);
+  const request_fingerprint = text(c.request_fingerprint, 256);
+  const ua = c.user_agent;
+  if (idempotency_key === NO || request_fingerprint === NO || (ua !== undefined && typeof ua !== 'string')) return null;
+  const idempotent_replayed = parseFlag(c.idempotent_replayed);
+  if (idempotent_replayed === undefined) return null;
   return toRecord({
     request_id: c.request_id,
     timestamp: ts,
@@ -230,5 +270,9 @@ export function fastValidate(c: Candidate): GatewayRecord | null {
     code,
     message: typeof message === 'string' ? message.slice(0, 4096) : null,
     details: (details as Record<string, unknown> | undefined) ?? null,
+    idempotency_key,
+    request_fingerprint,
+    idempotent_replayed,
+    user_agent: ua === undefined ? null : ua.trim().slice(0, MAX_USER_AGENT) || null,
   });
 }

@@ -4,6 +4,7 @@ import type { Db } from '@/db/client';
 import type { RefusedCall, RefusedCalls, RequestRow, WriteContext, WriteOutcome } from '@/db/types';
 import { toRow } from './rows';
 import { DeadlineExceeded, type GatewayRecord } from './types';
+import { BehaviourBatch } from '@/db/queries/behaviour-facts';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -37,8 +38,8 @@ function statements(db: Db): Statements {
   if (s) return s;
   s = {
     insertRequest: sqlite.prepare(
-      `INSERT OR IGNORE INTO requests (request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO requests (request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms, idempotency_key, request_fingerprint, idempotent_replayed, user_agent)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     upsertMinute: sqlite.prepare(
       `INSERT INTO rollup_minute (bucket_ms, status, code, tier, reason, count) VALUES (?, ?, ?, ?, ?, ?)
@@ -74,7 +75,7 @@ function statements(db: Db): Statements {
     ),
     selectOldest: sqlite.prepare(
       `SELECT request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, NULL, NULL, reason,
-              0, 0, NULL, 0, id
+              0, 0, NULL, 0, NULL, NULL, NULL, NULL, id
        FROM requests WHERE ts_ms < ? ORDER BY ts_ms LIMIT ?`,
     ),
     deleteRequest: sqlite.prepare('DELETE FROM requests WHERE id = ?'),
@@ -184,6 +185,7 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
     const token_id = ctx.token_id;
     const received_ms = ctx.received_ms;
     const deadline = ctx.deadline_ms ?? null;
+    const behaviour = new BehaviourBatch(db.$client);
     let accepted = 0;
     for (let i = 0; i < rows.length; i++) {
       if (deadline !== null && (i & 1023) === 0 && Date.now() > deadline) throw new DeadlineExceeded();
@@ -192,8 +194,11 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
       r[17] = received_ms;
       if (s.insertRequest.run(r).changes === 0) continue;
       accepted++;
+      behaviour.add(r);
       tallyRow(tallies, r);
     }
+    // Client-behaviour facts of the inserted rows and of the stored events they are neighbours of.
+    behaviour.apply();
     if (deadline !== null && Date.now() > deadline) throw new DeadlineExceeded();
     applyTallies(s, tallies, 1);
     const duplicates = rows.length - accepted;
@@ -242,7 +247,7 @@ export function pruneOldestRows(db: Db, cutoff_ms: number, limit: number): Prune
   return sqlite
     .transaction((): PrunedRows => {
       // Columns in RequestRow order up to `reason`, which is all a rollup key reads.
-      const rows = s.selectOldest.raw().all(cutoff_ms, limit) as (RequestRow & { 18: number })[];
+      const rows = s.selectOldest.raw().all(cutoff_ms, limit) as (RequestRow & { 22: number })[];
       if (rows.length === 0) return { requests: 0, rollup_minute: 0, rollup_hour: 0, rollup_key_hour: 0, rollup_key_day: 0 };
       const tallies = newTallies();
       for (const r of rows) tallyRow(tallies, r);
@@ -250,7 +255,7 @@ export function pruneOldestRows(db: Db, cutoff_ms: number, limit: number): Prune
       const lo = floorTo(rows[0][2], DAY_MS);
       const hi = rows[rows.length - 1][2] + 1;
       const [rollup_minute, rollup_hour, rollup_key_hour, rollup_key_day] = s.deleteEmptyRollups.map((del) => del.run(lo, hi).changes);
-      for (const r of rows) s.deleteRequest.run(r[18]);
+      for (const r of rows) s.deleteRequest.run(r[22]);
       return { requests: rows.length, rollup_minute, rollup_hour, rollup_key_hour, rollup_key_day };
     })
     .immediate();

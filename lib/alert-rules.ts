@@ -20,7 +20,7 @@ export const ruleSpecSchema = z
     name: z.string().trim().min(1).max(120),
     enabled: z.boolean().default(true),
     measure: z.enum(ALERT_MEASURES),
-    scope: ruleScopeSchema.default({ status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [] }),
+    scope: ruleScopeSchema.default({ status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [], idempotency_key: [], user_agent: [] }),
     split: z.enum(ALERT_SPLITS).nullable().default(null),
     kind: z.enum(ALERT_KINDS),
     window: z.enum(ALERT_WINDOWS).default('5m'),
@@ -89,7 +89,7 @@ export function denominatorScope(scope: RuleScope): RuleScope {
   return { ...scope, status: [], code: [], reason: [] };
 }
 
-const EMPTY_SCOPE: RuleScope = { status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [] };
+const EMPTY_SCOPE: RuleScope = { status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [], idempotency_key: [], user_agent: [] };
 
 /** Switched on at first start (keyed so they are created once). Surges are error rates: a busy minute whose errors grow
  * with its traffic is not a surge. */

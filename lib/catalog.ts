@@ -54,6 +54,14 @@ export const CAPACITY_REASON_INFO: Record<CapacityReason, { label: string; fix: 
 
 export type DetailField = 'field' | 'retry_after' | 'used' | 'limit' | 'reason';
 
+/**
+ * What the reference tells a client to do before sending the same request again: `never` (the fix is a change on
+ * the client's side: input, key, scopes, credits), `after_wait` (Retry-After, or "wait briefly"), `with_backoff`,
+ * `after_check` (the resource's state may change on its own).
+ */
+export const RETRY_ADVICE = ['never', 'after_wait', 'with_backoff', 'after_check'] as const;
+export type RetryAdvice = (typeof RETRY_ADVICE)[number];
+
 export interface CatalogEntry {
   code: string;
   family: StatusFamily;
@@ -67,6 +75,7 @@ export interface CatalogEntry {
   details: readonly DetailField[];
   /** A reply support staff can send the customer, in plain words. */
   reply: string;
+  retry: RetryAdvice;
 }
 
 const entries = [
@@ -81,6 +90,7 @@ const entries = [
     details: ['field'],
     reply:
       'The request was rejected because one of its query parameters was malformed (see the field named below). Correcting that value and sending the request again will fix it.',
+    retry: 'never',
   },
   {
     code: 'invalid_body',
@@ -93,6 +103,7 @@ const entries = [
     details: ['field'],
     reply:
       'The request body was not valid JSON or did not match the expected schema. Please validate the JSON and check the field types before retrying.',
+    retry: 'never',
   },
   {
     code: 'validation_failed',
@@ -105,6 +116,7 @@ const entries = [
     details: ['field'],
     reply:
       'The submission was well-formed but its parameters were inconsistent with each other. The error message names the specific problem; adjusting those parameters will let it through.',
+    retry: 'never',
   },
   {
     code: 'idempotency_key_mismatch',
@@ -117,6 +129,7 @@ const entries = [
     details: [],
     reply:
       'The Idempotency-Key on this request had already been used with a different body. Please generate a fresh UUID for each distinct submission.',
+    retry: 'never',
   },
   {
     code: 'missing_credentials',
@@ -129,6 +142,7 @@ const entries = [
     details: [],
     reply:
       'The request arrived without an Authorization header. Please send your API key as "Authorization: Bearer <key>".',
+    retry: 'never',
   },
   {
     code: 'invalid_credentials',
@@ -141,6 +155,7 @@ const entries = [
     details: [],
     reply:
       'The API key used was not valid: it does not exist, was revoked, or has expired. Please check the key, or create a new one in your dashboard.',
+    retry: 'never',
   },
   {
     code: 'account_disabled',
@@ -153,6 +168,7 @@ const entries = [
     details: [],
     reply:
       'The account that owns this key is disabled or not yet verified. Signing in to the website will show the warning to resolve.',
+    retry: 'never',
   },
   {
     code: 'insufficient_credits',
@@ -165,6 +181,7 @@ const entries = [
     details: ['used', 'limit'],
     reply:
       'Your credit balance reached the negative-balance cap, so new requests are paused. Topping up credits resumes service immediately.',
+    retry: 'never',
   },
   {
     code: 'scope_required',
@@ -177,6 +194,7 @@ const entries = [
     details: [],
     reply:
       "The API key used does not have the scope this endpoint needs. You can add the scope to the key in your dashboard, or use a key that has it.",
+    retry: 'never',
   },
   {
     code: 'tier_limit_exceeded',
@@ -189,6 +207,7 @@ const entries = [
     details: ['field', 'used', 'limit'],
     reply:
       "A parameter of the submission was above your tier's cap. Reducing it to the limit shown, or upgrading your tier, will let it through.",
+    retry: 'never',
   },
   {
     code: 'forbidden',
@@ -201,6 +220,7 @@ const entries = [
     details: [],
     reply:
       'That action is not allowed on this resource for your account. Please check that the resource is yours or has been shared with you.',
+    retry: 'never',
   },
   {
     code: 'not_found',
@@ -213,6 +233,7 @@ const entries = [
     details: [],
     reply:
       'The id in the request does not exist or does not belong to your account. Please double-check the id.',
+    retry: 'never',
   },
   {
     code: 'state_conflict',
@@ -225,6 +246,7 @@ const entries = [
     details: [],
     reply:
       'The submission could not move from its current state to the one requested. Checking its current status first will show which actions are possible.',
+    retry: 'after_check',
   },
   {
     code: 'duplicate_resource',
@@ -236,6 +258,7 @@ const entries = [
     fix: 'Pick a different name.',
     details: [],
     reply: 'A resource with this name already exists. Please pick a different name.',
+    retry: 'never',
   },
   {
     code: 'idempotency_key_in_progress',
@@ -248,6 +271,7 @@ const entries = [
     details: [],
     reply:
       'A request with the same Idempotency-Key was still being processed. Waiting a moment and retrying the same request will return its result.',
+    retry: 'after_wait',
   },
   {
     code: 'rate_limited',
@@ -260,6 +284,7 @@ const entries = [
     details: ['retry_after', 'limit'],
     reply:
       'Your key hit its per-minute rate limit. Waiting for the Retry-After period before retrying (and spreading requests out) avoids this.',
+    retry: 'after_wait',
   },
   {
     code: 'capacity_exceeded',
@@ -271,6 +296,7 @@ const entries = [
     fix: 'Read details.reason to tell which. Wait for in-flight runs to finish, retry tomorrow, or upgrade the tier.',
     details: ['reason', 'used', 'limit', 'retry_after'],
     reply: 'A capacity limit was reached.',
+    retry: 'after_wait',
   },
   {
     code: 'too_many_active_api_requests',
@@ -283,6 +309,7 @@ const entries = [
     details: ['used', 'limit'],
     reply:
       'You already had the maximum number of API submissions in flight. Once one of them finishes you can create another.',
+    retry: 'after_wait',
   },
   {
     code: 'internal_error',
@@ -295,6 +322,7 @@ const entries = [
     details: [],
     reply:
       'This was an error on our side, not yours, and we are looking into it. Retrying with backoff should succeed; sorry for the trouble.',
+    retry: 'with_backoff',
   },
   {
     code: 'service_unavailable',
@@ -307,6 +335,7 @@ const entries = [
     details: ['retry_after'],
     reply:
       'The platform was briefly overloaded or in maintenance. Retrying after the Retry-After period will succeed.',
+    retry: 'after_wait',
   },
 ] as const satisfies readonly CatalogEntry[];
 
@@ -331,6 +360,11 @@ export function isStatusMismatch(code: string, status: number): boolean {
   const entry = byCode.get(code);
   if (!entry) return false;
   return entry.family === '5xx' ? status < 500 || status > 599 : entry.status !== status;
+}
+
+/** True when the reference says retrying the same request cannot succeed (the client must change something first). */
+export function isFutileRetryCode(code: string): boolean {
+  return byCode.get(code)?.retry === 'never';
 }
 
 export function kindOf(code: string): ErrorKind | 'unknown' | null {

@@ -158,6 +158,10 @@ export const REQUEST_CSV_COLUMNS = [
   'details',
   'unknown_code',
   'status_mismatch',
+  'idempotency_key',
+  'request_fingerprint',
+  'idempotent_replayed',
+  'user_agent',
 ] as const;
 
 export type RequestCsvColumn = (typeof REQUEST_CSV_COLUMNS)[number];
@@ -179,6 +183,52 @@ export function parseRequestCsvColumns(cols: string | undefined): RequestCsvColu
 
 export function requestCsvRow(r: RequestRecord): CsvCell[] {
   return REQUEST_CSV_COLUMNS.map((c) => (c === 'details' ? (r.details === null ? null : JSON.stringify(r.details)) : r[c]));
+}
+
+/** The worst-keys view (behaviour/ listWorstKeys): counts over the range and the verdicts, `;`-separated. */
+export const BEHAVIOUR_KEYS_CSV_COLUMNS = [
+  'key_id',
+  'verdicts',
+  'score',
+  'limited',
+  'honoured',
+  'early',
+  'immediate',
+  'abandoned',
+  'pending',
+  'storms',
+  'futile_retries',
+  'idempotency_mismatch',
+  'idempotency_in_progress',
+] as const;
+
+export function behaviourKeyCsvRow(v: { verdicts: readonly string[] } & Record<(typeof BEHAVIOUR_KEYS_CSV_COLUMNS)[number], unknown>): CsvCell[] {
+  return BEHAVIOUR_KEYS_CSV_COLUMNS.map((c) => (c === 'verdicts' ? v.verdicts.join(';') : (v[c] as CsvCell)));
+}
+
+/** Every limit and what the key did next (db/queries/behaviour LimitRecord). */
+export const RETRIES_CSV_COLUMNS = [
+  'request_id',
+  'ts',
+  'ts_ms',
+  'key_id',
+  'status',
+  'code',
+  'route',
+  'retry_after_ms',
+  'retry_class',
+  'next_request_id',
+  'next_gap_ms',
+  'retry_class_same_route',
+  'next_same_route_request_id',
+  'next_same_route_gap_ms',
+  'requests_before',
+  'requests_after',
+  'storm',
+] as const;
+
+export function retryCsvRow(r: Record<Exclude<(typeof RETRIES_CSV_COLUMNS)[number], 'ts'>, CsvCell>): CsvCell[] {
+  return RETRIES_CSV_COLUMNS.map((c) => (c === 'ts' ? new Date(r.ts_ms as number).toISOString() : r[c]));
 }
 
 /**

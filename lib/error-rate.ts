@@ -9,7 +9,7 @@ import type { BreakdownDimension, Filters, StatusFilter } from './filters';
 /** Filters that say which failures count. */
 export const ERROR_FILTERS = ['status', 'code', 'reason'] as const;
 /** Filters that say which requests count (with the time range). */
-export const POPULATION_FILTERS = ['key', 'account', 'tier', 'route', 'method'] as const;
+export const POPULATION_FILTERS = ['key', 'account', 'tier', 'route', 'method', 'idempotency_key', 'user_agent'] as const;
 /** Dimensions that classify failures: a group's rate is its failures over the whole population, so the rows add up. */
 export const ERROR_DIMENSIONS: ReadonlySet<BreakdownDimension> = new Set(['status', 'status_class', 'code', 'kind', 'reason']);
 

@@ -4,6 +4,7 @@
 // toParamRecord, previousPeriod, types Filters, StatusFilter, BreakdownDimension, Interval, SearchParamsInput.
 import { z } from 'zod';
 import { ValidationError } from './api-error';
+import { RETRY_CLASS_VALUES } from './behaviour-rules';
 
 export const DAY_MS = 86_400_000;
 export const DEFAULT_RANGE_MS = DAY_MS;
@@ -37,6 +38,8 @@ export const filterParamsSchema = z.object({
   route: repeatable('Endpoint template, e.g. /v1/submissions/{id}; repeatable.'),
   method: repeatable('HTTP method; repeatable.'),
   reason: repeatable('details.reason (capacity_exceeded: daily_quota, concurrent_submissions, platform_queue); repeatable.'),
+  idempotency_key: repeatable("The request's Idempotency-Key; repeatable."),
+  user_agent: repeatable('User agent, exactly as logged; repeatable.'),
 });
 export type FilterParams = z.infer<typeof filterParamsSchema>;
 
@@ -54,11 +57,13 @@ export interface Filters {
   route: string[];
   method: string[];
   reason: string[];
+  idempotency_key: string[];
+  user_agent: string[];
   /** The range as written (null = default), so serializing keeps "now-7d" relative and an absent `to` open-ended. */
   range_input: { from: string | null; to: string | null };
 }
 
-export const LIST_FILTER_FIELDS = ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const;
+export const LIST_FILTER_FIELDS = ['code', 'tier', 'key', 'account', 'route', 'method', 'reason', 'idempotency_key', 'user_agent'] as const;
 export type ListFilterField = (typeof LIST_FILTER_FIELDS)[number];
 
 export const BREAKDOWN_DIMENSIONS = [
@@ -97,6 +102,21 @@ export const timeseriesParamsSchema = z.object({
   limit: limitParam(50, 10).describe('With `by`: the top groups by errors (1–50, default 10); the rest is `(other)`.'),
 });
 export type TimeseriesParams = z.infer<typeof timeseriesParamsSchema>;
+
+/** Client-behaviour lists: which retry classes, how many rows (the range and `key` come from the shared filters). */
+export const behaviourParamsSchema = z.object({
+  retry_class: z
+    .array(z.enum(RETRY_CLASS_VALUES))
+    .max(10)
+    .default([])
+    .describe('What the key did after being asked to wait: honoured, early, immediate, abandoned, pending; repeatable.'),
+  limit: limitParam(1000, 100).describe('Rows to return (1–1000, default 100).'),
+});
+export type BehaviourParams = z.infer<typeof behaviourParamsSchema>;
+
+export function parseBehaviourParams(input: SearchParamsInput): BehaviourParams {
+  return parseWith(behaviourParamsSchema, toParamRecord(input), ['retry_class', 'limit']);
+}
 
 export const listParamsSchema = z.object({
   cursor: z.string().max(200).optional().describe('`next_cursor` of the previous page: the next older records.'),
@@ -189,6 +209,8 @@ export function parseFilters(input: SearchParamsInput, options: { now?: number }
     route: uniq(p.route),
     method: uniq(p.method),
     reason: uniq(p.reason),
+    idempotency_key: uniq(p.idempotency_key),
+    user_agent: uniq(p.user_agent),
     range_input: { from: p.from ?? null, to: p.to ?? null },
   };
 }

@@ -9,6 +9,8 @@ import { ENDPOINT_QUERY, type Endpoint } from './query-params';
 import { lookupBodySchema } from './request-ids';
 import { channelInputSchema } from './alert-channels';
 import { ALERT_KINDS, ALERT_MEASURES, ALERT_SPLITS, ALERT_WINDOWS, ruleSpecSchema } from './alert-rules';
+import { BEHAVIOUR_KEYS_CSV_COLUMNS, RETRIES_CSV_COLUMNS } from './csv';
+import { CHAIN_ROLES, RETRY_CLASS_VALUES, VERDICTS } from './behaviour-rules';
 
 const iso = z.string().describe('RFC 3339 UTC time');
 
@@ -52,6 +54,10 @@ export const requestRecordSchema = z.object({
   unknown_code: z.boolean(),
   status_mismatch: z.boolean(),
   catalog: catalogInfoSchema.nullable(),
+  idempotency_key: z.string().nullable().describe("The request's Idempotency-Key header"),
+  request_fingerprint: z.string().nullable().describe("The gateway's hash of the request body"),
+  idempotent_replayed: z.boolean().nullable().describe("The gateway answered from its idempotency cache"),
+  user_agent: z.string().nullable(),
 });
 
 /** A neighbouring request of the same key: no details, message or catalog (join the catalog by `code`). */
@@ -117,6 +123,80 @@ export const summarySchema = z.object({
     .object({ requests: z.number().int(), since: iso, since_ms: z.number().int() })
     .nullable()
     .describe('The filtered population failed every request while other traffic succeeded: a real 100 %. `since` is its first request in the range.'),
+});
+
+const keyDayVerdictSchema = z.object({
+  day_ms: z.number().int().describe('UTC day start (for a range total: the range start)'),
+  key_id: z.string(),
+  limited: z.number().int().describe('Responses that asked the key to wait (429/503/5xx with retry_after)'),
+  honoured: z.number().int().describe('…after which the next request waited at least retry_after − 1 s'),
+  early: z.number().int(),
+  immediate: z.number().int().describe('…after which the next request came within 1 s'),
+  abandoned: z.number().int().describe('…with no request from the key within an hour'),
+  pending: z.number().int().describe('…less than an hour old with no next request yet'),
+  storms: z.number().int().describe("Limits right after which the key's request rate jumped"),
+  futile_retries: z.number().int().describe('Repeats of a code that cannot succeed on retry within 5 minutes'),
+  idempotency_mismatch: z.number().int(),
+  idempotency_in_progress: z.number().int(),
+  verdicts: z.array(z.enum(VERDICTS)),
+  score: z.number().int().describe('Orders keys from worst'),
+});
+
+export const limitRecordSchema = z.object({
+  request_id: z.string(),
+  code: z.string(),
+  key_id: z.string(),
+  ts_ms: z.number().int(),
+  status: z.number().int(),
+  route: z.string().nullable(),
+  retry_after_ms: z.number().int(),
+  retry_class: z.enum(RETRY_CLASS_VALUES).describe("By the key's next request on any route"),
+  next_request_id: z.string().nullable(),
+  next_gap_ms: z.number().int().nullable(),
+  retry_class_same_route: z.enum(RETRY_CLASS_VALUES),
+  next_same_route_request_id: z.string().nullable(),
+  next_same_route_gap_ms: z.number().int().nullable(),
+  requests_before: z.number().int().describe("The key's requests in the minute before"),
+  requests_after: z.number().int().describe("The key's requests in the minute after"),
+  storm: z.boolean(),
+});
+
+const futileRepeatSchema = z.object({ request_id: z.string(), code: z.string(), key_id: z.string(), ts_ms: z.number().int(), route: z.string().nullable() });
+
+export const keyBehaviourSchema = z.object({
+  key_id: z.string(),
+  from_ms: z.number().int(),
+  to_ms: z.number().int(),
+  total: keyDayVerdictSchema,
+  days: z.array(keyDayVerdictSchema),
+  worst_retries: z.array(limitRecordSchema),
+  storms: z.array(limitRecordSchema),
+  futile_retries: z.array(futileRepeatSchema),
+});
+
+export const worstKeysSchema = z.object({ from_ms: z.number().int(), to_ms: z.number().int(), keys: z.array(keyDayVerdictSchema) });
+export const retriesSchema = z.object({ from_ms: z.number().int(), to_ms: z.number().int(), retries: z.array(limitRecordSchema) });
+
+export const idempotencyChainSchema = z.object({
+  idempotency_key: z.string(),
+  truncated: z.boolean(),
+  summary: z.string().describe('The chain in plain words'),
+  flags: z.object({ reused_with_different_body: z.boolean(), in_progress_retry_too_fast: z.boolean() }),
+  counts: z.object({ requests: z.number().int(), replayed: z.number().int(), in_progress: z.number().int(), mismatch: z.number().int(), fingerprints: z.number().int() }),
+  steps: z.array(
+    z.object({
+      request_id: z.string(),
+      code: z.string(),
+      ts_ms: z.number().int(),
+      status: z.number().int(),
+      key_id: z.string().nullable(),
+      route: z.string().nullable(),
+      request_fingerprint: z.string().nullable(),
+      idempotent_replayed: z.boolean().nullable(),
+      role: z.enum(CHAIN_ROLES),
+      gap_ms: z.number().int().nullable(),
+    }),
+  ),
 });
 
 const breakdownRowSchema = z.object({
@@ -328,6 +408,10 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         AlertEvent: schemaOf(alertEventSchema),
         AlertDetail: schemaOf(alertDetailSchema),
         AlertChannelInput: schemaOf(channelInputSchema),
+        KeyBehaviour: schemaOf(keyBehaviourSchema),
+        WorstKeys: schemaOf(worstKeysSchema),
+        Retries: schemaOf(retriesSchema),
+        IdempotencyChain: schemaOf(idempotencyChainSchema),
       },
     },
     paths: {
@@ -429,6 +513,32 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
       },
       '/api/v1/alerts/deliveries/{id}/replay': {
         post: op('Send a delivery again now, same webhook-id (admin)', [idParam], { '200': { description: 'The delivery' }, '404': notFound }),
+      },
+      '/api/v1/behaviour/keys': {
+        get: op('Keys by how badly they behave after errors (Retry-After, futile retries, storms, idempotency), worst first; whole UTC days', params('/api/v1/behaviour/keys'), {
+          '200': ok('WorstKeys', 'Keys with their counts and verdicts'),
+        }),
+      },
+      '/api/v1/behaviour/keys/{key_id}': {
+        get: op('One key\'s client behaviour: verdicts per UTC day and over the range, and the worst examples as request ids', [{ name: 'key_id', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 256 } }, ...params('/api/v1/behaviour/keys/{key_id}')], {
+          '200': ok('KeyBehaviour', 'Verdicts, counts and examples'),
+        }),
+      },
+      '/api/v1/behaviour/retries': {
+        get: op('Responses that asked a key to wait, newest first, with what the key did next (retry_class)', params('/api/v1/behaviour/retries'), {
+          '200': ok('Retries', 'Limits and their classes'),
+        }),
+      },
+      '/api/v1/idempotency/{idempotency_key}': {
+        get: op('Every request that used an Idempotency-Key, in order, with a plain-words reading and flags', [{ name: 'idempotency_key', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 255 } }], {
+          '200': ok('IdempotencyChain', 'The chain'),
+          '404': { description: 'not_found', content: json('Error') },
+        }),
+      },
+      '/api/v1/export/behaviour.csv': {
+        get: op('Client behaviour as CSV: view=keys (default; worst keys with counts and verdicts) or view=retries (every limit and its class)', params('/api/v1/export/behaviour.csv'), {
+          '200': csv('keys: ' + BEHAVIOUR_KEYS_CSV_COLUMNS.join(',') + '; retries: ' + RETRIES_CSV_COLUMNS.join(',')),
+        }),
       },
       '/api/v1/openapi.json': {
         get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },

@@ -3,7 +3,7 @@
 // Exports: ENDPOINT_QUERY, requestsCsvParamsSchema, auditParamsSchema, allowedParams, checkQuery, endpointQuery, type Endpoint.
 import { z } from 'zod';
 import { ValidationError } from './api-error';
-import { breakdownParamsSchema, filterParamsSchema, listParamsSchema, timeseriesParamsSchema } from './filters';
+import { behaviourParamsSchema, breakdownParamsSchema, filterParamsSchema, listParamsSchema, timeseriesParamsSchema } from './filters';
 import { unknownParams } from './param-names';
 
 /** requests.csv: which columns, in order (REQUEST_CSV_COLUMNS names; default all). */
@@ -21,6 +21,10 @@ export const auditParamsSchema = z.object({
   action: z.string().max(100).optional().describe('Only this action.'),
 });
 
+const behaviourCsvParamsSchema = behaviourParamsSchema.extend({
+  view: z.enum(['keys', 'retries']).optional().describe('keys (default): worst keys with counts and verdicts; retries: every limit and its class.'),
+});
+
 const lookupCsvParamsSchema = z.object({ q: z.string().optional().describe('The pasted text to find request ids in.') });
 const ingestScopeSchema = filterParamsSchema.pick({ from: true, to: true }).extend({ token: z.string().optional().describe('An ingest token id.') });
 
@@ -36,6 +40,10 @@ export const ENDPOINT_QUERY = {
   '/api/v1/export/breakdown.csv': [filterParamsSchema, breakdownParamsSchema],
   '/api/v1/export/timeseries.csv': [filterParamsSchema, timeseriesParamsSchema],
   '/api/v1/admin/audit': [auditParamsSchema],
+  '/api/v1/behaviour/keys': [filterParamsSchema, behaviourParamsSchema.pick({ limit: true })],
+  '/api/v1/behaviour/keys/{key_id}': [filterParamsSchema],
+  '/api/v1/behaviour/retries': [filterParamsSchema, behaviourParamsSchema],
+  '/api/v1/export/behaviour.csv': [filterParamsSchema, behaviourCsvParamsSchema],
   '/lookup/results.csv': [lookupCsvParamsSchema],
   '/ingest/rejections.csv': [ingestScopeSchema],
   '/ingest/tokens.csv': [ingestScopeSchema],

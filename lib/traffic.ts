@@ -1007,3 +1007,108 @@ export function* trafficChunks(opts: TrafficOptions = {}, linesPerChunk = 5000, 
   }
   if (buf.length > 0) yield buf.join('\n') + '\n';
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Client-behaviour stories for the demo: three integrations that misbehave in the ways the error reference warns
+// about, each on its own key, placed in the last day before `end`. Deterministic for a seed.
+
+export const BEHAVIOUR_STORY_KEYS = {
+  /** Retries a few hundred ms after every 429, whatever Retry-After says. */
+  ignoresRetryAfter: 'key_demo_hasty',
+  /** A revoked key whose integration keeps retrying invalid_credentials every few seconds. */
+  retriesForever: 'key_demo_revoked_loop',
+  /** Reuses one Idempotency-Key for different bodies, and retries while the first is still in progress. */
+  reusesIdempotencyKeys: 'key_demo_idem_reuse',
+  /** For contrast: waits as asked. */
+  honoursRetryAfter: 'key_demo_polite',
+} as const;
+
+export interface StoryRecord extends GatewayLogRecord {
+  idempotency_key?: string;
+  request_fingerprint?: string;
+  idempotent_replayed?: boolean;
+  user_agent?: string;
+}
+
+export function* behaviourStories(opts: { end?: number | Date | string; seed?: number | string } = {}): Generator<StoryRecord> {
+  const end = opts.end !== undefined ? toMs(opts.end) : TRAFFIC_DEFAULT_END_MS;
+  const rng = createRng(`${opts.seed ?? 1}/stories`);
+  let seq = 0;
+  const id = () => `req_story${encode(Math.floor(rng() * 62 ** 6), 6, B62)}${encode(seq++, 3, B62)}`;
+  const rec = (key: string, account: string, tier: Tier, ms: number, status: number, method: string, route: string, ua: string, err?: { code: string; message: string; details?: Record<string, unknown> }): StoryRecord => {
+    const request_id = id();
+    const r: StoryRecord = {
+      request_id,
+      timestamp: new Date(ms).toISOString(),
+      status,
+      method,
+      path: route.replace('{id}', `sub_1${encode(Math.floor(rng() * 62 ** 8), 8, B62)}`),
+      route,
+      latency_ms: Math.round((20 + rng() * 180) * 10) / 10,
+      key_id: key,
+      account_id: account,
+      tier,
+      user_agent: ua,
+    };
+    if (err) r.error = { code: err.code, message: err.message, details: err.details ?? {}, request_id };
+    return r;
+  };
+  const out: StoryRecord[] = [];
+  const K = BEHAVIOUR_STORY_KEYS;
+  // 1. Ignores Retry-After: 8 episodes; each 429 asks for 30 s and is followed by retries 150-400 ms apart.
+  for (let e = 0; e < 8; e++) {
+    let t = end - 20 * HOUR + e * 2 * HOUR + Math.floor(rng() * 20 * MINUTE);
+    const ua = 'acme-sync/2.3.1 python-requests/2.31';
+    for (let i = 0; i < 5; i++) out.push(rec(K.ignoresRetryAfter, 'acct_demo_acme', 'starter', (t += 1000 + Math.floor(rng() * 800)), 200, 'POST', '/v1/submissions', ua));
+    for (let i = 0; i < 41; i++) {
+      out.push(rec(K.ignoresRetryAfter, 'acct_demo_acme', 'starter', (t += 150 + Math.floor(rng() * 250)), 429, 'POST', '/v1/submissions', ua, {
+        code: 'rate_limited',
+        message: 'Rate limit exceeded: 120 requests per minute.',
+        details: { retry_after: 30, limit: 120 },
+      }));
+    }
+    out.push(rec(K.ignoresRetryAfter, 'acct_demo_acme', 'starter', t + 31_000, 200, 'POST', '/v1/submissions', ua));
+  }
+  // 2. Retries invalid_credentials forever: every 5-9 s for the last 6 hours.
+  for (let t = end - 6 * HOUR; t < end - MINUTE; t += 5000 + Math.floor(rng() * 4000)) {
+    out.push(rec(K.retriesForever, 'acct_demo_legacy', 'pro', t, 401, 'GET', '/v1/submissions/{id}', 'legacy-poller/0.9 (cron)', {
+      code: 'invalid_credentials',
+      message: 'The API key is invalid, revoked or expired.',
+    }));
+  }
+  // 3. Idempotency keys reused across bodies, and retried while in progress.
+  const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rng() * 16)]).join('');
+  const uuid = () => [8, 4, 4, 4, 12].map(hex).join('-');
+  for (let e = 0; e < 6; e++) {
+    const t = end - 18 * HOUR + e * 2 * HOUR + Math.floor(rng() * 30 * MINUTE);
+    const key = uuid();
+    const ua = 'shopfront-checkout/5.0 node-fetch/3.3';
+    const first = rec(K.reusesIdempotencyKeys, 'acct_demo_shop', 'pro', t, 201, 'POST', '/v1/submissions', ua);
+    const fp = (n: number) => `sha256:${encode(Math.floor(rng() * 36 ** 8), 8, B36)}${n}`;
+    const fpA = fp(1);
+    out.push({ ...first, idempotency_key: key, request_fingerprint: fpA, idempotent_replayed: false });
+    if (e % 2 === 0) {
+      out.push({ ...rec(K.reusesIdempotencyKeys, 'acct_demo_shop', 'pro', t + 120, 409, 'POST', '/v1/submissions', ua, { code: 'idempotency_key_in_progress', message: 'A request with this Idempotency-Key is still being processed.' }), idempotency_key: key, request_fingerprint: fpA });
+      out.push({ ...rec(K.reusesIdempotencyKeys, 'acct_demo_shop', 'pro', t + 260, 409, 'POST', '/v1/submissions', ua, { code: 'idempotency_key_in_progress', message: 'A request with this Idempotency-Key is still being processed.' }), idempotency_key: key, request_fingerprint: fpA });
+    }
+    out.push({ ...rec(K.reusesIdempotencyKeys, 'acct_demo_shop', 'pro', t + 4000, 201, 'POST', '/v1/submissions', ua), idempotency_key: key, request_fingerprint: fpA, idempotent_replayed: true });
+    out.push({ ...rec(K.reusesIdempotencyKeys, 'acct_demo_shop', 'pro', t + 9000, 201, 'POST', '/v1/submissions', ua), idempotency_key: key, request_fingerprint: fpA, idempotent_replayed: true });
+    out.push({
+      ...rec(K.reusesIdempotencyKeys, 'acct_demo_shop', 'pro', t + 60_000 + Math.floor(rng() * 60_000), 422, 'POST', '/v1/submissions', ua, {
+        code: 'idempotency_key_mismatch',
+        message: 'This Idempotency-Key was already used with a different request body.',
+      }),
+      idempotency_key: key,
+      request_fingerprint: fp(2),
+    });
+  }
+  // 4. For contrast: a client that waits as asked.
+  for (let e = 0; e < 6; e++) {
+    const t = end - 16 * HOUR + e * 2 * HOUR;
+    const ua = 'errata-friendly-sdk/1.4';
+    out.push(rec(K.honoursRetryAfter, 'acct_demo_polite', 'free', t, 429, 'POST', '/v1/submissions', ua, { code: 'rate_limited', message: 'Rate limit exceeded: 60 requests per minute.', details: { retry_after: 20, limit: 60 } }));
+    out.push(rec(K.honoursRetryAfter, 'acct_demo_polite', 'free', t + 21_000 + Math.floor(rng() * 5000), 201, 'POST', '/v1/submissions', ua));
+  }
+  out.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+  yield* out;
+}

@@ -11,12 +11,14 @@ import { getRetentionDays } from '@/db/queries/settings';
 import { processBatch } from '@/ingest';
 import { MAX_RECORDS } from '@/ingest/parse';
 import { getCatalogEntry } from '@/lib/catalog';
-import { newTrafficStats, trafficChunks, trafficScript, type TrafficOptions } from '@/lib/traffic';
+import { behaviourStories, newTrafficStats, trafficChunks, trafficScript, type TrafficOptions } from '@/lib/traffic';
 import { closeDb, databasePath, EXIT, fmt, fmtTime, parse, UsageError } from '../lib/cli';
 import { Progress } from '../lib/progress';
 
 const DAY = 86_400_000;
 export const DEMO_RECORDS = 600_000;
+/** Demos from this size on carry the client-behaviour stories. */
+export const STORIES_MIN_RECORDS = 100_000;
 /** Bigger commits are much faster with synchronous=FULL (one fsync each); 25k lines is ~6.5 MB. */
 const DEMO_BATCH_LINES = 25_000;
 
@@ -93,6 +95,15 @@ export async function fillDemo(db: Db, store: RequestStore, opts: DemoOptions = 
     duplicates += r.duplicates;
     rejected += r.rejected;
     opts.onProgress?.(stats.emitted, count > 0 ? stats.emitted / count : 1);
+  }
+  // The client-behaviour stories (Retry-After ignored, invalid_credentials retried forever, idempotency keys reused):
+  // ~4,000 records of fixed size, so only in demos large enough that they do not swamp the error mix.
+  const stories = count >= STORIES_MIN_RECORDS ? [...behaviourStories({ end: endMs, seed: options.seed })].filter((r) => Date.parse(r.timestamp) >= startMs) : [];
+  if (stories.length > 0) {
+    const r = await processBatch(store, Buffer.from(stories.map((x) => JSON.stringify(x)).join('\n')), { token_id: tokenId, received_ms: Math.min(Date.now(), endMs + 3000) });
+    accepted += r.accepted;
+    duplicates += r.duplicates;
+    rejected += r.rejected;
   }
   db.$client.pragma('optimize');
   return {

@@ -159,7 +159,12 @@ const HISTORY_REPLACES = new Set(['invalid_credentials', 'account_disabled', 'in
 export const REPLY_SIGN_OFF = 'Best regards,';
 
 /** What to tell the customer about one record, without greeting or sign-off (a reply may cover several requests). */
-export function replyBody(record: RecordLike, meaning: DetailsMeaning = interpretDetails(record), insight: KeyInsight | null = null): string {
+export function replyBody(
+  record: RecordLike,
+  meaning: DetailsMeaning = interpretDetails(record),
+  insight: KeyInsight | null = null,
+  clientAction: string | null = null,
+): string {
   const code = record.code ?? '';
   const entry = getCatalogEntry(code);
   const body: string[] = [];
@@ -182,6 +187,8 @@ export function replyBody(record: RecordLike, meaning: DetailsMeaning = interpre
   if (meaning.retryAfterSec !== null) body.push(`The API asked to wait ${formatDuration(meaning.retryAfterSec)} before retrying.`);
   const history = insight ? insightReply(insight) : null;
   if (history) body.push(history);
+  // What the client did after this answer (behaviour/): retries, waits, idempotency reuse.
+  if (clientAction) body.push(clientAction);
   return body.join(' ');
 }
 
@@ -191,10 +198,15 @@ export function composeReply(paragraphs: readonly string[]): string {
 }
 
 /** A reply support staff can paste into their answer, in plain words, with this request's specifics. */
-export function suggestedReply(record: RecordLike, meaning: DetailsMeaning = interpretDetails(record), insight: KeyInsight | null = null): string {
+export function suggestedReply(
+  record: RecordLike,
+  meaning: DetailsMeaning = interpretDetails(record),
+  insight: KeyInsight | null = null,
+  clientAction: string | null = null,
+): string {
   return composeReply([
     `Thank you for including the request id ${record.request_id}; it let us find exactly what happened.`,
-    replyBody(record, meaning, insight),
+    replyBody(record, meaning, insight, clientAction),
   ]);
 }
 

@@ -30,6 +30,7 @@ export function RecordCard({
   links,
   headingLevel = 2,
   insight = null,
+  clientAction = null,
 }: {
   record: RequestRecord;
   /** What the key's history says about this error (lib/key-insight.ts). */
@@ -38,6 +39,8 @@ export function RecordCard({
   now: number;
   links: DrillLinks;
   headingLevel?: 2 | 3;
+  /** What the client did around this request (its retries, repeats, idempotency chain), in words for the customer. */
+  clientAction?: string | null;
 }) {
   const code = record.code ?? '';
   const entry = getCatalogEntry(code);
@@ -107,7 +110,32 @@ export function RecordCard({
         </Fact>
         <Fact label="Account">{record.account_id ? <span className={styles.mono}>{record.account_id}</span> : null}</Fact>
         <Fact label="Tier">{record.tier}</Fact>
+        {record.idempotency_key ? (
+          <Fact label="Idempotency key">
+            <Link href={`/idempotency/${encodeURIComponent(record.idempotency_key)}`} className={styles.mono} data-testid="idempotency-link">
+              {record.idempotency_key}
+            </Link>
+            {record.idempotent_replayed ? <span className="muted"> (replayed from cache)</span> : null}
+          </Fact>
+        ) : null}
+        {record.request_fingerprint ? (
+          <Fact label="Body fingerprint">
+            <span className={styles.mono}>{record.request_fingerprint}</span>
+          </Fact>
+        ) : null}
+        {record.user_agent ? (
+          <Fact label="User agent">
+            <span className={styles.mono}>{record.user_agent}</span>
+          </Fact>
+        ) : null}
       </dl>
+
+      {clientAction ? (
+        <section className={styles.section} aria-label="What the client did" data-testid="client-action">
+          <h3 className={styles.sectionTitle}>What the client did</h3>
+          <p>{clientAction}</p>
+        </section>
+      ) : null}
 
       {code !== '' ? (
         <section className={styles.section} aria-label="What the details mean">
@@ -146,7 +174,7 @@ export function RecordCard({
 
       <section className={styles.section} aria-label="Suggested reply">
         <h3 className={styles.sectionTitle}>Suggested reply to the customer</h3>
-        <SuggestedReply key={`${record.request_id}|${code}`} initial={suggestedReply(record, meaning, insight)} />
+        <SuggestedReply key={`${record.request_id}|${code}`} initial={suggestedReply(record, meaning, insight, clientAction)} />
       </section>
     </article>
   );

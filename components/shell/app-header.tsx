@@ -24,6 +24,7 @@ export function AppHeader({
     ...(engineer ? [{ href: '/', label: 'Overview' }] : []),
     { href: '/errors', label: 'Errors' },
     { href: '/alerts', label: 'Alerts' },
+    { href: '/behaviour', label: 'Behaviour' },
     ...(user.role === 'admin' ? [{ href: '/ingest', label: 'Ingest' }] : []),
     ...(user.role === 'admin' ? [{ href: '/admin', label: 'Admin' }] : []),
   ];

@@ -27,6 +27,10 @@ export type ExportRow = [
   details: string | null,
   unknown_code: 0 | 1,
   status_mismatch: 0 | 1,
+  idempotency_key: string | null,
+  request_fingerprint: string | null,
+  idempotent_replayed: 0 | 1 | null,
+  user_agent: string | null,
   id: number,
 ];
 
@@ -47,6 +51,10 @@ const FIELDS = {
   details: requests.details,
   unknown_code: requests.unknown_code,
   status_mismatch: requests.status_mismatch,
+  idempotency_key: requests.idempotency_key,
+  request_fingerprint: requests.request_fingerprint,
+  idempotent_replayed: requests.idempotent_replayed,
+  user_agent: requests.user_agent,
   id: requests.id,
 };
 
@@ -62,7 +70,8 @@ export function requestExportLine(r: ExportRow): string {
   return (
     `${csvText(r[0])},${new Date(r[1]).toISOString()},${r[1]},${r[2]},${csvText(code)},${kindOf(code) ?? ''},` +
     `${text(r[4])},${text(r[5])},${text(r[6])},${csvNumber(r[7])},${text(r[8])},${text(r[9])},${text(r[10])},` +
-    `${text(r[11])},${text(r[12])},${details},${r[14] === 1},${r[15] === 1}\r\n`
+    `${text(r[11])},${text(r[12])},${details},${r[14] === 1},${r[15] === 1},` +
+    `${text(r[16])},${text(r[17])},${r[18] === null ? '' : r[18] === 1},${text(r[19])}\r\n`
   );
 }
 
@@ -85,6 +94,10 @@ const CELLS: Record<RequestCsvColumn, (r: ExportRow) => string> = {
   details: (r) => (r[13] !== null && r[13].startsWith('{') ? csvText(r[13]) : ''),
   unknown_code: (r) => String(r[14] === 1),
   status_mismatch: (r) => String(r[15] === 1),
+  idempotency_key: (r) => text(r[16]),
+  request_fingerprint: (r) => text(r[17]),
+  idempotent_replayed: (r) => (r[18] === null ? '' : String(r[18] === 1)),
+  user_agent: (r) => text(r[19]),
 };
 
 /** The line writer for some columns, in the order given: every column is requestExportLine, which is kept as one expression for speed. */
@@ -188,7 +201,7 @@ export function requestsCsvStream(
             last = r;
             if (chunks >= 16) break; // closes the statement: nothing stays open between pulls
           }
-          if (last) after = { ts: last[1], id: last[16] };
+          if (last) after = { ts: last[1], id: last[20] };
           if (chunks < 16 && n < EXPORT_PAGE_ROWS) done = true;
         } catch (err) {
           done = true;

@@ -2,7 +2,7 @@
 // Exports: statusCondition, rawFilterConditions, type FilterColumns.
 import { and, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Filters, ListFilterField, StatusFilter } from '@/lib/filters';
+import { LIST_FILTER_FIELDS, type Filters, type ListFilterField, type StatusFilter } from '@/lib/filters';
 import { requests } from '../schema';
 
 /** The columns a source has for each list filter (a source lacking one cannot serve that filter). */
@@ -23,7 +23,7 @@ export function dimensionConditions(cols: FilterColumns, filters: Pick<Filters, 
   const out: SQL[] = [];
   const s = statusCondition(cols.status, filters.status);
   if (s) out.push(s);
-  for (const field of ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const) {
+  for (const field of LIST_FILTER_FIELDS) {
     const values = filters[field];
     if (values.length === 0) continue;
     const col = cols[field];
@@ -42,6 +42,8 @@ export const RAW_COLUMNS: FilterColumns = {
   route: requests.route,
   method: requests.method,
   reason: requests.reason,
+  idempotency_key: requests.idempotency_key,
+  user_agent: requests.user_agent,
 };
 
 /** WHERE for raw rows in [lo, hi) matching the filters (uses the ts_ms index). */

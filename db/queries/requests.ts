@@ -46,6 +46,11 @@ export interface RequestRecord {
   unknown_code: boolean;
   status_mismatch: boolean;
   catalog: CatalogInfo | null;
+  /** The request's Idempotency-Key, the gateway's hash of its body, and whether the gateway replayed a cached answer. */
+  idempotency_key: string | null;
+  request_fingerprint: string | null;
+  idempotent_replayed: boolean | null;
+  user_agent: string | null;
 }
 
 type Row = typeof requests.$inferSelect;
@@ -73,9 +78,10 @@ function catalogInfo(code: string): CatalogInfo | null {
 }
 
 /** A row as Drizzle maps it, or as a raw prepared statement returns it (booleans as 0/1). */
-type RecordRow = Omit<Row, 'unknown_code' | 'status_mismatch' | 'token_id' | 'received_ms'> & {
+type RecordRow = Omit<Row, 'unknown_code' | 'status_mismatch' | 'token_id' | 'received_ms' | 'idempotent_replayed'> & {
   unknown_code: boolean | number;
   status_mismatch: boolean | number;
+  idempotent_replayed: boolean | number | null;
 };
 
 export function toRequestRecord(r: RecordRow): RequestRecord {
@@ -91,6 +97,10 @@ export function toRequestRecord(r: RecordRow): RequestRecord {
     unknown_code: Boolean(r.unknown_code),
     status_mismatch: Boolean(r.status_mismatch),
     catalog: catalogInfo(r.code),
+    idempotency_key: r.idempotency_key,
+    request_fingerprint: r.request_fingerprint,
+    idempotent_replayed: r.idempotent_replayed === null ? null : Boolean(r.idempotent_replayed),
+    user_agent: r.user_agent,
   };
 }
 
@@ -140,7 +150,8 @@ export interface RequestDetail {
 
 type LightRow = { id: number; request_id: string; code: string; status: number; ts_ms: number; method: string | null; route: string | null; path: string | null; latency_ms: number | null };
 
-const RECORD_COLUMNS = 'id, request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch';
+const RECORD_COLUMNS =
+  'id, request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, idempotency_key, request_fingerprint, idempotent_replayed, user_agent';
 const LIGHT_COLUMNS = 'id, request_id, code, status, ts_ms, method, route, path, latency_ms';
 
 /**

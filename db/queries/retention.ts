@@ -19,6 +19,8 @@ export interface PruneResult {
   rollup_key_day: number;
   ingest_health_hour: number;
   ingest_rejections: number;
+  behaviour_limits: number;
+  behaviour_futile: number;
   /** True when the row budget ran out before everything older than the cutoff was gone. */
   more: boolean;
 }
@@ -50,7 +52,15 @@ export function pruneRetention(db: Db, opts: { days: number; now_ms?: number; ma
         total[t] += sqlite.prepare(`DELETE FROM ${t} WHERE bucket_ms < ?`).run(cutoff).changes;
       }
     }
+    // Client-behaviour facts of pruned requests (a limit's successor is never older than the limit itself).
+    const behaviour = more
+      ? { behaviour_limits: 0, behaviour_futile: 0 }
+      : {
+          behaviour_limits: sqlite.prepare('DELETE FROM behaviour_limits WHERE ts_ms < ?').run(cutoff).changes,
+          behaviour_futile: sqlite.prepare('DELETE FROM behaviour_futile WHERE ts_ms < ?').run(cutoff).changes,
+        };
     return {
+      ...behaviour,
       ingest_health_hour: sqlite.prepare('DELETE FROM ingest_health_hour WHERE bucket_ms < ?').run(cutoff).changes,
       ingest_rejections: sqlite.prepare('DELETE FROM ingest_rejections WHERE received_ms < ?').run(cutoff).changes,
     };

@@ -17,7 +17,7 @@ import {
   rowShareBase,
   type RateCounts,
 } from '@/lib/error-rate';
-import type { BreakdownDimension, Filters, Interval, ListFilterField } from '@/lib/filters';
+import { LIST_FILTER_FIELDS, type BreakdownDimension, type Filters, type Interval, type ListFilterField } from '@/lib/filters';
 import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS, MINUTE_MS, type TickFormat } from '@/lib/time-buckets';
 import { dimensionConditions, RAW_COLUMNS, rawFilterConditions, type FilterColumns } from './filter-sql';
 
@@ -249,7 +249,7 @@ function bump(map: Map<string, AggCounts>, key: string, c: AggCounts) {
 /** The dimensions the active filters need a source to have. */
 function filterDims(filters: Filters): Set<BaseDim> {
   const dims = new Set<BaseDim>();
-  for (const f of ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const) if (filters[f].length) dims.add(f);
+  for (const f of LIST_FILTER_FIELDS) if (filters[f].length) dims.add(f);
   return dims;
 }
 

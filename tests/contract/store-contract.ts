@@ -96,7 +96,7 @@ export function contractBatches(): Batch[] {
     const code = j % 3 === 0 ? '' : j % 3 === 1 ? 'rate_limited' : 'not_a_catalog_code';
     const status = code === '' ? 200 : 429;
     const key = j % 2 === 0 ? `key_"hostile'\\${j % 4}` : 'key_ünï';
-    return [id, code, ts, status, 'POST', `/v1/x/${id}`, '/v1/x/{id}', 10 + j, key, `acct_${j % 3}`, 'pro', code ? `${code}: "quoted" \\ msg` : null, code ? JSON.stringify({ reason: 'r"q', id }) : null, code ? 'r"q' : null, code === 'not_a_catalog_code' ? 1 : 0, 0, null, 0];
+    return [id, code, ts, status, 'POST', `/v1/x/${id}`, '/v1/x/{id}', 10 + j, key, `acct_${j % 3}`, 'pro', code ? `${code}: "quoted" \\ msg` : null, code ? JSON.stringify({ reason: 'r"q', id }) : null, code ? 'r"q' : null, code === 'not_a_catalog_code' ? 1 : 0, 0, null, 0, null, null, null, null];
   });
   const second = batches[1];
   batches.push({

@@ -27,6 +27,8 @@ export interface SeedInfo {
   /** The key with the most records among keys that have both successes and errors. */
   busy_key: string;
   seeded_at_ms: number;
+  /** An Idempotency-Key of the demo's reuse story (retried in progress, replayed, reused with another body). */
+  idempotency_key: string;
 }
 
 export function seedInfo(): SeedInfo {

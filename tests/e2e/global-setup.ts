@@ -8,7 +8,7 @@ import { createSession } from '../../db/queries/sessions';
 import { createUser } from '../../db/queries/users';
 import { sqliteStoreOn } from '../../db/sqlite/store';
 import { processBatch } from '../../ingest/index';
-import { trafficChunks } from '../../lib/traffic';
+import { behaviourStories, BEHAVIOUR_STORY_KEYS, trafficChunks } from '../../lib/traffic';
 import { SESSION_COOKIE } from '../../lib/auth/cookies';
 import { authDir, type Role, type SeedInfo } from './e2e-env';
 
@@ -73,6 +73,11 @@ export default async function globalSetup(_config: FullConfig) {
   });
   records += (await processBatch(store, ndjson(orphans), { token_id: null })).accepted;
 
+  // The client-behaviour stories (Retry-After ignored, invalid_credentials forever, idempotency keys reused).
+  const stories = [...behaviourStories({ end: now - 60_000, seed: 'errata-e2e' })];
+  records += (await processBatch(store, ndjson(stories), { token_id: null })).accepted;
+  const reusedIdempotencyKey = stories.find((r) => r.key_id === BEHAVIOUR_STORY_KEYS.reusesIdempotencyKeys && r.idempotency_key)!.idempotency_key!;
+
   // One signed-in browser state per role: sessions are created directly, the login form has its own spec.
   for (const role of ['support', 'engineer', 'admin'] as Role[]) {
     const { user } = await createUser(db, { email: `e2e-${role}@errata.test`, role, password: `e2e-${role}-password-123` });
@@ -113,6 +118,7 @@ export default async function globalSetup(_config: FullConfig) {
     records,
     busy_key: busyKey,
     seeded_at_ms: now,
+    idempotency_key: reusedIdempotencyKey,
   };
   fs.writeFileSync(path.join(dir, 'seed.json'), JSON.stringify(info));
 }

@@ -35,9 +35,30 @@ describe('field aliases of real gateways', () => {
     ['accountId', { accountId: 'acc_1' }, 'account_id', 'acc_1'],
     ['plan', { plan: 'pro' }, 'tier', 'pro'],
     ['flat error_code', { error_code: 'forbidden' }, 'code', 'forbidden'],
+    ['idempotency_key', { idempotency_key: 'i1' }, 'idempotency_key', 'i1'],
+    ['idempotencyKey', { idempotencyKey: 'i1' }, 'idempotency_key', 'i1'],
+    ['Idempotency-Key', { 'Idempotency-Key': 'i1' }, 'idempotency_key', 'i1'],
+    ['OTel http.request.header.idempotency-key (a list)', { http: { request: { header: { 'idempotency-key': ['i1'] } } } }, 'idempotency_key', 'i1'],
+    ['flat dotted http.request.header.idempotency-key', { 'http.request.header.idempotency-key': ['i1'] }, 'idempotency_key', 'i1'],
+    ['Kong request.headers.idempotency-key', { request: { headers: { 'idempotency-key': 'i1' } } }, 'idempotency_key', 'i1'],
+    ['request_fingerprint', { request_fingerprint: 'sha256:ab' }, 'request_fingerprint', 'sha256:ab'],
+    ['body_hash', { body_hash: 'ab' }, 'request_fingerprint', 'ab'],
+    ['idempotent_replayed', { idempotent_replayed: true }, 'idempotent_replayed', true],
+    ['Idempotent-Replayed header text', { 'Idempotent-Replayed': 'true' }, 'idempotent_replayed', 'true'],
+    ['Kong response.headers.idempotent-replayed', { response: { headers: { 'idempotent-replayed': 'false' } } }, 'idempotent_replayed', 'false'],
+    ['user_agent', { user_agent: 'curl/8' }, 'user_agent', 'curl/8'],
+    ['userAgent', { userAgent: 'curl/8' }, 'user_agent', 'curl/8'],
+    ['nginx http_user_agent', { http_user_agent: 'curl/8' }, 'user_agent', 'curl/8'],
+    ['http.user_agent', { http: { user_agent: 'curl/8' } }, 'user_agent', 'curl/8'],
+    ['ECS user_agent.original (the object is passed over)', { user_agent: { original: 'curl/8', name: 'curl' } }, 'user_agent', 'curl/8'],
   ])('%s', (_name, fields, key, expected) => {
     const base = key === 'request_id' ? {} : { request_id: 'default' };
     expect(candidate({ ...base, ...fields })[key as keyof Candidate]).toEqual(expected);
+  });
+
+  test('records without the optional gateway fields have none', () => {
+    const c = candidate(gateway);
+    expect([c.idempotency_key, c.request_fingerprint, c.idempotent_replayed, c.user_agent]).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   test('the canonical name wins over an alias', () => {

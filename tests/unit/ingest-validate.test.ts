@@ -60,6 +60,33 @@ describe('parseTimestamp → UTC ms', () => {
   });
 });
 
+describe('the optional gateway fields', () => {
+  const ok = (over: Partial<Record<keyof Candidate, unknown>>) => {
+    const v = validate(cand(over));
+    if (!v.ok) throw new Error(v.message);
+    return v.record;
+  };
+  test.each([
+    [true, true],
+    ['true', true],
+    [' TRUE ', true],
+    [1, true],
+    ['0', false],
+    [false, false],
+    [undefined, null],
+  ])('idempotent_replayed %j → %j', (input, out) => expect(ok({ idempotent_replayed: input }).idempotent_replayed).toBe(out));
+  test.each(['yes', 2, {}])('idempotent_replayed %j is refused naming the field', (input) => {
+    expect(validate(cand({ idempotent_replayed: input }))).toMatchObject({ ok: false, code: 'invalid_field', field: 'idempotent_replayed' });
+  });
+  test('an idempotency key longer than 255 characters is refused, a user agent longer than 512 is cut', () => {
+    expect(validate(cand({ idempotency_key: 'k'.repeat(256) }))).toMatchObject({ ok: false, field: 'idempotency_key' });
+    expect(ok({ idempotency_key: ' k1 ', user_agent: 'u'.repeat(600) })).toMatchObject({ idempotency_key: 'k1', user_agent: 'u'.repeat(512) });
+  });
+  test('records without them store nulls', () => {
+    expect(ok({})).toMatchObject({ idempotency_key: null, request_fingerprint: null, idempotent_replayed: null, user_agent: null });
+  });
+});
+
 describe('validate', () => {
   test('a success record gets the empty code and no flags', () => {
     const v = validate(cand({ method: 'get', path: '/v1/x', route: '/v1/x', latency_ms: '12.5', key_id: 42 }));
@@ -155,6 +182,10 @@ describe('the fast path never disagrees with the schema', () => {
           code: opt('rate_limited', 'teapot'),
           message: opt('slow down'),
           details: opt({ reason: 'daily_quota' }),
+          idempotency_key: opt('idem_1', ' idem_2 ', 'k'.repeat(255)),
+          request_fingerprint: opt('sha256:ab12'),
+          idempotent_replayed: opt(true, false, 'true', '0', 1),
+          user_agent: opt('curl/8.5.0', 'x'.repeat(600)),
         }),
         (c) => {
           const fast = fastValidate(c as Candidate);

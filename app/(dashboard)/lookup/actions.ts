@@ -1,6 +1,8 @@
 'use server';
 
 import { redirect } from 'next/navigation';
+import { getMetaDb, getStore } from '@/db';
+import { hasIdempotencyKey } from '@/db/queries/behaviour';
 import { requirePageUser } from '@/lib/auth';
 import { planLookup } from '@/lib/lookup-tokens';
 
@@ -11,7 +13,13 @@ import { planLookup } from '@/lib/lookup-tokens';
 export async function lookupAction(formData: FormData): Promise<void> {
   await requirePageUser('support');
   const q = formData.get('q');
-  const plan = planLookup(typeof q === 'string' ? q : '');
+  const text = typeof q === 'string' ? q : '';
+  const plan = planLookup(text);
+  // One token that is no request id but an Idempotency-Key: its chain.
+  const token = text.trim();
+  if (plan.ids.length <= 1 && /^\S{1,255}$/.test(token) && hasIdempotencyKey(getMetaDb(), token) && !(await getStore().getRequests([token])).has(token)) {
+    redirect(`/idempotency/${encodeURIComponent(token)}`);
+  }
   if (plan.ids.length === 0 && plan.notIds.length === 0) redirect('/lookup?none=1');
   const params = new URLSearchParams();
   if (plan.ids.length) params.set('q', plan.ids.join('\n'));

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
-import { getStore } from '@/db';
+import { getMetaDb, getStore } from '@/db';
+import { hasIdempotencyKey } from '@/db/queries/behaviour';
 import { requirePageUser } from '@/lib/auth';
 import { LookupForm } from '@/components/lookup/lookup-form';
 import { LookupResults } from '@/components/lookup/lookup-results';
@@ -25,6 +26,8 @@ export default async function LookupPage({ searchParams }: { searchParams: Searc
   if (result && result.found.length === 1 && result.missing.length === 0 && result.not_ids.length === 0) {
     redirect(`/requests/${encodeURIComponent(result.found[0].request_id)}`);
   }
+  // One token that is no request id but an Idempotency-Key: its chain.
+  if (result && result.found.length === 0 && /^\S{1,255}$/.test(q) && hasIdempotencyKey(getMetaDb(), q)) redirect(`/idempotency/${encodeURIComponent(q)}`);
   return (
     <div className={styles.page}>
       <header className={styles.head}>

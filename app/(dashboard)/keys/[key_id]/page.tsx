@@ -5,8 +5,11 @@ import { getStore } from '@/db';
 import { hasRole, requirePageUser } from '@/lib/auth';
 import { PAGE_QUERY } from '@/lib/param-names';
 import { KeySummaryView } from '@/components/keys/key-summary';
+import { getKeyBehaviour } from '@/behaviour';
+import { getMetaDb } from '@/db';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { isOpenEnded } from '@/lib/filters';
+import { ClientBehaviour } from '@/components/behaviour/client-behaviour';
 import { FilterBar } from '@/components/filters/filter-bar';
 import { toUrlSearchParams, withoutParam } from '@/components/filters/url-params';
 import { BreakdownCard } from '@/components/keys/breakdown-card';
@@ -58,6 +61,8 @@ export default async function KeyPage({ params, searchParams }: Props) {
     store.breakdown(f, { by: 'tier', limit: 3 }),
     store.listRequests(failuresOf(f), { limit: 20 }),
   ]);
+  // Client behaviour is read from the SQLite store's fact tables (not yet behind the store interface).
+  const behaviour = getKeyBehaviour(getMetaDb(), key_id, { from: f.from, to: f.to, now });
   const live = isOpenEnded(f);
   const explorer = `/errors?${liveQuery(f)}`;
 
@@ -116,6 +121,10 @@ export default async function KeyPage({ params, searchParams }: Props) {
           render={(route) => <span className="mono">{route}</span>}
         />
       </div>
+      <ClientBehaviour
+        data={behaviour}
+        csvHref={`/api/v1/export/behaviour.csv?view=retries&key=${encodeURIComponent(key_id)}&from=${behaviour.from_ms}&to=${behaviour.to_ms}`}
+      />
       <RecentFailures
         records={failures.records}
         csvHref={`/api/v1/export/requests.csv?${exactQuery(failuresOf(f))}`}

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
-import { getStore } from '@/db';
+import { describeClientAction } from '@/behaviour';
+import { getMetaDb, getStore } from '@/db';
 import { hasRole, requirePageUser } from '@/lib/auth';
 import { drillLinks } from '@/components/request/links';
 import { decodeRouteParam } from '@/components/request/route-param';
@@ -62,7 +63,7 @@ export default async function RequestPage({ params }: { params: Params }) {
       <div className={styles.grid}>
         <div className={styles.main}>
           {detail.records.map((r, i) => (
-            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} links={links} insight={insights[i]} />
+            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} links={links} insight={insights[i]} clientAction={describeClientAction(getMetaDb(), r, now)} />
           ))}
         </div>
         <aside className={styles.side} aria-labelledby="around-title">

@@ -1,0 +1,33 @@
+import { listWorstKeys } from '@/behaviour';
+import { getMetaDb } from '@/db';
+import { recordAudit } from '@/db/queries/audit';
+import { dayRange, listLimits } from '@/db/queries/behaviour';
+import { ValidationError, withApi } from '@/lib/api-error';
+import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { endpointQuery } from '@/lib/query-params';
+import { BEHAVIOUR_KEYS_CSV_COLUMNS, behaviourKeyCsvRow, csvHeaders, csvStream, RETRIES_CSV_COLUMNS, retryCsvRow } from '@/lib/csv';
+import { filtersToQueryString, parseBehaviourParams, parseFilters } from '@/lib/filters';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** Rows of the retries view at most: behaviour lists are bounded like every other read. */
+const MAX_RETRY_ROWS = 100_000;
+
+export const GET = withApi(async (req, _ctx, requestId) => {
+  const who = await requireAccess(req, { scope: 'read', role: 'support' });
+  const q = endpointQuery(req, '/api/v1/export/behaviour.csv');
+  const view = q.get('view') ?? 'keys';
+  if (view !== 'keys' && view !== 'retries') throw new ValidationError('view: keys or retries', 'view', { value: view });
+  const now = Date.now();
+  const filters = parseFilters(q, { now });
+  const { retry_class } = parseBehaviourParams(q);
+  const { from, to } = dayRange(filters.from, filters.to);
+  const db = getMetaDb();
+  recordAudit(db, { actor: actorOf(who), action: 'export', target: 'behaviour.csv', details: { view, filters: filtersToQueryString(filters, { absoluteRange: true }) } });
+  const body =
+    view === 'keys'
+      ? csvStream(BEHAVIOUR_KEYS_CSV_COLUMNS, [listWorstKeys(db, { from, to, now }, 10_000).filter((k) => filters.key.length === 0 || filters.key.includes(k.key_id)).map(behaviourKeyCsvRow)][Symbol.iterator]())
+      : csvStream(RETRIES_CSV_COLUMNS, [listLimits(db, { from, to, now, keys: filters.key, retry_class, limit: MAX_RETRY_ROWS }).map(retryCsvRow)][Symbol.iterator]());
+  return new Response(body, { headers: csvHeaders(view === 'keys' ? 'behaviour-keys' : 'behaviour-retries', { ...filters, from, to }, requestId) });
+});

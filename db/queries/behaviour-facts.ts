@@ -1,0 +1,302 @@
+// Client-behaviour facts kept incrementally in the ingest batch's transaction. A fact of an event depends on its
+// neighbours (the key's next request, the requests around it), so each batch classifies its own new events against
+// the stored rows and corrects the stored facts its events are neighbours of. Rows are only ever added (dedupe), so
+// successors only move earlier and counts only grow: the result equals a from-scratch computation in any arrival
+// order, and a resent batch inserts nothing and changes nothing.
+import type Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import {
+  ABANDON_MS,
+  classifyRetry,
+  compareEvents,
+  FUTILE_WINDOW_MS,
+  isFutileCode,
+  isStorm,
+  retryAfterMs,
+  STORM_WINDOW_MS,
+  type BehaviourEvent,
+  type EventOrder,
+  type RetryClass,
+} from '@/lib/behaviour-rules';
+
+interface LimitRow {
+  request_id: string;
+  code: string;
+  ts_ms: number;
+  route: string;
+  retry_after_ms: number;
+  next_any_request_id: string | null;
+  next_any_code: string | null;
+  next_any_ts_ms: number | null;
+  class_any: RetryClass;
+  next_route_request_id: string | null;
+  next_route_code: string | null;
+  next_route_ts_ms: number | null;
+  class_route: RetryClass;
+  before_n: number;
+  after_n: number;
+  storm: number;
+}
+
+interface RawRow {
+  request_id: string;
+  code: string;
+  ts_ms: number;
+  route: string | null;
+}
+
+interface Statements {
+  limitsNear: Statement;
+  updateLimit: Statement;
+  insertLimit: Statement;
+  rowsFrom: Statement;
+  countBefore: Statement;
+  rowsAt: Statement;
+  insertFutile: Statement;
+  futileBetween: Statement;
+  markRepeat: Statement;
+}
+
+const cache = new WeakMap<object, Statements>();
+
+function statements(sqlite: Database.Database): Statements {
+  let s = cache.get(sqlite);
+  if (s) return s;
+  s = {
+    limitsNear: sqlite.prepare(
+      `SELECT request_id, code, ts_ms, route, retry_after_ms, next_any_request_id, next_any_code, next_any_ts_ms, class_any,
+              next_route_request_id, next_route_code, next_route_ts_ms, class_route, before_n, after_n, storm
+         FROM behaviour_limits WHERE key_id = ? AND ts_ms >= ? AND ts_ms <= ?`,
+    ),
+    updateLimit: sqlite.prepare(
+      `UPDATE behaviour_limits SET next_any_request_id = ?, next_any_code = ?, next_any_ts_ms = ?, class_any = ?,
+              next_route_request_id = ?, next_route_code = ?, next_route_ts_ms = ?, class_route = ?, before_n = ?, after_n = ?, storm = ?
+        WHERE request_id = ? AND code = ?`,
+    ),
+    insertLimit: sqlite.prepare(
+      `INSERT OR IGNORE INTO behaviour_limits (request_id, code, key_id, ts_ms, status, route, retry_after_ms, next_any_request_id, next_any_code,
+              next_any_ts_ms, class_any, next_route_request_id, next_route_code, next_route_ts_ms, class_route, before_n, after_n, storm)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    rowsFrom: sqlite.prepare(`SELECT request_id, code, ts_ms, route FROM requests WHERE key_id = ? AND ts_ms >= ? AND ts_ms <= ? ORDER BY ts_ms`),
+    countBefore: sqlite.prepare(`SELECT count(*) FROM requests WHERE key_id = ? AND ts_ms >= ? AND ts_ms < ?`).pluck(),
+    rowsAt: sqlite.prepare(`SELECT request_id, code, ts_ms FROM requests WHERE key_id = ? AND ts_ms = ?`),
+    insertFutile: sqlite.prepare(`INSERT OR IGNORE INTO behaviour_futile (request_id, code, key_id, ts_ms, route, repeat) VALUES (?, ?, ?, ?, ?, 0)`),
+    futileBetween: sqlite.prepare(
+      `SELECT request_id, code, ts_ms, repeat FROM behaviour_futile WHERE key_id = ? AND code = ? AND ts_ms >= ? AND ts_ms <= ?`,
+    ),
+    markRepeat: sqlite.prepare(`UPDATE behaviour_futile SET repeat = 1 WHERE request_id = ? AND code = ? AND repeat = 0`),
+  };
+  cache.set(sqlite, s);
+  return s;
+}
+
+const isLimitStatus = (status: number) => status === 429 || (status >= 500 && status <= 599);
+
+/** Index of the first event ordered after `e` (events sorted by compareEvents). */
+function firstAfter(events: readonly EventOrder[], e: EventOrder): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareEvents(events[mid], e) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first event with ts_ms > t (or >= t when `inclusive`). */
+function firstTs(events: readonly EventOrder[], t: number, inclusive: boolean): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (inclusive ? events[mid].ts_ms < t : events[mid].ts_ms <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const orderOf = (request_id: string | null, code: string | null, ts_ms: number | null): EventOrder | null =>
+  request_id === null || code === null || ts_ms === null ? null : { request_id, code, ts_ms };
+
+/** The columns of an inserted `requests` row this module reads, by position (ingest's RequestRow order). */
+export type BehaviourRow = readonly [
+  request_id: string,
+  code: string,
+  ts_ms: number,
+  status: number,
+  method: unknown,
+  path: unknown,
+  route: string | null,
+  latency_ms: unknown,
+  key_id: string | null,
+  account_id: unknown,
+  tier: unknown,
+  message: unknown,
+  details: string | null,
+  ...rest: unknown[],
+];
+
+function toEvent(r: BehaviourRow, key_id: string): BehaviourEvent {
+  const details = r[12];
+  const retry_after_ms =
+    details !== null && isLimitStatus(r[3]) && details.includes('retry_after') ? retryAfterMs(r[3], JSON.parse(details) as Record<string, unknown>) : null;
+  return { request_id: r[0], code: r[1], ts_ms: r[2], status: r[3], key_id, route: r[6] ?? '', retry_after_ms };
+}
+
+/**
+ * Collects a batch's inserted keyed rows (add: a push, the hot path), then writes their facts (apply) inside the
+ * batch's transaction. A key whose rows neither carry a limit or a futile code nor neighbour a stored limit costs
+ * one indexed probe per batch.
+ */
+export class BehaviourBatch {
+  private readonly keys = new Map<string, BehaviourRow[]>();
+
+  constructor(private readonly sqlite: Database.Database) {}
+
+  add(row: BehaviourRow): void {
+    const key = row[8];
+    if (key === null) return;
+    const list = this.keys.get(key);
+    if (list) list.push(row);
+    else this.keys.set(key, [row]);
+  }
+
+  apply(): void {
+    if (this.keys.size === 0) return;
+    const s = statements(this.sqlite);
+    for (const [key_id, rows] of this.keys) {
+      let first = Infinity;
+      let last = -Infinity;
+      let special = false;
+      for (const r of rows) {
+        const ts = r[2];
+        if (ts < first) first = ts;
+        if (ts > last) last = ts;
+        if (!special && ((r[12] !== null && isLimitStatus(r[3])) || (r[1] !== '' && isFutileCode(r[1])))) special = true;
+      }
+      const stored = s.limitsNear.all(key_id, first - ABANDON_MS, last + STORM_WINDOW_MS) as LimitRow[];
+      if (stored.length === 0 && !special) continue;
+      const events = rows.map((r) => toEvent(r, key_id)).sort(compareEvents);
+      if (stored.length > 0) correctStoredLimits(s, stored, events);
+      for (const e of events) if (e.retry_after_ms !== null) insertLimit(s, e, e.retry_after_ms);
+      markFutile(s, key_id, events);
+    }
+    this.keys.clear();
+  }
+}
+
+/** The stored limits this batch's events are neighbours of: an earlier successor, more requests around them. */
+function correctStoredLimits(s: Statements, stored: readonly LimitRow[], events: BehaviourEvent[]): void {
+  const byRoute = new Map<string, BehaviourEvent[]>();
+  for (const e of events) {
+    const list = byRoute.get(e.route);
+    if (list) list.push(e);
+    else byRoute.set(e.route, [e]);
+  }
+  for (const l of stored) {
+    let nextAny = orderOf(l.next_any_request_id, l.next_any_code, l.next_any_ts_ms);
+    let nextRoute = orderOf(l.next_route_request_id, l.next_route_code, l.next_route_ts_ms);
+    const i = firstAfter(events, l);
+    const candidate = events[i];
+    if (candidate && candidate.ts_ms - l.ts_ms <= ABANDON_MS && (nextAny === null || compareEvents(candidate, nextAny) < 0)) nextAny = candidate;
+    const same = byRoute.get(l.route);
+    if (same) {
+      const c = same[firstAfter(same, l)];
+      if (c && c.ts_ms - l.ts_ms <= ABANDON_MS && (nextRoute === null || compareEvents(c, nextRoute) < 0)) nextRoute = c;
+    }
+    const after_n = l.after_n + Math.max(0, firstTs(events, l.ts_ms + STORM_WINDOW_MS, false) - i);
+    const before_n = l.before_n + Math.max(0, i - firstTs(events, l.ts_ms - STORM_WINDOW_MS, true));
+    const class_any = classifyRetry(l.retry_after_ms, nextAny ? nextAny.ts_ms - l.ts_ms : null);
+    const class_route = classifyRetry(l.retry_after_ms, nextRoute ? nextRoute.ts_ms - l.ts_ms : null);
+    const unchanged =
+      after_n === l.after_n &&
+      before_n === l.before_n &&
+      nextAny?.request_id === (l.next_any_request_id ?? undefined) &&
+      nextAny?.code === (l.next_any_code ?? undefined) &&
+      nextRoute?.request_id === (l.next_route_request_id ?? undefined) &&
+      nextRoute?.code === (l.next_route_code ?? undefined);
+    if (unchanged) continue;
+    s.updateLimit.run(
+      nextAny?.request_id ?? null,
+      nextAny?.code ?? null,
+      nextAny?.ts_ms ?? null,
+      class_any,
+      nextRoute?.request_id ?? null,
+      nextRoute?.code ?? null,
+      nextRoute?.ts_ms ?? null,
+      class_route,
+      before_n,
+      after_n,
+      isStorm(before_n, after_n) ? 1 : 0,
+      l.request_id,
+      l.code,
+    );
+  }
+}
+
+/** A new limit's facts from the stored rows, which already hold this whole batch. */
+function insertLimit(s: Statements, l: BehaviourEvent, retry_after_ms: number): void {
+  let nextAny: RawRow | null = null;
+  let nextRoute: RawRow | null = null;
+  let after_n = 0;
+  const stormEnd = l.ts_ms + STORM_WINDOW_MS;
+  for (const r of s.rowsFrom.iterate(l.key_id, l.ts_ms, l.ts_ms + ABANDON_MS) as IterableIterator<RawRow>) {
+    // Rows come by time only: among equal times the order's least is kept, so stop only past the found time.
+    if (r.ts_ms > stormEnd && nextAny !== null && r.ts_ms > nextAny.ts_ms && nextRoute !== null && r.ts_ms > nextRoute.ts_ms) break;
+    if (compareEvents(r, l) <= 0) continue;
+    if (r.ts_ms <= stormEnd) after_n++;
+    if (nextAny === null || compareEvents(r, nextAny) < 0) nextAny = r;
+    if ((r.route ?? '') === l.route && (nextRoute === null || compareEvents(r, nextRoute) < 0)) nextRoute = r;
+  }
+  let before_n = s.countBefore.get(l.key_id, l.ts_ms - STORM_WINDOW_MS, l.ts_ms) as number;
+  for (const r of s.rowsAt.all(l.key_id, l.ts_ms) as RawRow[]) if (compareEvents(r, l) < 0) before_n++;
+  s.insertLimit.run(
+    l.request_id,
+    l.code,
+    l.key_id,
+    l.ts_ms,
+    l.status,
+    l.route,
+    retry_after_ms,
+    nextAny?.request_id ?? null,
+    nextAny?.code ?? null,
+    nextAny?.ts_ms ?? null,
+    classifyRetry(retry_after_ms, nextAny ? nextAny.ts_ms - l.ts_ms : null),
+    nextRoute?.request_id ?? null,
+    nextRoute?.code ?? null,
+    nextRoute?.ts_ms ?? null,
+    classifyRetry(retry_after_ms, nextRoute ? nextRoute.ts_ms - l.ts_ms : null),
+    before_n,
+    after_n,
+    isStorm(before_n, after_n) ? 1 : 0,
+  );
+}
+
+/**
+ * Futile-code events: a new one is a repeat when the key got the same code within FUTILE_WINDOW_MS before it, and
+ * it makes the first same-code event after it (within the window) a repeat. Only that one can change: any later one
+ * already had a predecessor at least as close.
+ */
+function markFutile(s: Statements, key_id: string, events: BehaviourEvent[]): void {
+  let any = false;
+  for (const e of events) {
+    if (!isFutileCode(e.code)) continue;
+    s.insertFutile.run(e.request_id, e.code, key_id, e.ts_ms, e.route);
+    any = true;
+  }
+  if (!any) return;
+  for (const e of events) {
+    if (!isFutileCode(e.code)) continue;
+    let repeat = false;
+    let next: (RawRow & { repeat: number }) | null = null;
+    for (const r of s.futileBetween.all(key_id, e.code, e.ts_ms - FUTILE_WINDOW_MS, e.ts_ms + FUTILE_WINDOW_MS) as (RawRow & { repeat: number })[]) {
+      const c = compareEvents(r, e);
+      if (c < 0) repeat = true;
+      else if (c > 0 && r.ts_ms - e.ts_ms <= FUTILE_WINDOW_MS && (next === null || compareEvents(r, next) < 0)) next = r;
+    }
+    if (repeat) s.markRepeat.run(e.request_id, e.code);
+    if (next !== null && next.repeat === 0) s.markRepeat.run(next.request_id, next.code);
+  }
+}
