@@ -9,9 +9,10 @@ export interface ParsedBody {
   data: Record<string, unknown>;
 }
 
-async function readCapped(req: Request): Promise<string> {
-  const tooLarge = () => new ApiError('payload_too_large', 'The request body is too large.', { limit_bytes: MAX_BYTES });
-  if (Number(req.headers.get('content-length') ?? 0) > MAX_BYTES) throw tooLarge();
+/** The body as text, refused as soon as it passes `maxBytes` (declared or read): the work per request stays bounded. */
+export async function readCapped(req: Request, maxBytes = MAX_BYTES): Promise<string> {
+  const tooLarge = () => new ApiError('payload_too_large', 'The request body is too large.', { limit_bytes: maxBytes });
+  if (Number(req.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
   if (!req.body) return '';
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -20,7 +21,7 @@ async function readCapped(req: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BYTES) {
+    if (size > maxBytes) {
       await reader.cancel();
       throw tooLarge();
     }

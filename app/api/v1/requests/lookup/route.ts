@@ -1,5 +1,6 @@
 import { getStore } from '@/db';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
+import { readCapped } from '@/lib/auth/body';
 import { requireAccess } from '@/lib/auth/guard';
 import { lookupBodySchema, MAX_LOOKUP_TEXT } from '@/lib/request-ids';
 import { endpointQuery } from '@/lib/query-params';
@@ -24,7 +25,8 @@ function textOf(body: string): string {
 export const POST = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'read', role: 'support' });
   endpointQuery(req, '/api/v1/requests/lookup');
-  const body = await req.text();
+  // Read capped in bytes (a JSON-escaped 1 MB text may take up to 6 bytes a character) before the length check.
+  const body = await readCapped(req, MAX_LOOKUP_TEXT * 6 + 1024);
   if (body.length > MAX_LOOKUP_TEXT) throw new ApiError('payload_too_large', 'Paste at most 1 MB of text.', { limit: MAX_LOOKUP_TEXT });
   return jsonResponse(await getStore().lookup(textOf(body)), requestId);
 });
