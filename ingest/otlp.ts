@@ -32,10 +32,19 @@ function int64(v: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Epoch nanoseconds (fixed64) → ms, or undefined when unset (0). */
+/**
+ * Epoch nanoseconds (fixed64) → ms, or undefined when unset (0). In integers: today's nanoseconds are past 2^53, so a
+ * float division lands a millisecond low for about half of all times (…978000000 / 1e6 = 977.9999…).
+ */
 function nanosToMs(v: unknown): number | undefined {
-  const n = int64(v);
-  return n !== undefined && n > 0 ? Math.floor(n / 1e6) : undefined;
+  if (v === null || v === undefined) return undefined;
+  let ns: bigint;
+  try {
+    ns = typeof v === 'bigint' ? v : BigInt(typeof v === 'number' ? Math.trunc(v) : String(v));
+  } catch {
+    return undefined;
+  }
+  return ns > 0n ? Number(ns / 1_000_000n) : undefined;
 }
 
 /** Counts what a record costs, to apply the same per-record cap as a JSON line. */

@@ -3,6 +3,7 @@
 // Exports: ENDPOINT_QUERY, requestsCsvParamsSchema, auditParamsSchema, allowedParams, checkQuery, endpointQuery, type Endpoint.
 import { z } from 'zod';
 import { ValidationError } from './api-error';
+import { intField } from './int-param';
 import { behaviourParamsSchema, breakdownParamsSchema, filterParamsSchema, listParamsSchema, timeseriesParamsSchema } from './filters';
 import { unknownParams } from './param-names';
 
@@ -16,8 +17,9 @@ export const requestsCsvParamsSchema = z.object({
 });
 
 export const auditParamsSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Entries per page (1–1000, default 100).'),
-  before_id: z.coerce.number().int().min(1).optional().describe('`next_before_id` of the previous page.'),
+  // Plain decimal only (lib/int-param.ts): `1e1` or `0x1` must not name the same page as `10` or `1`.
+  limit: intField.pipe(z.number().min(1).max(1000)).default(100).describe('Entries per page (1–1000, default 100).'),
+  before_id: intField.pipe(z.number().min(1)).optional().describe('`next_before_id` of the previous page.'),
   action: z.string().max(100).optional().describe('Only this action.'),
 });
 

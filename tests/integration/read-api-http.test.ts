@@ -367,6 +367,10 @@ describe('unknown query parameters: a 400 naming the parameter and the nearest v
     ['/lookup/results.csv', '/lookup/results.csv?q=req_x', 'GET'],
     ['/ingest/rejections.csv', `/ingest/rejections.csv?${RANGE}`, 'GET'],
     ['/ingest/tokens.csv', `/ingest/tokens.csv?${RANGE}`, 'GET'],
+    ['/api/v1/behaviour/keys', `/api/v1/behaviour/keys?${RANGE}`, 'GET'],
+    ['/api/v1/behaviour/keys/{key_id}', `/api/v1/behaviour/keys/key_x?${RANGE}`, 'GET'],
+    ['/api/v1/behaviour/retries', `/api/v1/behaviour/retries?${RANGE}`, 'GET'],
+    ['/api/v1/export/behaviour.csv', `/api/v1/export/behaviour.csv?${RANGE}`, 'GET'],
   ];
 
   test('the table covers every endpoint that declares its parameters', () => {
@@ -403,7 +407,7 @@ test('GET /api/v1/openapi.json: OpenAPI 3.1 with every read endpoint and the fil
     expect(body.paths[p], p).toBeDefined();
   }
   const names = body.paths['/api/v1/stats/breakdown'].get.parameters.map((p: { name: string }) => p.name);
-  expect(names).toEqual(['from', 'to', 'status', 'code', 'tier', 'key', 'account', 'route', 'method', 'reason', 'by', 'limit']);
+  expect(names).toEqual(['from', 'to', 'status', 'code', 'tier', 'key', 'account', 'route', 'method', 'reason', 'idempotency_key', 'user_agent', 'by', 'limit']);
   expect(body.components.schemas.Breakdown.properties.by.enum).toEqual([...BREAKDOWN_DIMENSIONS]);
   expect(body.info.description).toContain('Error rate = matching failures ÷ matching requests');
   expect(body.paths['/api/v1/stats/summary'].get.summary).toContain('filters on the population');

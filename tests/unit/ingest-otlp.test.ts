@@ -31,6 +31,15 @@ describe.each(['protobuf', 'json'] as const)('%s exports', (encoding) => {
     ]);
   });
 
+  test('timeUnixNano becomes the exact millisecond for every millisecond of a second', () => {
+    // Nanoseconds since 1970 are past 2^53: a float division put 125 of these 1,000 a millisecond early.
+    const start = Date.parse('2026-12-02T10:15:00Z');
+    const specs = Array.from({ length: 1000 }, (_, i) => ({ body: line({ request_id: `req_ms_${i}`, timestamp: undefined }), timestamp: start + i }));
+    const p = prepareBatch(otlpExport(specs, encoding), { form: form(encoding) });
+    expect(p.errors).toEqual([]);
+    expect(p.records.map((r) => r.ts_ms)).toEqual(specs.map((s) => s.timestamp));
+  });
+
   test('kvlist bodies and semantic-convention attributes make records; int attributes arrive as numbers', () => {
     const body = otlpExport(
       [
