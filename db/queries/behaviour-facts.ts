@@ -50,8 +50,6 @@ interface Statements {
   updateLimit: Statement;
   insertLimit: Statement;
   rowsFrom: Statement;
-  countBefore: Statement;
-  rowsAt: Statement;
   insertFutile: Statement;
   futileBetween: Statement;
   markRepeat: Statement;
@@ -79,8 +77,6 @@ function statements(sqlite: Database.Database): Statements {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     rowsFrom: sqlite.prepare(`SELECT request_id, code, ts_ms, route FROM requests WHERE key_id = ? AND ts_ms >= ? AND ts_ms <= ? ORDER BY ts_ms`),
-    countBefore: sqlite.prepare(`SELECT count(*) FROM requests WHERE key_id = ? AND ts_ms >= ? AND ts_ms < ?`).pluck(),
-    rowsAt: sqlite.prepare(`SELECT request_id, code, ts_ms FROM requests WHERE key_id = ? AND ts_ms = ?`),
     insertFutile: sqlite.prepare(`INSERT OR IGNORE INTO behaviour_futile (request_id, code, key_id, ts_ms, route, repeat) VALUES (?, ?, ?, ?, ?, 0)`),
     futileBetween: sqlite.prepare(
       `SELECT request_id, code, ts_ms, repeat FROM behaviour_futile WHERE key_id = ? AND code = ? AND ts_ms >= ? AND ts_ms <= ?`,
@@ -180,7 +176,7 @@ export class BehaviourBatch {
       if (stored.length === 0 && !special) continue;
       const events = rows.map((r) => toEvent(r, key_id)).sort(compareEvents);
       if (stored.length > 0) correctStoredLimits(s, stored, events);
-      for (const e of events) if (e.retry_after_ms !== null) insertLimit(s, e, e.retry_after_ms);
+      insertLimits(s, key_id, events.filter((e) => e.retry_after_ms !== null));
       markFutile(s, key_id, events);
     }
     this.keys.clear();
@@ -236,22 +232,46 @@ function correctStoredLimits(s: Statements, stored: readonly LimitRow[], events:
   }
 }
 
-/** A new limit's facts from the stored rows, which already hold this whole batch. */
-function insertLimit(s: Statements, l: BehaviourEvent, retry_after_ms: number): void {
-  let nextAny: RawRow | null = null;
-  let nextRoute: RawRow | null = null;
-  let after_n = 0;
-  const stormEnd = l.ts_ms + STORM_WINDOW_MS;
-  for (const r of s.rowsFrom.iterate(l.key_id, l.ts_ms, l.ts_ms + ABANDON_MS) as IterableIterator<RawRow>) {
-    // Rows come by time only: among equal times the order's least is kept, so stop only past the found time.
-    if (r.ts_ms > stormEnd && nextAny !== null && r.ts_ms > nextAny.ts_ms && nextRoute !== null && r.ts_ms > nextRoute.ts_ms) break;
-    if (compareEvents(r, l) <= 0) continue;
-    if (r.ts_ms <= stormEnd) after_n++;
-    if (nextAny === null || compareEvents(r, nextAny) < 0) nextAny = r;
-    if ((r.route ?? '') === l.route && (nextRoute === null || compareEvents(r, nextRoute) < 0)) nextRoute = r;
+/**
+ * New limits' facts from the stored rows, which already hold this whole batch. The limits' windows (STORM_WINDOW_MS
+ * before to ABANDON_MS after) are merged where they overlap and each merged window is read once, so a key that was
+ * limited 100,000 times in one batch costs one range read, not one per limit over the same rows.
+ */
+function insertLimits(s: Statements, key_id: string, limits: readonly BehaviourEvent[]): void {
+  if (limits.length === 0) return;
+  let start = 0;
+  while (start < limits.length) {
+    let end = start;
+    let hi = limits[start].ts_ms + ABANDON_MS;
+    while (end + 1 < limits.length && limits[end + 1].ts_ms - STORM_WINDOW_MS <= hi) {
+      end++;
+      hi = Math.max(hi, limits[end].ts_ms + ABANDON_MS);
+    }
+    const lo = limits[start].ts_ms - STORM_WINDOW_MS;
+    const rows = (s.rowsFrom.all(key_id, lo, hi) as RawRow[]).sort(compareEvents);
+    const byRoute = new Map<string, RawRow[]>();
+    for (const r of rows) {
+      const route = r.route ?? '';
+      const list = byRoute.get(route);
+      if (list) list.push(r);
+      else byRoute.set(route, [r]);
+    }
+    for (let i = start; i <= end; i++) insertLimit(s, limits[i], rows, byRoute.get(limits[i].route) ?? []);
+    start = end + 1;
   }
-  let before_n = s.countBefore.get(l.key_id, l.ts_ms - STORM_WINDOW_MS, l.ts_ms) as number;
-  for (const r of s.rowsAt.all(l.key_id, l.ts_ms) as RawRow[]) if (compareEvents(r, l) < 0) before_n++;
+}
+
+/** One new limit's facts from `rows`: every stored row of its key from STORM_WINDOW_MS before it to ABANDON_MS after, in event order. */
+function insertLimit(s: Statements, l: BehaviourEvent, rows: readonly RawRow[], sameRoute: readonly RawRow[]): void {
+  const retry_after_ms = l.retry_after_ms!;
+  const after = firstAfter(rows, l);
+  const candidate = rows[after];
+  const nextAny = candidate && candidate.ts_ms - l.ts_ms <= ABANDON_MS ? candidate : null;
+  const routeCandidate = sameRoute[firstAfter(sameRoute, l)];
+  const nextRoute = routeCandidate && routeCandidate.ts_ms - l.ts_ms <= ABANDON_MS ? routeCandidate : null;
+  const after_n = Math.max(0, firstTs(rows, l.ts_ms + STORM_WINDOW_MS, false) - after);
+  // Rows ordered before the limit itself (which is stored, so it sits at after - 1) from STORM_WINDOW_MS before it.
+  const before_n = Math.max(0, after - 1 - firstTs(rows, l.ts_ms - STORM_WINDOW_MS, true));
   s.insertLimit.run(
     l.request_id,
     l.code,
