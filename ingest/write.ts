@@ -198,7 +198,7 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
       tallyRow(tallies, r);
     }
     // Client-behaviour facts of the inserted rows and of the stored events they are neighbours of.
-    behaviour.apply();
+    behaviour.apply(deadline);
     if (deadline !== null && Date.now() > deadline) throw new DeadlineExceeded();
     applyTallies(s, tallies, 1);
     const duplicates = rows.length - accepted;

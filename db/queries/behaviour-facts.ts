@@ -4,6 +4,7 @@
 // successors only move earlier and counts only grow: the result equals a from-scratch computation in any arrival
 // order, and a resent batch inserts nothing and changes nothing.
 import type Database from 'better-sqlite3';
+import { DeadlineExceeded } from '../types';
 import type { Statement } from 'better-sqlite3';
 import {
   ABANDON_MS,
@@ -159,10 +160,12 @@ export class BehaviourBatch {
     else this.keys.set(key, [row]);
   }
 
-  apply(): void {
+  /** Past `deadline_ms` (wall clock) it throws DeadlineExceeded, checked per key: the batch's transaction rolls back. */
+  apply(deadline_ms: number | null = null): void {
     if (this.keys.size === 0) return;
     const s = statements(this.sqlite);
     for (const [key_id, rows] of this.keys) {
+      if (deadline_ms !== null && Date.now() > deadline_ms) throw new DeadlineExceeded();
       let first = Infinity;
       let last = -Infinity;
       let special = false;
