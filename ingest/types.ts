@@ -40,8 +40,4 @@ export interface IngestResult {
 export const MAX_REPORTED_ERRORS = 100;
 
 /** Thrown by the pipeline when a batch's answer deadline passes mid-work: nothing was written (rolled back). */
-export class DeadlineExceeded extends Error {
-  constructor() {
-    super('the batch could not be finished before its answer deadline');
-  }
-}
+export { DeadlineExceeded } from '@/db/types';

@@ -1,7 +1,8 @@
 // Stores a batch of validated records once each and updates every rollup in the same transaction.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/client';
-import { DeadlineExceeded, type GatewayRecord, type RecordError } from './types';
+import type { RejectionSample, RequestRow, WriteContext, WriteOutcome } from '@/db/types';
+import { DeadlineExceeded, type GatewayRecord } from './types';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -9,24 +10,7 @@ export const DAY_MS = 86_400_000;
 /** How many rejected samples the ingest page keeps. */
 export const MAX_REJECTION_SAMPLES = 1000;
 
-export interface RejectionSample extends RecordError {
-  sample: string | null;
-}
-
-export interface WriteContext {
-  token_id: number | null;
-  received_ms: number;
-  /** Records of the same batch that failed validation: counted and sampled for ingest health. */
-  rejected?: number;
-  rejections?: readonly RejectionSample[];
-  /** Wall-clock ms (Date.now()): past it, the transaction is rolled back and DeadlineExceeded thrown. */
-  deadline_ms?: number | null;
-}
-
-export interface WriteOutcome {
-  accepted: number;
-  duplicates: number;
-}
+export type { RejectionSample, WriteContext, WriteOutcome } from '@/db/types';
 
 interface Statements {
   insertRequest: Statement;
@@ -87,30 +71,7 @@ export function floorTo(ts_ms: number, size_ms: number): number {
   return Math.floor(ts_ms / size_ms) * size_ms;
 }
 
-/**
- * One `requests` row in column order, as the positional INSERT binds it (token_id and received_ms are set by the
- * write). The prepare worker builds these, so the writer does no per-record conversion.
- */
-export type RequestRow = [
-  request_id: string,
-  code: string,
-  ts_ms: number,
-  status: number,
-  method: string | null,
-  path: string | null,
-  route: string | null,
-  latency_ms: number | null,
-  key_id: string | null,
-  account_id: string | null,
-  tier: string | null,
-  message: string | null,
-  details: string | null,
-  reason: string | null,
-  unknown_code: number,
-  status_mismatch: number,
-  token_id: number | null,
-  received_ms: number,
-];
+export type { RequestRow } from '@/db/types';
 
 export function toRow(r: GatewayRecord): RequestRow {
   return [
