@@ -1,0 +1,128 @@
+// The SQLite request store: the RequestStore contract (db/store.ts) over the query modules in db/queries and the
+// write path in ingest/write.ts, which keep their SQL. Each method runs its synchronous better-sqlite3 work at once
+// and returns a settled promise, so behaviour and speed are those of the functions it wraps.
+import { writeRows, recordRejectedBatch } from '@/ingest/write';
+import type { Filters } from '@/lib/filters';
+import { openDatabase, type Db, type OpenOptions } from '../client';
+import { requestsCsvStream } from '../queries/export';
+import { getIngestHealthSeries, getIngestHealthTotals, getRejectionReasons, listRecentRejections } from '../queries/ingest-health';
+import { getRequestById, getRequestsByIds, listRequests, lookupRequestIds } from '../queries/requests';
+import { pruneRetention } from '../queries/retention';
+import { getBreakdown, getSummary, getTimeseries } from '../queries/stats';
+import type { RequestStore } from '../store';
+import type {
+  BreakdownOptions,
+  IngestHealthFilters,
+  ListPage,
+  PruneOptions,
+  RejectedBatch,
+  RejectionListOptions,
+  RequestRow,
+  StoreCounts,
+  TimeseriesOptions,
+  WriteContext,
+} from '../types';
+
+export class SqliteRequestStore implements RequestStore {
+  readonly kind = 'sqlite' as const;
+  private closed = false;
+
+  /**
+   * `db` is the connection to use (the same one serves metadata in one process: the server's main thread, the writer
+   * worker, the CLI). With `owns`, close() closes it.
+   */
+  constructor(
+    readonly db: Db,
+    private readonly owns = false,
+  ) {}
+
+  async writeBatch(rows: RequestRow[], ctx: WriteContext) {
+    return writeRows(this.db, rows, ctx);
+  }
+
+  async recordRejectedBatch(batch: RejectedBatch) {
+    recordRejectedBatch(this.db, batch);
+  }
+
+  async prune(opts: PruneOptions) {
+    return pruneRetention(this.db, opts);
+  }
+
+  async getRequest(request_id: string) {
+    return getRequestById(this.db, request_id);
+  }
+
+  async getRequests(ids: readonly string[]) {
+    return getRequestsByIds(this.db, ids);
+  }
+
+  async lookup(text: string) {
+    return lookupRequestIds(this.db, text);
+  }
+
+  async listRequests(filters: Filters, page: ListPage = {}) {
+    return listRequests(this.db, filters, page);
+  }
+
+  async requestsCsv(filters: Filters, opts: { chunkBytes?: number } = {}) {
+    return requestsCsvStream(this.db, filters, opts);
+  }
+
+  async summary(filters: Filters) {
+    return getSummary(this.db, filters);
+  }
+
+  async breakdown(filters: Filters, opts: BreakdownOptions) {
+    return getBreakdown(this.db, filters, opts);
+  }
+
+  async timeseries(filters: Filters, opts: TimeseriesOptions = {}) {
+    return getTimeseries(this.db, filters, opts);
+  }
+
+  async ingestHealthSeries(f: IngestHealthFilters) {
+    return getIngestHealthSeries(this.db, f);
+  }
+
+  async ingestHealthTotals(f: IngestHealthFilters) {
+    // The SQL orders by volume only; ties by token id make the order part of the contract (Array.sort is stable).
+    return getIngestHealthTotals(this.db, f).sort((a, b) => b.accepted + b.rejected - (a.accepted + a.rejected) || a.token_id - b.token_id);
+  }
+
+  async recentRejections(opts: RejectionListOptions = {}) {
+    return listRecentRejections(this.db, opts);
+  }
+
+  async rejectionReasons(f: IngestHealthFilters) {
+    return getRejectionReasons(this.db, f).sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  }
+
+  async ping() {
+    this.db.$client.prepare('select 1').get();
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const r = this.db.$client.prepare('SELECT count(*) AS n, min(ts_ms) AS lo, max(ts_ms) AS hi FROM requests').get() as {
+      n: number;
+      lo: number | null;
+      hi: number | null;
+    };
+    return { requests: r.n, oldest_ts_ms: r.lo, newest_ts_ms: r.hi };
+  }
+
+  async close() {
+    if (this.closed || !this.owns) return;
+    this.closed = true;
+    this.db.$client.close();
+  }
+}
+
+/** A store on a connection the caller keeps (and closes). */
+export function sqliteStoreOn(db: Db): SqliteRequestStore {
+  return new SqliteRequestStore(db, false);
+}
+
+/** Opens (creating and migrating) the database file as a store of its own; close() closes it. */
+export function openSqliteStore(file: string, options: OpenOptions = {}): SqliteRequestStore {
+  return new SqliteRequestStore(openDatabase(file, options), true);
+}
