@@ -74,12 +74,18 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
 function classify(err: unknown): unknown {
   if (err instanceof ApiError || err instanceof DeadlineExceeded) return err;
   const e = err as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : '';
   const message = typeof e?.message === 'string' ? e.message : String(err);
+  // 18.16's error text ("Code: 279, e.displayText() = …") is not the format the client parses into `code`.
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : (/^Code: (\d+)/.exec(message)?.[1] ?? '');
   if (UNAVAILABLE_CODES.has(code) || NETWORK_CODES.has(code) || /socket hang up|Timeout error|ECONNREFUSED|ECONNRESET/i.test(message)) {
     return new StoreUnavailableError(`ClickHouse is unavailable: ${message.slice(0, 300)}`);
   }
   return err;
+}
+
+function isStaleSocket(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === 'ECONNRESET' || (typeof e?.message === 'string' && /socket hang up/i.test(e.message));
 }
 
 export interface TokenInfo {
@@ -285,21 +291,31 @@ export class ClickHouseRequestStore implements RequestStore {
 
   // ------------------------------------------------------------------ plumbing
 
-  private async rows<T = Json>(q: Sql): Promise<T[]> {
+  /**
+   * Reads and DDL are idempotent: one retry when the socket was closed under the request (a keep-alive socket the
+   * server had just dropped), so a stale connection never reaches the user. Inserts are never retried here.
+   */
+  private async idempotent<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      const rs = await this.client.query({ query: q.text, format: 'JSONEachRow' });
-      return (await rs.json()) as T[];
+      return await fn();
     } catch (err) {
-      throw classify(err);
+      if (!isStaleSocket(err)) throw classify(err);
+      try {
+        return await fn();
+      } catch (again) {
+        throw classify(again);
+      }
     }
   }
 
-  private async exec(q: Sql, settings: Record<string, string | number> = {}): Promise<void> {
-    try {
+  private rows<T = Json>(q: Sql): Promise<T[]> {
+    return this.idempotent(async () => (await (await this.client.query({ query: q.text, format: 'JSONEachRow' })).json()) as T[]);
+  }
+
+  private exec(q: Sql, settings: Record<string, string | number> = {}): Promise<void> {
+    return this.idempotent(async () => {
       await this.client.command({ query: q.text, clickhouse_settings: settings as never });
-    } catch (err) {
-      throw classify(err);
-    }
+    });
   }
 
   /** The shard (index into this.shards) that stores a request id, as the Distributed table's halfMD5 key places it. */
