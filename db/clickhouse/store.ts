@@ -221,6 +221,10 @@ export class ClickHouseRequestStore implements RequestStore {
   /** Writes run one after another: the dedupe check of a batch must see every earlier batch. */
   private writeChain: Promise<unknown> = Promise.resolve();
   private initialized = false;
+  /** Replicas per shard (the fewest of any shard): more than one means quorum inserts. */
+  private replicas = 1;
+  /** query_id of an insert that failed without a clear answer: settled before the next write. */
+  private unsettledInsert: string | null = null;
 
   private constructor(
     private readonly client: ClickHouseClient,
@@ -281,6 +285,7 @@ export class ClickHouseRequestStore implements RequestStore {
         else byNum.set(num, { num, weight: n(r.shard_weight), addresses: addr });
       }
       this.shards = [...byNum.values()];
+      this.replicas = Math.min(...this.shards.map((s) => s.addresses.split('|').length));
     }
     const [ids] = await this.rows<Json>(raw(`SELECT max(id) AS m FROM ${this.names.dist('requests')}`));
     this.nextId = n(ids?.m ?? 0) + 1;
@@ -372,6 +377,7 @@ export class ClickHouseRequestStore implements RequestStore {
     const deadline = ctx.deadline_ms ?? null;
     const late = () => deadline !== null && Date.now() > deadline;
     if (late()) throw new DeadlineExceeded();
+    await this.settlePreviousInsert();
     const token_id = ctx.token_id;
     const received_ms = ctx.received_ms;
     // First occurrence wins within the batch, as INSERT OR IGNORE in order does.
@@ -416,7 +422,7 @@ export class ClickHouseRequestStore implements RequestStore {
         token_id: r[16],
         received_ms: r[17],
       }));
-      await this.insert(this.names.dist('requests'), values, `errata-${randomUUID()}`);
+      await this.insert(this.names.dist('requests'), values);
     }
     const duplicates = rows.length - accepted;
     await this.insert(this.names.dist('ingest_health_hour'), [
@@ -435,18 +441,28 @@ export class ClickHouseRequestStore implements RequestStore {
    * One INSERT; on a cluster through the Distributed table with insert_distributed_sync=1, so it returns only when
    * every shard has its rows (and their rollups: the views run in the same shard insert).
    */
-  private async insert(table: string, values: Json[], query_id?: string): Promise<void> {
+  private async insert(table: string, values: Json[]): Promise<void> {
+    const query_id = `errata-${randomUUID()}`;
+    const settings: Record<string, number> = {};
+    if (this.t.cluster) settings.insert_distributed_sync = 1;
+    // Several replicas per shard: the insert returns once all of them have the block, so the next dedupe check
+    // sees it whichever replica answers.
+    if (this.replicas > 1) settings.insert_quorum = this.replicas;
     try {
-      await this.client.insert({
-        table,
-        values,
-        format: 'JSONEachRow',
-        query_id,
-        clickhouse_settings: this.t.cluster ? ({ insert_distributed_sync: 1 } as never) : {},
-      });
+      await this.client.insert({ table, values, format: 'JSONEachRow', query_id, clickhouse_settings: settings as never });
     } catch (err) {
+      // The insert may still be running (or have finished) on the server although we got no answer: the next write
+      // waits until it is gone before its dedupe check, or that check could miss rows it is about to store.
+      this.unsettledInsert = query_id;
       throw classify(err);
     }
+  }
+
+  /** KILL … SYNC returns once the query has finished or been cancelled (a query already done is not found). */
+  private async settlePreviousInsert(): Promise<void> {
+    if (!this.unsettledInsert) return;
+    await this.exec(sql`KILL QUERY WHERE query_id = ${this.unsettledInsert} SYNC`);
+    this.unsettledInsert = null;
   }
 
   private async insertRejections(rows: Omit<RejectionRow, 'id' | 'token_name'>[]): Promise<void> {

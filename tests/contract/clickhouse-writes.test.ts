@@ -165,6 +165,8 @@ describe('single server', () => {
     await expect(store.getRequest('req_w_000001')).rejects.toBeInstanceOf(StoreUnavailableError);
     await server.restart();
     await until('ping after restart', () => store.ping());
+    // An insert that failed without an answer is settled (KILL QUERY … SYNC, which 18.16 accepts) before the next write.
+    (store as unknown as { unsettledInsert: string }).unsettledInsert = 'errata-never-ran';
     expect((await store.writeBatch(rows(100, 200), ctx())).accepted).toBe(recordsOf(100, 200));
     expect((await store.writeBatch(rows(0, 200), ctx())).accepted).toBe(0);
     expect((await store.counts()).requests).toBe(recordsOf(0, 200));
