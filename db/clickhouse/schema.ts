@@ -166,6 +166,38 @@ export const MIGRATIONS: Migration[] = [
   },
 ];
 
+const BY_KEY_COLUMNS = 'key_value, ts_ms, id, request_id, code, status, method, route, path, latency_ms';
+
+/** Schema changes after the first; each reruns safely (no write runs while migrations do: one writer, at start). */
+MIGRATIONS.push({
+  version: 2,
+  name: 'requests-by-key',
+  // A key's records in (key, ts_ms) order (key_value: an alias named like its column would shadow it in WHERE), light columns only: a request page's timeline and the key's previous and
+  // next request read a few granules instead of every partition of `requests` (sorted by request id).
+  statements: (t) => {
+    const n = names(t);
+    const local = `${t.database}.${t.cluster ? 'requests_by_key_local' : 'requests_by_key'}`;
+    const out = [
+      `CREATE TABLE IF NOT EXISTS ${local}${n.onCluster} (key_value String, ts_ms Int64, id UInt64, request_id String, code String, status UInt16,
+         method Nullable(String), route Nullable(String), path Nullable(String), latency_ms Nullable(Float64))
+       ENGINE = ${engine(t, 'MergeTree', 'requests_by_key_local', false)} PARTITION BY ${dayPartition('ts_ms')} ORDER BY (key_value, ts_ms, id)`,
+    ];
+    if (t.cluster) {
+      out.push(
+        `CREATE TABLE IF NOT EXISTS ${t.database}.requests_by_key${n.onCluster} AS ${local} ENGINE = Distributed(${t.cluster}, ${t.database}, requests_by_key_local, halfMD5(request_id))`,
+      );
+    }
+    // Backfill from scratch (a rerun after a crash must not copy rows twice), then the view keeps it up to date.
+    out.push(
+      `TRUNCATE TABLE IF EXISTS ${local}${n.onCluster}`,
+      `INSERT INTO ${t.database}.requests_by_key (${BY_KEY_COLUMNS}) SELECT assumeNotNull(key_id) AS key_value, ts_ms, id, request_id, code, status, method, route, path, latency_ms FROM ${n.dist('requests')} WHERE isNotNull(key_id)`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.database}.requests_by_key_mv${n.onCluster} TO ${local} AS
+         SELECT assumeNotNull(key_id) AS key_value, ts_ms, id, request_id, code, status, method, route, path, latency_ms FROM ${n.local('requests')} WHERE isNotNull(key_id)`,
+    );
+    return out.map(raw);
+  },
+});
+
 export function migrationsTable(t: Topology): Sql {
   return raw(
     `CREATE TABLE IF NOT EXISTS ${t.database}.schema_migrations${t.cluster ? ` ON CLUSTER ${t.cluster}` : ''} (version UInt32, name String, applied_ms Int64)

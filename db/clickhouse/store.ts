@@ -268,7 +268,8 @@ export class ClickHouseRequestStore implements RequestStore {
     const done = new Set((await this.rows<{ version: unknown }>(raw(`SELECT version FROM ${t.database}.schema_migrations`))).map((r) => n(r.version)));
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
-      for (const st of m.statements(t)) await this.exec(st);
+      // Backfills through Distributed tables must land before the next statement.
+      for (const st of m.statements(t)) await this.exec(st, t.cluster ? { insert_distributed_sync: 1 } : {});
       await this.exec(sql`INSERT INTO ${raw(t.database)}.schema_migrations (version, name, applied_ms) VALUES (${m.version}, ${m.name}, ${Date.now()})`);
     }
     if (t.cluster) {
@@ -516,6 +517,7 @@ export class ClickHouseRequestStore implements RequestStore {
       requests += x.c;
     }
     await dropDays('requests', false, take);
+    await dropDays('requests_by_key', false, take);
     // Rollups and health: only days no remaining record needs (all of them unless the budget stopped early).
     const limitDay = more ? take[take.length - 1] + 1 : cutDay;
     const result: Record<string, number> = {};
@@ -558,20 +560,20 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   private async aroundKey(anchor: { key_id: string; ts_ms: number; id: number; request_id: string }): Promise<AroundKey> {
-    const R = raw(this.names.dist('requests'));
+    const R = raw(`${this.t.database}.requests_by_key`);
     const L = raw(LIGHT_COLUMNS);
     const key_id = anchor.key_id;
     const from_ms = anchor.ts_ms - AROUND_WINDOW_MS;
     const to_ms = anchor.ts_ms + AROUND_WINDOW_MS;
     const rows = (
-      await this.rows<Json>(sql`SELECT ${L} FROM ${R} WHERE key_id = ${key_id} AND ts_ms >= ${from_ms} AND ts_ms < ${to_ms} ORDER BY ts_ms, id LIMIT ${TIMELINE_LIMIT + 1}`)
+      await this.rows<Json>(sql`SELECT ${L} FROM ${R} WHERE key_value = ${key_id} AND ts_ms >= ${from_ms} AND ts_ms < ${to_ms} ORDER BY ts_ms, id LIMIT ${TIMELINE_LIMIT + 1}`)
     ).map(toLight);
     const truncated = rows.length > TIMELINE_LIMIT;
     const shown = truncated ? rows.slice(0, TIMELINE_LIMIT) : rows;
     let counts: { code: string; count: number }[];
     if (truncated) {
       counts = (
-        await this.rows<Json>(sql`SELECT code, count() AS count FROM ${R} WHERE key_id = ${key_id} AND ts_ms >= ${from_ms} AND ts_ms < ${to_ms} GROUP BY code`)
+        await this.rows<Json>(sql`SELECT code, count() AS count FROM ${R} WHERE key_value = ${key_id} AND ts_ms >= ${from_ms} AND ts_ms < ${to_ms} GROUP BY code`)
       ).map((r) => ({ code: r.code as string, count: n(r.count) }));
     } else {
       const m = new Map<string, number>();
@@ -595,12 +597,12 @@ export class ClickHouseRequestStore implements RequestStore {
       previous
         ? Promise.resolve([])
         : this.rows<Json>(
-            sql`SELECT ${L} FROM ${R} WHERE key_id = ${key_id} AND ts_ms <= ${t} AND (ts_ms < ${t} OR id < ${anchor.id}) AND request_id != ${anchor.request_id} ORDER BY ts_ms DESC, id DESC LIMIT 1`,
+            sql`SELECT ${L} FROM ${R} WHERE key_value = ${key_id} AND ts_ms <= ${t} AND (ts_ms < ${t} OR id < ${anchor.id}) AND request_id != ${anchor.request_id} ORDER BY ts_ms DESC, id DESC LIMIT 1`,
           ),
       next
         ? Promise.resolve([])
         : this.rows<Json>(
-            sql`SELECT ${L} FROM ${R} WHERE key_id = ${key_id} AND ts_ms >= ${t} AND (ts_ms > ${t} OR id > ${anchor.id}) AND request_id != ${anchor.request_id} ORDER BY ts_ms, id LIMIT 1`,
+            sql`SELECT ${L} FROM ${R} WHERE key_value = ${key_id} AND ts_ms >= ${t} AND (ts_ms > ${t} OR id > ${anchor.id}) AND request_id != ${anchor.request_id} ORDER BY ts_ms, id LIMIT 1`,
           ),
     ]);
     if (!previous && p[0]) previous = toLight(p[0]);
@@ -645,7 +647,15 @@ export class ClickHouseRequestStore implements RequestStore {
       ...filterConditions({ status: 'status', code: 'code', tier: 'tier', key: 'key_id', account: 'account_id', route: 'route', method: 'method', reason: 'reason' }, filters),
     ];
     if (after) conds.push(sql`(ts_ms < ${after.ts_ms} OR (ts_ms = ${after.ts_ms} AND id < ${after.id}))`);
-    return this.rows<Json>(sql`SELECT ${raw(columns)} FROM ${raw(this.names.dist('requests'))} WHERE ${and(conds)} ORDER BY ts_ms DESC, id DESC LIMIT ${limit}`);
+    const R = raw(this.names.dist('requests'));
+    // 18.16 cannot read in sort order, so a page first finds its oldest ts_ms from two columns, then reads the wide
+    // columns of only the partitions from there on (the same rows: every row of the page has ts_ms >= that bound).
+    const [edge] = await this.rows<Json>(
+      sql`SELECT min(ts_ms) AS lo, count() AS c FROM (SELECT ts_ms FROM ${R} WHERE ${and(conds)} ORDER BY ts_ms DESC, id DESC LIMIT ${limit})`,
+    );
+    if (!edge || n(edge.c) === 0) return [];
+    conds.push(sql`ts_ms >= ${n(edge.lo)}`);
+    return this.rows<Json>(sql`SELECT ${raw(columns)} FROM ${R} WHERE ${and(conds)} ORDER BY ts_ms DESC, id DESC LIMIT ${limit}`);
   }
 
   async listRequests(filters: Filters, page: ListPage = {}): Promise<RequestPage> {
