@@ -104,6 +104,8 @@ export interface ClickHouseStoreOptions {
   database?: string;
   /** Token names for ingest health (metadata lives in SQLite); unknown ids read as NO_TOKEN_NAME. */
   tokenInfo?: (ids: number[]) => Map<number, TokenInfo> | Promise<Map<number, TokenInfo>>;
+  /** Apply migrations only up to this version (tests of a later migration on existing data). */
+  migrateUpTo?: number;
 }
 
 interface Shard {
@@ -257,17 +259,17 @@ export class ClickHouseRequestStore implements RequestStore {
       });
     }
     const store = new ClickHouseRequestStore(client, database, opts.cluster ?? null, opts.tokenInfo);
-    await store.init();
+    await store.init(opts.migrateUpTo ?? Number.POSITIVE_INFINITY);
     return store;
   }
 
-  private async init(): Promise<void> {
+  private async init(upTo: number): Promise<void> {
     const t = this.t;
     await this.exec(raw(`CREATE DATABASE IF NOT EXISTS ${t.database}${this.names.onCluster}`));
     await this.exec(migrationsTable(t));
     const done = new Set((await this.rows<{ version: unknown }>(raw(`SELECT version FROM ${t.database}.schema_migrations`))).map((r) => n(r.version)));
     for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
+      if (done.has(m.version) || m.version > upTo) continue;
       // Backfills through Distributed tables must land before the next statement.
       for (const st of m.statements(t)) await this.exec(st, t.cluster ? { insert_distributed_sync: 1 } : {});
       await this.exec(sql`INSERT INTO ${raw(t.database)}.schema_migrations (version, name, applied_ms) VALUES (${m.version}, ${m.name}, ${Date.now()})`);

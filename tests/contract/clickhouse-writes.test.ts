@@ -156,6 +156,29 @@ describe('single server', () => {
     if (server) await stopAndRemove(server);
   });
 
+  test('migrations on existing data: version 2 (requests_by_key) backfills what version 1 stored', async () => {
+    const old = await ClickHouseRequestStore.open({ url: `${server.url}/olddb`, migrateUpTo: 1 });
+    expect((await old.writeBatch(rows(0, 300), ctx())).accepted).toBe(recordsOf(0, 300));
+    await old.close();
+    const migrated = await ClickHouseRequestStore.open({ url: `${server.url}/olddb` });
+    const d = await migrated.getRequest('req_w_000100');
+    // key_15: requests 15, 32, 49, … ; in ±7.5 min of request 100 (t = 100 s): every one of them from 0 to 550 s.
+    expect(d?.around?.timeline.map((e) => e.request_id)).toEqual(
+      rows(0, 300)
+        .filter((r) => r[8] === 'key_15' && Math.abs(r[2] - (T0 + 100_000)) <= 450_000 && r[2] < T0 + 100_000 + 450_000)
+        .map((r) => r[0]),
+    );
+    expect(d?.around?.previous?.request_id).toBe('req_w_000083');
+    const c = createClient({ url: `http://127.0.0.1:${server.http_port}` });
+    const versions = await q<{ version: number }>(c, 'SELECT version FROM olddb.schema_migrations ORDER BY version');
+    await c.close();
+    expect(versions.map((v) => Number(v.version))).toEqual([1, 2]);
+    // New writes reach the new table through its view.
+    expect((await migrated.writeBatch(rows(300, 320), ctx())).accepted).toBe(recordsOf(300, 320));
+    expect((await migrated.getRequest('req_w_000310'))?.around?.previous?.request_id).toBe('req_w_000293');
+    await migrated.close();
+  });
+
   test('ClickHouse down: 503 StoreUnavailableError for writes and reads; it recovers by itself when the server returns', async () => {
     expect((await store.writeBatch(rows(0, 100), ctx())).accepted).toBe(recordsOf(0, 100));
     await server.stop('SIGKILL');
