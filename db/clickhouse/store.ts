@@ -233,14 +233,19 @@ export class ClickHouseRequestStore implements RequestStore {
     database: string,
     cluster: string | null,
     private readonly tokenInfo: ClickHouseStoreOptions['tokenInfo'],
+    private readonly upTo: number,
   ) {
     this.t = { database: checkIdentifier(database, 'ClickHouse database'), cluster: cluster ? checkIdentifier(cluster, 'CLICKHOUSE_CLUSTER') : null };
     this.names = names(this.t);
     this.stats = new ClickHouseStats((q) => this.rows(q), (name) => `${this.t.database}.${name}`);
   }
 
-  /** Connects, creates and migrates the schema, and reads the id counters. */
-  static async open(opts: ClickHouseStoreOptions): Promise<ClickHouseRequestStore> {
+  /**
+   * The store at once, connecting on first use: schema creation, migration and the id counters run before the first
+   * call is answered (and again on the next call when ClickHouse was unreachable), so a server can start while
+   * ClickHouse is still down and recover by itself.
+   */
+  static create(opts: ClickHouseStoreOptions): ClickHouseRequestStore {
     let client = opts.client;
     let database = opts.database ?? 'errata';
     if (!client) {
@@ -258,9 +263,26 @@ export class ClickHouseRequestStore implements RequestStore {
         clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
       });
     }
-    const store = new ClickHouseRequestStore(client, database, opts.cluster ?? null, opts.tokenInfo);
-    await store.init(opts.migrateUpTo ?? Number.POSITIVE_INFINITY);
+    return new ClickHouseRequestStore(client, database, opts.cluster ?? null, opts.tokenInfo, opts.migrateUpTo ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** create() and wait until the schema is ready (rejects when ClickHouse cannot be reached). */
+  static async open(opts: ClickHouseStoreOptions): Promise<ClickHouseRequestStore> {
+    const store = ClickHouseRequestStore.create(opts);
+    await store.ready();
     return store;
+  }
+
+  private initializing: Promise<void> | null = null;
+
+  /** Resolves once the schema is migrated and the counters read; a failed attempt is retried by the next call. */
+  ready(): Promise<void> {
+    if (this.initialized) return Promise.resolve();
+    this.initializing ??= this.init(this.upTo).catch((err: unknown) => {
+      this.initializing = null;
+      throw classify(err);
+    });
+    return this.initializing;
   }
 
   private async init(upTo: number): Promise<void> {
@@ -373,7 +395,10 @@ export class ClickHouseRequestStore implements RequestStore {
   // ------------------------------------------------------------------ writes
 
   writeBatch(rows: RequestRow[], ctx: WriteContext): Promise<WriteOutcome> {
-    return this.serialized(() => this.write(rows, ctx));
+    return this.serialized(async () => {
+      await this.ready();
+      return this.write(rows, ctx);
+    });
   }
 
   private async write(rows: RequestRow[], ctx: WriteContext): Promise<WriteOutcome> {
@@ -479,6 +504,7 @@ export class ClickHouseRequestStore implements RequestStore {
 
   recordRejectedBatch(batch: RejectedBatch): Promise<void> {
     return this.serialized(async () => {
+      await this.ready();
       await this.insert(this.names.dist('ingest_health_hour'), [
         { bucket_ms: Math.floor(batch.received_ms / HOUR_MS) * HOUR_MS, token_id: batch.token_id ?? 0, batches: 1, accepted: 0, duplicates: 0, rejected: 0 },
       ]);
@@ -487,7 +513,10 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   prune(opts: PruneOptions): Promise<PruneResult> {
-    return this.serialized(() => this.pruneNow(opts));
+    return this.serialized(async () => {
+      await this.ready();
+      return this.pruneNow(opts);
+    });
   }
 
   /** Drops whole day partitions older than the cutoff (a UTC day start), oldest first, within the row budget. */
@@ -551,6 +580,7 @@ export class ClickHouseRequestStore implements RequestStore {
   // ------------------------------------------------------------------ single requests
 
   async getRequest(request_id: string): Promise<RequestDetail | null> {
+    await this.ready();
     const rows = (await this.byRequestIds(RECORD_COLUMNS, [request_id], ' ORDER BY ts_ms, id')).map(toRecordRow);
     if (rows.length === 0) return null;
     const anchor = rows.find((r) => r.key_id !== null);
@@ -625,6 +655,7 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   async getRequests(ids: readonly string[]): Promise<Map<string, RequestRecord[]>> {
+    await this.ready();
     const out = new Map<string, RequestRecord[]>();
     const rows = (await this.byRequestIds(RECORD_COLUMNS, [...new Set(ids)])).map(toRecordRow);
     rows.sort((a, b) => a.ts_ms - b.ts_ms || a.id - b.id);
@@ -661,6 +692,7 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   async listRequests(filters: Filters, page: ListPage = {}): Promise<RequestPage> {
+    await this.ready();
     const limit = page.limit ?? 100;
     const rows = (await this.listRows(filters, page.cursor ? decodeCursor(page.cursor) : null, limit + 1, RECORD_COLUMNS)).map(toRecordRow);
     const more = rows.length > limit;
@@ -670,6 +702,7 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   async requestsCsv(filters: Filters, opts: { chunkBytes?: number } = {}): Promise<ReadableStream<Uint8Array>> {
+    await this.ready();
     const chunkBytes = opts.chunkBytes ?? 65_536;
     const cols = 'request_id, ts_ms, status, code, method, route, path, latency_ms, key_id, account_id, tier, reason, message, details, unknown_code, status_mismatch, id';
     let after: Cursor | null = null;
@@ -745,15 +778,18 @@ export class ClickHouseRequestStore implements RequestStore {
 
   // ------------------------------------------------------------------ aggregates
 
-  summary(filters: Filters) {
+  async summary(filters: Filters) {
+    await this.ready();
     return this.stats.summary(filters);
   }
 
-  breakdown(filters: Filters, opts: BreakdownOptions) {
+  async breakdown(filters: Filters, opts: BreakdownOptions) {
+    await this.ready();
     return this.stats.breakdown(filters, opts);
   }
 
-  timeseries(filters: Filters, opts: TimeseriesOptions = {}) {
+  async timeseries(filters: Filters, opts: TimeseriesOptions = {}) {
+    await this.ready();
     return this.stats.timeseries(filters, opts);
   }
 
@@ -773,6 +809,7 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   async ingestHealthSeries(f: IngestHealthFilters): Promise<IngestHealthPoint[]> {
+    await this.ready();
     const rows = await this.rows<Json>(
       sql`SELECT bucket_ms, token_id, sum(batches) AS batches, sum(accepted) AS accepted, sum(duplicates) AS duplicates, sum(rejected) AS rejected
           FROM ${raw(this.names.dist('ingest_health_hour'))} WHERE ${this.healthWhere(f)} GROUP BY bucket_ms, token_id ORDER BY bucket_ms, token_id`,
@@ -790,6 +827,7 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   async ingestHealthTotals(f: IngestHealthFilters): Promise<IngestHealthTotal[]> {
+    await this.ready();
     const rows = await this.rows<Json>(
       sql`SELECT token_id, sum(batches) AS batches, sum(accepted) AS accepted, sum(duplicates) AS duplicates, sum(rejected) AS rejected, max(bucket_ms) AS last_bucket_ms
           FROM ${raw(this.names.dist('ingest_health_hour'))} WHERE ${this.healthWhere(f)} GROUP BY token_id`,
@@ -819,6 +857,7 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   async recentRejections(opts: RejectionListOptions = {}): Promise<RejectionRow[]> {
+    await this.ready();
     const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
     const rows = await this.rows<Json>(
       sql`SELECT id, token_id, received_ms, line, code, message, field, sample FROM ${raw(this.names.dist('ingest_rejections'))}
@@ -839,6 +878,7 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   async rejectionReasons(f: IngestHealthFilters): Promise<RejectionReason[]> {
+    await this.ready();
     const rows = await this.rows<Json>(
       sql`SELECT code, count() AS count, max(received_ms) AS last_ms FROM ${raw(this.names.dist('ingest_rejections'))}
           WHERE ${and([this.newestSamples(), sql`received_ms >= ${f.from_ms}`, sql`received_ms < ${f.to_ms}`, f.token_id === undefined ? undefined : sql`token_id = ${f.token_id}`])}
@@ -852,6 +892,7 @@ export class ClickHouseRequestStore implements RequestStore {
   // ------------------------------------------------------------------ the store itself
 
   async ping(): Promise<void> {
+    await this.ready();
     if (!this.shards) {
       await this.rows(raw('SELECT 1 AS ok'));
       return;
@@ -861,6 +902,7 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   async counts(): Promise<StoreCounts> {
+    await this.ready();
     const [r] = await this.rows<Json>(raw(`SELECT count() AS c, min(ts_ms) AS lo, max(ts_ms) AS hi FROM ${this.names.dist('requests')}`));
     const c = n(r?.c ?? 0);
     return { requests: c, oldest_ts_ms: c ? n(r.lo) : null, newest_ts_ms: c ? n(r.hi) : null };
@@ -876,7 +918,4 @@ export class ClickHouseRequestStore implements RequestStore {
     return { ...this.t, shards: this.shards?.length ?? 1 };
   }
 
-  get ready(): boolean {
-    return this.initialized;
-  }
 }

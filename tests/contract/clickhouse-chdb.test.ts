@@ -15,5 +15,5 @@ storeContract({
   name: 'chdb 26.x (in-process)',
   open: async () => ClickHouseRequestStore.open({ client: chdbClient(dir), database: 'errata' }),
   reference: async () => openSqliteStore(':memory:'),
-  timeoutMs: 120_000,
+  timeoutMs: 300_000,
 });

@@ -18,5 +18,5 @@ storeContract({
   name: 'clickhouse 18.16 (2-shard cluster)',
   open: async () => ClickHouseRequestStore.open({ url: `${cluster.servers[0].url}/errata`, cluster: cluster.name }),
   reference: async () => openSqliteStore(':memory:'),
-  timeoutMs: 180_000,
+  timeoutMs: 300_000,
 });

@@ -17,5 +17,5 @@ storeContract({
   name: 'clickhouse 18.16 (single server)',
   open: async () => ClickHouseRequestStore.open({ url: `${server.url}/errata` }),
   reference: async () => openSqliteStore(':memory:'),
-  timeoutMs: 120_000,
+  timeoutMs: 300_000,
 });

@@ -197,4 +197,16 @@ describe('single server', () => {
     const [r] = await store.listRequests(range, { limit: 1 }).then((p) => p.records);
     expect(r.request_id).toBe('req_w_000199');
   }, 120_000);
+
+  test('a store created while ClickHouse is down answers 503, then migrates and serves by itself once it is up', async () => {
+    await server.stop('SIGKILL');
+    const lazy = ClickHouseRequestStore.create({ url: `${server.url}/lazydb` });
+    await expect(lazy.counts()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(lazy.writeBatch(rows(0, 10), ctx())).rejects.toBeInstanceOf(StoreUnavailableError);
+    await server.restart();
+    await until('counts after restart', () => lazy.counts());
+    expect((await lazy.writeBatch(rows(0, 10), ctx())).accepted).toBe(recordsOf(0, 10));
+    expect((await lazy.counts()).requests).toBe(recordsOf(0, 10));
+    await lazy.close();
+  }, 120_000);
 });
