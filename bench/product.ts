@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { openDatabase } from '@/db/client';
+import { openSqliteStore } from '@/db/sqlite/store';
 import { createToken } from '@/db/queries/tokens';
 import { createUser } from '@/db/queries/users';
 import type { Dataset } from './dataset';
@@ -365,9 +366,9 @@ export async function cliImport(file: string, databasePath: string, env: Record<
   rss.stop();
   let stored = 0;
   if (fs.existsSync(databasePath)) {
-    const db = openDatabase(databasePath, { readonly: true });
-    stored = (db.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
-    db.$client.close();
+    const store = openSqliteStore(databasePath, { readonly: true });
+    stored = (await store.counts()).requests;
+    await store.close();
   }
   log(`import: exit ${code} in ${seconds.toFixed(1)} s, ${stored.toLocaleString('en')} rows stored, ${progress} progress updates`);
   return {

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { openDatabase } from '@/db/client';
+import { openSqliteStore } from '@/db/sqlite/store';
 import { prepareBatch } from '@/ingest/index';
-import { toRow as productRow, writeRows } from '@/ingest/write';
+import { toRow as productRow } from '@/ingest/rows';
 import { prepareDataset, readBatchGzip } from './dataset';
 import { createEmptyDatabase, floorInsertRows, toRow } from './floor';
 
@@ -29,7 +29,7 @@ const stage: Record<string, number> = {};
 const add = (k: string, since: number) => (stage[k] = (stage[k] ?? 0) + cpu() - since);
 
 // Product stages, as the writer worker runs them (decode happens in the route's main thread).
-const db = openDatabase(path.join(dir, 'product.db'));
+const store = openSqliteStore(path.join(dir, 'product.db'));
 let lines = 0;
 for (let b = 0; b < n; b++) {
   const gz = readBatchGzip(ds, b);
@@ -41,11 +41,11 @@ for (let b = 0; b < n; b++) {
   const rows = prepared.records.map(productRow);
   add('product parse+normalize+validate+row', t);
   t = cpu();
-  writeRows(db, rows, { token_id: 1, received_ms: Date.now(), rejected: prepared.errors.length, rejections: prepared.samples });
-  add('product write (writeRows)', t);
+  await store.writeBatch(rows, { token_id: 1, received_ms: Date.now(), rejected: prepared.errors.length, rejections: prepared.samples });
+  add('product write (writeBatch)', t);
   lines += ds.batches[b].lines;
 }
-db.$client.close();
+await store.close();
 
 // Floor stages on the same batches.
 const floorFile = path.join(dir, 'floor.db');

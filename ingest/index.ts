@@ -1,11 +1,12 @@
-// The ingest pipeline: decoded bytes → parse → normalize → validate → one write transaction.
+// The ingest pipeline: decoded bytes → parse → normalize → validate → one write through the request store.
 // The HTTP route (through the writer worker), `errata import` and `errata demo` all call processBatch.
-import type { Db } from '@/db/client';
+import type { RequestStore } from '@/db/store';
 import { normalize } from './normalize';
 import { parseBody, type ParseOptions } from './parse';
 import { DeadlineExceeded, MAX_REPORTED_ERRORS, type GatewayRecord, type IngestResult, type RecordError } from './types';
 import { validate } from './validate';
-import { writeRecords, type RejectionSample } from './write';
+import { toRow } from './rows';
+import type { RejectionSample } from '@/db/types';
 
 export type { GatewayRecord, IngestResult, RecordError } from './types';
 export { MAX_RECORDS, MAX_RECORD_BYTES } from './parse';
@@ -81,14 +82,14 @@ export function prepareBatch(
 }
 
 /**
- * Parses, normalizes and validates a decoded body, then stores the good records in one durable transaction.
+ * Parses, normalizes and validates a decoded body, then stores the good records in one durable write (writeBatch).
  * Throws ApiError for whole-batch problems (invalid_body when empty, too_many_records); bad records are
  * reported one by one in the result and the good ones are kept.
  */
-export function processBatch(db: Db, body: Uint8Array, ctx: BatchContext): IngestResult {
+export async function processBatch(store: RequestStore, body: Uint8Array, ctx: BatchContext): Promise<IngestResult> {
   const received_ms = ctx.received_ms ?? Date.now();
   const { records, errors, samples } = prepareBatch(body, ctx);
-  const { accepted, duplicates } = writeRecords(db, records, {
+  const { accepted, duplicates } = await store.writeBatch(records.map(toRow), {
     token_id: ctx.token_id,
     received_ms,
     rejected: errors.length,

@@ -2,6 +2,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '@/db/client';
 import type { RejectionSample, RequestRow, WriteContext, WriteOutcome } from '@/db/types';
+import { toRow } from './rows';
 import { DeadlineExceeded, type GatewayRecord } from './types';
 
 export const MINUTE_MS = 60_000;
@@ -72,29 +73,7 @@ export function floorTo(ts_ms: number, size_ms: number): number {
 }
 
 export type { RequestRow } from '@/db/types';
-
-export function toRow(r: GatewayRecord): RequestRow {
-  return [
-    r.request_id,
-    r.code,
-    r.ts_ms,
-    r.status,
-    r.method,
-    r.path,
-    r.route,
-    r.latency_ms,
-    r.key_id,
-    r.account_id,
-    r.tier,
-    r.message,
-    r.details === null ? null : JSON.stringify(r.details),
-    r.reason,
-    r.unknown_code ? 1 : 0,
-    r.status_mismatch ? 1 : 0,
-    null,
-    0,
-  ];
-}
+export { toRow };
 
 type Dims = (string | number)[];
 interface Tally {

@@ -8,7 +8,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ApiErrorCode } from '@/lib/api-error';
 import type { BatchContext } from './index';
 import type { IngestResult, RecordError } from './types';
-import type { RejectionSample, RequestRow } from './write';
+import type { RejectionSample, RequestRow } from '@/db/types';
 
 export type WorkerRole = 'prepare' | 'write';
 

@@ -1,17 +1,20 @@
 // The ingest workers, one file for both roles (workerData.role):
-// - 'write': the one writer. Owns the write connection, commits prepared batches, prunes retention hourly.
+// - 'write': the one writer. Opens its request store (for SQLite: its own write connection, which also reads the
+//   retention setting), commits prepared batches through writeBatch, prunes retention hourly.
 // - 'prepare': parses, normalizes and validates a batch into column-ordered rows and hands them to the writer
 //   over a MessageChannel, so parsing batch N+1 overlaps the commit of batch N (two cores instead of one), and
 //   neither ever runs on the server's main thread, where lookups are answered.
 import os from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase, type Db } from '@/db/client';
-import { pruneRetention, retentionCutoff } from '@/db/queries/retention';
+import { openRequestStore } from '@/db/open-store';
 import { getRetentionDays } from '@/db/queries/settings';
+import type { RequestStore } from '@/db/store';
 import { ApiError, type ApiErrorCode } from '@/lib/api-error';
+import { retentionCutoff } from '@/lib/time-buckets';
 import { prepareBatch } from './index';
 import { DeadlineExceeded, MAX_REPORTED_ERRORS } from './types';
-import { recordRejectedBatch, toRow, writeRows } from './write';
+import { toRow } from './rows';
 import type {
   BatchCtx,
   FailureInfo,
@@ -124,15 +127,16 @@ function runPrepare() {
 
 function runWriter() {
   const db: Db = openDatabase(databasePath);
+  const store: RequestStore = openRequestStore(db);
   let closed = false;
   const ports: MessagePort[] = [];
   let days = getRetentionDays(db);
 
   // Between chunks the worker returns to its message loop, so ingest batches interleave with a large prune.
-  function prune() {
+  async function prune() {
     if (closed) return;
     try {
-      const r = pruneRetention(db, { days: getRetentionDays(db), maxRows: 50_000 });
+      const r = await store.prune({ days: getRetentionDays(db), maxRows: 50_000 });
       if (r.more) setImmediate(prune);
     } catch (err) {
       console.error('errata: retention prune failed', err);
@@ -149,18 +153,18 @@ function runWriter() {
     for (const p of ports) p.postMessage({ type: 'retention', days } satisfies RetentionMessage);
   }
 
-  function noteRejected(token_id: number | null, received_ms: number, code: string, message: string) {
+  async function noteRejected(token_id: number | null, received_ms: number, code: string, message: string) {
     try {
-      recordRejectedBatch(db, { token_id, received_ms, code, message });
+      await store.recordRejectedBatch({ token_id, received_ms, code, message });
     } catch (err) {
       console.error('errata: could not record a rejected batch', err);
     }
   }
 
-  function write(msg: PreparedMessage) {
+  async function write(msg: PreparedMessage) {
     if (closed) return;
     if (msg.type === 'unprepared') {
-      if (msg.api) noteRejected(msg.ctx.token_id, msg.ctx.received_ms, msg.error.code, msg.error.message);
+      if (msg.api) await noteRejected(msg.ctx.token_id, msg.ctx.received_ms, msg.error.code, msg.error.message);
       port.postMessage({ type: 'failed', id: msg.id, error: msg.error, ms: 0 } satisfies WorkerReply);
       return;
     }
@@ -171,7 +175,7 @@ function runWriter() {
     }
     const started = performance.now();
     try {
-      const { accepted, duplicates } = writeRows(db, msg.rows, {
+      const { accepted, duplicates } = await store.writeBatch(msg.rows, {
         token_id: msg.ctx.token_id,
         received_ms: msg.ctx.received_ms,
         rejected: msg.rejected,
@@ -187,7 +191,7 @@ function runWriter() {
       }
       const error = describeFailure(err);
       if (!(err instanceof ApiError)) console.error('errata: ingest batch failed', err);
-      else noteRejected(msg.ctx.token_id, msg.ctx.received_ms, err.code as ApiErrorCode, err.message);
+      else await noteRejected(msg.ctx.token_id, msg.ctx.received_ms, err.code as ApiErrorCode, err.message);
       port.postMessage({ type: 'failed', id: msg.id, error, ms: performance.now() - started } satisfies WorkerReply);
     }
     try {
@@ -197,11 +201,15 @@ function runWriter() {
     }
   }
 
-  port.on('message', (msg: WorkerRequest) => {
+  port.on('message', async (msg: WorkerRequest) => {
     if (msg.type === 'close') {
       closed = true;
       for (const p of ports) p.close();
-      db.$client.close();
+      try {
+        await store.close();
+      } finally {
+        db.$client.close();
+      }
       port.postMessage({ type: 'closed' } satisfies WorkerReply);
       return;
     }
@@ -214,7 +222,7 @@ function runWriter() {
       return;
     }
     if (msg.type === 'rejected-batch') {
-      noteRejected(msg.token_id, msg.received_ms, msg.code, msg.message);
+      await noteRejected(msg.token_id, msg.received_ms, msg.code, msg.message);
       return;
     }
     // A server built before the prepare worker existed sends raw bytes here (.errata/ingest-worker.mjs is shared
@@ -231,7 +239,7 @@ function runWriter() {
         if (!(err instanceof ApiError)) console.error('errata: ingest batch could not be prepared', err);
         forward = { type: 'unprepared', id: legacy.id, ctx, error: describeFailure(err), api: err instanceof ApiError };
       }
-      write(forward);
+      await write(forward);
     }
   });
   port.postMessage({ type: 'ready' } satisfies WorkerReply);

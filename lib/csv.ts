@@ -4,8 +4,8 @@
 // Exports: neutralizeCell, csvText, csvNumber, csvLine, toCsv, csvStream, csvFilename, csvHeaders, CSV_CONTENT_TYPE,
 // REQUEST_CSV_COLUMNS, requestCsvRow, BREAKDOWN_CSV_COLUMNS, breakdownCsvRows, TIMESERIES_CSV_COLUMNS,
 // timeseriesCsvRows, type CsvCell.
-import type { RequestRecord } from '@/db/queries/requests';
-import type { Breakdown, Timeseries } from '@/db/queries/stats';
+import type { RequestRecord } from '@/db/types';
+import type { Breakdown, Timeseries } from '@/db/types';
 import { filtersToQueryString, type Filters } from './filters';
 
 export type CsvCell = string | number | boolean | null | undefined;

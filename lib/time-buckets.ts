@@ -58,3 +58,11 @@ export function bucketStarts(from: number, to: number, size: number): number[] {
   for (let t = floorTo(from, size); t < to; t += size) out.push(t);
   return out;
 }
+
+/**
+ * The first instant retention keeps: the start of the UTC day `days` ago (whole days: "30 days" keeps 30 full days
+ * and today). Every store prunes at this boundary and ingest rejects older records as `expired`.
+ */
+export function retentionCutoff(now_ms: number, days: number): number {
+  return Math.floor((now_ms - days * DAY_MS) / DAY_MS) * DAY_MS;
+}

@@ -54,12 +54,15 @@ const env = { ...process.env };
 const { register } = await import('tsx/esm/api');
 register({ tsconfig: path.join(root, 'tsconfig.json') });
 const { openDatabase } = await import(pathToFileURL(path.join(root, 'db/client.ts')).href);
+const { openRequestStore } = await import(pathToFileURL(path.join(root, 'db/open-store.ts')).href);
 const demo = await import(pathToFileURL(path.join(root, 'cli/commands/demo.ts')).href);
 
 let stored = 0;
 if (fs.existsSync(databasePath)) {
   const existing = openDatabase(databasePath);
-  stored = existing.$client.prepare('SELECT count(*) AS n FROM requests').get().n;
+  const store = openRequestStore(existing);
+  stored = (await store.counts()).requests;
+  await store.close();
   existing.$client.close();
 }
 if (stored > 0) {

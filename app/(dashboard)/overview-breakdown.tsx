@@ -11,7 +11,7 @@ import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { tableClasses } from '@/components/ui/table';
-import type { Breakdown } from '@/db/queries/stats';
+import type { Breakdown } from '@/db/types';
 import { FILTER_PARAM, LIVE_REFRESH_MS, type BreakdownCardSpec } from './overview-config';
 
 const ERRORS_ONLY_BREAKDOWNS: ReadonlySet<string> = new Set(['status', 'code', 'reason']);

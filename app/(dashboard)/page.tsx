@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { getDb } from '@/db';
-import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
+import { getStore } from '@/db';
+import type { Breakdown, Timeseries } from '@/db/types';
 import { toUrlSearchParams } from '@/components/filters/url-params';
 import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -29,6 +29,20 @@ interface ViewProps {
   now: number;
 }
 
+/** One query's answer or failure, with its time (the page's data-query-ms attributes). */
+type Timed<T> = { ok: true; value: T; ms: number } | { ok: false; error: unknown; ms: number };
+
+// One query at a time: each section's time is its own query's, not its siblings' (they would all be in flight at once).
+async function timed<T>(query: () => Promise<T>): Promise<Timed<T>> {
+  const t0 = performance.now();
+  try {
+    const value = await query();
+    return { ok: true, value, ms: performance.now() - t0 };
+  } catch (error) {
+    return { ok: false, error, ms: performance.now() - t0 };
+  }
+}
+
 /** A section whose query failed says so in its own card; the rest of the overview still renders. */
 function SectionFailed({ title, error }: { title: string; error: unknown }) {
   console.error(`errata: overview section "${title}" failed`, error);
@@ -39,38 +53,29 @@ function SectionFailed({ title, error }: { title: string; error: unknown }) {
   );
 }
 
-function ChartsSection({ view, by, rangeNoTotals }: { view: ViewProps; by: OverviewBy; rangeNoTotals: boolean }) {
-  const t0 = performance.now();
-  let timeseries;
-  try {
-    timeseries = getTimeseries(getDb(), view.filters, { interval: 'auto', by, limit: SERIES_LIMIT });
-  } catch (e) {
+function ChartsSection({ view, by, rangeNoTotals, result }: { view: ViewProps; by: OverviewBy; rangeNoTotals: boolean; result: Timed<Timeseries> }) {
+  if (!result.ok) {
+    const e = result.error;
     if (e instanceof ValidationError) return <ErrorState title="This range cannot be charted">{e.message}</ErrorState>;
     return <SectionFailed title="Error rate and errors over time" error={e} />;
   }
   return (
-    <div data-query-ms={(performance.now() - t0).toFixed(1)} className={styles.section}>
-      <OverviewCharts filterQuery={view.filterQuery} csvQuery={view.csvQuery} by={by} live={view.live} now={view.now} initial={timeseries} rangeNoTotals={rangeNoTotals} />
+    <div data-query-ms={result.ms.toFixed(1)} className={styles.section}>
+      <OverviewCharts filterQuery={view.filterQuery} csvQuery={view.csvQuery} by={by} live={view.live} now={view.now} initial={result.value} rangeNoTotals={rangeNoTotals} />
     </div>
   );
 }
 
-function BreakdownSection({ view, spec }: { view: ViewProps; spec: BreakdownCardSpec }) {
-  const t0 = performance.now();
-  let breakdown;
-  try {
-    breakdown = getBreakdown(getDb(), view.filters, { by: spec.by, limit: spec.limit });
-  } catch (e) {
-    return <SectionFailed title={spec.title} error={e} />;
-  }
+function BreakdownSection({ view, spec, result }: { view: ViewProps; spec: BreakdownCardSpec; result: Timed<Breakdown> }) {
+  if (!result.ok) return <SectionFailed title={spec.title} error={result.error} />;
   return (
-    <div data-query-ms={(performance.now() - t0).toFixed(1)}>
+    <div data-query-ms={result.ms.toFixed(1)}>
       <OverviewBreakdown
         spec={spec}
         filterQuery={view.filterQuery}
         csvQuery={view.csvQuery}
         pageQuery={view.pageQuery}
-        initial={breakdown}
+        initial={result.value}
         now={view.now}
         live={view.live}
       />
@@ -109,22 +114,26 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
   };
   const by = parseOverviewBy(sp.by);
   const t0 = performance.now();
-  const summary = getSummary(getDb(), filters);
+  const summary = await getStore().summary(filters);
   const summaryMs = performance.now() - t0;
   // An empty range stops here: no charts of zeros, no empty tables.
   const empty = (summary.requests.value ?? 0) === 0;
+  const store = getStore();
+  const series = empty ? null : await timed(() => store.timeseries(filters, { interval: 'auto', by, limit: SERIES_LIMIT }));
+  const breakdowns: Timed<Breakdown>[] = [];
+  if (!empty) for (const spec of OVERVIEW_BREAKDOWNS) breakdowns.push(await timed(() => store.breakdown(filters, { by: spec.by, limit: spec.limit })));
 
   return (
     <div className={styles.page}>
       <div data-query-ms={summaryMs.toFixed(1)} className={styles.section}>
         <OverviewSummary pageQuery={view.pageQuery} filterQuery={view.filterQuery} live={view.live} now={now} initial={summary} />
       </div>
-      {!empty && (
+      {series && (
         <>
-          <ChartsSection view={view} by={by} rangeNoTotals={summary.no_totals} />
+          <ChartsSection view={view} by={by} rangeNoTotals={summary.no_totals} result={series} />
           <div className={styles.breakdowns}>
-            {OVERVIEW_BREAKDOWNS.map((spec) => (
-              <BreakdownSection key={spec.by} view={view} spec={spec} />
+            {OVERVIEW_BREAKDOWNS.map((spec, i) => (
+              <BreakdownSection key={spec.by} view={view} spec={spec} result={breakdowns[i]} />
             ))}
           </div>
         </>

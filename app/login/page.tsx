@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { countUsers } from '@/db/queries/users';
 import { getPageUser, safeNext } from '@/lib/auth/page';
 import { homeFor } from '@/lib/auth/roles';
@@ -41,8 +41,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const next = safeNext(one(params.next));
   const user = await getPageUser();
   if (user) redirect(next === '/' ? homeFor(user.role) : next);
-  const noUsers = countUsers(getDb()) === 0;
-  if (noUsers) ensureSetupCode(getDb());
+  const noUsers = countUsers(getMetaDb()) === 0;
+  if (noUsers) ensureSetupCode(getMetaDb());
   const retry = Number(one(params.retry)) || 900;
   const error = message(one(params.error), Number.isFinite(retry) ? Math.min(retry, 86_400) : 900);
   return (

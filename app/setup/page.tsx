@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 import { ensureSetupCode } from '@/lib/auth/setup';
 import styles from '../login/auth.module.css';
@@ -17,7 +17,7 @@ const MESSAGES: Record<string, string> = {
 // Only while no user exists; afterwards it sends everyone to sign in.
 export default async function SetupPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
-  if (!ensureSetupCode(getDb())) redirect('/login');
+  if (!ensureSetupCode(getMetaDb())) redirect('/login');
   const raw = (await searchParams).error;
   const error = MESSAGES[Array.isArray(raw) ? raw[0] : (raw ?? '')];
   return (

@@ -2,9 +2,11 @@
 // through the ingest pipeline (processBatch) exactly as a log shipper's batches would be.
 import fs from 'node:fs';
 import { openDatabase, type Db } from '@/db/client';
+import { openRequestStore } from '@/db/open-store';
+import type { RequestStore } from '@/db/store';
 import { createToken, listTokens, revokeToken } from '@/db/queries/tokens';
 import { ensureDemoAdmin } from '@/db/queries/users';
-import { retentionCutoff } from '@/db/queries/retention';
+import { retentionCutoff } from '@/lib/time-buckets';
 import { getRetentionDays } from '@/db/queries/settings';
 import { processBatch } from '@/ingest';
 import { MAX_RECORDS } from '@/ingest/parse';
@@ -53,8 +55,8 @@ export interface DemoResult {
   options: TrafficOptions;
 }
 
-/** Generates the demo traffic into `db` through processBatch. */
-export function fillDemo(db: Db, opts: DemoOptions = {}): DemoResult {
+/** Generates the demo traffic into `store` through processBatch; tokens and settings come from the metadata `db`. */
+export async function fillDemo(db: Db, store: RequestStore, opts: DemoOptions = {}): Promise<DemoResult> {
   const started = performance.now();
   const endMs = opts.endMs ?? Date.now();
   const startMs = endMs - (opts.days ?? 7) * DAY;
@@ -86,7 +88,7 @@ export function fillDemo(db: Db, opts: DemoOptions = {}): DemoResult {
   for (const chunk of trafficChunks(options, Math.min(MAX_RECORDS, opts.batchLines ?? DEMO_BATCH_LINES), stats)) {
     // Received a few seconds after its newest record, so ingest health shows the week as a shipper would have.
     const received_ms = Math.min(Date.now(), (Number.isFinite(stats.lastMs) ? stats.lastMs : endMs) + 3000);
-    const r = processBatch(db, Buffer.from(chunk), { token_id: tokenId, received_ms, min_ts_ms: retentionCutoff(Date.now(), retentionDays) });
+    const r = await processBatch(store, Buffer.from(chunk), { token_id: tokenId, received_ms, min_ts_ms: retentionCutoff(Date.now(), retentionDays) });
     accepted += r.accepted;
     duplicates += r.duplicates;
     rejected += r.rejected;
@@ -118,10 +120,6 @@ export interface DemoAccess {
 export function demoAccess(db: Db): DemoAccess {
   const { token } = createToken(db, { name: `npm run demo ${fmtTime(Date.now())}`, scopes: ['ingest', 'read'] });
   return { token, admin: ensureDemoAdmin(db) };
-}
-
-function countRequests(db: Db): number {
-  return (db.$client.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
 }
 
 function positiveInt(v: string | undefined, name: string, def: number, max: number): number {
@@ -162,13 +160,15 @@ export async function run(argv: string[]): Promise<number> {
   };
   if (fresh) removePartial();
   const db = openDatabase(file);
+  let store: RequestStore | null = null;
   let result: DemoResult | undefined;
   try {
+    store = openRequestStore(db);
     const retention = getRetentionDays(db);
     if (days >= retention) {
       throw new UsageError(`--days ${days} does not fit the retention window of ${retention} days: older traffic would be rejected as expired`);
     }
-    const existing = countRequests(db);
+    const existing = (await store.counts()).requests;
     if (existing > 0 && !values.force) {
       process.stderr.write(
         `errata demo: ${target} already holds ${fmt(existing)} requests. Point DATABASE_PATH at a new file, or add --force to add demo traffic anyway.\n`,
@@ -176,7 +176,7 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT.failure;
     }
     const progress = new Progress(process.stderr, !values.quiet);
-    result = fillDemo(db, {
+    result = await fillDemo(db, store, {
       records,
       days,
       keys,
@@ -187,6 +187,7 @@ export async function run(argv: string[]): Promise<number> {
     progress.done();
     if (fresh) db.$client.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
+    await store?.close();
     closeDb(db);
     if (fresh && !result) removePartial();
   }

@@ -7,13 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import type { Db } from '@/db/client';
-import { retentionCutoff } from '@/db/queries/retention';
+import { openRequestStore } from '@/db/open-store';
+import { retentionCutoff } from '@/lib/time-buckets';
 import { getRetentionDays } from '@/db/queries/settings';
+import type { RequestStore } from '@/db/store';
 import { processBatch } from '@/ingest';
 import { detectFormat, MAX_RECORDS } from '@/ingest/parse';
 import { MAX_DECOMPRESSED_BYTES } from '@/ingest/decode';
 import type { IngestResult, RecordError } from '@/ingest/types';
-import { writeRows } from '@/ingest/write';
 import type { PreparedMessage, PrepareRequest, RetentionMessage } from '@/ingest/writer-protocol';
 import { ApiError } from '@/lib/api-error';
 import { closeDb, databasePath, EXIT, fmt, openCliDb, parse, UsageError } from '../lib/cli';
@@ -139,13 +140,16 @@ class Batcher {
   private inflight: { done: Promise<void>; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private batches = 0;
   private failure: unknown = null;
+  /** Prepared batches are committed one after another, in the order they were prepared. */
+  private commits: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly db: Db,
+    meta: Db,
+    private readonly store: RequestStore,
     readonly report: FileReport,
     private readonly tokenId: number | null,
   ) {
-    this.retentionDays = getRetentionDays(db);
+    this.retentionDays = getRetentionDays(meta);
   }
 
   private add(r: IngestResult) {
@@ -168,7 +172,7 @@ class Batcher {
     const received_ms = Date.now();
     if (this.batches++ === 0) {
       const min_ts_ms = retentionCutoff(received_ms, this.retentionDays);
-      this.add(processBatch(this.db, body, { token_id: this.tokenId, line_offset: lineOffset, received_ms, min_ts_ms }));
+      this.add(await processBatch(this.store, body, { token_id: this.tokenId, line_offset: lineOffset, received_ms, min_ts_ms }));
       return;
     }
     const worker = this.start();
@@ -222,18 +226,20 @@ class Batcher {
     port2.postMessage({ type: 'retention', days: this.retentionDays } satisfies RetentionMessage);
     // Prepared batches arrive in order: each is committed here, durably, as processBatch does.
     port2.on('message', (m: PreparedMessage) => {
-      const job = this.inflight[0];
-      if (!job || this.failure) return;
-      try {
-        if (m.type === 'unprepared') throw new ApiError(m.error.code, m.error.message, m.error.details);
-        const wctx = { token_id: m.ctx.token_id, received_ms: m.ctx.received_ms, rejected: m.rejected, rejections: m.samples };
-        const { accepted, duplicates } = writeRows(this.db, m.rows, wctx);
-        this.add({ accepted, duplicates, rejected: m.rejected, errors: m.errors });
-        this.inflight.shift();
-        job.resolve();
-      } catch (err) {
-        this.fail(err);
-      }
+      this.commits = this.commits.then(async () => {
+        const job = this.inflight[0];
+        if (!job || this.failure) return;
+        try {
+          if (m.type === 'unprepared') throw new ApiError(m.error.code, m.error.message, m.error.details);
+          const wctx = { token_id: m.ctx.token_id, received_ms: m.ctx.received_ms, rejected: m.rejected, rejections: m.samples };
+          const { accepted, duplicates } = await this.store.writeBatch(m.rows, wctx);
+          this.add({ accepted, duplicates, rejected: m.rejected, errors: m.errors });
+          this.inflight.shift();
+          job.resolve();
+        } catch (err) {
+          this.fail(err);
+        }
+      });
     });
     this.worker = worker;
     this.port = port2;
@@ -242,10 +248,10 @@ class Batcher {
 }
 
 /** Imports one file; throws only for problems before the first byte (missing file). */
-export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<FileReport> {
+export async function importFile(meta: Db, store: RequestStore, file: string, opts: ImportOptions = {}): Promise<FileReport> {
   const batchLines = opts.batchLines ?? DEFAULT_BATCH_LINES;
   const report: FileReport = { file, format: 'empty', gzip: false, records: 0, accepted: 0, duplicates: 0, rejected: 0, errors: [] };
-  const batcher = new Batcher(db, report, opts.token_id ?? null);
+  const batcher = new Batcher(meta, store, report, opts.token_id ?? null);
   const raw: Readable = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
   const head = await peek(raw, 2);
   report.gzip = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
@@ -416,6 +422,7 @@ export async function run(argv: string[]): Promise<number> {
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const progress = new Progress(process.stderr, !values.quiet);
   const db = openCliDb();
+  const store = openRequestStore(db);
   const started = performance.now();
   const reports: FileReport[] = [];
   // Ctrl+C stops after the batch in flight commits, then reports what was stored; a second one kills at once.
@@ -431,7 +438,7 @@ export async function run(argv: string[]): Promise<number> {
     for (let i = 0; i < positionals.length; i++) {
       const file = positionals[i];
       const label = `import ${file === '-' ? 'stdin' : path.basename(file)}${positionals.length > 1 ? ` (${i + 1}/${positionals.length})` : ''}`;
-      const report = await importFile(db, file, {
+      const report = await importFile(db, store, file, {
         batchLines,
         stop: () => interrupted,
         onBatch: (r, bytesRead) =>
@@ -446,6 +453,7 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     progress.done();
+    await store.close();
     closeDb(db);
   }
   const seconds = (performance.now() - started) / 1000;

@@ -1,12 +1,6 @@
 import 'server-only';
-import type { Db } from '@/db';
-import {
-  getIngestHealthSeries,
-  getIngestHealthTotals,
-  getRejectionReasons,
-  listRecentRejections,
-  type IngestHealthFilters,
-} from '@/db/queries/ingest-health';
+import type { RequestStore } from '@/db/store';
+import type { IngestHealthFilters } from '@/db/types';
 import { ValidationError } from '@/lib/api-error';
 import { parseFilters, type SearchParamsInput } from '@/lib/filters';
 
@@ -44,15 +38,18 @@ export interface HourPoint {
 }
 
 /** Everything the ingest page shows, hours zero-filled across the range. */
-export function loadIngestHealth(db: Db, f: IngestHealthFilters) {
-  const series = getIngestHealthSeries(db, f);
-  const totals = getIngestHealthTotals(db, f);
-  const allTotals = f.token_id === undefined ? totals : getIngestHealthTotals(db, { ...f, token_id: undefined });
-  const reasons = getRejectionReasons(db, f);
+export async function loadIngestHealth(store: RequestStore, f: IngestHealthFilters) {
+  const len = f.to_ms - f.from_ms;
+  const [series, totals, allTotals, reasons, recent, previous] = await Promise.all([
+    store.ingestHealthSeries(f),
+    store.ingestHealthTotals(f),
+    f.token_id === undefined ? null : store.ingestHealthTotals({ ...f, token_id: undefined }),
+    store.rejectionReasons(f),
+    store.recentRejections({ limit: 1000, token_id: f.token_id }),
+    store.ingestHealthTotals({ ...f, from_ms: f.from_ms - len, to_ms: f.from_ms }),
+  ]);
   // The writer keeps the newest 1,000 samples; the page shows the newest of those inside the range.
-  const rejections = listRecentRejections(db, { limit: 1000, token_id: f.token_id })
-    .filter((r) => r.received_ms >= f.from_ms && r.received_ms < f.to_ms)
-    .slice(0, 50);
+  const rejections = recent.filter((r) => r.received_ms >= f.from_ms && r.received_ms < f.to_ms).slice(0, 50);
 
   const start = Math.floor(f.from_ms / HOUR_MS) * HOUR_MS;
   const byHour = new Map<number, HourPoint>();
@@ -71,8 +68,6 @@ export function loadIngestHealth(db: Db, f: IngestHealthFilters) {
       rejectedByToken.set(p.token_id, m);
     }
   }
-  const len = f.to_ms - f.from_ms;
-  const previous = getIngestHealthTotals(db, { ...f, from_ms: f.from_ms - len, to_ms: f.from_ms });
   const sumOf = (rows: typeof totals) => {
     const sum = (k: 'accepted' | 'duplicates' | 'rejected' | 'batches') => rows.reduce((n, t) => n + Number(t[k]), 0);
     return { accepted: sum('accepted'), duplicates: sum('duplicates'), rejected: sum('rejected'), batches: sum('batches') };
@@ -80,7 +75,7 @@ export function loadIngestHealth(db: Db, f: IngestHealthFilters) {
   return {
     hours: [...byHour.values()],
     totals,
-    allTotals,
+    allTotals: allTotals ?? totals,
     reasons,
     rejections,
     rejectedByToken,

@@ -1,4 +1,4 @@
-import type { Summary } from '@/db/queries/stats';
+import type { Summary } from '@/db/types';
 import { formatCount, formatPercent } from '@/components/ui/format';
 import { Kpi, KpiGrid } from '@/components/ui/kpi';
 import { NoTotalsNotice } from '@/components/ui/states';

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { LookupResult } from '@/db/queries/requests';
+import type { LookupResult } from '@/db/types';
 import { formatUtc } from '@/components/request/details';
 import { StatusBadge } from '@/components/ui/badge';
 import { CsvDownloadButton } from '@/components/ui/csv-download';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery, type DefinedUseQueryResult } from '@tanstack/react-query';
-import type { Breakdown, Summary, Timeseries } from '@/db/queries/stats';
+import type { Breakdown, Summary, Timeseries } from '@/db/types';
 import { fetchJson } from './query-client';
 import { queryKeys } from './query-keys';
 

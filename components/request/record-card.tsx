@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { getCatalogEntry, KIND_LABELS, kindOf } from '@/lib/catalog';
-import type { RequestRecord } from '@/db/queries/requests';
+import type { RequestRecord } from '@/db/types';
 import { fixFor, formatNumber, formatUtc, interpretDetails, suggestedReply } from './details';
 import type { DrillLinks } from './links';
 import { RecordFlags } from './record-flags';

@@ -1,6 +1,9 @@
 // Retention: raw rows (which are also the dedupe state: UNIQUE(request_id, code)), rollups and ingest health
 // are pruned at the same UTC day boundary, so rollup counts always equal the raw rows they summarize.
 import type { Db } from '../client';
+import { retentionCutoff } from '@/lib/time-buckets';
+
+export { retentionCutoff };
 
 export const DAY_MS = 86_400_000;
 /** Rows deleted per statement: short transactions keep the writer responsive to ingest between chunks. */
@@ -17,11 +20,6 @@ export interface PruneResult {
   ingest_rejections: number;
   /** True when the row budget ran out before everything older than the cutoff was gone. */
   more: boolean;
-}
-
-/** The first instant still retained: the start of the UTC day `days` ago (whole days: "30 days" keeps 30 full days and today). */
-export function retentionCutoff(now_ms: number, days: number): number {
-  return Math.floor((now_ms - days * DAY_MS) / DAY_MS) * DAY_MS;
 }
 
 /**

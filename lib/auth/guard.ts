@@ -2,7 +2,7 @@
 // Pages and layouts: `const user = await requirePageUser('engineer')` from lib/auth/page.ts (redirects / 403s).
 // Both read the same tables; middleware (proxy.ts) only adds headers and is never the guard.
 import 'server-only';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { findSession } from '@/db/queries/sessions';
 import { findToken, type TokenInfo } from '@/db/queries/tokens';
 import type { TokenScope, UserRole } from '@/db/schema';
@@ -23,7 +23,7 @@ export interface AccessNeed {
 function fromBearer(header: string, need: AccessNeed): Principal {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new ApiError('invalid_credentials', 'The Authorization header must be "Bearer <token>".');
-  const token = findToken(getDb(), match[1]);
+  const token = findToken(getMetaDb(), match[1]);
   if (!token) throw new ApiError('invalid_credentials', 'The token does not exist.');
   if (token.revoked_ms) throw new ApiError('invalid_credentials', 'The token was revoked.');
   if (!token.scopes.includes(need.scope) && !token.scopes.includes('admin')) {
@@ -37,7 +37,7 @@ function fromSession(req: Request, cookie: string, need: AccessNeed): Principal 
   if (!isSameOrigin(req)) {
     throw new ApiError('csrf_failed', 'This request did not come from an errata page (Origin check failed). Reload the page and try again.');
   }
-  const session = findSession(getDb(), cookie);
+  const session = findSession(getMetaDb(), cookie);
   if (!session) throw new ApiError('invalid_credentials', 'Your session has expired or was ended. Sign in again.');
   // Only ingest tokens write records: no user role carries the ingest scope.
   if (need.scope === 'ingest') throw new ApiError('forbidden', 'Only a token with the ingest scope can send records.', { scope: 'ingest' });

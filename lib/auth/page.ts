@@ -5,7 +5,7 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { findSession, type SessionUser } from '@/db/queries/sessions';
 import type { UserRole } from '@/db/schema';
 import { SESSION_COOKIE } from './cookies';
@@ -20,7 +20,7 @@ export const PATH_HEADER = 'x-errata-path';
 export const getPageUser = cache(async (): Promise<PageUser | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (!token) return null;
-  return findSession(getDb(), token) ?? null;
+  return findSession(getMetaDb(), token) ?? null;
 });
 
 /** A local path to come back to after sign-in; anything else becomes "/". */

@@ -6,6 +6,7 @@ import type { FullConfig } from '@playwright/test';
 import { openDatabase } from '../../db/client';
 import { createSession } from '../../db/queries/sessions';
 import { createUser } from '../../db/queries/users';
+import { sqliteStoreOn } from '../../db/sqlite/store';
 import { processBatch } from '../../ingest/index';
 import { trafficChunks } from '../../lib/traffic';
 import { SESSION_COOKIE } from '../../lib/auth/cookies';
@@ -25,13 +26,14 @@ export default async function globalSetup(_config: FullConfig) {
   const dir = authDir();
   fs.mkdirSync(dir, { recursive: true });
   const db = openDatabase(dbPath);
+  const store = sqliteStoreOn(db);
   const now = Date.now();
   const hourNow = Math.floor(now / HOUR) * HOUR;
 
   // Two days of realistic traffic ending now (successes and errors, all 20 codes, capacity reasons).
   let records = 0;
   for (const chunk of trafficChunks({ seed: 'errata-e2e', count: 30_000, end: now - 60_000, days: 2 }, 5000)) {
-    records += processBatch(db, new TextEncoder().encode(chunk), { token_id: null }).accepted;
+    records += (await processBatch(store, new TextEncoder().encode(chunk), { token_id: null })).accepted;
   }
 
   // The spike: 1,500 internal_error 500s inside one hour, five hours ago, on one route.
@@ -52,7 +54,7 @@ export default async function globalSetup(_config: FullConfig) {
       error: { code: SPIKE_CODE, message: 'An unexpected error occurred.', details: {}, request_id: id },
     };
   });
-  records += processBatch(db, ndjson(spike), { token_id: null }).accepted;
+  records += (await processBatch(store, ndjson(spike), { token_id: null })).accepted;
 
   // Errors with no success records at all, 20 days back: the "errors but no request totals" state.
   const noTotalsFrom = hourNow - 20 * 24 * HOUR;
@@ -69,7 +71,7 @@ export default async function globalSetup(_config: FullConfig) {
       error: { code: 'rate_limited', message: 'Too many requests.', details: { retry_after: 30 }, request_id: id },
     };
   });
-  records += processBatch(db, ndjson(orphans), { token_id: null }).accepted;
+  records += (await processBatch(store, ndjson(orphans), { token_id: null })).accepted;
 
   // One signed-in browser state per role: sessions are created directly, the login form has its own spec.
   for (const role of ['support', 'engineer', 'admin'] as Role[]) {

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openDatabase } from '../../db/client';
+import { sqliteStoreOn } from '../../db/sqlite/store';
 import { processBatch } from '../../ingest/index';
 import { seedInfo, storageStateFor } from './e2e-env';
 
@@ -107,7 +108,7 @@ test('an open-ended view refreshes live through the API and shows newly ingested
   const lines = Array.from({ length: 2000 }, (_, i) =>
     JSON.stringify({ request_id: `req_live_${i}_${Date.now()}`, timestamp: ts, status: 200, method: 'GET', route: '/v1/models' }),
   );
-  expect(processBatch(db, new TextEncoder().encode(lines.join('\n')), { token_id: null }).accepted).toBe(2000);
+  expect((await processBatch(sqliteStoreOn(db), new TextEncoder().encode(lines.join('\n')), { token_id: null })).accepted).toBe(2000);
   db.$client.close();
   const refreshed = page.waitForResponse((r) => r.url().includes('/api/v1/stats/summary') && r.status() === 200);
   await page.clock.fastForward(31_000);

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
+import { sqliteStoreOn } from '@/db/sqlite/store';
 import { processBatch } from '@/ingest/index';
 import {
   envelopeProblems,
@@ -47,23 +48,23 @@ function describeFailure(lines: { label: string; bytes: Uint8Array }[], problems
 describe('fuzzed records through the pipeline the writer runs (processBatch)', () => {
   let db: Db;
   let file: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     file = tempDatabasePath('errata-fuzz');
     db = openDatabase(file);
-    const r = processBatch(db, Buffer.from(baselineNdjson(now)), { token_id: 1 });
+    const r = await processBatch(sqliteStoreOn(db), Buffer.from(baselineNdjson(now)), { token_id: 1 });
     expect(r.accepted).toBe(baselineRows);
   });
   afterAll(() => db?.$client.close());
 
-  it(`${IN_PROCESS_RUNS} batches: per-record errors, nothing stored anew`, () => {
+  it(`${IN_PROCESS_RUNS} batches: per-record errors, nothing stored anew`, async () => {
     const before = storeDigest(file);
     let cases = 0;
     let rejected = 0;
-    fc.assert(
-      fc.property(fuzzBatch(now, 70), fc.boolean(), (lines, crlf) => {
+    await fc.assert(
+      fc.asyncProperty(fuzzBatch(now, 70), fc.boolean(), async (lines, crlf) => {
         let r;
         try {
-          r = processBatch(db, joinLines(lines, crlf), { token_id: 1 });
+          r = await processBatch(sqliteStoreOn(db), joinLines(lines, crlf), { token_id: 1 });
         } catch (err) {
           throw new Error(describeFailure(lines, [`the whole batch failed: ${(err as Error).name}: ${(err as Error).message}`]));
         }
@@ -81,17 +82,17 @@ describe('fuzzed records through the pipeline the writer runs (processBatch)', (
 });
 
 describe('odd but valid records through processBatch', () => {
-  it(`${ODD_RUNS} batches of fresh records with control bytes, NUL, separators, unicode in every dimension: stored, rollups agree with raw rows`, () => {
+  it(`${ODD_RUNS} batches of fresh records with control bytes, NUL, separators, unicode in every dimension: stored, rollups agree with raw rows`, async () => {
     let cases = 0;
-    fc.assert(
-      fc.property(fc.array(oddValidRecord(now), { minLength: 10, maxLength: 40 }), (recs) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(oddValidRecord(now), { minLength: 10, maxLength: 40 }), async (recs) => {
         // A fresh store per batch keeps the property stateless, so fast-check can shrink a failure.
         const db = openDatabase(':memory:');
         try {
           const body = Buffer.from(recs.map((r) => JSON.stringify(r.wire)).join('\n'));
           let r;
           try {
-            r = processBatch(db, body, { token_id: 1 });
+            r = await processBatch(sqliteStoreOn(db), body, { token_id: 1 });
           } catch (err) {
             throw new Error(`the whole batch failed: ${(err as Error).name}: ${(err as Error).message}`);
           }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '@/db/client';
+import { sqliteStoreOn } from '@/db/sqlite/store';
 import { processBatch } from '@/ingest';
 import { prepareDataset, readBatchGzip, readBatchLines } from '../../bench/dataset';
 import { createEmptyDatabase, floorInsertRows, openBare, toRow, type Row } from '../../bench/floor';
@@ -83,7 +84,7 @@ describe('npm run bench -- --quick', () => {
 
 // The floor is only fair if it does the product's writes: the same rows and every rollup the product keeps.
 describe('bench floor', () => {
-  it('stores the same request rows and rollup rows as the product pipeline on the same data', { timeout: 120_000 }, () => {
+  it('stores the same request rows and rollup rows as the product pipeline on the same data', { timeout: 120_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'errata-bench-floor-'));
     try {
       const ds = prepareDataset({ records: 20_000, seed: 7, batchSize: 5000, cacheDir: path.join(os.tmpdir(), 'errata-bench-data'), log: () => {} });
@@ -95,7 +96,7 @@ describe('bench floor', () => {
       for (let b = 0; b < ds.batches.length; b++) {
         const rows = readBatchLines(ds, b).map((l) => toRow(l, received)).filter((r): r is Row => r !== null);
         writer.write(rows, received);
-        processBatch(productDb, zlib.gunzipSync(readBatchGzip(ds, b)), { token_id: 1, received_ms: received });
+        await processBatch(sqliteStoreOn(productDb), zlib.gunzipSync(readBatchGzip(ds, b)), { token_id: 1, received_ms: received });
       }
       writer.close();
       const floor = openBare(floorFile, true);

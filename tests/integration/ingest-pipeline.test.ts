@@ -6,6 +6,8 @@ import { openDatabase, type Db } from '@/db/client';
 import { getIngestHealthSeries, getIngestHealthTotals, getRejectionReasons, listRecentRejections, NO_TOKEN_NAME } from '@/db/queries/ingest-health';
 import { pruneRetention, retentionCutoff } from '@/db/queries/retention';
 import { createToken } from '@/db/queries/tokens';
+import { sqliteStoreOn } from '@/db/sqlite/store';
+import type { RequestStore } from '@/db/store';
 import { prepareBatch, processBatch, SAMPLES_PER_BATCH } from '@/ingest';
 import { DeadlineExceeded } from '@/ingest/types';
 import { recordRejectedBatch, toRow, writeRows } from '@/ingest/write';
@@ -50,14 +52,16 @@ function expectRollupsMatchRaw(db: Db) {
 }
 
 let db: Db;
+let store: RequestStore;
 beforeEach(() => {
   db = openDatabase(':memory:');
+  store = sqliteStoreOn(db);
 });
 
 describe('processBatch', () => {
-  test('stores good records, rejects bad ones beside them, and counts everything', () => {
+  test('stores good records, rejects bad ones beside them, and counts everything', async () => {
     const body = enc([rec(1), '{"broken', rec(2), { request_id: 'no time', status: 200 }, rec(3), 'null', rec(4, { status: 'abc' })]);
-    const r = processBatch(db, body, { token_id: 7, received_ms: NOW });
+    const r = await processBatch(store, body, { token_id: 7, received_ms: NOW });
     expect(r).toMatchObject({ accepted: 3, duplicates: 0, rejected: 4 });
     expect(r.errors).toEqual([
       expect.objectContaining({ line: 2, code: 'invalid_json' }),
@@ -70,31 +74,31 @@ describe('processBatch', () => {
     expectRollupsMatchRaw(db);
   });
 
-  test('re-sending a batch changes nothing: duplicates on (request_id, code), rollups unchanged', () => {
+  test('re-sending a batch changes nothing: duplicates on (request_id, code), rollups unchanged', async () => {
     const batch = enc(Array.from({ length: 300 }, (_, i) => rec(i)));
-    expect(processBatch(db, batch, { token_id: 1, received_ms: NOW })).toMatchObject({ accepted: 300, duplicates: 0 });
+    expect(await processBatch(store, batch, { token_id: 1, received_ms: NOW })).toMatchObject({ accepted: 300, duplicates: 0 });
     const before = db.$client.prepare('SELECT * FROM rollup_hour ORDER BY 1,2,3,4,5,6,7').all();
-    expect(processBatch(db, batch, { token_id: 1, received_ms: NOW + 1 })).toMatchObject({ accepted: 0, duplicates: 300 });
+    expect(await processBatch(store, batch, { token_id: 1, received_ms: NOW + 1 })).toMatchObject({ accepted: 0, duplicates: 300 });
     expect(db.$client.prepare('SELECT * FROM rollup_hour ORDER BY 1,2,3,4,5,6,7').all()).toEqual(before);
     expectRollupsMatchRaw(db);
   });
 
-  test('overlapping batches: only the new records are accepted; a success and an error of one request id are two rows', () => {
-    processBatch(db, enc(Array.from({ length: 100 }, (_, i) => rec(i))), { token_id: 1, received_ms: NOW });
-    const r = processBatch(db, enc(Array.from({ length: 100 }, (_, i) => rec(i + 50))), { token_id: 1, received_ms: NOW });
+  test('overlapping batches: only the new records are accepted; a success and an error of one request id are two rows', async () => {
+    await processBatch(store, enc(Array.from({ length: 100 }, (_, i) => rec(i))), { token_id: 1, received_ms: NOW });
+    const r = await processBatch(store, enc(Array.from({ length: 100 }, (_, i) => rec(i + 50))), { token_id: 1, received_ms: NOW });
     expect(r).toMatchObject({ accepted: 50, duplicates: 50 });
-    const both = processBatch(db, enc([rec(2000), rec(2000, { status: 500, error: { code: 'internal_error', message: 'x' } })]), { token_id: 1 });
+    const both = await processBatch(store, enc([rec(2000), rec(2000, { status: 500, error: { code: 'internal_error', message: 'x' } })]), { token_id: 1 });
     expect(both.accepted).toBe(2);
     expect(count(db, 'SELECT count(*) FROM requests')).toBe(152);
     expectRollupsMatchRaw(db);
   });
 
-  test('duplicates inside one batch count once', () => {
-    expect(processBatch(db, enc([rec(1), rec(1), rec(1)]), { token_id: 1 })).toMatchObject({ accepted: 1, duplicates: 2 });
+  test('duplicates inside one batch count once', async () => {
+    expect(await processBatch(store, enc([rec(1), rec(1), rec(1)]), { token_id: 1 })).toMatchObject({ accepted: 1, duplicates: 2 });
   });
 
-  test('unknown codes and status mismatches are stored and flagged, never dropped', () => {
-    processBatch(db, enc([rec(10, { status: 418, error: { code: 'teapot', message: 'x' } }), rec(11, { status: 400, error: { code: 'rate_limited', message: 'x' } })]), { token_id: 1 });
+  test('unknown codes and status mismatches are stored and flagged, never dropped', async () => {
+    await processBatch(store, enc([rec(10, { status: 418, error: { code: 'teapot', message: 'x' } }), rec(11, { status: 400, error: { code: 'rate_limited', message: 'x' } })]), { token_id: 1 });
     const rows = db.$client.prepare('SELECT request_id, code, unknown_code, status_mismatch FROM requests ORDER BY request_id').all();
     expect(rows).toEqual([
       { request_id: 'req_10', code: 'teapot', unknown_code: 1, status_mismatch: 0 },
@@ -102,9 +106,9 @@ describe('processBatch', () => {
     ]);
   });
 
-  test('only the first 100 errors are listed; all are counted; samples are bounded per batch', () => {
+  test('only the first 100 errors are listed; all are counted; samples are bounded per batch', async () => {
     const body = enc(Array.from({ length: 250 }, (_, i) => (i === 125 ? rec(1) : `{"bad ${i}`)));
-    const r = processBatch(db, body, { token_id: 3, received_ms: NOW, line_offset: 1000 });
+    const r = await processBatch(store, body, { token_id: 3, received_ms: NOW, line_offset: 1000 });
     expect(r.rejected).toBe(249);
     expect(r.errors).toHaveLength(100);
     expect(r.errors[0].line).toBe(1001);
@@ -112,13 +116,13 @@ describe('processBatch', () => {
     expect(count(db, 'SELECT rejected FROM ingest_health_hour')).toBe(249);
   });
 
-  test('records older than min_ts_ms are rejected as expired', () => {
-    const r = processBatch(db, enc([rec(1), rec(2, { timestamp: '2020-01-01T00:00:00Z' })]), { token_id: 1, min_ts_ms: NOW - 30 * 86_400_000 });
+  test('records older than min_ts_ms are rejected as expired', async () => {
+    const r = await processBatch(store, enc([rec(1), rec(2, { timestamp: '2020-01-01T00:00:00Z' })]), { token_id: 1, min_ts_ms: NOW - 30 * 86_400_000 });
     expect(r.accepted).toBe(1);
     expect(r.errors).toEqual([expect.objectContaining({ line: 2, code: 'expired', field: 'timestamp' })]);
   });
 
-  test('a write whose answer deadline has passed is rolled back whole: no row, no rollup, no health count', () => {
+  test('a write whose answer deadline has passed is rolled back whole: no row, no rollup, no health count', async () => {
     const rows = prepareBatch(enc([rec(1), rec(2), rec(3)])).records.map(toRow);
     expect(() => writeRows(db, rows, { token_id: 1, received_ms: NOW, deadline_ms: Date.now() - 1 })).toThrow(DeadlineExceeded);
     expect(() => prepareBatch(enc([rec(1)]), { deadline_ms: Date.now() - 1 })).toThrow(DeadlineExceeded);
@@ -128,18 +132,18 @@ describe('processBatch', () => {
     expectRollupsMatchRaw(db);
   });
 
-  test('an empty body and too many records fail the whole batch and write nothing', () => {
-    expect(() => processBatch(db, new Uint8Array(0), { token_id: 1 })).toThrow(ApiError);
+  test('an empty body and too many records fail the whole batch and write nothing', async () => {
+    await expect(processBatch(store, new Uint8Array(0), { token_id: 1 })).rejects.toThrow(ApiError);
     expect(count(db, 'SELECT count(*) FROM ingest_health_hour')).toBe(0);
   });
 });
 
 describe('ingest health reads', () => {
-  test('per token per hour, totals with names, latest rejections and reasons', () => {
+  test('per token per hour, totals with names, latest rejections and reasons', async () => {
     const t = createToken(db, { name: 'vector-prod', scopes: ['ingest'] });
-    processBatch(db, enc([rec(1), rec(2), '{"x']), { token_id: t.id, received_ms: NOW });
-    processBatch(db, enc([rec(1), rec(3)]), { token_id: t.id, received_ms: NOW + HOUR });
-    processBatch(db, enc([rec(9), { request_id: 'r', status: 200 }]), { token_id: null, received_ms: NOW });
+    await processBatch(store, enc([rec(1), rec(2), '{"x']), { token_id: t.id, received_ms: NOW });
+    await processBatch(store, enc([rec(1), rec(3)]), { token_id: t.id, received_ms: NOW + HOUR });
+    await processBatch(store, enc([rec(9), { request_id: 'r', status: 200 }]), { token_id: null, received_ms: NOW });
     const range = { from_ms: NOW - HOUR, to_ms: NOW + 2 * HOUR };
     const series = getIngestHealthSeries(db, range);
     expect(series).toEqual([
@@ -162,7 +166,7 @@ describe('ingest health reads', () => {
   });
 });
 
-test('a whole refused batch shows on the ingest page as a batch with a line-0 sample', () => {
+test('a whole refused batch shows on the ingest page as a batch with a line-0 sample', async () => {
   const t = createToken(db, { name: 'fluent-bit', scopes: ['ingest'] });
   recordRejectedBatch(db, { token_id: t.id, received_ms: NOW, code: 'payload_too_large', message: 'too big' });
   expect(listRecentRejections(db)).toEqual([expect.objectContaining({ token_name: 'fluent-bit', line: 0, code: 'payload_too_large', message: 'too big' })]);
@@ -170,11 +174,11 @@ test('a whole refused batch shows on the ingest page as a batch with a line-0 sa
 });
 
 describe('retention', () => {
-  test('prunes raw rows (the dedupe state), rollups and ingest health at one UTC day boundary', () => {
+  test('prunes raw rows (the dedupe state), rollups and ingest health at one UTC day boundary', async () => {
     const old = Array.from({ length: 50 }, (_, i) => rec(i, { timestamp: new Date(NOW - 40 * 86_400_000 - i * 60_000).toISOString() }));
     const fresh = Array.from({ length: 50 }, (_, i) => rec(i + 100));
-    processBatch(db, enc(old), { token_id: 1, received_ms: NOW - 40 * 86_400_000 });
-    processBatch(db, enc([...fresh, '{"x']), { token_id: 1, received_ms: NOW });
+    await processBatch(store, enc(old), { token_id: 1, received_ms: NOW - 40 * 86_400_000 });
+    await processBatch(store, enc([...fresh, '{"x']), { token_id: 1, received_ms: NOW });
     const r = pruneRetention(db, { days: 30, now_ms: NOW });
     expect(r.cutoff_ms).toBe(retentionCutoff(NOW, 30));
     expect(r).toMatchObject({ requests: 50, ingest_health_hour: 1, more: false });
@@ -186,14 +190,14 @@ describe('retention', () => {
     expect(count(db, 'SELECT count(*) FROM ingest_rejections')).toBe(1);
   });
 
-  test('the cutoff is the start of the UTC day N days ago', () => {
+  test('the cutoff is the start of the UTC day N days ago', async () => {
     expect(retentionCutoff(Date.UTC(2026, 10, 25, 23, 59), 30)).toBe(Date.UTC(2026, 9, 26));
     expect(retentionCutoff(Date.UTC(2026, 10, 25, 0, 0), 1)).toBe(Date.UTC(2026, 10, 24));
   });
 
-  test('a large backlog is pruned in bounded steps', () => {
+  test('a large backlog is pruned in bounded steps', async () => {
     const old = Array.from({ length: 25_000 }, (_, i) => rec(i, { timestamp: new Date(NOW - 40 * 86_400_000).toISOString() }));
-    processBatch(db, enc(old), { token_id: 1 });
+    await processBatch(store, enc(old), { token_id: 1 });
     const first = pruneRetention(db, { days: 30, now_ms: NOW, maxRows: 10_000 });
     expect(first.more).toBe(true);
     let total = first.requests;

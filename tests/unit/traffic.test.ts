@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/db/client';
+import { sqliteStoreOn } from '@/db/sqlite/store';
 import { processBatch } from '@/ingest';
 import { routeFromPath } from '@/ingest/normalize';
 import { CATALOG, isStatusMismatch } from '@/lib/catalog';
@@ -166,7 +167,7 @@ describe('a week of traffic', () => {
 });
 
 describe('through the ingest pipeline', () => {
-  it('stores every generated record, counts resent lines as duplicates and rejects exactly the bad lines', () => {
+  it('stores every generated record, counts resent lines as duplicates and rejects exactly the bad lines', async () => {
     const db = openDatabase(':memory:');
     const stats = newTrafficStats();
     const opts = { seed: 11, count: 20_000, end: END, duplicateFraction: 0.015, badLineFraction: 0.008 };
@@ -174,7 +175,7 @@ describe('through the ingest pipeline', () => {
     let duplicates = 0;
     let rejected = 0;
     for (const chunk of trafficChunks(opts, 5000, stats)) {
-      const r = processBatch(db, Buffer.from(chunk), { token_id: null });
+      const r = await processBatch(sqliteStoreOn(db), Buffer.from(chunk), { token_id: null });
       accepted += r.accepted;
       duplicates += r.duplicates;
       rejected += r.rejected;

@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { getDb } from '@/db';
-import { listRequests, type RequestRecord } from '@/db/queries/requests';
-import { getBreakdown } from '@/db/queries/stats';
+import { getStore } from '@/db';
+import type { RequestRecord } from '@/db/types';
 import { FilterBar } from '@/components/filters/filter-bar';
 import { hrefWith, toUrlSearchParams } from '@/components/filters/url-params';
 import { CodeBadge, KindBadge, ReasonBadge, StatusBadge } from '@/components/ui/badge';
@@ -149,10 +148,13 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
     : filters;
   const columns = parseColumns(sp.cols);
   const merged: Merged = { method: !columns.includes('method'), reason: !columns.includes('reason') };
-  const db = getDb();
+  const store = getStore();
   const t0 = performance.now();
-  const result = listRequests(db, effective, { cursor: list.cursor, limit: list.limit });
-  const total = getBreakdown(db, effective, { by: 'status_class', limit: 10 }).total.requests;
+  const [result, breakdown] = await Promise.all([
+    store.listRequests(effective, { cursor: list.cursor, limit: list.limit }),
+    store.breakdown(effective, { by: 'status_class', limit: 10 }),
+  ]);
+  const total = breakdown.total.requests;
   const queryMs = performance.now() - t0;
 
   const pageNo = Math.max(1, Number(page.get('page')) || 1);

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
-import { getDb } from '@/db';
+import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
 import type { ChartConfig, TimePoint } from '@/components/charts/types';
 import { toUrlSearchParams, withoutParam, withParam, hrefWith } from '@/components/filters/url-params';
@@ -52,7 +52,7 @@ export default async function IngestPage({ searchParams }: Props) {
     );
   }
   const { filters } = parsed.scope;
-  const data = loadIngestHealth(getDb(), filters);
+  const data = await loadIngestHealth(getStore(), filters);
   const selected = filters.token_id === undefined ? null : data.allTotals.find((t) => t.token_id === filters.token_id);
   const exact = new URLSearchParams({ from: String(filters.from_ms), to: String(filters.to_ms) });
   if (filters.token_id !== undefined) exact.set('token', String(filters.token_id));

@@ -1,8 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { getDb } from '@/db';
-import { lookupRequestIds } from '@/db/queries/requests';
+import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
 
 /**
@@ -13,7 +12,7 @@ export async function lookupAction(formData: FormData): Promise<void> {
   await requirePageUser('support');
   const q = formData.get('q');
   const text = typeof q === 'string' ? q : '';
-  const result = lookupRequestIds(getDb(), text);
+  const result = await getStore().lookup(text);
   if (result.found.length === 1 && result.missing.length === 0) {
     redirect(`/requests/${encodeURIComponent(result.found[0].request_id)}`);
   }

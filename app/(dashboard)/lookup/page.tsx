@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
-import { getDb } from '@/db';
-import { lookupRequestIds } from '@/db/queries/requests';
+import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
 import { LookupForm } from '@/components/lookup/lookup-form';
 import { LookupResults } from '@/components/lookup/lookup-results';
@@ -18,7 +17,7 @@ export default async function LookupPage({ searchParams }: { searchParams: Searc
   const sp = await searchParams;
   const raw = sp.q;
   const q = (Array.isArray(raw) ? raw.join('\n') : (raw ?? '')).trim();
-  const result = q ? lookupRequestIds(getDb(), q) : null;
+  const result = q ? await getStore().lookup(q) : null;
   // One id, found: straight to the request, as support staff expect from a search box.
   if (result && result.found.length === 1 && result.missing.length === 0) {
     redirect(`/requests/${encodeURIComponent(result.found[0].request_id)}`);

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { listAudit } from '@/db/queries/audit';
 import { requirePageUser } from '@/lib/auth/page';
 import styles from '../admin.module.css';
@@ -16,7 +16,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   await requirePageUser('admin');
   const raw = (await searchParams).before;
   const before = Number(Array.isArray(raw) ? raw[0] : raw);
-  const entries = listAudit(getDb(), { limit: PAGE, before_id: Number.isSafeInteger(before) && before > 0 ? before : undefined });
+  const entries = listAudit(getMetaDb(), { limit: PAGE, before_id: Number.isSafeInteger(before) && before > 0 ? before : undefined });
   const last = entries.at(-1);
   return (
     <section className={styles.section}>

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { getRetentionDays, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '@/db/queries/settings';
 import { requirePageUser } from '@/lib/auth/page';
 import { getEnv } from '@/lib/env';
@@ -9,5 +9,5 @@ export const metadata: Metadata = { title: 'Admin: retention' };
 
 export default async function RetentionPage() {
   await requirePageUser('admin');
-  return <RetentionAdmin days={getRetentionDays(getDb())} defaultDays={getEnv().ERRATA_RETENTION_DAYS} min={MIN_RETENTION_DAYS} max={MAX_RETENTION_DAYS} />;
+  return <RetentionAdmin days={getRetentionDays(getMetaDb())} defaultDays={getEnv().ERRATA_RETENTION_DAYS} min={MIN_RETENTION_DAYS} max={MAX_RETENTION_DAYS} />;
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { listTokens } from '@/db/queries/tokens';
 import { requirePageUser } from '@/lib/auth/page';
 import { TokensAdmin } from '../_components/tokens-admin';
@@ -8,5 +8,5 @@ export const metadata: Metadata = { title: 'Admin: tokens' };
 
 export default async function TokensPage() {
   await requirePageUser('admin');
-  return <TokensAdmin tokens={listTokens(getDb())} />;
+  return <TokensAdmin tokens={listTokens(getMetaDb())} />;
 }

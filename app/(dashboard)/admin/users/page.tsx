@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { listUsers } from '@/db/queries/users';
 import { requirePageUser } from '@/lib/auth/page';
 import { UsersAdmin } from '../_components/users-admin';
@@ -8,5 +8,5 @@ export const metadata: Metadata = { title: 'Admin: users' };
 
 export default async function UsersPage() {
   const me = await requirePageUser('admin');
-  return <UsersAdmin users={listUsers(getDb())} me={me.email} />;
+  return <UsersAdmin users={listUsers(getMetaDb())} me={me.email} />;
 }

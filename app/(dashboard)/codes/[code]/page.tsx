@@ -1,8 +1,6 @@
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
-import { getDb } from '@/db';
-import { listRequests } from '@/db/queries/requests';
-import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
+import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { CAPACITY_REASON_INFO, getCatalogEntry, type CapacityReason } from '@/lib/catalog';
@@ -50,19 +48,21 @@ export default async function CodePage({ params, searchParams }: Props) {
   );
   if (!parsed.ok) return <InvalidFiltersPage header={header} message={parsed.message} resetHref={pathname} />;
 
-  const db = getDb();
+  const store = getStore();
   const now = Date.now();
   const f = parsed.filters;
   const all = { ...f, code: [] };
-  const summary = getSummary(db, f);
   const by = isCapacity ? 'reason' : 'status';
-  const series = getTimeseries(db, f, { interval: 'auto', by, limit: 8 });
-  const totals = getTimeseries(db, all, { interval: 'auto' });
-  const byKey = getBreakdown(db, f, { by: 'key', limit: 10 });
-  const byRoute = getBreakdown(db, f, { by: 'route', limit: 10 });
-  const byTier = getBreakdown(db, f, { by: 'tier', limit: 10 });
-  const byReason = isCapacity ? getBreakdown(db, f, { by: 'reason', limit: 10 }) : null;
-  const failures = listRequests(db, f, { limit: 20 });
+  const [summary, series, totals, byKey, byRoute, byTier, byReason, failures] = await Promise.all([
+    store.summary(f),
+    store.timeseries(f, { interval: 'auto', by, limit: 8 }),
+    store.timeseries(all, { interval: 'auto' }),
+    store.breakdown(f, { by: 'key', limit: 10 }),
+    store.breakdown(f, { by: 'route', limit: 10 }),
+    store.breakdown(f, { by: 'tier', limit: 10 }),
+    isCapacity ? store.breakdown(f, { by: 'reason', limit: 10 }) : null,
+    store.listRequests(f, { limit: 20 }),
+  ]);
   const live = isOpenEnded(f);
 
   return (

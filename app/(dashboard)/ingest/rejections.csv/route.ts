@@ -1,5 +1,4 @@
-import { getDb } from '@/db';
-import { listRecentRejections } from '@/db/queries/ingest-health';
+import { getStore } from '@/db';
 import { ApiError, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { CSV_CONTENT_TYPE, csvFilename, csvStream } from '@/lib/csv';
@@ -16,7 +15,7 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   const parsed = parseIngestScope(new URL(req.url).searchParams);
   if (!parsed.ok) throw new ApiError('invalid_parameter', parsed.message);
   const f = parsed.scope.filters;
-  const rows = listRecentRejections(getDb(), { limit: 1000, token_id: f.token_id })
+  const rows = (await getStore().recentRejections({ limit: 1000, token_id: f.token_id }))
     .filter((r) => r.received_ms >= f.from_ms && r.received_ms < f.to_ms)
     .map((r) => [new Date(r.received_ms).toISOString(), r.token_id, r.token_name, r.line, r.code, r.field, r.message, r.sample]);
   return new Response(csvStream(COLUMNS, [rows][Symbol.iterator]()), {

@@ -1,5 +1,4 @@
-import { getDb } from '@/db';
-import { getIngestHealthTotals } from '@/db/queries/ingest-health';
+import { getStore } from '@/db';
 import { ApiError, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { CSV_CONTENT_TYPE, csvFilename, csvStream } from '@/lib/csv';
@@ -16,7 +15,7 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   const parsed = parseIngestScope(new URL(req.url).searchParams);
   if (!parsed.ok) throw new ApiError('invalid_parameter', parsed.message);
   const f = parsed.scope.filters;
-  const rows = getIngestHealthTotals(getDb(), f).map((t) => [
+  const rows = (await getStore().ingestHealthTotals(f)).map((t) => [
     t.token_id,
     t.token_name,
     t.token_prefix,

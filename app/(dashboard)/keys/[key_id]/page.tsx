@@ -1,9 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
-import { getDb } from '@/db';
-import { listRequests } from '@/db/queries/requests';
-import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
+import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { isOpenEnded } from '@/lib/filters';
@@ -39,16 +37,18 @@ export default async function KeyPage({ params, searchParams }: Props) {
     return <InvalidFiltersPage header={<EntityHeader eyebrow="API key" title={key_id} />} message={parsed.message} resetHref={pathname} />;
   }
 
-  const db = getDb();
+  const store = getStore();
   const now = Date.now();
   const f = parsed.filters;
-  const summary = getSummary(db, f);
-  const series = getTimeseries(db, f, { interval: 'auto', by: 'code', limit: 8 });
-  const byCode = getBreakdown(db, f, { by: 'code', limit: 20 });
-  const byRoute = getBreakdown(db, f, { by: 'route', limit: 10 });
-  const byAccount = getBreakdown(db, f, { by: 'account', limit: 3 });
-  const byTier = getBreakdown(db, f, { by: 'tier', limit: 3 });
-  const failures = listRequests(db, failuresOf(f), { limit: 20 });
+  const [summary, series, byCode, byRoute, byAccount, byTier, failures] = await Promise.all([
+    store.summary(f),
+    store.timeseries(f, { interval: 'auto', by: 'code', limit: 8 }),
+    store.breakdown(f, { by: 'code', limit: 20 }),
+    store.breakdown(f, { by: 'route', limit: 10 }),
+    store.breakdown(f, { by: 'account', limit: 3 }),
+    store.breakdown(f, { by: 'tier', limit: 3 }),
+    store.listRequests(failuresOf(f), { limit: 20 }),
+  ]);
   const live = isOpenEnded(f);
   const explorer = `/errors?${liveQuery(f)}`;
 

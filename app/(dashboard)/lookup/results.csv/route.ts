@@ -1,5 +1,4 @@
-import { getDb } from '@/db';
-import { lookupRequestIds } from '@/db/queries/requests';
+import { getStore } from '@/db';
 import { withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { CSV_CONTENT_TYPE, REQUEST_CSV_COLUMNS, csvStream, requestCsvRow, type CsvCell } from '@/lib/csv';
@@ -12,7 +11,7 @@ const COLUMNS = ['found', ...REQUEST_CSV_COLUMNS] as const;
 /** The lookup page's answer as CSV: every record of every found id, then one row per missing id, in the text's order. */
 export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'read', role: 'support' });
-  const result = lookupRequestIds(getDb(), new URL(req.url).searchParams.get('q') ?? '');
+  const result = await getStore().lookup(new URL(req.url).searchParams.get('q') ?? '');
   const rows: CsvCell[][] = [
     ...result.found.flatMap((f) => f.records.map((r) => [true, ...requestCsvRow(r)])),
     ...result.missing.map((id) => [false, id]),

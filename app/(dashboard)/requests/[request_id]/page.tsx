@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
-import { getDb } from '@/db';
-import { getRequestById } from '@/db/queries/requests';
+import { getStore } from '@/db';
 import { hasRole, requirePageUser } from '@/lib/auth';
 import { drillLinks } from '@/components/request/links';
 import { decodeRouteParam } from '@/components/request/route-param';
@@ -23,7 +22,7 @@ export default async function RequestPage({ params }: { params: Params }) {
   const links = drillLinks(hasRole(user.role, 'engineer'));
   await connection();
   const request_id = decodeRouteParam((await params).request_id);
-  const detail = getRequestById(getDb(), request_id);
+  const detail = await getStore().getRequest(request_id);
 
   if (!detail) {
     return (

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { readSmallBody, seeOther } from '@/lib/auth/body';
 import { isSecureRequest, sessionCookie } from '@/lib/auth/cookies';
@@ -30,7 +30,7 @@ export const POST = withApi(async (req, _ctx, requestId) => {
     if (body.isForm) return seeOther(back('missing'));
     throw parsed.error;
   }
-  const result = await signIn(getDb(), { email: parsed.data.email, password: parsed.data.password, address: clientAddress(req) });
+  const result = await signIn(getMetaDb(), { email: parsed.data.email, password: parsed.data.password, address: clientAddress(req) });
   if (!result.ok) {
     if (body.isForm) {
       return result.code === 'login_locked' ? seeOther(back('locked', `&retry=${result.retry_after_s}`)) : seeOther(back('invalid'));

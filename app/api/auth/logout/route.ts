@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
 import { deleteSession, findSession } from '@/db/queries/sessions';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
@@ -14,7 +14,7 @@ export const POST = withApi(async (req, _ctx, requestId) => {
   if (!isSameOrigin(req)) throw new ApiError('csrf_failed', 'Sign out from an errata page.');
   const token = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
   if (token) {
-    const db = getDb();
+    const db = getMetaDb();
     const session = findSession(db, token);
     deleteSession(db, token);
     if (session) recordAudit(db, { actor: session.email, action: 'auth.logout', target: session.email });

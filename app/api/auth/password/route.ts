@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
 import { createSession, deleteUserSessions, SESSION_MAX_MS } from '@/db/queries/sessions';
 import { checkPassword, setUserPassword } from '@/db/queries/users';
@@ -26,7 +26,7 @@ export const POST = withApi(async (req, _ctx, requestId) => {
   const problem = passwordProblem(next);
   if (problem) return fail('weak', 'invalid_parameter', problem, 'new_password');
   if (isForm && data.confirm_password !== next) return fail('mismatch', 'invalid_parameter', 'The two new passwords differ.', 'confirm_password');
-  const db = getDb();
+  const db = getMetaDb();
   // Counts toward the lockout like a sign-in: a stolen session cannot guess the password.
   const check = await checkPassword(db, who.email, current);
   if (!check.ok) {

@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
 import { createSession, SESSION_MAX_MS } from '@/db/queries/sessions';
 import { countUsers, createUser, isValidEmail } from '@/db/queries/users';
@@ -15,7 +15,7 @@ export const dynamic = 'force-dynamic';
 // POST code + email + password → the first admin, signed in. Only while no user exists.
 export const POST = withApi(async (req, _ctx, requestId) => {
   if (!isSameOrigin(req)) throw new ApiError('csrf_failed', 'Set up errata from its /setup page.');
-  const db = getDb();
+  const db = getMetaDb();
   const { isForm, data } = await readSmallBody(req);
   const fail = (error: string, code: 'forbidden' | 'invalid_parameter', message: string, field?: string) => {
     if (isForm) return seeOther(`/setup?error=${error}`);

@@ -1,5 +1,4 @@
-import { getDb } from '@/db';
-import { listRequests } from '@/db/queries/requests';
+import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { parseFilters, parseListParams } from '@/lib/filters';
@@ -12,5 +11,5 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   const q = new URL(req.url).searchParams;
   const filters = parseFilters(q);
   const page = parseListParams(q);
-  return jsonResponse(listRequests(getDb(), filters, page), requestId);
+  return jsonResponse(await getStore().listRequests(filters, page), requestId);
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { listAudit } from '@/db/queries/audit';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
@@ -17,7 +17,7 @@ const Query = z.object({
 export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'admin', role: 'admin' });
   const q = Query.parse(Object.fromEntries(new URL(req.url).searchParams));
-  const entries = listAudit(getDb(), q);
+  const entries = listAudit(getMetaDb(), q);
   const last = entries.at(-1);
   return jsonResponse({ entries, next_before_id: entries.length === q.limit && last ? last.id : null }, requestId);
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { getRetentionDays, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '@/db/queries/settings';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { changeRetention } from '@/lib/auth/admin';
@@ -14,7 +14,7 @@ const ADMIN = { scope: 'admin', role: 'admin' } as const;
 
 export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, ADMIN);
-  return jsonResponse({ retention_days: getRetentionDays(getDb()), default_days: getEnv().ERRATA_RETENTION_DAYS }, requestId);
+  return jsonResponse({ retention_days: getRetentionDays(getMetaDb()), default_days: getEnv().ERRATA_RETENTION_DAYS }, requestId);
 });
 
 const Retention = z.object({ retention_days: z.coerce.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS) });
@@ -23,7 +23,7 @@ const Retention = z.object({ retention_days: z.coerce.number().int().min(MIN_RET
 export const PUT = withApi(async (req, _ctx, requestId) => {
   const who = await requireAccess(req, ADMIN);
   const { retention_days } = Retention.parse((await readSmallBody(req)).data);
-  const db = getDb();
+  const db = getMetaDb();
   changeRetention(db, actorOf(who), getRetentionDays(db), retention_days);
   return jsonResponse({ retention_days }, requestId);
 });

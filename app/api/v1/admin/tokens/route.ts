@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { listTokens } from '@/db/queries/tokens';
 import { TOKEN_SCOPES } from '@/db/schema';
 import { jsonResponse, withApi } from '@/lib/api-error';
@@ -14,7 +14,7 @@ const ADMIN = { scope: 'admin', role: 'admin' } as const;
 
 export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, ADMIN);
-  return jsonResponse({ tokens: listTokens(getDb()) }, requestId);
+  return jsonResponse({ tokens: listTokens(getMetaDb()) }, requestId);
 });
 
 const NewToken = z.object({ name: z.string().trim().min(1).max(100), scopes: z.array(z.enum(TOKEN_SCOPES)).min(1) });
@@ -23,6 +23,6 @@ const NewToken = z.object({ name: z.string().trim().min(1).max(100), scopes: z.a
 export const POST = withApi(async (req, _ctx, requestId) => {
   const who = await requireAccess(req, ADMIN);
   const input = NewToken.parse((await readSmallBody(req)).data);
-  const created = issueToken(getDb(), actorOf(who), who.kind === 'user' ? who.user_id : null, input);
+  const created = issueToken(getMetaDb(), actorOf(who), who.kind === 'user' ? who.user_id : null, input);
   return jsonResponse(created, requestId, { status: 201 });
 });

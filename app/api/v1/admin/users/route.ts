@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { listUsers } from '@/db/queries/users';
 import { USER_ROLES } from '@/db/schema';
 import { jsonResponse, withApi } from '@/lib/api-error';
@@ -14,7 +14,7 @@ const ADMIN = { scope: 'admin', role: 'admin' } as const;
 
 export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, ADMIN);
-  return jsonResponse({ users: listUsers(getDb()) }, requestId);
+  return jsonResponse({ users: listUsers(getMetaDb()) }, requestId);
 });
 
 const Invite = z.object({ email: z.string().max(254), role: z.enum(USER_ROLES), password: z.string().max(256).optional() });
@@ -23,6 +23,6 @@ const Invite = z.object({ email: z.string().max(254), role: z.enum(USER_ROLES), 
 export const POST = withApi(async (req, _ctx, requestId) => {
   const who = await requireAccess(req, ADMIN);
   const input = Invite.parse((await readSmallBody(req)).data);
-  const created = await inviteUser(getDb(), actorOf(who), input);
+  const created = await inviteUser(getMetaDb(), actorOf(who), input);
   return jsonResponse({ user: created.user, password: created.password }, requestId, { status: 201 });
 });

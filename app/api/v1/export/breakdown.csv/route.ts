@@ -1,6 +1,5 @@
-import { getDb } from '@/db';
+import { getMetaDb, getStore } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
-import { getBreakdown } from '@/db/queries/stats';
 import { withApi } from '@/lib/api-error';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { BREAKDOWN_CSV_COLUMNS, breakdownCsvRows, csvHeaders, csvStream } from '@/lib/csv';
@@ -14,9 +13,8 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   const q = new URL(req.url).searchParams;
   const filters = parseFilters(q);
   const params = parseBreakdownParams(q);
-  const db = getDb();
-  const breakdown = getBreakdown(db, filters, params);
-  recordAudit(db, { actor: actorOf(who), action: 'export', target: 'breakdown.csv', details: { by: params.by, filters: filtersToQueryString(filters, { absoluteRange: true }) } });
+  const breakdown = await getStore().breakdown(filters, params);
+  recordAudit(getMetaDb(), { actor: actorOf(who), action: 'export', target: 'breakdown.csv', details: { by: params.by, filters: filtersToQueryString(filters, { absoluteRange: true }) } });
   const body = csvStream(BREAKDOWN_CSV_COLUMNS, [breakdownCsvRows(breakdown)][Symbol.iterator]());
   return new Response(body, { headers: csvHeaders(`breakdown-by-${params.by}`, filters, requestId) });
 });

@@ -1,6 +1,5 @@
-import { getDb } from '@/db';
+import { getMetaDb, getStore } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
-import { requestsCsvStream } from '@/db/queries/export';
 import { withApi } from '@/lib/api-error';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { csvHeaders } from '@/lib/csv';
@@ -13,7 +12,6 @@ export const dynamic = 'force-dynamic';
 export const GET = withApi(async (req, _ctx, requestId) => {
   const who = await requireAccess(req, { scope: 'read', role: 'engineer' });
   const filters = parseFilters(new URL(req.url).searchParams);
-  const db = getDb();
-  recordAudit(db, { actor: actorOf(who), action: 'export', target: 'requests.csv', details: { filters: filtersToQueryString(filters, { absoluteRange: true }) } });
-  return new Response(requestsCsvStream(db, filters), { headers: csvHeaders('requests', filters, requestId) });
+  recordAudit(getMetaDb(), { actor: actorOf(who), action: 'export', target: 'requests.csv', details: { filters: filtersToQueryString(filters, { absoluteRange: true }) } });
+  return new Response(await getStore().requestsCsv(filters), { headers: csvHeaders('requests', filters, requestId) });
 });

@@ -1,6 +1,5 @@
-import { getDb } from '@/db';
+import { getMetaDb, getStore } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
-import { getTimeseries } from '@/db/queries/stats';
 import { withApi } from '@/lib/api-error';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { csvHeaders, csvStream, TIMESERIES_CSV_COLUMNS, timeseriesCsvRows } from '@/lib/csv';
@@ -14,9 +13,8 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   const q = new URL(req.url).searchParams;
   const filters = parseFilters(q);
   const params = parseTimeseriesParams(q);
-  const db = getDb();
-  const series = getTimeseries(db, filters, params);
-  recordAudit(db, { actor: actorOf(who), action: 'export', target: 'timeseries.csv', details: { ...params, filters: filtersToQueryString(filters, { absoluteRange: true }) } });
+  const series = await getStore().timeseries(filters, params);
+  recordAudit(getMetaDb(), { actor: actorOf(who), action: 'export', target: 'timeseries.csv', details: { ...params, filters: filtersToQueryString(filters, { absoluteRange: true }) } });
   const body = csvStream(TIMESERIES_CSV_COLUMNS, [timeseriesCsvRows(series)][Symbol.iterator]());
   return new Response(body, { headers: csvHeaders(`timeseries-${series.interval}`, filters, requestId) });
 });

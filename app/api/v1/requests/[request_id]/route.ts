@@ -1,5 +1,4 @@
-import { getDb } from '@/db';
-import { getRequestById } from '@/db/queries/requests';
+import { getStore } from '@/db';
 import { jsonResponse, NotFoundError, ValidationError, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { isRequestId } from '@/lib/request-ids';
@@ -11,7 +10,7 @@ export const GET = withApi(async (req, ctx: { params: Promise<{ request_id: stri
   await requireAccess(req, { scope: 'read', role: 'support' });
   const { request_id } = await ctx.params;
   if (!isRequestId(request_id)) throw new ValidationError('request_id: 1–128 visible ASCII characters', 'request_id');
-  const detail = getRequestById(getDb(), request_id);
+  const detail = await getStore().getRequest(request_id);
   if (!detail) throw new NotFoundError(`No record has the request id ${request_id}.`, { request_id });
   return jsonResponse(detail, requestId);
 });

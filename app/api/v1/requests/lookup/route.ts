@@ -1,5 +1,4 @@
-import { getDb } from '@/db';
-import { lookupRequestIds } from '@/db/queries/requests';
+import { getStore } from '@/db';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { lookupBodySchema, MAX_LOOKUP_TEXT } from '@/lib/request-ids';
@@ -25,7 +24,7 @@ export const POST = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'read', role: 'support' });
   const body = await req.text();
   if (body.length > MAX_LOOKUP_TEXT) throw new ApiError('payload_too_large', 'Paste at most 1 MB of text.', { limit: MAX_LOOKUP_TEXT });
-  return jsonResponse(lookupRequestIds(getDb(), textOf(body)), requestId);
+  return jsonResponse(await getStore().lookup(textOf(body)), requestId);
 });
 
 // Without this, Next answers a GET with a bare 405 (no envelope, no X-Request-Id).

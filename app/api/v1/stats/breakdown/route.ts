@@ -1,5 +1,4 @@
-import { getDb } from '@/db';
-import { getBreakdown } from '@/db/queries/stats';
+import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { parseBreakdownParams, parseFilters } from '@/lib/filters';
@@ -11,5 +10,5 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'read', role: 'engineer' });
   const q = new URL(req.url).searchParams;
   const filters = parseFilters(q);
-  return jsonResponse(getBreakdown(getDb(), filters, parseBreakdownParams(q)), requestId);
+  return jsonResponse(await getStore().breakdown(filters, parseBreakdownParams(q)), requestId);
 });

@@ -1,5 +1,4 @@
-import { getDb } from '@/db';
-import { getSummary } from '@/db/queries/stats';
+import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { parseFilters } from '@/lib/filters';
@@ -10,5 +9,5 @@ export const dynamic = 'force-dynamic';
 export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'read', role: 'engineer' });
   const filters = parseFilters(new URL(req.url).searchParams);
-  return jsonResponse(getSummary(getDb(), filters), requestId);
+  return jsonResponse(await getStore().summary(filters), requestId);
 });

@@ -1,5 +1,4 @@
-import { getDb } from '@/db';
-import { getTimeseries } from '@/db/queries/stats';
+import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { parseFilters, parseTimeseriesParams } from '@/lib/filters';
@@ -11,5 +10,5 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'read', role: 'engineer' });
   const q = new URL(req.url).searchParams;
   const filters = parseFilters(q);
-  return jsonResponse(getTimeseries(getDb(), filters, parseTimeseriesParams(q)), requestId);
+  return jsonResponse(await getStore().timeseries(filters, parseTimeseriesParams(q)), requestId);
 });

@@ -1,4 +1,4 @@
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { revokeTokenById } from '@/lib/auth/admin';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
@@ -10,6 +10,6 @@ export const dynamic = 'force-dynamic';
 export const DELETE = withApi<{ params: Promise<{ id: string }> }>(async (req, ctx, requestId) => {
   const who = await requireAccess(req, { scope: 'admin', role: 'admin' });
   const { id } = await ctx.params;
-  revokeTokenById(getDb(), actorOf(who), Number(id));
+  revokeTokenById(getMetaDb(), actorOf(who), Number(id));
   return jsonResponse({ revoked: true }, requestId);
 });

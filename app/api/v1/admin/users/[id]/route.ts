@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getMetaDb } from '@/db';
 import { USER_ROLES } from '@/db/schema';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { resetPassword, updateUser } from '@/lib/auth/admin';
@@ -17,7 +17,7 @@ export const PATCH = withApi<{ params: Promise<{ id: string }> }>(async (req, ct
   const who = await requireAccess(req, { scope: 'admin', role: 'admin' });
   const { id } = await ctx.params;
   const { reset_password, ...change } = Change.parse((await readSmallBody(req)).data);
-  const db = getDb();
+  const db = getMetaDb();
   const user = updateUser(db, actorOf(who), Number(id), change);
   if (reset_password) return jsonResponse(await resetPassword(db, actorOf(who), Number(id)), requestId);
   return jsonResponse({ user }, requestId);
