@@ -10,6 +10,8 @@ export default defineConfig({
   },
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/contract/**/*.test.ts'],
+    // The ClickHouse engines run in their own config (vitest.clickhouse.config.ts: chdb install, one file at a time).
+    exclude: ['**/node_modules/**', 'tests/contract/clickhouse-*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,

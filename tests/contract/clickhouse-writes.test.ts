@@ -5,6 +5,9 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ClickHouseRequestStore, halfMD5, StoreUnavailableError } from '@/db/clickhouse/store';
 import { sql } from '@/db/clickhouse/sql';
+import { openDatabase } from '@/db/client';
+import { openRequestStore } from '@/db/open-store';
+import { createToken, revokeToken } from '@/db/queries/tokens';
 import type { RequestRow } from '@/db/types';
 import { parseFilters } from '@/lib/filters';
 import { HOSTILE } from '../support/hostile';
@@ -197,6 +200,27 @@ describe('single server', () => {
     const [r] = await store.listRequests(range, { limit: 1 }).then((p) => p.records);
     expect(r.request_id).toBe('req_w_000199');
   }, 120_000);
+
+  test('openRequestStore with CLICKHOUSE_URL: a ClickHouse store whose ingest health names tokens from the metadata database', async () => {
+    const meta = openDatabase(':memory:');
+    const made = createToken(meta, { name: 'edge-eu', scopes: ['ingest'] });
+    const other = createToken(meta, { name: 'old shipper', scopes: ['ingest'] });
+    revokeToken(meta, other.id);
+    const store = openRequestStore(meta, { CLICKHOUSE_URL: `${server.url}/metadb` } as unknown as NodeJS.ProcessEnv);
+    expect(store.kind).toBe('clickhouse');
+    await store.writeBatch(rows(0, 50), { token_id: made.id, received_ms: T0 });
+    await store.writeBatch(rows(50, 60), { token_id: other.id, received_ms: T0 });
+    await store.writeBatch(rows(60, 61), { token_id: null, received_ms: T0 });
+    const totals = await store.ingestHealthTotals({ from_ms: T0 - HOUR, to_ms: T0 + HOUR });
+    expect(totals.map((t) => [t.token_id, t.token_name, t.revoked, t.accepted])).toEqual([
+      [made.id, 'edge-eu', false, recordsOf(0, 50)],
+      [other.id, 'old shipper', true, recordsOf(50, 60)],
+      [0, 'CLI (no token)', false, recordsOf(60, 61)],
+    ]);
+    expect(made.token.startsWith(totals[0].token_prefix!)).toBe(true);
+    await store.close();
+    meta.$client.close();
+  });
 
   test('a store created while ClickHouse is down answers 503, then migrates and serves by itself once it is up', async () => {
     await server.stop('SIGKILL');
