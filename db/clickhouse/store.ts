@@ -51,7 +51,9 @@ const MAX_IN_BYTES = 96 * 1024;
 /** ClickHouse or one of its shards cannot be reached: ingest answers 503 + Retry-After, reads our envelope. */
 export class StoreUnavailableError extends ApiError {
   constructor(message: string, readonly retryAfterSeconds = 5) {
-    super('storage_unavailable', message, { store: 'clickhouse' }, { 'Retry-After': String(retryAfterSeconds) });
+    // details.retry_after: the writer worker's failures cross to the route as {code, message, details}, which turns
+    // retry_after back into the header.
+    super('storage_unavailable', message, { store: 'clickhouse', retry_after: retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
   }
 }
 
