@@ -11,7 +11,7 @@ import { createToken, revokeToken } from '@/db/queries/tokens';
 import type { RequestRow } from '@/db/types';
 import { parseFilters } from '@/lib/filters';
 import { HOSTILE } from '../support/hostile';
-import { startClickHouse, startCluster, stopAndRemove, type ClickHouseCluster, type ClickHouseServer } from '../support/clickhouse';
+import { startClickHouse, startCluster, startZooKeeper, stopAndRemove, type ClickHouseCluster, type ClickHouseServer } from '../support/clickhouse';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
 const HOUR = 3_600_000;
@@ -145,6 +145,44 @@ describe('2-shard cluster', () => {
     expect(out!.accepted + out!.duplicates).toBe(recordsOf(3000, 3400));
     expect((await store.summary({ ...range, from: T0 + 2900 * 1000, to: T0 + 3500 * 1000 })).requests.value).toBe(recordsOf(3000, 3400));
   }, 240_000);
+});
+
+describe('2-shard cluster without ZooKeeper', () => {
+  let cluster: ClickHouseCluster;
+  let store: ClickHouseRequestStore;
+  beforeAll(async () => {
+    cluster = await startCluster();
+    store = await ClickHouseRequestStore.open({ url: `${cluster.servers[0].url}/errata`, cluster: cluster.name });
+    expect((await store.writeBatch(rows(0, 200), ctx())).accepted).toBe(recordsOf(0, 200));
+  }, 180_000);
+  afterAll(async () => {
+    await store?.close().catch(() => undefined);
+    await cluster?.stop();
+  });
+
+  test('ZooKeeper down: writes fail with StoreUnavailableError (replicated tables are read-only), nothing half-counted; back: writes resume', async () => {
+    const zk = cluster.zookeeper;
+    await zk.stop('SIGKILL');
+    let err: unknown;
+    await until('a write refused without ZooKeeper', async () => {
+      err = await store.writeBatch(rows(200, 300), ctx()).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      if (err === null) throw new Error('the write still succeeded');
+    });
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    // Reads of stored data keep working from the replicas' local parts.
+    expect((await store.counts()).requests).toBeGreaterThanOrEqual(recordsOf(0, 200));
+    cluster.zookeeper = await startZooKeeper({ port: zk.port, dir: zk.dir });
+    let out: Awaited<ReturnType<ClickHouseRequestStore['writeBatch']>> | undefined;
+    await until('a write after ZooKeeper is back', async () => {
+      out = await store.writeBatch(rows(200, 300), ctx());
+    }, 120_000);
+    expect(out!.accepted + out!.duplicates).toBe(recordsOf(200, 300));
+    expect((await store.counts()).requests).toBe(recordsOf(0, 300));
+    expect((await store.summary(range)).requests.value).toBe(recordsOf(0, 300));
+  }, 300_000);
 });
 
 describe('single server', () => {

@@ -246,6 +246,7 @@ export async function startClickHouse(cfg: ServerConfig & { ports?: { http: numb
 
 export interface ClickHouseCluster {
   name: string;
+  /** Replaceable: a test that restarts ZooKeeper puts the new one here, and stop() stops it. */
   zookeeper: ZooKeeper;
   /** One server per shard, in shard order (shard_num 1, 2). */
   servers: ClickHouseServer[];
@@ -278,17 +279,19 @@ export async function startCluster(opts: { name?: string; shards?: number } = {}
     await zookeeper.stop();
     throw err;
   }
-  return {
+  const cluster_: ClickHouseCluster = {
     name,
     zookeeper,
     servers,
     async stop() {
       await Promise.all(servers.map((s) => s.stop()));
-      await zookeeper.stop();
+      // The ZooKeeper of now: a fault test may have replaced it with a restarted one.
+      await cluster_.zookeeper.stop();
       for (const s of servers) rmSync(s.dir, { recursive: true, force: true });
-      rmSync(zookeeper.dir, { recursive: true, force: true });
+      rmSync(cluster_.zookeeper.dir, { recursive: true, force: true });
     },
   };
+  return cluster_;
 }
 
 /** Removes a single server's temp folder after stop(). */
