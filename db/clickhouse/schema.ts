@@ -36,7 +36,7 @@ export function names(t: Topology) {
 
 export const SHARDED_TABLES = ['requests', 'rollup_minute', 'rollup_hour', 'rollup_key_hour', 'rollup_key_day'] as const;
 export type ShardedTable = (typeof SHARDED_TABLES)[number];
-export const SMALL_TABLES = ['ingest_health_hour', 'ingest_rejections'] as const;
+export const SMALL_TABLES = ['ingest_health_hour', 'ingest_rejections', 'ingest_refused_hour', 'ingest_last_call_hour'] as const;
 export type SmallTable = (typeof SMALL_TABLES)[number];
 
 /** The day partition of an epoch-ms column: UTC by construction (no time zone involved). */
@@ -114,7 +114,7 @@ const ROLLUPS: RollupDef[] = [
 ];
 
 /** A MergeTree-family engine clause: replicated on a cluster (sharded tables per shard, small tables everywhere). */
-function engine(t: Topology, family: 'MergeTree' | 'SummingMergeTree', table: string, shared: boolean, args = ''): string {
+function engine(t: Topology, family: 'MergeTree' | 'SummingMergeTree' | 'ReplacingMergeTree', table: string, shared: boolean, args = ''): string {
   if (!t.cluster) return `${family}(${args})`;
   const zkPath = shared ? `/clickhouse/tables/all/${t.database}/${table}` : `/clickhouse/tables/{shard}/${t.database}/${table}`;
   return `Replicated${family}('${zkPath}', '{replica}'${args ? `, ${args}` : ''})`;
@@ -195,6 +195,24 @@ MIGRATIONS.push({
          SELECT assumeNotNull(key_id) AS key_value, ts_ms, id, request_id, code, status, method, route, path, latency_ms FROM ${n.local('requests')} WHERE isNotNull(key_id)`,
     );
     return out.map(raw);
+  },
+});
+
+MIGRATIONS.push({
+  version: 3,
+  name: 'refused-calls',
+  // SQLite's 0006 adds `refused` (a sum) and `last_ms` (a max) to ingest_health_hour. A SummingMergeTree sums only the
+  // columns named when it was created and keeps an arbitrary value of any other on merge, so each gets its own small
+  // table: refused calls summed per (hour, token), and the latest call per (hour, token) kept by a
+  // ReplacingMergeTree versioned by last_ms (a merge keeps the row with the largest). Reads still sum / max.
+  statements: (t) => {
+    const n = names(t);
+    return [
+      `CREATE TABLE IF NOT EXISTS ${n.dist('ingest_refused_hour')}${n.onCluster} (bucket_ms Int64, token_id Int64, refused UInt64)
+       ENGINE = ${engine(t, 'SummingMergeTree', 'ingest_refused_hour', true, '(refused)')} PARTITION BY ${dayPartition('bucket_ms')} ORDER BY (bucket_ms, token_id)`,
+      `CREATE TABLE IF NOT EXISTS ${n.dist('ingest_last_call_hour')}${n.onCluster} (bucket_ms Int64, token_id Int64, last_ms Int64)
+       ENGINE = ${engine(t, 'ReplacingMergeTree', 'ingest_last_call_hour', true, 'last_ms')} PARTITION BY ${dayPartition('bucket_ms')} ORDER BY (bucket_ms, token_id)`,
+    ].map(raw);
   },
 });
 

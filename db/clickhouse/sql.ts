@@ -36,6 +36,7 @@ export function literal(v: SqlValue): string {
   if (v instanceof Sql) return v.text;
   if (typeof v === 'string') {
     // Linear: one pass over the string, one class of characters.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point of this class.
     return `'${v.replace(/[\\'\0\b\f\r\n\t\x01-\x07\x0b\x0e-\x1f\x7f]/g, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
   }
   if (typeof v === 'number') {

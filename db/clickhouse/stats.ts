@@ -1,9 +1,19 @@
 // Summary, breakdown and series for the ClickHouse store: the same plan as db/queries/stats.ts (planSegments: whole
 // days from rollup_key_day, whole hours from the hourly rollups, minutes from rollup_minute, the rest raw) and the
-// same shaping, so every answer is identical; only the SQL of one source read differs. Rollups are SummingMergeTree
+// same shaping and the same error-rate rule (lib/error-rate.ts), so every answer is identical; only the SQL of one
+// source read differs. Rollups are SummingMergeTree
 // tables that may hold unmerged rows: every read sums.
 import { ValidationError } from '@/lib/api-error';
 import { kindOf, statusClass } from '@/lib/catalog';
+import {
+  describeNoSuccesses,
+  errorRate,
+  hasPopulationFilters,
+  isErrorDimension,
+  populationOf,
+  rowShareBase,
+  type RateCounts,
+} from '@/lib/error-rate';
 import type { BreakdownDimension, Filters, Interval, ListFilterField } from '@/lib/filters';
 import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS } from '@/lib/time-buckets';
 import { OTHER_GROUP, planSegments, RAW_MINUTE_MAX_MS } from '../queries/stats';
@@ -94,6 +104,9 @@ interface AggSpec {
   errorsOnly?: boolean;
 }
 
+type AggCounts = RateCounts;
+const ZERO = (): AggCounts => ({ requests: 0, errors: 0, failures: 0, records: 0 });
+
 const SEP = '\u0001';
 
 interface AggRow {
@@ -101,6 +114,8 @@ interface AggRow {
   v: unknown;
   requests: unknown;
   errors: unknown;
+  failures: unknown;
+  records: unknown;
 }
 
 const num = (v: unknown) => {
@@ -109,13 +124,25 @@ const num = (v: unknown) => {
   return n;
 };
 
-function bump(map: Map<string, Counts>, key: string, requests: number, errors: number) {
-  const c = map.get(key);
-  if (c) {
-    c.requests += requests;
-    c.errors += errors;
-  } else map.set(key, { requests, errors });
+function countsOf(r: AggRow): AggCounts {
+  return { requests: num(r.requests), errors: num(r.errors), failures: num(r.failures), records: num(r.records) };
 }
+
+function addInto(into: AggCounts, c: AggCounts) {
+  into.requests += c.requests;
+  into.errors += c.errors;
+  into.failures += c.failures;
+  into.records += c.records;
+}
+
+function bump(map: Map<string, AggCounts>, key: string, c: AggCounts) {
+  const cur = map.get(key);
+  if (cur) addInto(cur, c);
+  else map.set(key, { ...c });
+}
+
+const ERROR_ONLY_FILTERS = (f: Filters): Filters => ({ ...f, key: [], account: [], tier: [], route: [], method: [] });
+const NO_FILTERS = (f: Filters): Filters => ({ ...f, status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [] });
 
 function filterDims(filters: Filters): Set<BaseDim> {
   const dims = new Set<BaseDim>();
@@ -133,30 +160,43 @@ function wireValue(by: BreakdownDimension, rawValue: string): string | null {
   return rawValue === '' ? null : rawValue;
 }
 
-function rate(c: Counts): number | null {
-  return c.requests > 0 ? c.errors / c.requests : null;
+function sortRows<T extends { value: string | null; requests: number; errors: number; records: number }>(rows: T[]): T[] {
+  return rows.sort(
+    (a, b) =>
+      b.errors - a.errors || b.records - a.records || b.requests - a.requests || String(a.value ?? '').localeCompare(String(b.value ?? '')),
+  );
 }
 
-function sortRows(rows: BreakdownRow[]): BreakdownRow[] {
-  return rows.sort((a, b) => b.errors - a.errors || b.requests - a.requests || String(a.value ?? '').localeCompare(String(b.value ?? '')));
+interface Grouped {
+  rows: (AggCounts & { value: string | null })[];
+  total: AggCounts;
 }
 
-function groupedRows(by: BreakdownDimension, counts: Map<string, Counts>): BreakdownRow[] {
-  const merged = new Map<string | null, Counts>();
+/** Counts per wire value, most errors first; grouped by an error dimension every row's requests are the population's. */
+function groupedCounts(by: BreakdownDimension, counts: Map<string, AggCounts>): Grouped {
+  const merged = new Map<string | null, AggCounts>();
+  const total = ZERO();
   for (const [key, c] of counts) {
+    addInto(total, c);
     const v = wireValue(by, key.split(SEP)[1]);
     const m = merged.get(v);
-    if (m) {
-      m.requests += c.requests;
-      m.errors += c.errors;
-    } else merged.set(v, { ...c });
+    if (m) addInto(m, c);
+    else merged.set(v, { ...c });
   }
-  return sortRows([...merged].map(([value, c]) => ({ value, ...c, error_rate: rate(c) })));
+  let rows = [...merged].map(([value, c]) => ({ value, ...c }));
+  if (isErrorDimension(by)) rows = rows.filter((r) => r.records > 0 || r.errors > 0).map((r) => ({ ...r, requests: total.requests }));
+  return { rows: sortRows(rows), total };
 }
 
-function sumRows(value: string | null, rows: readonly BreakdownRow[]): BreakdownRow {
-  const c = rows.reduce((a, r) => ({ requests: a.requests + r.requests, errors: a.errors + r.errors }), { requests: 0, errors: 0 });
-  return { value, ...c, error_rate: rate(c) };
+function toRow(value: string | null, c: AggCounts, shareBase: number): BreakdownRow {
+  return { value, requests: c.requests, errors: c.errors, error_rate: errorRate(c), records: c.records, share: shareBase > 0 ? c.errors / shareBase : null };
+}
+
+function sumCounts(by: BreakdownDimension, rows: readonly AggCounts[], total: AggCounts): AggCounts {
+  const c = ZERO();
+  for (const r of rows) addInto(c, r);
+  if (isErrorDimension(by)) c.requests = total.requests;
+  return c;
 }
 
 function metric(value: number | null, previous: number | null): Metric {
@@ -164,16 +204,11 @@ function metric(value: number | null, previous: number | null): Metric {
   return { value, previous, change, change_pct: change !== null && previous ? change / previous : null };
 }
 
-interface PeriodKpis {
-  requests: number;
-  errors: number;
+interface PeriodKpis extends AggCounts {
   errors_4xx: number;
   errors_5xx: number;
   keys_with_errors: number;
 }
-
-const noTotals = (k: PeriodKpis) => k.errors > 0 && k.requests === k.errors;
-const kpiRate = (k: PeriodKpis) => (noTotals(k) ? null : rate(k));
 
 const MINUTE_ROLLUP_DIMS: ReadonlySet<string> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason']);
 const ONE_PASS_DIMS: ReadonlySet<BreakdownDimension> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason', 'method']);
@@ -185,11 +220,13 @@ export class ClickHouseStats {
     private readonly table: (name: string) => string,
   ) {}
 
+  /** One grouped pass: the population's filters in WHERE, the error filters inside the sums (lib/error-rate.ts). */
   private async querySource(src: Source, filters: Filters, lo: number, hi: number, spec: AggSpec): Promise<AggRow[]> {
     const ts = raw(src.ts);
     const bucket = spec.interval_ms ? sql`intDiv(${ts}, ${spec.interval_ms}) * ${spec.interval_ms}` : raw('0');
     const value = spec.dim ? (src.nullable && spec.dim !== 'status' ? raw(`ifNull(${src.cols[spec.dim]!}, '')`) : raw(`toString(${src.cols[spec.dim]!})`)) : raw("''");
-    const conds: Sql[] = [sql`${ts} >= ${lo}`, sql`${ts} < ${hi}`, ...filterConditions(src.cols, filters)];
+    const where = spec.errorsOnly ? filters : populationOf(filters);
+    const conds: Sql[] = [sql`${ts} >= ${lo}`, sql`${ts} < ${hi}`, ...filterConditions(src.cols, where)];
     if (spec.errorsOnly) conds.push(raw(`${src.cols.status!} >= 400`));
     if (spec.dim && spec.only) {
       const col = raw(src.cols[spec.dim]!);
@@ -200,19 +237,28 @@ export class ClickHouseStats {
       conds.push(parts.length ? join(parts, ' OR ') : raw('0'));
     }
     const count = raw(src.count);
-    const status = raw(src.cols.status!);
+    const failed = raw(`${src.cols.status!} >= 400`);
+    const failures = sql`sum(if(${failed}, ${count}, 0))`;
+    let errors = failures;
+    let records = sql`sum(${count})`;
+    const errConds = spec.errorsOnly ? [] : filterConditions(src.cols, ERROR_ONLY_FILTERS(filters));
+    if (errConds.length) {
+      const match = and(errConds);
+      errors = sql`sum(if(${failed} AND ${match}, ${count}, 0))`;
+      records = sql`sum(if(${match}, ${count}, 0))`;
+    }
     return this.query<AggRow>(
-      sql`SELECT ${bucket} AS b, ${value} AS v, sum(${count}) AS requests, sum(if(${status} >= 400, ${count}, 0)) AS errors
+      sql`SELECT ${bucket} AS b, ${value} AS v, sum(${count}) AS requests, ${errors} AS errors, ${failures} AS failures, ${records} AS records
           FROM ${raw(this.table(src.table))} WHERE ${and(conds)} GROUP BY b, v`,
     );
   }
 
-  private async aggregate(filters: Filters, lo: number, hi: number, spec: AggSpec): Promise<Map<string, Counts>> {
+  private async aggregate(filters: Filters, lo: number, hi: number, spec: AggSpec): Promise<Map<string, AggCounts>> {
     const dims = filterDims(filters);
     if (spec.dim) dims.add(spec.dim);
     const iv = spec.interval_ms;
     const finest = iv === undefined || iv % DAY_MS === 0 ? 'day' : iv < HOUR_MS ? 'minute' : 'hour';
-    const out = new Map<string, Counts>();
+    const out = new Map<string, AggCounts>();
     const keyless = filters.key.length === 0 && filters.account.length === 0;
     const segments = planSegments(lo, hi, dims, finest);
     // The segments are independent reads: ClickHouse answers them in parallel.
@@ -220,22 +266,26 @@ export class ClickHouseStats {
     for (let i = 0; i < segments.length; i++) {
       const seg = segments[i];
       const rows = results[i];
-      for (const r of rows) bump(out, `${num(r.b)}${SEP}${String(r.v)}`, num(r.requests), num(r.errors));
+      for (const r of rows) bump(out, `${num(r.b)}${SEP}${String(r.v)}`, countsOf(r));
       if (seg.source === 'key_hour' && keyless && !spec.errorsOnly && (spec.dim === 'key' || spec.dim === 'account')) {
         if (spec.only && !spec.only.includes('')) continue;
         const perBucket = { interval_ms: spec.interval_ms };
-        const keyed = new Map<number, Counts>();
+        const keyed = new Map<number, AggCounts>();
         for (const r of spec.only ? await this.querySource(SOURCES.key_hour, filters, seg.from, seg.to, perBucket) : rows) {
-          const c = keyed.get(num(r.b)) ?? { requests: 0, errors: 0 };
-          c.requests += num(r.requests);
-          c.errors += num(r.errors);
+          const c = keyed.get(num(r.b)) ?? ZERO();
+          addInto(c, countsOf(r));
           keyed.set(num(r.b), c);
         }
         for (const r of await this.querySource(SOURCES.hour, filters, seg.from, seg.to, perBucket)) {
-          const k = keyed.get(num(r.b));
-          const req = num(r.requests) - (k?.requests ?? 0);
-          const err = num(r.errors) - (k?.errors ?? 0);
-          if (req > 0) bump(out, `${num(r.b)}${SEP}`, req, err);
+          const k = keyed.get(num(r.b)) ?? ZERO();
+          const all = countsOf(r);
+          const rest: AggCounts = {
+            requests: all.requests - k.requests,
+            errors: all.errors - k.errors,
+            failures: all.failures - k.failures,
+            records: all.records - k.records,
+          };
+          if (rest.requests > 0) bump(out, `${num(r.b)}${SEP}`, rest);
         }
       }
     }
@@ -243,28 +293,31 @@ export class ClickHouseStats {
   }
 
   private async periodKpis(filters: Filters, lo: number, hi: number): Promise<PeriodKpis> {
-    const k: PeriodKpis = { requests: 0, errors: 0, errors_4xx: 0, errors_5xx: 0, keys_with_errors: 0 };
+    const k: PeriodKpis = { ...ZERO(), errors_4xx: 0, errors_5xx: 0, keys_with_errors: 0 };
     const errorKeys = new Set<string>();
-    const addStatus = (status: number, n: number, errors: number) => {
-      k.requests += n;
-      k.errors += errors;
-      if (status >= 400 && status < 500) k.errors_4xx += n;
-      if (status >= 500) k.errors_5xx += n;
+    const addStatus = (status: number, c: AggCounts) => {
+      addInto(k, c);
+      if (status >= 400 && status < 500) k.errors_4xx += c.errors;
+      if (status >= 500) k.errors_5xx += c.errors;
     };
     const d1 = ceilTo(lo, DAY_MS);
     const d2 = floorTo(hi, DAY_MS);
     const rest: [number, number][] = [[lo, hi]];
     if (d1 < d2 && covers(SOURCES.key_day, filterDims(filters))) {
       const src = SOURCES.key_day;
-      const rows = await this.query<{ v: unknown; s: unknown; n: unknown }>(
-        sql`SELECT key_id AS v, status AS s, sum(count) AS n FROM ${raw(this.table(src.table))}
-            WHERE ${and([sql`bucket_ms >= ${d1}`, sql`bucket_ms < ${d2}`, ...filterConditions(src.cols, filters)])} GROUP BY v, s`,
+      const errConds = filterConditions(src.cols, ERROR_ONLY_FILTERS(filters));
+      const m = errConds.length ? sql`sum(if(${and(errConds)}, count, 0))` : raw('sum(count)');
+      const rows = await this.query<{ v: unknown; s: unknown; n: unknown; m: unknown }>(
+        sql`SELECT key_id AS v, status AS s, sum(count) AS n, ${m} AS m FROM ${raw(this.table(src.table))}
+            WHERE ${and([sql`bucket_ms >= ${d1}`, sql`bucket_ms < ${d2}`, ...filterConditions(src.cols, populationOf(filters))])} GROUP BY v, s`,
       );
       for (const r of rows) {
         const status = num(r.s);
         const n = num(r.n);
-        addStatus(status, n, status >= 400 ? n : 0);
-        if (status >= 400 && n > 0 && r.v !== '') errorKeys.add(String(r.v));
+        const matching = num(r.m);
+        const failed = status >= 400;
+        addStatus(status, { requests: n, failures: failed ? n : 0, errors: failed ? matching : 0, records: matching });
+        if (failed && matching > 0 && r.v !== '') errorKeys.add(String(r.v));
       }
       rest.splice(0, 1, [lo, d1], [d2, hi]);
     }
@@ -274,7 +327,7 @@ export class ClickHouseStats {
         this.aggregate(filters, a, b, { dim: 'status' }),
         this.aggregate(filters, a, b, { dim: 'key', errorsOnly: true }),
       ]);
-      for (const [key, c] of byStatus) addStatus(Number(key.split(SEP)[1]), c.requests, c.errors);
+      for (const [key, c] of byStatus) addStatus(Number(key.split(SEP)[1]), c);
       for (const [key, c] of byKey) {
         const v = key.split(SEP)[1];
         if (c.errors > 0 && v !== '') errorKeys.add(v);
@@ -284,9 +337,37 @@ export class ClickHouseStats {
     return k;
   }
 
+  /** Requests and failures of the whole range, no filter at all: consulted only when a population has no successes. */
+  private async everything(filters: Filters, lo: number, hi: number): Promise<AggCounts> {
+    const c = ZERO();
+    for (const v of (await this.aggregate(NO_FILTERS(filters), lo, hi, {})).values()) addInto(c, v);
+    return c;
+  }
+
+  private async periodState(filters: Filters, k: PeriodKpis, lo: number, hi: number) {
+    // describeNoSuccesses is synchronous: read the unfiltered range first only when it will be consulted.
+    const needs = k.failures > 0 && k.requests <= k.failures && hasPopulationFilters(filters);
+    const all = needs ? await this.everything(filters, lo, hi) : k;
+    const state = describeNoSuccesses(k, () => all);
+    return { state, rate: state.kind === 'no_totals' ? null : errorRate(k) };
+  }
+
+  /** The first request of the population in [lo, hi): "all 312 requests failed since …". */
+  private async firstRequestMs(filters: Filters, lo: number, hi: number): Promise<number> {
+    const conds = [sql`ts_ms >= ${lo}`, sql`ts_ms < ${hi}`, ...filterConditions(RAW_COLS, populationOf(filters))];
+    const rows = await this.query<{ n: unknown; t: unknown }>(sql`SELECT count() AS n, min(ts_ms) AS t FROM ${raw(this.table('requests'))} WHERE ${and(conds)}`);
+    return rows.length && num(rows[0].n) > 0 ? num(rows[0].t) : lo;
+  }
+
   async summary(filters: Filters): Promise<Summary> {
     const len = filters.to - filters.from;
     const [cur, prev] = await Promise.all([this.periodKpis(filters, filters.from, filters.to), this.periodKpis(filters, filters.from - len, filters.from)]);
+    const [c, p] = await Promise.all([this.periodState(filters, cur, filters.from, filters.to), this.periodState(filters, prev, filters.from - len, filters.from)]);
+    let all_failed: Summary['all_failed'] = null;
+    if (c.state.kind === 'all_failed') {
+      const since_ms = await this.firstRequestMs(filters, filters.from, filters.to);
+      all_failed = { requests: c.state.requests, since: new Date(since_ms).toISOString(), since_ms };
+    }
     return {
       from: new Date(filters.from).toISOString(),
       to: new Date(filters.to).toISOString(),
@@ -296,28 +377,30 @@ export class ClickHouseStats {
       previous_to_ms: filters.from,
       requests: metric(cur.requests, prev.requests),
       errors: metric(cur.errors, prev.errors),
-      error_rate: metric(kpiRate(cur), kpiRate(prev)),
+      error_rate: metric(c.rate, p.rate),
       errors_4xx: metric(cur.errors_4xx, prev.errors_4xx),
       errors_5xx: metric(cur.errors_5xx, prev.errors_5xx),
       keys_with_errors: metric(cur.keys_with_errors, prev.keys_with_errors),
-      no_totals: noTotals(cur),
-      previous_no_totals: noTotals(prev),
+      no_totals: c.state.kind === 'no_totals',
+      previous_no_totals: p.state.kind === 'no_totals',
+      all_failed,
     };
   }
 
   async breakdown(filters: Filters, opts: { by: BreakdownDimension; limit?: number }): Promise<Breakdown> {
     const limit = opts.limit ?? 50;
-    const all = groupedRows(opts.by, await this.aggregate(filters, filters.from, filters.to, { dim: baseDim(opts.by) }));
-    const rows = all.slice(0, limit);
+    const { rows: all, total } = groupedCounts(opts.by, await this.aggregate(filters, filters.from, filters.to, { dim: baseDim(opts.by) }));
+    const base = rowShareBase(opts.by, all, total.errors);
+    const cut = all.slice(limit);
     return {
       by: opts.by,
       from: new Date(filters.from).toISOString(),
       to: new Date(filters.to).toISOString(),
       from_ms: filters.from,
       to_ms: filters.to,
-      rows,
-      other: all.length > limit ? sumRows(null, all.slice(limit)) : null,
-      total: sumRows(null, all),
+      rows: all.slice(0, limit).map((r) => toRow(r.value, r, base)),
+      other: cut.length ? toRow(null, sumCounts(opts.by, cut, total), base) : null,
+      total: toRow(null, total, total.errors),
     };
   }
 
@@ -337,32 +420,32 @@ export class ClickHouseStats {
       );
     }
     const size = choice.interval_ms;
-    let totals: Map<string, Counts>;
+    const errorDim = by !== null && isErrorDimension(by);
+    let totals: Map<string, AggCounts>;
     let groups: (BreakdownRow & { key: string })[] = [];
-    const perBucket = new Map<number, Record<string, Counts>>();
-    const addTo = (b: number, g: string, c: Counts) => {
+    const perBucket = new Map<number, Record<string, AggCounts>>();
+    const addTo = (b: number, g: string, c: AggCounts) => {
       const rec = perBucket.get(b) ?? {};
-      const cur = (rec[g] ??= { requests: 0, errors: 0 });
-      cur.requests += c.requests;
-      cur.errors += c.errors;
+      addInto((rec[g] ??= ZERO()), c);
       perBucket.set(b, rec);
     };
-    const pickGroups = (all: BreakdownRow[]) => {
+    const pickGroups = ({ rows: all, total }: Grouped) => {
       const top = all.slice(0, opts.limit ?? 10);
-      groups = top.map((r) => ({ ...r, key: r.value ?? '' }));
-      if (all.length > top.length) groups.push({ ...sumRows(OTHER_GROUP, all.slice(top.length)), key: OTHER_GROUP });
+      const base = rowShareBase(by!, all, total.errors);
+      groups = top.map((r) => ({ ...toRow(r.value, r, base), key: r.value ?? '' }));
+      if (all.length > top.length) groups.push({ ...toRow(OTHER_GROUP, sumCounts(by!, all.slice(top.length), total), base), key: OTHER_GROUP });
       return new Set(top.map((r) => r.value ?? ''));
     };
     if (by && ONE_PASS_DIMS.has(by)) {
       const rows = await this.aggregate(filters, filters.from, filters.to, { dim: baseDim(by), interval_ms: size });
       totals = new Map();
-      const byValue = new Map<string, Counts>();
+      const byValue = new Map<string, AggCounts>();
       for (const [key, c] of rows) {
         const [b, rv] = key.split(SEP);
-        bump(totals, `${b}${SEP}`, c.requests, c.errors);
-        bump(byValue, `0${SEP}${rv}`, c.requests, c.errors);
+        bump(totals, `${b}${SEP}`, c);
+        bump(byValue, `0${SEP}${rv}`, c);
       }
-      const topKeys = pickGroups(groupedRows(by, byValue));
+      const topKeys = pickGroups(groupedCounts(by, byValue));
       for (const [key, c] of rows) {
         const [b, rv] = key.split(SEP);
         const g = wireValue(by, rv) ?? '';
@@ -376,7 +459,7 @@ export class ClickHouseStats {
       ]);
       totals = t;
       if (by && dim && byDim) {
-        const topKeys = pickGroups(groupedRows(by, byDim));
+        const topKeys = pickGroups(groupedCounts(by, byDim));
         for (const [key, c] of await this.aggregate(filters, filters.from, filters.to, { dim, interval_ms: size, only: [...topKeys] })) {
           const [b, rv] = key.split(SEP);
           const g = wireValue(by, rv) ?? '';
@@ -384,10 +467,18 @@ export class ClickHouseStats {
         }
       }
     }
-    const buckets = bucketStarts(filters.from, filters.to, size).map((b): TimeseriesBucket => {
-      const c = totals.get(`${b}${SEP}`) ?? { requests: 0, errors: 0 };
-      const nt = c.errors > 0 && c.requests === c.errors;
-      const out: TimeseriesBucket = { ts: new Date(b).toISOString(), ts_ms: b, requests: c.requests, errors: c.errors, error_rate: nt ? null : rate(c), no_totals: nt };
+    // A bucket whose population has failures and no successes is unknown (no_totals) unless other traffic of the same
+    // bucket succeeded; the unfiltered buckets are read only when such a bucket exists.
+    const starts = bucketStarts(filters.from, filters.to, size);
+    const noSuccess = (c: AggCounts | undefined) => !!c && c.failures > 0 && c.requests === c.failures;
+    let everyBucket: Map<string, AggCounts> | null = null;
+    if (hasPopulationFilters(filters) && starts.some((b) => noSuccess(totals.get(`${b}${SEP}`)))) {
+      everyBucket = await this.aggregate(NO_FILTERS(filters), filters.from, filters.to, { interval_ms: size });
+    }
+    const buckets = starts.map((b): TimeseriesBucket => {
+      const c = totals.get(`${b}${SEP}`) ?? ZERO();
+      const no_totals = noSuccess(c) && (everyBucket === null || noSuccess(everyBucket.get(`${b}${SEP}`)));
+      const out: TimeseriesBucket = { ts: new Date(b).toISOString(), ts_ms: b, requests: c.requests, errors: c.errors, error_rate: no_totals ? null : errorRate(c), no_totals };
       if (by) {
         const rec: Record<string, Counts> = {};
         let sumReq = 0;
@@ -395,11 +486,12 @@ export class ClickHouseStats {
         const got = perBucket.get(b) ?? {};
         for (const g of groups) {
           if (g.key === OTHER_GROUP) continue;
-          rec[g.key] = got[g.key] ?? { requests: 0, errors: 0 };
-          sumReq += rec[g.key].requests;
-          sumErr += rec[g.key].errors;
+          const gc = got[g.key] ?? ZERO();
+          rec[g.key] = { requests: errorDim ? c.requests : gc.requests, errors: gc.errors };
+          sumReq += gc.requests;
+          sumErr += gc.errors;
         }
-        if (groups.some((g) => g.key === OTHER_GROUP)) rec[OTHER_GROUP] = { requests: c.requests - sumReq, errors: c.errors - sumErr };
+        if (groups.some((g) => g.key === OTHER_GROUP)) rec[OTHER_GROUP] = { requests: errorDim ? c.requests : c.requests - sumReq, errors: c.errors - sumErr };
         out.groups = rec;
       }
       return out;

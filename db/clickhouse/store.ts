@@ -8,14 +8,19 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { ApiError } from '@/lib/api-error';
 import { csvLine, REQUEST_CSV_COLUMNS } from '@/lib/csv';
 import type { Filters } from '@/lib/filters';
+import { getEnv } from '@/lib/env';
+import type { KeyInsight } from '@/lib/key-insight';
 import { HOUR_MS } from '@/lib/time-buckets';
-import { requestExportLine, type ExportRow } from '../queries/export';
-import { NO_TOKEN_NAME } from '../queries/ingest-health';
+import { requestExportLineOf, type ExportRow } from '../queries/export';
+import { NO_TOKEN_NAME, UNKNOWN_TOKEN_NAME } from '../queries/ingest-health';
 import { AROUND_WINDOW_MS, decodeCursor, encodeCursor, toRequestRecord, type Cursor } from '../queries/requests';
 import { retentionCutoff } from '../queries/retention';
-import { lookupInText, type RequestStore } from '../store';
+import type { KeySummary } from '../queries/key-history';
+import type { SupportLookup } from '../queries/support-lookup';
+import { lookupInText, type KeySummaryInput, type RequestStore, type SupportLookupOptions } from '../store';
 import {
   DeadlineExceeded,
+  UNKNOWN_TOKEN_ID,
   type AroundKey,
   type BreakdownOptions,
   type IngestHealthFilters,
@@ -32,6 +37,9 @@ import {
   type RequestPage,
   type RequestRecord,
   type RequestRow,
+  type RequestsCsvOptions,
+  type RefusedCall,
+  type RefusedCalls,
   type StoreCounts,
   type TimelineEntry,
   type TimeseriesOptions,
@@ -41,6 +49,7 @@ import {
 import { checkIdentifier, MIGRATIONS, migrationsTable, names, type Topology } from './schema';
 import { and, join, raw, sql, type Sql } from './sql';
 import { ClickHouseStats, filterConditions } from './stats';
+import { ClickHouseSupport } from './support';
 
 const MAX_REJECTION_SAMPLES = 1000;
 const TIMELINE_LIMIT = 50;
@@ -106,6 +115,8 @@ export interface ClickHouseStoreOptions {
   database?: string;
   /** Token names for ingest health (metadata lives in SQLite); unknown ids read as NO_TOKEN_NAME. */
   tokenInfo?: (ids: number[]) => Map<number, TokenInfo> | Promise<Map<number, TokenInfo>>;
+  /** The retention setting (metadata in SQLite) for the lookup page; ERRATA_RETENTION_DAYS when absent. */
+  retentionDays?: () => number | Promise<number>;
   /** Apply migrations only up to this version (tests of a later migration on existing data). */
   migrateUpTo?: number;
 }
@@ -229,6 +240,7 @@ export class ClickHouseRequestStore implements RequestStore {
   private replicas = 1;
   /** query_id of an insert that failed without a clear answer: settled before the next write. */
   private unsettledInsert: string | null = null;
+  private supportReads: ClickHouseSupport | null = null;
 
   private constructor(
     private readonly client: ClickHouseClient,
@@ -236,6 +248,7 @@ export class ClickHouseRequestStore implements RequestStore {
     cluster: string | null,
     private readonly tokenInfo: ClickHouseStoreOptions['tokenInfo'],
     private readonly upTo: number,
+    private readonly retentionDays: () => number | Promise<number>,
   ) {
     this.t = { database: checkIdentifier(database, 'ClickHouse database'), cluster: cluster ? checkIdentifier(cluster, 'CLICKHOUSE_CLUSTER') : null };
     this.names = names(this.t);
@@ -265,7 +278,9 @@ export class ClickHouseRequestStore implements RequestStore {
         clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
       });
     }
-    return new ClickHouseRequestStore(client, database, opts.cluster ?? null, opts.tokenInfo, opts.migrateUpTo ?? Number.POSITIVE_INFINITY);
+    return new ClickHouseRequestStore(client, database, opts.cluster ?? null, opts.tokenInfo, opts.migrateUpTo ?? Number.POSITIVE_INFINITY,
+      opts.retentionDays ?? (() => getEnv().ERRATA_RETENTION_DAYS),
+    );
   }
 
   /** create() and wait until the schema is ready (rejects when ClickHouse cannot be reached). */
@@ -458,6 +473,7 @@ export class ClickHouseRequestStore implements RequestStore {
     await this.insert(this.names.dist('ingest_health_hour'), [
       { bucket_ms: Math.floor(received_ms / HOUR_MS) * HOUR_MS, token_id: token_id ?? 0, batches: 1, accepted, duplicates, rejected: ctx.rejected ?? 0 },
     ]);
+    await this.insert(this.names.dist('ingest_last_call_hour'), [{ bucket_ms: Math.floor(received_ms / HOUR_MS) * HOUR_MS, token_id: token_id ?? 0, last_ms: received_ms }]);
     const samples = (ctx.rejections ?? []).slice(0, MAX_REJECTION_SAMPLES);
     if (samples.length) {
       await this.insertRejections(
@@ -510,8 +526,38 @@ export class ClickHouseRequestStore implements RequestStore {
       await this.insert(this.names.dist('ingest_health_hour'), [
         { bucket_ms: Math.floor(batch.received_ms / HOUR_MS) * HOUR_MS, token_id: batch.token_id ?? 0, batches: 1, accepted: 0, duplicates: 0, rejected: 0 },
       ]);
+      await this.insert(this.names.dist('ingest_last_call_hour'), [
+        { bucket_ms: Math.floor(batch.received_ms / HOUR_MS) * HOUR_MS, token_id: batch.token_id ?? 0, last_ms: batch.received_ms },
+      ]);
       await this.insertRejections([{ token_id: batch.token_id, received_ms: batch.received_ms, line: 0, code: batch.code, message: batch.message, field: null, sample: null }]);
     });
+  }
+
+  recordRefusedCalls(calls: readonly RefusedCalls[], samples: readonly RefusedCall[]): Promise<void> {
+    return this.serialized(async () => {
+      await this.ready();
+      if (calls.length) {
+        await this.insert(
+          this.names.dist('ingest_refused_hour'),
+          calls.map((c) => ({ bucket_ms: c.hour_ms, token_id: c.token_id, refused: c.count })),
+        );
+        await this.insert(
+          this.names.dist('ingest_last_call_hour'),
+          calls.map((c) => ({ bucket_ms: c.hour_ms, token_id: c.token_id, last_ms: c.last_ms })),
+        );
+      }
+      if (samples.length) {
+        await this.insertRejections(
+          samples.map((x) => ({ token_id: x.token_id, received_ms: x.received_ms, line: 0, code: x.code, message: x.message, field: null, sample: null })),
+        );
+      }
+    });
+  }
+
+  async tokenLastCalls(): Promise<Map<number, number>> {
+    await this.ready();
+    const rows = await this.rows<Json>(sql`SELECT token_id, max(last_ms) AS last_ms FROM ${raw(this.names.dist('ingest_last_call_hour'))} GROUP BY token_id`);
+    return new Map(rows.map((r) => [n(r.token_id), n(r.last_ms)]));
   }
 
   prune(opts: PruneOptions): Promise<PruneResult> {
@@ -561,6 +607,8 @@ export class ClickHouseRequestStore implements RequestStore {
       ['rollup_key_day', 'bucket_ms', false],
       ['ingest_health_hour', 'bucket_ms', true],
       ['ingest_rejections', 'received_ms', true],
+      ['ingest_refused_hour', 'bucket_ms', true],
+      ['ingest_last_call_hour', 'bucket_ms', true],
     ] as const) {
       const days = (await daysOf(table, col)).filter((x) => x.d < limitDay);
       result[table] = days.reduce((a, x) => a + x.c, 0);
@@ -693,19 +741,47 @@ export class ClickHouseRequestStore implements RequestStore {
     return this.rows<Json>(sql`SELECT ${raw(columns)} FROM ${R} WHERE ${and(conds)} ORDER BY ts_ms DESC, id DESC LIMIT ${limit}`);
   }
 
+  /** The `limit` records just newer than `before`, oldest first (a `prev_cursor` page, read upwards). */
+  private async listRowsNewer(filters: Filters, before: Cursor, limit: number): Promise<Json[]> {
+    const conds: Sql[] = [
+      sql`ts_ms >= ${Math.max(filters.from, before.ts_ms)}`,
+      sql`ts_ms < ${filters.to}`,
+      ...filterConditions({ status: 'status', code: 'code', tier: 'tier', key: 'key_id', account: 'account_id', route: 'route', method: 'method', reason: 'reason' }, filters),
+      sql`(ts_ms > ${before.ts_ms} OR (ts_ms = ${before.ts_ms} AND id > ${before.id}))`,
+    ];
+    return this.rows<Json>(sql`SELECT ${raw(RECORD_COLUMNS)} FROM ${raw(this.names.dist('requests'))} WHERE ${and(conds)} ORDER BY ts_ms ASC, id ASC LIMIT ${limit}`);
+  }
+
   async listRequests(filters: Filters, page: ListPage = {}): Promise<RequestPage> {
     await this.ready();
     const limit = page.limit ?? 100;
-    const rows = (await this.listRows(filters, page.cursor ? decodeCursor(page.cursor) : null, limit + 1, RECORD_COLUMNS)).map(toRecordRow);
+    if (page.before) {
+      const up = (await this.listRowsNewer(filters, decodeCursor(page.before), limit + 1)).map(toRecordRow);
+      const newer = up.length > limit;
+      const shown = (newer ? up.slice(0, limit) : up).reverse();
+      return {
+        records: shown.map(toRequestRecord),
+        next_cursor: shown.length ? encodeCursor(shown[shown.length - 1]) : page.before,
+        prev_cursor: newer && shown.length ? encodeCursor(shown[0]) : null,
+      };
+    }
+    const after = page.cursor ? decodeCursor(page.cursor) : null;
+    const rows = (await this.listRows(filters, after, limit + 1, RECORD_COLUMNS)).map(toRecordRow);
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
     const last = shown[shown.length - 1];
-    return { records: shown.map(toRequestRecord), next_cursor: more && last ? encodeCursor(last) : null };
+    return {
+      records: shown.map(toRequestRecord),
+      next_cursor: more && last ? encodeCursor(last) : null,
+      prev_cursor: after && shown.length ? encodeCursor(shown[0]) : null,
+    };
   }
 
-  async requestsCsv(filters: Filters, opts: { chunkBytes?: number } = {}): Promise<ReadableStream<Uint8Array>> {
+  async requestsCsv(filters: Filters, opts: RequestsCsvOptions = {}): Promise<ReadableStream<Uint8Array>> {
     await this.ready();
     const chunkBytes = opts.chunkBytes ?? 65_536;
+    const columns = opts.columns ?? null;
+    const lineOf = requestExportLineOf(columns);
     const cols = 'request_id, ts_ms, status, code, method, route, path, latency_ms, key_id, account_id, tier, reason, message, details, unknown_code, status_mismatch, id';
     let after: Cursor | null = null;
     let headerSent = false;
@@ -731,7 +807,7 @@ export class ClickHouseRequestStore implements RequestStore {
           };
           if (!headerSent) {
             headerSent = true;
-            put(csvLine([...REQUEST_CSV_COLUMNS]));
+            put(csvLine([...(columns ?? REQUEST_CSV_COLUMNS)]));
           }
           let rows: Json[];
           try {
@@ -761,7 +837,7 @@ export class ClickHouseRequestStore implements RequestStore {
               n(r.status_mismatch) as 0 | 1,
               n(r.id),
             ];
-            put(requestExportLine(row));
+            put(lineOf(row));
           }
           flush();
           const last = rows[rows.length - 1];
@@ -810,50 +886,96 @@ export class ClickHouseRequestStore implements RequestStore {
     ]);
   }
 
+  /** Health rows, refused calls and latest calls per (hour, token) of the range, merged (a refused-only hour has batches 0). */
+  private async healthHours(f: IngestHealthFilters) {
+    const where = this.healthWhere(f);
+    const [health, refused, last] = await Promise.all([
+      this.rows<Json>(
+        sql`SELECT bucket_ms, token_id, sum(batches) AS batches, sum(accepted) AS accepted, sum(duplicates) AS duplicates, sum(rejected) AS rejected
+            FROM ${raw(this.names.dist('ingest_health_hour'))} WHERE ${where} GROUP BY bucket_ms, token_id`,
+      ),
+      this.rows<Json>(sql`SELECT bucket_ms, token_id, sum(refused) AS refused FROM ${raw(this.names.dist('ingest_refused_hour'))} WHERE ${where} GROUP BY bucket_ms, token_id`),
+      this.rows<Json>(sql`SELECT bucket_ms, token_id, max(last_ms) AS last_ms FROM ${raw(this.names.dist('ingest_last_call_hour'))} WHERE ${where} GROUP BY bucket_ms, token_id`),
+    ]);
+    type Hour = { bucket_ms: number; token_id: number; batches: number; accepted: number; duplicates: number; rejected: number; refused: number; last_ms: number | null };
+    const hours = new Map<string, Hour>();
+    const at = (r: Json): Hour => {
+      const k = `${n(r.bucket_ms)}:${n(r.token_id)}`;
+      let h = hours.get(k);
+      if (!h) {
+        h = { bucket_ms: n(r.bucket_ms), token_id: n(r.token_id), batches: 0, accepted: 0, duplicates: 0, rejected: 0, refused: 0, last_ms: null };
+        hours.set(k, h);
+      }
+      return h;
+    };
+    for (const r of health) Object.assign(at(r), { batches: n(r.batches), accepted: n(r.accepted), duplicates: n(r.duplicates), rejected: n(r.rejected) });
+    for (const r of refused) at(r).refused = n(r.refused);
+    // A latest call alone never makes an hour: every call that sets one also counts in one of the two tables above.
+    for (const r of last) {
+      const h = hours.get(`${n(r.bucket_ms)}:${n(r.token_id)}`);
+      if (h) h.last_ms = n(r.last_ms);
+    }
+    return [...hours.values()].sort((x, y) => x.bucket_ms - y.bucket_ms || x.token_id - y.token_id);
+  }
+
+  private tokenName(token_id: number, tk: Map<number, TokenInfo>): string {
+    return token_id === UNKNOWN_TOKEN_ID ? UNKNOWN_TOKEN_NAME : (tk.get(token_id)?.name ?? NO_TOKEN_NAME);
+  }
+
   async ingestHealthSeries(f: IngestHealthFilters): Promise<IngestHealthPoint[]> {
     await this.ready();
-    const rows = await this.rows<Json>(
-      sql`SELECT bucket_ms, token_id, sum(batches) AS batches, sum(accepted) AS accepted, sum(duplicates) AS duplicates, sum(rejected) AS rejected
-          FROM ${raw(this.names.dist('ingest_health_hour'))} WHERE ${this.healthWhere(f)} GROUP BY bucket_ms, token_id ORDER BY bucket_ms, token_id`,
-    );
-    const tk = await this.tokens(rows.map((r) => n(r.token_id)));
-    return rows.map((r) => ({
-      bucket_ms: n(r.bucket_ms),
-      token_id: n(r.token_id),
-      token_name: tk.get(n(r.token_id))?.name ?? NO_TOKEN_NAME,
-      batches: n(r.batches),
-      accepted: n(r.accepted),
-      duplicates: n(r.duplicates),
-      rejected: n(r.rejected),
+    const hours = await this.healthHours(f);
+    const tk = await this.tokens(hours.map((h) => h.token_id));
+    return hours.map((h) => ({
+      bucket_ms: h.bucket_ms,
+      token_id: h.token_id,
+      token_name: this.tokenName(h.token_id, tk),
+      batches: h.batches,
+      accepted: h.accepted,
+      duplicates: h.duplicates,
+      rejected: h.rejected,
+      refused: h.refused,
     }));
   }
 
   async ingestHealthTotals(f: IngestHealthFilters): Promise<IngestHealthTotal[]> {
     await this.ready();
-    const rows = await this.rows<Json>(
-      sql`SELECT token_id, sum(batches) AS batches, sum(accepted) AS accepted, sum(duplicates) AS duplicates, sum(rejected) AS rejected, max(bucket_ms) AS last_bucket_ms
-          FROM ${raw(this.names.dist('ingest_health_hour'))} WHERE ${this.healthWhere(f)} GROUP BY token_id`,
-    );
-    const tk = await this.tokens(rows.map((r) => n(r.token_id)));
-    return rows
-      .map((r) => {
-        const info = tk.get(n(r.token_id));
+    const byToken = new Map<number, Omit<IngestHealthTotal, 'token_name' | 'token_prefix' | 'revoked'>>();
+    for (const h of await this.healthHours(f)) {
+      const t = byToken.get(h.token_id);
+      if (!t) {
+        byToken.set(h.token_id, { ...h, last_bucket_ms: h.bucket_ms });
+        continue;
+      }
+      t.batches += h.batches;
+      t.accepted += h.accepted;
+      t.duplicates += h.duplicates;
+      t.rejected += h.rejected;
+      t.refused += h.refused;
+      t.last_bucket_ms = Math.max(t.last_bucket_ms, h.bucket_ms);
+      if (h.last_ms !== null) t.last_ms = Math.max(t.last_ms ?? h.last_ms, h.last_ms);
+    }
+    const tk = await this.tokens([...byToken.keys()]);
+    return [...byToken.values()]
+      .map((t) => {
+        const info = tk.get(t.token_id);
         return {
-          token_id: n(r.token_id),
-          token_name: info?.name ?? NO_TOKEN_NAME,
+          token_id: t.token_id,
+          token_name: this.tokenName(t.token_id, tk),
           token_prefix: info?.token_prefix ?? null,
-          batches: n(r.batches),
-          accepted: n(r.accepted),
-          duplicates: n(r.duplicates),
-          rejected: n(r.rejected),
-          last_bucket_ms: n(r.last_bucket_ms),
           revoked: info?.revoked ?? false,
+          batches: t.batches,
+          accepted: t.accepted,
+          duplicates: t.duplicates,
+          rejected: t.rejected,
+          refused: t.refused,
+          last_bucket_ms: t.last_bucket_ms,
+          last_ms: t.last_ms,
         };
       })
-      .sort((a, b) => b.accepted + b.rejected - (a.accepted + a.rejected) || a.token_id - b.token_id);
+      .sort((a, b) => b.accepted + b.rejected + b.refused - (a.accepted + a.rejected + a.refused) || a.token_id - b.token_id);
   }
 
-  /** Only the newest 1,000 samples count, as SQLite keeps no more. */
   private newestSamples(): Sql {
     return raw(`id > (SELECT max(id) FROM ${this.names.dist('ingest_rejections')}) - ${MAX_REJECTION_SAMPLES}`);
   }
@@ -869,7 +991,7 @@ export class ClickHouseRequestStore implements RequestStore {
     return rows.map((r) => ({
       id: n(r.id),
       token_id: nn(r.token_id),
-      token_name: (r.token_id === null ? undefined : tk.get(n(r.token_id))?.name) ?? NO_TOKEN_NAME,
+      token_name: r.token_id === null ? NO_TOKEN_NAME : this.tokenName(n(r.token_id), tk),
       received_ms: n(r.received_ms),
       line: n(r.line),
       code: r.code as string,
@@ -892,6 +1014,35 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   // ------------------------------------------------------------------ the store itself
+
+  // ------------------------------------------------------------------ support
+
+  private get support(): ClickHouseSupport {
+    return (this.supportReads ??= new ClickHouseSupport({
+      rows: (q) => this.rows(q),
+      requests: this.names.dist('requests'),
+      rollupKeyHour: this.names.dist('rollup_key_hour'),
+      rollupKeyDay: this.names.dist('rollup_key_day'),
+      requestsByKey: `${this.t.database}.requests_by_key`,
+      getRequests: (ids) => this.getRequests(ids),
+      retentionDays: this.retentionDays,
+    }));
+  }
+
+  async supportLookup(text: string, opts: SupportLookupOptions = {}): Promise<SupportLookup> {
+    await this.ready();
+    return this.support.supportLookup(text, opts);
+  }
+
+  async keyInsight(record: Pick<RequestRecord, 'key_id' | 'code' | 'reason' | 'ts_ms'>, now_ms: number): Promise<KeyInsight | null> {
+    await this.ready();
+    return this.support.keyInsight(record, now_ms);
+  }
+
+  async keySummary(input: KeySummaryInput): Promise<KeySummary> {
+    await this.ready();
+    return this.support.keySummary(input);
+  }
 
   async ping(): Promise<void> {
     await this.ready();

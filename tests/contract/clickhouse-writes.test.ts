@@ -85,10 +85,10 @@ describe('2-shard cluster', () => {
 
   test('resends, overlapping senders and a store that died between its insert and its answer: exact counts', async () => {
     const before = (await store.counts()).requests;
-    const A = () => rows(0, 1000);
-    const B = () => rows(500, 1500);
+    const batchA = () => rows(0, 1000);
+    const batchB = () => rows(500, 1500);
     // Three senders at once, two of them overlapping by half and one resending A whole.
-    const [a, b, a2] = await Promise.all([store.writeBatch(A(), ctx()), store.writeBatch(B(), ctx()), store.writeBatch(A(), ctx())]);
+    const [a, b, a2] = await Promise.all([store.writeBatch(batchA(), ctx()), store.writeBatch(batchB(), ctx()), store.writeBatch(batchA(), ctx())]);
     expect(a.accepted + b.accepted + a2.accepted).toBe(recordsOf(0, 1500));
     expect(a.duplicates + b.duplicates + a2.duplicates).toBe(recordsOf(0, 1000) * 2 + recordsOf(500, 1500) - recordsOf(0, 1500));
     // The node dies after ClickHouse took a batch and before the 200 (its state is gone, the rows are stored); the

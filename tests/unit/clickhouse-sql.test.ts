@@ -19,6 +19,7 @@ describe('literal', () => {
         while (i - 1 - k >= 0 && body[i - 1 - k] === '\\') k++;
         expect(k % 2, JSON.stringify(s)).toBe(1);
       }
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is that no control character reaches the SQL text.
       expect(body).not.toMatch(/[\0-\x1f\x7f]/);
     }
     expect(literal("it's")).toBe("'it\\'s'");
