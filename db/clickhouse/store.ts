@@ -973,7 +973,8 @@ export class ClickHouseRequestStore implements RequestStore {
           last_ms: t.last_ms,
         };
       })
-      .sort((a, b) => b.accepted + b.rejected + b.refused - (a.accepted + a.rejected + a.refused) || a.token_id - b.token_id);
+      // As the SQLite store (db/sqlite/store.ts) orders them: accepted + rejected, then token id.
+      .sort((a, b) => b.accepted + b.rejected - (a.accepted + a.rejected) || a.token_id - b.token_id);
   }
 
   private newestSamples(): Sql {
