@@ -963,7 +963,6 @@ export class ClickHouseRequestStore implements RequestStore {
           token_id: t.token_id,
           token_name: this.tokenName(t.token_id, tk),
           token_prefix: info?.token_prefix ?? null,
-          revoked: info?.revoked ?? false,
           batches: t.batches,
           accepted: t.accepted,
           duplicates: t.duplicates,
@@ -971,6 +970,7 @@ export class ClickHouseRequestStore implements RequestStore {
           refused: t.refused,
           last_bucket_ms: t.last_bucket_ms,
           last_ms: t.last_ms,
+          revoked: info?.revoked ?? false,
         };
       })
       // As the SQLite store (db/sqlite/store.ts) orders them: accepted + rejected, then token id.

@@ -213,10 +213,16 @@ describe('single server', () => {
     const c = createClient({ url: `http://127.0.0.1:${server.http_port}` });
     const versions = await q<{ version: number }>(c, 'SELECT version FROM olddb.schema_migrations ORDER BY version');
     await c.close();
-    expect(versions.map((v) => Number(v.version))).toEqual([1, 2]);
+    expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3]);
     // New writes reach the new table through its view.
     expect((await migrated.writeBatch(rows(300, 320), ctx())).accepted).toBe(recordsOf(300, 320));
     expect((await migrated.getRequest('req_w_000310'))?.around?.previous?.request_id).toBe('req_w_000293');
+    // Version 3 (refused calls, latest call per token) counts beside the batches stored before it.
+    const hour = Math.floor(T0 / 3_600_000) * 3_600_000;
+    await migrated.recordRefusedCalls([{ token_id: -1, hour_ms: hour, count: 4, last_ms: hour + 1 }], []);
+    const totals = await migrated.ingestHealthTotals({ from_ms: hour - 86_400_000, to_ms: hour + 86_400_000 });
+    expect(totals.find((t) => t.token_id === -1)).toMatchObject({ refused: 4, batches: 0, last_ms: hour + 1 });
+    expect((await migrated.tokenLastCalls()).get(-1)).toBe(hour + 1);
     await migrated.close();
   });
 

@@ -405,7 +405,16 @@ export function storeContract(opts: StoreContractOptions): void {
 
     test('support: lookup of pasted text (found, prefix variants, near misses), key insight, key summary', async () => {
       const now_ms = CONTRACT_END_MS + HOUR;
-      const some = ids.filter((_, i) => i % 97 === 0).slice(0, 12);
+      // A key that worked, then failed with one code for three hours to its latest record: a history with a sentence.
+      const runStart = CONTRACT_END_MS - 4 * HOUR + 13 * MIN;
+      const runRows = (): RequestRow[] =>
+        Array.from({ length: 40 }, (_, i): RequestRow => {
+          const ok = i < 4;
+          const ts = runStart + i * 7 * MIN + (i % 3) * 1000;
+          return [`req_keyrun${String(i).padStart(4, '0')}`, ok ? '' : 'invalid_api_key', ts, ok ? 200 : 401, 'POST', '/v1/messages', '/v1/messages', 12, 'key_run', 'acct_run', 'pro', ok ? null : 'key revoked', null, null, 0, 0, null, ts];
+        });
+      for (const s of [ref, sut]) await s.writeBatch(runRows(), { token_id: 3, received_ms: CONTRACT_END_MS });
+      const some = ['req_keyrun0039', ...ids.filter((_, i) => i % 97 === 0).slice(0, 11)];
       const typo = (id: string) => `${id.slice(0, -1)}${id.endsWith('x') ? 'y' : 'x'}`;
       const text = [
         `Hi, these failed: ${some.slice(0, 6).join(', ')}`,
@@ -417,13 +426,13 @@ export function storeContract(opts: StoreContractOptions): void {
       expect(answer!.found.filter((f) => f.asked === null).length).toBeGreaterThanOrEqual(6);
       expect(answer!.found.filter((f) => f.asked !== null).length).toBe(2);
       expect(answer!.missing.filter((m) => m.did_you_mean.length > 0).length).toBeGreaterThanOrEqual(3);
-      expect(answer!.found.some((f) => f.insight !== null) || answer!.found.every((f) => f.main.code === null)).toBe(true);
+      expect(answer!.found.find((f) => f.request_id === 'req_keyrun0039')?.insight).toMatchObject({ kind: 'run', code: 'invalid_api_key' });
       await same('supportLookup without insights', (s) => s.supportLookup(text, { now_ms, insights: false, not_ids: ['hello'] }));
       const records = (await ref.getRequests(some)).values();
       for (const list of records) {
         for (const r of list) await same(`keyInsight ${r.request_id}/${r.code}`, (s) => s.keyInsight(r, now_ms));
       }
-      for (const key_id of [top.key ?? 'none', 'no-such-key', `key_"hostile'\\0`]) {
+      for (const key_id of ['key_run', top.key ?? 'none', 'no-such-key', `key_"hostile'\\0`]) {
         await same(`keySummary ${key_id}`, (s) => s.keySummary({ key_id, from_ms: CONTRACT_START_MS + 3 * HOUR + 7 * MIN, to_ms: CONTRACT_END_MS, failures: 5 }));
       }
     }, timeout * 2);
