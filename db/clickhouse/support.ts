@@ -153,6 +153,21 @@ export class ClickHouseSupport {
     };
   }
 
+  /**
+   * The key's owner as SQLite answers it: of the key's latest day in rollup_key_day, the group (account, tier, status,
+   * code, reason) that appeared last, i.e. whose first record was stored last (ids follow the order of storing).
+   */
+  private async owner(K: Sql): Promise<Json[]> {
+    const [day] = await this.r.rows<Json>(sql`SELECT count() AS c, max(bucket_ms) AS d FROM ${raw(this.r.rollupKeyDay)} WHERE key_id = ${K}`);
+    if (!day || n(day.c) === 0) return [];
+    const d = n(day.d);
+    return this.r.rows<Json>(
+      sql`SELECT ifNull(account_id, '') AS account_id, ifNull(tier, '') AS tier, status, code, ifNull(reason, '') AS reason, min(id) AS first
+          FROM ${raw(this.r.requests)} WHERE ${and([sql`key_id = ${K}`, sql`ts_ms >= ${d}`, sql`ts_ms < ${d + 86_400_000}`])}
+          GROUP BY account_id, tier, status, code, reason ORDER BY first DESC LIMIT 1`,
+    );
+  }
+
   async keySummary(input: KeySummaryInput): Promise<KeySummary> {
     const from_ms = Math.floor(input.from_ms / HOUR_MS) * HOUR_MS;
     const to_ms = input.to_ms;
@@ -164,7 +179,7 @@ export class ClickHouseSupport {
     const requests = by_code.reduce((a, c) => a + c.count, 0);
     const K = sql`${input.key_id}`;
     const [owners, latest, recent] = await Promise.all([
-      this.r.rows<Json>(sql`SELECT account_id, tier FROM ${raw(this.r.rollupKeyDay)} WHERE key_id = ${K} ORDER BY bucket_ms DESC LIMIT 1`),
+      this.owner(K),
       this.r.rows<Json>(sql`SELECT ts_ms FROM ${raw(this.r.requestsByKey)} WHERE key_value = ${K} ORDER BY ts_ms DESC LIMIT 1`),
       this.r.rows<Json>(
         sql`SELECT request_id, code, status, ts_ms, id, route, path, method FROM
