@@ -46,7 +46,7 @@ import {
   type WriteContext,
   type WriteOutcome,
 } from '../types';
-import { checkIdentifier, MIGRATIONS, migrationsTable, names, type Topology } from './schema';
+import { checkIdentifier, MIGRATIONS, migrationsTable, names, SMALL_TABLES, type Topology } from './schema';
 import { and, join, raw, sql, type Sql } from './sql';
 import { ClickHouseStats, filterConditions } from './stats';
 import { ClickHouseSupport } from './support';
@@ -491,6 +491,10 @@ export class ClickHouseRequestStore implements RequestStore {
     const query_id = `errata-${randomUUID()}`;
     const settings: Record<string, number> = {};
     if (this.t.cluster) settings.insert_distributed_sync = 1;
+    // Replicated tables drop a block identical to one they already hold. Two health or refused-call rows of the
+    // same hour and token with the same counts are two events, not a resend: keep both (request rows are deduped
+    // by the store's own check).
+    if (this.t.cluster && SMALL_TABLES.some((x) => this.names.dist(x) === table)) settings.insert_deduplicate = 0;
     // Several replicas per shard: the insert returns once all of them have the block, so the next dedupe check
     // sees it whichever replica answers.
     if (this.replicas > 1) settings.insert_quorum = this.replicas;

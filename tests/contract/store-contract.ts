@@ -213,7 +213,11 @@ export function storeContract(opts: StoreContractOptions): void {
             { token_id: -1, received_ms: h1 + 59 * MIN, code: 'unauthorized', message: 'unknown "token" \\ here' },
           ],
         );
-        await s.recordRefusedCalls([{ token_id: -1, hour_ms: h1, count: 1, last_ms: h1 + 30 * MIN }], []);
+        // Twice the same: two events (a replicated table would drop the second identical block as a resend).
+        for (let i = 0; i < 2; i++) {
+          await s.recordRefusedCalls([{ token_id: -1, hour_ms: h1, count: 1, last_ms: h1 + 30 * MIN }], []);
+          await s.recordRejectedBatch({ token_id: 2, received_ms: h1 + 31 * MIN, code: 'payload_too_large', message: 'body over 10 MiB' });
+        }
       }
       // Every stored request id, newest first, from the reference.
       const all = filters(RANGES.all);
