@@ -7,6 +7,8 @@ export default defineConfig({
   resolve,
   test: {
     include: ['tests/integration/**/*.test.ts', 'tests/contract/**/*.test.ts'],
+    // The ClickHouse engines run in their own config (vitest.clickhouse.config.ts: chdb install, one file at a time).
+    exclude: ['**/node_modules/**', 'tests/contract/clickhouse-*.test.ts'],
     environment: 'node',
     pool: 'forks',
     globalSetup: ['tests/support/integration-build.ts'],

@@ -9,11 +9,23 @@ export function configuredStoreKind(env: NodeJS.ProcessEnv = process.env): Store
   return env.CLICKHOUSE_URL ? 'clickhouse' : 'sqlite';
 }
 
-/** Throws StoreConfigError when the environment asks for a store this build cannot open. Called at server start. */
+/** Throws StoreConfigError when the environment names a store it cannot open. Called at server start. */
 export function checkStoreConfig(env: NodeJS.ProcessEnv = process.env): void {
-  if (configuredStoreKind(env) === 'clickhouse') {
-    throw new StoreConfigError(
-      'errata: CLICKHOUSE_URL is set, but this build has no ClickHouse request store yet. Unset CLICKHOUSE_URL to keep request data in SQLite (DATABASE_PATH).',
-    );
+  if (configuredStoreKind(env) === 'sqlite') {
+    if (env.CLICKHOUSE_CLUSTER) throw new StoreConfigError('errata: CLICKHOUSE_CLUSTER is set without CLICKHOUSE_URL.');
+    return;
+  }
+  let url: URL;
+  try {
+    url = new URL(env.CLICKHOUSE_URL!);
+  } catch {
+    throw new StoreConfigError('errata: CLICKHOUSE_URL is not a URL (http://user:password@host:8123/database).');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new StoreConfigError(`errata: CLICKHOUSE_URL must be http:// or https://, got ${url.protocol}`);
+  }
+  const db = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, ''));
+  for (const [what, name] of [['the database in CLICKHOUSE_URL', db], ['CLICKHOUSE_CLUSTER', env.CLICKHOUSE_CLUSTER ?? '']] as const) {
+    if (name && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) throw new StoreConfigError(`errata: ${what} must be a plain identifier, got ${JSON.stringify(name)}`);
   }
 }

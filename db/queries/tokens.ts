@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
 import { tokens, TOKEN_SCOPES, type TokenScope } from '../schema';
@@ -172,4 +172,14 @@ function touchLastUsed(db: Db, id: number, now: number): boolean {
   } finally {
     sqlite.pragma(`busy_timeout = ${Number(previous)}`);
   }
+}
+
+/** Name, prefix and revocation of the given token ids (ingest health of a store that keeps no tokens itself). */
+export function getTokenInfos(db: Db, ids: readonly number[]): Map<number, { name: string; token_prefix: string | null; revoked: boolean }> {
+  const out = new Map<number, { name: string; token_prefix: string | null; revoked: boolean }>();
+  if (ids.length === 0) return out;
+  for (const r of db.select().from(tokens).where(inArray(tokens.id, [...ids])).all()) {
+    out.set(r.id, { name: r.name, token_prefix: r.token_prefix, revoked: r.revoked_ms !== null });
+  }
+  return out;
 }

@@ -14,6 +14,7 @@ import { toRow } from '@/ingest/write';
 import { ApiError } from '@/lib/api-error';
 import { BREAKDOWN_DIMENSIONS, parseFilters, type BreakdownDimension } from '@/lib/filters';
 import { trafficChunks } from '@/lib/traffic';
+import type { RequestCsvColumn } from '@/lib/csv';
 
 export interface StoreContractOptions {
   name: string;
@@ -198,6 +199,25 @@ export function storeContract(opts: StoreContractOptions): void {
       for (const s of [ref, sut]) {
         await s.recordRejectedBatch({ token_id: 1, received_ms: CONTRACT_START_MS + 5 * HOUR, code: 'payload_too_large', message: 'body over 10 MiB' });
         await s.recordRejectedBatch({ token_id: null, received_ms: CONTRACT_END_MS - HOUR, code: 'unsupported_media_type', message: 'text/xml "is" not \\ supported' });
+        // Refused calls: an hour that also saw batches, an hour of refused calls only, the unknown token, twice the same hour.
+        const h0 = Math.floor((CONTRACT_START_MS + 5 * HOUR) / HOUR) * HOUR;
+        const h1 = Math.floor((CONTRACT_END_MS - 3 * HOUR) / HOUR) * HOUR;
+        await s.recordRefusedCalls(
+          [
+            { token_id: 1, hour_ms: h0, count: 3, last_ms: h0 + 17 * MIN },
+            { token_id: -1, hour_ms: h1, count: 7, last_ms: h1 + 59 * MIN },
+            { token_id: 99, hour_ms: h1, count: 2, last_ms: h1 + 5 * MIN },
+          ],
+          [
+            { token_id: 1, received_ms: h0 + 17 * MIN, code: 'token_revoked', message: 'the token was revoked' },
+            { token_id: -1, received_ms: h1 + 59 * MIN, code: 'unauthorized', message: 'unknown "token" \\ here' },
+          ],
+        );
+        // Twice the same: two events (a replicated table would drop the second identical block as a resend).
+        for (let i = 0; i < 2; i++) {
+          await s.recordRefusedCalls([{ token_id: -1, hour_ms: h1, count: 1, last_ms: h1 + 30 * MIN }], []);
+          await s.recordRejectedBatch({ token_id: 2, received_ms: h1 + 31 * MIN, code: 'payload_too_large', message: 'body over 10 MiB' });
+        }
       }
       // Every stored request id, newest first, from the reference.
       const all = filters(RANGES.all);
@@ -336,6 +356,91 @@ export function storeContract(opts: StoreContractOptions): void {
       expect(want.bytes.toString('utf8').split('\r\n').length - 2).toBe((await ref.counts()).requests);
     }, timeout * 2);
 
+    test('listRequests with before: back up from older pages, the same pages and cursors', async () => {
+      const sets = filterSets();
+      for (const [rn, range] of Object.entries(RANGES)) {
+        for (const fn of ['none', '5xx', 'key', 'combined'] as const) {
+          const fl = filters({ ...range, ...sets[fn] });
+          const limit = rn === 'all' && fn === 'none' ? 53 : 7;
+          // Down three pages, then back up with prev_cursor (before) until the first page.
+          let rc: string | null = null;
+          let sc: string | null = null;
+          const prev: [string | null, string | null][] = [];
+          for (let page = 0; page < 3; page++) {
+            const want = await ref.listRequests(fl, { cursor: rc, limit });
+            const got = await sut.listRequests(fl, { cursor: sc, limit });
+            expectSame(got.records, want.records, `${rn}/${fn} down ${page}`);
+            expect(got.prev_cursor === null, `${rn}/${fn} down ${page}: prev_cursor`).toBe(want.prev_cursor === null);
+            prev.push([want.prev_cursor, got.prev_cursor]);
+            if (want.next_cursor === null || got.next_cursor === null) break;
+            rc = want.next_cursor;
+            sc = got.next_cursor;
+          }
+          let [rb, sb] = prev[prev.length - 1];
+          for (let up = 0; rb && sb && up < 5; up++) {
+            const want = await ref.listRequests(fl, { before: rb, limit });
+            const got = await sut.listRequests(fl, { before: sb, limit });
+            expectSame(got.records, want.records, `${rn}/${fn} up ${up}`);
+            expect([got.prev_cursor === null, got.next_cursor === null], `${rn}/${fn} up ${up}: cursors`).toEqual([want.prev_cursor === null, want.next_cursor === null]);
+            // The next page below a page reached by before is the page it came from.
+            if (want.next_cursor && got.next_cursor) {
+              expectSame((await sut.listRequests(fl, { cursor: got.next_cursor, limit })).records, (await ref.listRequests(fl, { cursor: want.next_cursor, limit })).records, `${rn}/${fn} up ${up} then down`);
+            }
+            rb = want.prev_cursor;
+            sb = got.prev_cursor;
+          }
+        }
+      }
+    }, timeout * 2);
+
+    test('requestsCsv with a column subset: the same bytes', async () => {
+      const sets = filterSets();
+      const subsets: RequestCsvColumn[][] = [['request_id', 'code'], ['details', 'ts', 'key_id', 'status', 'message'], ['kind']];
+      for (const columns of subsets) {
+        for (const fn of ['none', 'combined', 'hostileKey'] as const) {
+          const fl = filters({ ...RANGES.all, ...sets[fn] });
+          const want = await bytesOf(await ref.requestsCsv(fl, { columns }));
+          const got = await bytesOf(await sut.requestsCsv(fl, { columns, chunkBytes: 2048 }));
+          expect(got.bytes.equals(want.bytes), `${columns.join(',')}/${fn}: CSV bytes`).toBe(true);
+          expect(want.bytes.toString('utf8').split('\r\n')[0]).toBe(columns.join(','));
+        }
+      }
+    }, timeout * 2);
+
+    test('support: lookup of pasted text (found, prefix variants, near misses), key insight, key summary', async () => {
+      const now_ms = CONTRACT_END_MS + HOUR;
+      // A key that worked, then failed with one code for three hours to its latest record: a history with a sentence.
+      const runStart = CONTRACT_END_MS - 4 * HOUR + 13 * MIN;
+      const runRows = (): RequestRow[] =>
+        Array.from({ length: 40 }, (_, i): RequestRow => {
+          const ok = i < 4;
+          const ts = runStart + i * 7 * MIN + (i % 3) * 1000;
+          return [`req_keyrun${String(i).padStart(4, '0')}`, ok ? '' : 'invalid_api_key', ts, ok ? 200 : 401, 'POST', '/v1/messages', '/v1/messages', 12, 'key_run', 'acct_run', 'pro', ok ? null : 'key revoked', null, null, 0, 0, null, ts];
+        });
+      for (const s of [ref, sut]) await s.writeBatch(runRows(), { token_id: 3, received_ms: CONTRACT_END_MS });
+      const some = ['req_keyrun0039', ...ids.filter((_, i) => i % 97 === 0).slice(0, 11)];
+      const typo = (id: string) => `${id.slice(0, -1)}${id.endsWith('x') ? 'y' : 'x'}`;
+      const text = [
+        `Hi, these failed: ${some.slice(0, 6).join(', ')}`,
+        `and ${some.slice(6, 8).map((id) => `REQ_${id.replace(/^req_/, '')}`).join(' ')}`,
+        `typos: ${some.slice(8, 12).map(typo).join(' ')} req_doesnotexist_123`,
+      ].join('\n');
+      const answer = await same('supportLookup', (s) => s.supportLookup(text, { now_ms }));
+      // The text exercises every path: ids found as written, found as a prefix variant, near misses, nothing near.
+      expect(answer!.found.filter((f) => f.asked === null).length).toBeGreaterThanOrEqual(6);
+      expect(answer!.found.filter((f) => f.asked !== null).length).toBe(2);
+      expect(answer!.missing.filter((m) => m.did_you_mean.length > 0).length).toBeGreaterThanOrEqual(3);
+      expect(answer!.found.find((f) => f.request_id === 'req_keyrun0039')?.insight).toMatchObject({ kind: 'run', code: 'invalid_api_key' });
+      await same('supportLookup without insights', (s) => s.supportLookup(text, { now_ms, insights: false, not_ids: ['hello'] }));
+      const records = (await ref.getRequests(some)).values();
+      for (const list of records) {
+        for (const r of list) await same(`keyInsight ${r.request_id}/${r.code}`, (s) => s.keyInsight(r, now_ms));
+      }
+      for (const key_id of ['key_run', top.key ?? 'none', 'no-such-key', `key_"hostile'\\0`]) {
+        await same(`keySummary ${key_id}`, (s) => s.keySummary({ key_id, from_ms: CONTRACT_START_MS + 3 * HOUR + 7 * MIN, to_ms: CONTRACT_END_MS, failures: 5 }));
+      }
+    }, timeout * 2);
+
     test('ingest health: series, totals, recent rejections, reasons', async () => {
       const ranges = [
         { from_ms: CONTRACT_START_MS - DAY, to_ms: CONTRACT_END_MS + DAY },
@@ -356,6 +461,9 @@ export function storeContract(opts: StoreContractOptions): void {
       for (const o of [{}, { limit: 5 }, { limit: 1000 }, { token_id: 1 }, { token_id: 0 }, { limit: 0 }]) {
         await same(`recentRejections ${JSON.stringify(o)}`, async (s) => strip(await s.recentRejections(o)));
       }
+      for (const token_id of [-1, 99]) await same(`ingestHealthTotals refused ${token_id}`, (s) => s.ingestHealthTotals({ ...ranges[0], token_id }));
+      const last = await same('tokenLastCalls', async (s) => [...(await s.tokenLastCalls())].sort((a, b) => a[0] - b[0]));
+      expect(last!.some(([t]) => t === -1)).toBe(true);
     }, timeout);
 
     test('ping', async () => {

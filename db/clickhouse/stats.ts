@@ -1,0 +1,513 @@
+// Summary, breakdown and series for the ClickHouse store: the same plan as db/queries/stats.ts (planSegments: whole
+// days from rollup_key_day, whole hours from the hourly rollups, minutes from rollup_minute, the rest raw) and the
+// same shaping and the same error-rate rule (lib/error-rate.ts), so every answer is identical; only the SQL of one
+// source read differs. Rollups are SummingMergeTree
+// tables that may hold unmerged rows: every read sums.
+import { ValidationError } from '@/lib/api-error';
+import { kindOf, statusClass } from '@/lib/catalog';
+import {
+  describeNoSuccesses,
+  errorRate,
+  hasPopulationFilters,
+  isErrorDimension,
+  populationOf,
+  rowShareBase,
+  type RateCounts,
+} from '@/lib/error-rate';
+import type { BreakdownDimension, Filters, Interval, ListFilterField } from '@/lib/filters';
+import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS } from '@/lib/time-buckets';
+import { OTHER_GROUP, planSegments, RAW_MINUTE_MAX_MS } from '../queries/stats';
+import type { Breakdown, BreakdownRow, Counts, Metric, Summary, Timeseries, TimeseriesBucket } from '../types';
+import { and, join, raw, sql, type Sql } from './sql';
+
+type BaseDim = 'status' | ListFilterField;
+type SourceName = 'raw' | 'minute' | 'hour' | 'key_hour' | 'key_day';
+
+interface Source {
+  table: string;
+  ts: string;
+  count: string;
+  cols: Partial<Record<BaseDim, string>>;
+  /** Raw columns are Nullable: grouping maps NULL to ''. */
+  nullable: boolean;
+}
+
+const RAW_COLS: Partial<Record<BaseDim, string>> = {
+  status: 'status',
+  code: 'code',
+  tier: 'tier',
+  key: 'key_id',
+  account: 'account_id',
+  route: 'route',
+  method: 'method',
+  reason: 'reason',
+};
+
+const SOURCES: Record<SourceName, Source> = {
+  raw: { table: 'requests', ts: 'ts_ms', count: '1', cols: RAW_COLS, nullable: true },
+  minute: { table: 'rollup_minute', ts: 'bucket_ms', count: 'count', cols: { status: 'status', code: 'code', tier: 'tier', reason: 'reason' }, nullable: false },
+  hour: {
+    table: 'rollup_hour',
+    ts: 'bucket_ms',
+    count: 'count',
+    cols: { status: 'status', code: 'code', tier: 'tier', reason: 'reason', route: 'route', method: 'method' },
+    nullable: false,
+  },
+  key_hour: {
+    table: 'rollup_key_hour',
+    ts: 'bucket_ms',
+    count: 'count',
+    cols: { status: 'status', code: 'code', tier: 'tier', reason: 'reason', key: 'key_id', account: 'account_id' },
+    nullable: false,
+  },
+  key_day: {
+    table: 'rollup_key_day',
+    ts: 'bucket_ms',
+    count: 'count',
+    cols: { status: 'status', code: 'code', tier: 'tier', reason: 'reason', key: 'key_id', account: 'account_id' },
+    nullable: false,
+  },
+};
+
+export type Query = <T>(q: Sql) => Promise<T[]>;
+
+/** Conditions for the active dimension filters on a source's columns (the same rules as db/queries/filter-sql.ts). */
+export function filterConditions(cols: Partial<Record<BaseDim, string>>, filters: Pick<Filters, 'status' | ListFilterField>): Sql[] {
+  const out: Sql[] = [];
+  if (filters.status.length) {
+    const status = raw(cols.status!);
+    const parts: Sql[] = [];
+    for (const s of filters.status) if (s.kind === 'class') parts.push(sql`(${status} >= ${s.class * 100} AND ${status} < ${s.class * 100 + 100})`);
+    const exact = filters.status.flatMap((s) => (s.kind === 'status' ? [s.status] : []));
+    if (exact.length) parts.push(sql`${status} IN (${join(exact.map((n) => sql`${n}`), ', ')})`);
+    out.push(join(parts, ' OR '));
+  }
+  for (const field of ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const) {
+    const values = filters[field];
+    if (values.length === 0) continue;
+    const col = cols[field];
+    if (!col) throw new Error(`source cannot filter on ${field}`);
+    out.push(sql`${raw(col)} IN (${join(values.map((v) => sql`${v}`), ', ')})`);
+  }
+  return out;
+}
+
+function covers(src: Source, dims: ReadonlySet<BaseDim>): boolean {
+  for (const d of dims) if (!src.cols[d]) return false;
+  return true;
+}
+
+interface AggSpec {
+  dim?: BaseDim;
+  interval_ms?: number;
+  only?: readonly string[];
+  errorsOnly?: boolean;
+}
+
+type AggCounts = RateCounts;
+const ZERO = (): AggCounts => ({ requests: 0, errors: 0, failures: 0, records: 0 });
+
+const SEP = '\u0001';
+
+interface AggRow {
+  b: unknown;
+  v: unknown;
+  requests: unknown;
+  errors: unknown;
+  failures: unknown;
+  records: unknown;
+}
+
+const num = (v: unknown) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`stats: expected a number from ClickHouse, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+function countsOf(r: AggRow): AggCounts {
+  return { requests: num(r.requests), errors: num(r.errors), failures: num(r.failures), records: num(r.records) };
+}
+
+function addInto(into: AggCounts, c: AggCounts) {
+  into.requests += c.requests;
+  into.errors += c.errors;
+  into.failures += c.failures;
+  into.records += c.records;
+}
+
+function bump(map: Map<string, AggCounts>, key: string, c: AggCounts) {
+  const cur = map.get(key);
+  if (cur) addInto(cur, c);
+  else map.set(key, { ...c });
+}
+
+const ERROR_ONLY_FILTERS = (f: Filters): Filters => ({ ...f, key: [], account: [], tier: [], route: [], method: [] });
+const NO_FILTERS = (f: Filters): Filters => ({ ...f, status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [] });
+
+function filterDims(filters: Filters): Set<BaseDim> {
+  const dims = new Set<BaseDim>();
+  for (const f of ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const) if (filters[f].length) dims.add(f);
+  return dims;
+}
+
+function baseDim(by: BreakdownDimension): BaseDim {
+  return by === 'status_class' ? 'status' : by === 'kind' ? 'code' : by;
+}
+
+function wireValue(by: BreakdownDimension, rawValue: string): string | null {
+  if (by === 'status_class') return statusClass(Number(rawValue));
+  if (by === 'kind') return kindOf(rawValue);
+  return rawValue === '' ? null : rawValue;
+}
+
+function sortRows<T extends { value: string | null; requests: number; errors: number; records: number }>(rows: T[]): T[] {
+  return rows.sort(
+    (a, b) =>
+      b.errors - a.errors || b.records - a.records || b.requests - a.requests || String(a.value ?? '').localeCompare(String(b.value ?? '')),
+  );
+}
+
+interface Grouped {
+  rows: (AggCounts & { value: string | null })[];
+  total: AggCounts;
+}
+
+/** Counts per wire value, most errors first; grouped by an error dimension every row's requests are the population's. */
+function groupedCounts(by: BreakdownDimension, counts: Map<string, AggCounts>): Grouped {
+  const merged = new Map<string | null, AggCounts>();
+  const total = ZERO();
+  for (const [key, c] of counts) {
+    addInto(total, c);
+    const v = wireValue(by, key.split(SEP)[1]);
+    const m = merged.get(v);
+    if (m) addInto(m, c);
+    else merged.set(v, { ...c });
+  }
+  let rows = [...merged].map(([value, c]) => ({ value, ...c }));
+  if (isErrorDimension(by)) rows = rows.filter((r) => r.records > 0 || r.errors > 0).map((r) => ({ ...r, requests: total.requests }));
+  return { rows: sortRows(rows), total };
+}
+
+function toRow(value: string | null, c: AggCounts, shareBase: number): BreakdownRow {
+  return { value, requests: c.requests, errors: c.errors, error_rate: errorRate(c), records: c.records, share: shareBase > 0 ? c.errors / shareBase : null };
+}
+
+function sumCounts(by: BreakdownDimension, rows: readonly AggCounts[], total: AggCounts): AggCounts {
+  const c = ZERO();
+  for (const r of rows) addInto(c, r);
+  if (isErrorDimension(by)) c.requests = total.requests;
+  return c;
+}
+
+function metric(value: number | null, previous: number | null): Metric {
+  const change = value !== null && previous !== null ? value - previous : null;
+  return { value, previous, change, change_pct: change !== null && previous ? change / previous : null };
+}
+
+interface PeriodKpis extends AggCounts {
+  errors_4xx: number;
+  errors_5xx: number;
+  keys_with_errors: number;
+}
+
+const MINUTE_ROLLUP_DIMS: ReadonlySet<string> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason']);
+const ONE_PASS_DIMS: ReadonlySet<BreakdownDimension> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason', 'method']);
+
+/** The aggregate reads of one store: `table(name)` is the (Distributed) table to read. */
+export class ClickHouseStats {
+  constructor(
+    private readonly query: Query,
+    private readonly table: (name: string) => string,
+  ) {}
+
+  /** One grouped pass: the population's filters in WHERE, the error filters inside the sums (lib/error-rate.ts). */
+  private async querySource(src: Source, filters: Filters, lo: number, hi: number, spec: AggSpec): Promise<AggRow[]> {
+    const ts = raw(src.ts);
+    const bucket = spec.interval_ms ? sql`intDiv(${ts}, ${spec.interval_ms}) * ${spec.interval_ms}` : raw('0');
+    const value = spec.dim ? (src.nullable && spec.dim !== 'status' ? raw(`ifNull(${src.cols[spec.dim]!}, '')`) : raw(`toString(${src.cols[spec.dim]!})`)) : raw("''");
+    const where = spec.errorsOnly ? filters : populationOf(filters);
+    const conds: Sql[] = [sql`${ts} >= ${lo}`, sql`${ts} < ${hi}`, ...filterConditions(src.cols, where)];
+    if (spec.errorsOnly) conds.push(raw(`${src.cols.status!} >= 400`));
+    if (spec.dim && spec.only) {
+      const col = raw(src.cols[spec.dim]!);
+      const values = spec.only.filter((x) => x !== '');
+      const parts: Sql[] = [];
+      if (values.length) parts.push(spec.dim === 'status' ? sql`${col} IN (${join(values.map((v) => sql`${Number(v)}`), ', ')})` : sql`${col} IN (${join(values.map((v) => sql`${v}`), ', ')})`);
+      if (spec.only.includes('')) parts.push(src.nullable ? sql`(isNull(${col}) OR ${col} = '')` : sql`${col} = ''`);
+      conds.push(parts.length ? join(parts, ' OR ') : raw('0'));
+    }
+    const count = raw(src.count);
+    const failed = raw(`${src.cols.status!} >= 400`);
+    const failures = sql`sum(if(${failed}, ${count}, 0))`;
+    let errors = failures;
+    let records = sql`sum(${count})`;
+    const errConds = spec.errorsOnly ? [] : filterConditions(src.cols, ERROR_ONLY_FILTERS(filters));
+    if (errConds.length) {
+      const match = and(errConds);
+      errors = sql`sum(if(${failed} AND ${match}, ${count}, 0))`;
+      records = sql`sum(if(${match}, ${count}, 0))`;
+    }
+    return this.query<AggRow>(
+      sql`SELECT ${bucket} AS b, ${value} AS v, sum(${count}) AS requests, ${errors} AS errors, ${failures} AS failures, ${records} AS records
+          FROM ${raw(this.table(src.table))} WHERE ${and(conds)} GROUP BY b, v`,
+    );
+  }
+
+  private async aggregate(filters: Filters, lo: number, hi: number, spec: AggSpec): Promise<Map<string, AggCounts>> {
+    const dims = filterDims(filters);
+    if (spec.dim) dims.add(spec.dim);
+    const iv = spec.interval_ms;
+    const finest = iv === undefined || iv % DAY_MS === 0 ? 'day' : iv < HOUR_MS ? 'minute' : 'hour';
+    const out = new Map<string, AggCounts>();
+    const keyless = filters.key.length === 0 && filters.account.length === 0;
+    const segments = planSegments(lo, hi, dims, finest);
+    // The segments are independent reads: ClickHouse answers them in parallel.
+    const results = await Promise.all(segments.map((seg) => this.querySource(SOURCES[seg.source], filters, seg.from, seg.to, spec)));
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i];
+      const rows = results[i];
+      for (const r of rows) bump(out, `${num(r.b)}${SEP}${String(r.v)}`, countsOf(r));
+      if (seg.source === 'key_hour' && keyless && !spec.errorsOnly && (spec.dim === 'key' || spec.dim === 'account')) {
+        if (spec.only && !spec.only.includes('')) continue;
+        const perBucket = { interval_ms: spec.interval_ms };
+        const keyed = new Map<number, AggCounts>();
+        for (const r of spec.only ? await this.querySource(SOURCES.key_hour, filters, seg.from, seg.to, perBucket) : rows) {
+          const c = keyed.get(num(r.b)) ?? ZERO();
+          addInto(c, countsOf(r));
+          keyed.set(num(r.b), c);
+        }
+        for (const r of await this.querySource(SOURCES.hour, filters, seg.from, seg.to, perBucket)) {
+          const k = keyed.get(num(r.b)) ?? ZERO();
+          const all = countsOf(r);
+          const rest: AggCounts = {
+            requests: all.requests - k.requests,
+            errors: all.errors - k.errors,
+            failures: all.failures - k.failures,
+            records: all.records - k.records,
+          };
+          if (rest.requests > 0) bump(out, `${num(r.b)}${SEP}`, rest);
+        }
+      }
+    }
+    return out;
+  }
+
+  private async periodKpis(filters: Filters, lo: number, hi: number): Promise<PeriodKpis> {
+    const k: PeriodKpis = { ...ZERO(), errors_4xx: 0, errors_5xx: 0, keys_with_errors: 0 };
+    const errorKeys = new Set<string>();
+    const addStatus = (status: number, c: AggCounts) => {
+      addInto(k, c);
+      if (status >= 400 && status < 500) k.errors_4xx += c.errors;
+      if (status >= 500) k.errors_5xx += c.errors;
+    };
+    const d1 = ceilTo(lo, DAY_MS);
+    const d2 = floorTo(hi, DAY_MS);
+    const rest: [number, number][] = [[lo, hi]];
+    if (d1 < d2 && covers(SOURCES.key_day, filterDims(filters))) {
+      const src = SOURCES.key_day;
+      const errConds = filterConditions(src.cols, ERROR_ONLY_FILTERS(filters));
+      const m = errConds.length ? sql`sum(if(${and(errConds)}, count, 0))` : raw('sum(count)');
+      const rows = await this.query<{ v: unknown; s: unknown; n: unknown; m: unknown }>(
+        sql`SELECT key_id AS v, status AS s, sum(count) AS n, ${m} AS m FROM ${raw(this.table(src.table))}
+            WHERE ${and([sql`bucket_ms >= ${d1}`, sql`bucket_ms < ${d2}`, ...filterConditions(src.cols, populationOf(filters))])} GROUP BY v, s`,
+      );
+      for (const r of rows) {
+        const status = num(r.s);
+        const n = num(r.n);
+        const matching = num(r.m);
+        const failed = status >= 400;
+        addStatus(status, { requests: n, failures: failed ? n : 0, errors: failed ? matching : 0, records: matching });
+        if (failed && matching > 0 && r.v !== '') errorKeys.add(String(r.v));
+      }
+      rest.splice(0, 1, [lo, d1], [d2, hi]);
+    }
+    for (const [a, b] of rest) {
+      if (a >= b) continue;
+      const [byStatus, byKey] = await Promise.all([
+        this.aggregate(filters, a, b, { dim: 'status' }),
+        this.aggregate(filters, a, b, { dim: 'key', errorsOnly: true }),
+      ]);
+      for (const [key, c] of byStatus) addStatus(Number(key.split(SEP)[1]), c);
+      for (const [key, c] of byKey) {
+        const v = key.split(SEP)[1];
+        if (c.errors > 0 && v !== '') errorKeys.add(v);
+      }
+    }
+    k.keys_with_errors = errorKeys.size;
+    return k;
+  }
+
+  /** Requests and failures of the whole range, no filter at all: consulted only when a population has no successes. */
+  private async everything(filters: Filters, lo: number, hi: number): Promise<AggCounts> {
+    const c = ZERO();
+    for (const v of (await this.aggregate(NO_FILTERS(filters), lo, hi, {})).values()) addInto(c, v);
+    return c;
+  }
+
+  private async periodState(filters: Filters, k: PeriodKpis, lo: number, hi: number) {
+    // describeNoSuccesses is synchronous: read the unfiltered range first only when it will be consulted.
+    const needs = k.failures > 0 && k.requests <= k.failures && hasPopulationFilters(filters);
+    const all = needs ? await this.everything(filters, lo, hi) : k;
+    const state = describeNoSuccesses(k, () => all);
+    return { state, rate: state.kind === 'no_totals' ? null : errorRate(k) };
+  }
+
+  /** The first request of the population in [lo, hi): "all 312 requests failed since …". */
+  private async firstRequestMs(filters: Filters, lo: number, hi: number): Promise<number> {
+    const conds = [sql`ts_ms >= ${lo}`, sql`ts_ms < ${hi}`, ...filterConditions(RAW_COLS, populationOf(filters))];
+    const rows = await this.query<{ n: unknown; t: unknown }>(sql`SELECT count() AS n, min(ts_ms) AS t FROM ${raw(this.table('requests'))} WHERE ${and(conds)}`);
+    return rows.length && num(rows[0].n) > 0 ? num(rows[0].t) : lo;
+  }
+
+  async summary(filters: Filters): Promise<Summary> {
+    const len = filters.to - filters.from;
+    const [cur, prev] = await Promise.all([this.periodKpis(filters, filters.from, filters.to), this.periodKpis(filters, filters.from - len, filters.from)]);
+    const [c, p] = await Promise.all([this.periodState(filters, cur, filters.from, filters.to), this.periodState(filters, prev, filters.from - len, filters.from)]);
+    let all_failed: Summary['all_failed'] = null;
+    if (c.state.kind === 'all_failed') {
+      const since_ms = await this.firstRequestMs(filters, filters.from, filters.to);
+      all_failed = { requests: c.state.requests, since: new Date(since_ms).toISOString(), since_ms };
+    }
+    return {
+      from: new Date(filters.from).toISOString(),
+      to: new Date(filters.to).toISOString(),
+      from_ms: filters.from,
+      to_ms: filters.to,
+      previous_from_ms: filters.from - len,
+      previous_to_ms: filters.from,
+      requests: metric(cur.requests, prev.requests),
+      errors: metric(cur.errors, prev.errors),
+      error_rate: metric(c.rate, p.rate),
+      errors_4xx: metric(cur.errors_4xx, prev.errors_4xx),
+      errors_5xx: metric(cur.errors_5xx, prev.errors_5xx),
+      keys_with_errors: metric(cur.keys_with_errors, prev.keys_with_errors),
+      no_totals: c.state.kind === 'no_totals',
+      previous_no_totals: p.state.kind === 'no_totals',
+      all_failed,
+    };
+  }
+
+  async breakdown(filters: Filters, opts: { by: BreakdownDimension; limit?: number }): Promise<Breakdown> {
+    const limit = opts.limit ?? 50;
+    const { rows: all, total } = groupedCounts(opts.by, await this.aggregate(filters, filters.from, filters.to, { dim: baseDim(opts.by) }));
+    const base = rowShareBase(opts.by, all, total.errors);
+    const cut = all.slice(limit);
+    return {
+      by: opts.by,
+      from: new Date(filters.from).toISOString(),
+      to: new Date(filters.to).toISOString(),
+      from_ms: filters.from,
+      to_ms: filters.to,
+      rows: all.slice(0, limit).map((r) => toRow(r.value, r, base)),
+      other: cut.length ? toRow(null, sumCounts(opts.by, cut, total), base) : null,
+      total: toRow(null, total, total.errors),
+    };
+  }
+
+  async timeseries(filters: Filters, opts: { interval?: Interval | 'auto'; by?: BreakdownDimension | null; limit?: number } = {}): Promise<Timeseries> {
+    const requested = opts.interval ?? 'auto';
+    const by = opts.by ?? null;
+    const choice = chooseBucket(filters.from, filters.to, requested);
+    if (!choice) throw new ValidationError(`interval: a ${requested} series of this range has too many points; pick a coarser interval`, 'interval');
+    const minuteRollupCovers =
+      (['key', 'account', 'route', 'method'] as const).every((f) => filters[f].length === 0) && (by === null || MINUTE_ROLLUP_DIMS.has(by));
+    const needsRaw = choice.interval === 'minute' && !minuteRollupCovers;
+    if (needsRaw && filters.to - filters.from > RAW_MINUTE_MAX_MS) {
+      throw new ValidationError(
+        'interval: a per-minute series filtered or split by key, account, route or method may span at most 6 hours',
+        'interval',
+        { max_range_ms: RAW_MINUTE_MAX_MS },
+      );
+    }
+    const size = choice.interval_ms;
+    const errorDim = by !== null && isErrorDimension(by);
+    let totals: Map<string, AggCounts>;
+    let groups: (BreakdownRow & { key: string })[] = [];
+    const perBucket = new Map<number, Record<string, AggCounts>>();
+    const addTo = (b: number, g: string, c: AggCounts) => {
+      const rec = perBucket.get(b) ?? {};
+      addInto((rec[g] ??= ZERO()), c);
+      perBucket.set(b, rec);
+    };
+    const pickGroups = ({ rows: all, total }: Grouped) => {
+      const top = all.slice(0, opts.limit ?? 10);
+      const base = rowShareBase(by!, all, total.errors);
+      groups = top.map((r) => ({ ...toRow(r.value, r, base), key: r.value ?? '' }));
+      if (all.length > top.length) groups.push({ ...toRow(OTHER_GROUP, sumCounts(by!, all.slice(top.length), total), base), key: OTHER_GROUP });
+      return new Set(top.map((r) => r.value ?? ''));
+    };
+    if (by && ONE_PASS_DIMS.has(by)) {
+      const rows = await this.aggregate(filters, filters.from, filters.to, { dim: baseDim(by), interval_ms: size });
+      totals = new Map();
+      const byValue = new Map<string, AggCounts>();
+      for (const [key, c] of rows) {
+        const [b, rv] = key.split(SEP);
+        bump(totals, `${b}${SEP}`, c);
+        bump(byValue, `0${SEP}${rv}`, c);
+      }
+      const topKeys = pickGroups(groupedCounts(by, byValue));
+      for (const [key, c] of rows) {
+        const [b, rv] = key.split(SEP);
+        const g = wireValue(by, rv) ?? '';
+        if (topKeys.has(g)) addTo(Number(b), g, c);
+      }
+    } else {
+      const dim = by ? baseDim(by) : undefined;
+      const [t, byDim] = await Promise.all([
+        this.aggregate(filters, filters.from, filters.to, { interval_ms: size }),
+        dim ? this.aggregate(filters, filters.from, filters.to, { dim }) : Promise.resolve(null),
+      ]);
+      totals = t;
+      if (by && dim && byDim) {
+        const topKeys = pickGroups(groupedCounts(by, byDim));
+        for (const [key, c] of await this.aggregate(filters, filters.from, filters.to, { dim, interval_ms: size, only: [...topKeys] })) {
+          const [b, rv] = key.split(SEP);
+          const g = wireValue(by, rv) ?? '';
+          if (topKeys.has(g)) addTo(Number(b), g, c);
+        }
+      }
+    }
+    // A bucket whose population has failures and no successes is unknown (no_totals) unless other traffic of the same
+    // bucket succeeded; the unfiltered buckets are read only when such a bucket exists.
+    const starts = bucketStarts(filters.from, filters.to, size);
+    const noSuccess = (c: AggCounts | undefined) => !!c && c.failures > 0 && c.requests === c.failures;
+    let everyBucket: Map<string, AggCounts> | null = null;
+    if (hasPopulationFilters(filters) && starts.some((b) => noSuccess(totals.get(`${b}${SEP}`)))) {
+      everyBucket = await this.aggregate(NO_FILTERS(filters), filters.from, filters.to, { interval_ms: size });
+    }
+    const buckets = starts.map((b): TimeseriesBucket => {
+      const c = totals.get(`${b}${SEP}`) ?? ZERO();
+      const no_totals = noSuccess(c) && (everyBucket === null || noSuccess(everyBucket.get(`${b}${SEP}`)));
+      const out: TimeseriesBucket = { ts: new Date(b).toISOString(), ts_ms: b, requests: c.requests, errors: c.errors, error_rate: no_totals ? null : errorRate(c), no_totals };
+      if (by) {
+        const rec: Record<string, Counts> = {};
+        let sumReq = 0;
+        let sumErr = 0;
+        const got = perBucket.get(b) ?? {};
+        for (const g of groups) {
+          if (g.key === OTHER_GROUP) continue;
+          const gc = got[g.key] ?? ZERO();
+          rec[g.key] = { requests: errorDim ? c.requests : gc.requests, errors: gc.errors };
+          sumReq += gc.requests;
+          sumErr += gc.errors;
+        }
+        if (groups.some((g) => g.key === OTHER_GROUP)) rec[OTHER_GROUP] = { requests: errorDim ? c.requests : c.requests - sumReq, errors: c.errors - sumErr };
+        out.groups = rec;
+      }
+      return out;
+    });
+    return {
+      interval: choice.interval,
+      interval_ms: size,
+      auto: requested === 'auto',
+      tick_format: choice.tick_format,
+      from: new Date(filters.from).toISOString(),
+      to: new Date(filters.to).toISOString(),
+      from_ms: filters.from,
+      to_ms: filters.to,
+      by,
+      groups,
+      buckets,
+    };
+  }
+}
