@@ -473,7 +473,10 @@ export class ClickHouseRequestStore implements RequestStore {
     await this.insert(this.names.dist('ingest_health_hour'), [
       { bucket_ms: Math.floor(received_ms / HOUR_MS) * HOUR_MS, token_id: token_id ?? 0, batches: 1, accepted, duplicates, rejected: ctx.rejected ?? 0 },
     ]);
-    await this.insert(this.names.dist('ingest_last_call_hour'), [{ bucket_ms: Math.floor(received_ms / HOUR_MS) * HOUR_MS, token_id: token_id ?? 0, last_ms: received_ms }]);
+    // A store held at an older schema (migrateUpTo, tests of a later migration) has no latest-call table yet.
+    if (this.upTo >= 3) {
+      await this.insert(this.names.dist('ingest_last_call_hour'), [{ bucket_ms: Math.floor(received_ms / HOUR_MS) * HOUR_MS, token_id: token_id ?? 0, last_ms: received_ms }]);
+    }
     const samples = (ctx.rejections ?? []).slice(0, MAX_REJECTION_SAMPLES);
     if (samples.length) {
       await this.insertRejections(
@@ -530,9 +533,11 @@ export class ClickHouseRequestStore implements RequestStore {
       await this.insert(this.names.dist('ingest_health_hour'), [
         { bucket_ms: Math.floor(batch.received_ms / HOUR_MS) * HOUR_MS, token_id: batch.token_id ?? 0, batches: 1, accepted: 0, duplicates: 0, rejected: 0 },
       ]);
-      await this.insert(this.names.dist('ingest_last_call_hour'), [
-        { bucket_ms: Math.floor(batch.received_ms / HOUR_MS) * HOUR_MS, token_id: batch.token_id ?? 0, last_ms: batch.received_ms },
-      ]);
+      if (this.upTo >= 3) {
+        await this.insert(this.names.dist('ingest_last_call_hour'), [
+          { bucket_ms: Math.floor(batch.received_ms / HOUR_MS) * HOUR_MS, token_id: batch.token_id ?? 0, last_ms: batch.received_ms },
+        ]);
+      }
       await this.insertRejections([{ token_id: batch.token_id, received_ms: batch.received_ms, line: 0, code: batch.code, message: batch.message, field: null, sample: null }]);
     });
   }
