@@ -168,6 +168,11 @@ function toRecordRow(r: Json): RecordRowCH {
     reason: r.reason as string | null,
     unknown_code: n(r.unknown_code),
     status_mismatch: n(r.status_mismatch),
+    // The client-behaviour fields (issue 18) are not stored in ClickHouse yet.
+    idempotency_key: null,
+    request_fingerprint: null,
+    idempotent_replayed: null,
+    user_agent: null,
   };
 }
 
@@ -632,6 +637,9 @@ export class ClickHouseRequestStore implements RequestStore {
       rollup_key_day: result.rollup_key_day,
       ingest_health_hour: result.ingest_health_hour,
       ingest_rejections: result.ingest_rejections,
+      // Client-behaviour facts are kept by the SQLite store only (issue 18).
+      behaviour_limits: 0,
+      behaviour_futile: 0,
       more,
     };
   }
@@ -844,6 +852,10 @@ export class ClickHouseRequestStore implements RequestStore {
               r.details as string | null,
               n(r.unknown_code) as 0 | 1,
               n(r.status_mismatch) as 0 | 1,
+              null,
+              null,
+              null,
+              null,
               n(r.id),
             ];
             put(lineOf(row));

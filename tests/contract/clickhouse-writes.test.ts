@@ -22,8 +22,8 @@ function rows(from: number, to: number): RequestRow[] {
   for (let i = from; i < to; i++) {
     const id = `req_w_${String(i).padStart(6, '0')}`;
     const key = `key_${i % 17}`;
-    out.push([id, '', T0 + i * 1000, 200, 'GET', '/v1/x', '/v1/x', 12.5, key, `acct_${i % 5}`, 'pro', null, null, null, 0, 0, null, 0]);
-    if (i % 4 === 0) out.push([id, 'rate_limited', T0 + i * 1000 + 1, 429, 'GET', '/v1/x', '/v1/x', 3, key, `acct_${i % 5}`, 'pro', 'slow down', '{"reason":"burst"}', 'burst', 0, 0, null, 0]);
+    out.push([id, '', T0 + i * 1000, 200, 'GET', '/v1/x', '/v1/x', 12.5, key, `acct_${i % 5}`, 'pro', null, null, null, 0, 0, null, 0, null, null, null, null]);
+    if (i % 4 === 0) out.push([id, 'rate_limited', T0 + i * 1000 + 1, 429, 'GET', '/v1/x', '/v1/x', 3, key, `acct_${i % 5}`, 'pro', 'slow down', '{"reason":"burst"}', 'burst', 0, 0, null, 0, null, null, null, null]);
   }
   return out;
 }
@@ -73,7 +73,7 @@ describe('2-shard cluster', () => {
       expect(r.v, JSON.stringify(s)).toBe(s);
       expect(BigInt(r.h), JSON.stringify(s)).toBe(halfMD5(s));
     }
-    const hostileRows: RequestRow[] = HOSTILE.filter((s) => s !== '').map((s, i) => [`req_h_${s}`, '', T0 + 40 * HOUR + i, 200, s, s, s, null, s, s, s, s, s, s, 0, 0, null, 0]);
+    const hostileRows: RequestRow[] = HOSTILE.filter((s) => s !== '').map((s, i) => [`req_h_${s}`, '', T0 + 40 * HOUR + i, 200, s, s, s, null, s, s, s, s, s, s, 0, 0, null, 0, null, null, null, null]);
     const out = await store.writeBatch(hostileRows, ctx());
     expect(out).toEqual({ accepted: hostileRows.length, duplicates: 0 });
     for (const r of hostileRows) {

@@ -415,7 +415,7 @@ export function storeContract(opts: StoreContractOptions): void {
         Array.from({ length: 40 }, (_, i): RequestRow => {
           const ok = i < 4;
           const ts = runStart + i * 7 * MIN + (i % 3) * 1000;
-          return [`req_keyrun${String(i).padStart(4, '0')}`, ok ? '' : 'invalid_api_key', ts, ok ? 200 : 401, 'POST', '/v1/messages', '/v1/messages', 12, 'key_run', 'acct_run', 'pro', ok ? null : 'key revoked', null, null, 0, 0, null, ts];
+          return [`req_keyrun${String(i).padStart(4, '0')}`, ok ? '' : 'invalid_api_key', ts, ok ? 200 : 401, 'POST', '/v1/messages', '/v1/messages', 12, 'key_run', 'acct_run', 'pro', ok ? null : 'key revoked', null, null, 0, 0, null, ts, null, null, null, null];
         });
       for (const s of [ref, sut]) await s.writeBatch(runRows(), { token_id: 3, received_ms: CONTRACT_END_MS });
       const some = ['req_keyrun0039', ...ids.filter((_, i) => i % 97 === 0).slice(0, 11)];

@@ -114,10 +114,15 @@ describe('signIn', () => {
     expect(ghost.out).toEqual(real.out);
     expect(off.out).toEqual(real.out);
     // Each failed check runs argon2 (tens of ms), for every kind of account.
+    // Fastest against fastest: a busy machine stretches single timings at random, never below the work itself.
     const hash = await hashPassword('x'.repeat(12));
-    const t = performance.now();
-    await verifyPassword(hash, 'y');
-    const argon = performance.now() - t;
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      await verifyPassword(hash, 'y');
+      runs.push(performance.now() - t);
+    }
+    const argon = Math.min(...runs);
     for (const a of [real, ghost, off]) expect(a.checkedMs).toBeGreaterThan(argon * 0.3);
   });
 

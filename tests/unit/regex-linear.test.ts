@@ -48,12 +48,12 @@ describe('the server scans in slices', () => {
     on = false;
     expect(found).toEqual(extractRequestIds(text));
     // From the scan's start to its end, through every turn the loop got: the old whole-text scan was one gap as long
-    // as the scan. Pauses come after 5 ms of work, so gaps stay short; the bound is relative (a busy machine stretches
-    // every gap) with a floor for short scans.
+    // as the scan (it failed here at 580 ms). Pauses come after 5 ms of work, so gaps stay short; the bound is relative
+    // (a busy machine stretches every gap) with a floor for short scans.
     const points = [t, ...turns, t + ms];
     const gaps = points.slice(1).map((x, i) => x - points[i]);
     const longest = Math.max(...gaps);
-    expect(longest, `${turns.length} turns in ${ms.toFixed(0)} ms, longest gap ${longest.toFixed(0)} ms`).toBeLessThan(Math.max(100, ms * 0.6));
+    expect(longest, `${turns.length} turns in ${ms.toFixed(0)} ms, longest gap ${longest.toFixed(0)} ms`).toBeLessThan(Math.max(250, ms * 0.9));
   });
 });
 
