@@ -2,6 +2,7 @@
 // worker and the CLI open their store here.
 import type { Db } from './client';
 import { ClickHouseRequestStore } from './clickhouse/store';
+import { getRetentionDays } from './queries/settings';
 import { getTokenInfos } from './queries/tokens';
 import { sqliteStoreOn } from './sqlite/store';
 import type { RequestStore } from './store';
@@ -19,7 +20,10 @@ export function openRequestStore(meta: Db, env: NodeJS.ProcessEnv = process.env)
   checkStoreConfig(env);
   if (configuredStoreKind(env) === 'clickhouse') {
     // Connects on first use: the process starts even while ClickHouse is away, and answers 503 until it is back.
-    return ClickHouseRequestStore.create({ url: env.CLICKHOUSE_URL, cluster: env.CLICKHOUSE_CLUSTER || null, tokenInfo: (ids) => getTokenInfos(meta, ids) });
+    return ClickHouseRequestStore.create({
+      url: env.CLICKHOUSE_URL, cluster: env.CLICKHOUSE_CLUSTER || null, tokenInfo: (ids) => getTokenInfos(meta, ids),
+      retentionDays: () => getRetentionDays(meta),
+    });
   }
   return sqliteStoreOn(meta);
 }
