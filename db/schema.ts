@@ -231,6 +231,19 @@ export const users = sqliteTable('users', {
   last_login_ms: integer('last_login_ms'),
 });
 
+/** Sign-in failure counters (lib/auth/rate-limit.ts), kept so a restart does not reset a guesser's waits. */
+export const login_throttle = sqliteTable(
+  'login_throttle',
+  {
+    /** 'account', 'address' or 'device'. */
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    failures: integer('failures').notNull(),
+    last_ms: integer('last_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);
+
 export const sessions = sqliteTable(
   'sessions',
   {

@@ -1,7 +1,7 @@
 // Users: accounts, roles, password checks and lockout. Plain functions over a Db; no Next.js imports.
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { users, USER_ROLES, type UserRole } from '../schema';
+import { login_throttle, users, USER_ROLES, type UserRole } from '../schema';
 import { dummyPasswordHash, generatePassword, hashPassword, hashPasswordSync, verifyPassword } from '@/lib/auth/password';
 
 export { USER_ROLES, type UserRole };
@@ -89,7 +89,12 @@ export function setUserDisabled(db: Db, id: number, disabled: boolean): boolean 
 
 export async function setUserPassword(db: Db, id: number, password: string): Promise<boolean> {
   const password_hash = await hashPassword(password);
-  return db.update(users).set({ password_hash, failed_logins: 0, locked_until_ms: null }).where(eq(users.id, id)).run().changes > 0;
+  // A new password starts the account's sign-in counter over (another admin's way in during an attack).
+  return db.transaction((tx) => {
+    const row = tx.update(users).set({ password_hash, failed_logins: 0, locked_until_ms: null }).where(eq(users.id, id)).returning({ email: users.email }).get();
+    if (row) tx.delete(login_throttle).where(and(eq(login_throttle.scope, 'account'), eq(login_throttle.key, row.email))).run();
+    return row !== undefined;
+  });
 }
 
 /** Admins that can still sign in: the last one may not be demoted or disabled. */
@@ -101,6 +106,11 @@ export function countActiveAdmins(db: Db): number {
       .where(sql`${users.role} = 'admin' and ${users.disabled} = 0`)
       .get()?.n ?? 0
   );
+}
+
+/** The admin pages' "locked" column: the account throttle's count and the time its wait ends. */
+export function recordAccountLock(db: Db, email: string, failures: number, locked_until_ms: number | null): void {
+  db.update(users).set({ failed_logins: failures, locked_until_ms }).where(eq(users.email, normalizeEmail(email))).run();
 }
 
 export type PasswordCheck =

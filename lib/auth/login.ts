@@ -7,7 +7,8 @@
 import type { Db } from '@/db/client';
 import { recordAudit } from '@/db/queries/audit';
 import { createSession, pruneExpiredSessions } from '@/db/queries/sessions';
-import { checkPassword, normalizeEmail, type UserInfo } from '@/db/queries/users';
+import { throttleStore } from '@/db/queries/login-throttle';
+import { checkPassword, normalizeEmail, recordAccountLock, type UserInfo } from '@/db/queries/users';
 import { issueDevice, verifyDevice } from './device';
 import { createThrottle, type Throttle, type ThrottleRule } from './rate-limit';
 
@@ -19,9 +20,21 @@ export const ADDRESS_RULE: ThrottleRule = { free: 30, baseMs: 1_000, capMs: 15 *
 /** Per known device: its owner's typos (5 tries, then 10 s, 20 s, ...); a stolen cookie guesses no faster. */
 export const DEVICE_RULE: ThrottleRule = { free: 5, baseMs: 10_000, capMs: 15 * MINUTE, forgetMs: 60 * MINUTE };
 
-const g = globalThis as unknown as { errataThrottles?: { account: Throttle; address: Throttle; device: Throttle } };
-const throttles = () =>
-  (g.errataThrottles ??= { account: createThrottle(ACCOUNT_RULE), address: createThrottle(ADDRESS_RULE), device: createThrottle(DEVICE_RULE) });
+type Throttles = { account: Throttle; address: Throttle; device: Throttle };
+const perDb = new WeakMap<Db, Throttles>();
+/** The counters themselves are rows of the metadata database; only the sweep schedule lives here. */
+function throttles(db: Db): Throttles {
+  let t = perDb.get(db);
+  if (!t) {
+    t = {
+      account: createThrottle(ACCOUNT_RULE, throttleStore(db, 'account')),
+      address: createThrottle(ADDRESS_RULE, throttleStore(db, 'address')),
+      device: createThrottle(DEVICE_RULE, throttleStore(db, 'device')),
+    };
+    perDb.set(db, t);
+  }
+  return t;
+}
 
 export type SignInResult =
   | { ok: true; user: UserInfo; token: string; expires_ms: number; device: string }
@@ -51,7 +64,7 @@ export async function signIn(
   input: { email: string; password: string; address: string; device?: string },
   now = Date.now(),
 ): Promise<SignInResult> {
-  const t = throttles();
+  const t = throttles(db);
   const email = normalizeEmail(input.email);
   const device = verifyDevice(db, input.device, email);
   const keys: [Throttle, string][] = device ? [[t.device, device]] : [[t.account, email], [t.address, input.address]];
@@ -61,9 +74,13 @@ export async function signIn(
   const check = await checkPassword(db, email, input.password, now);
   if (!check.ok) {
     const after = Math.max(...keys.map(([th, k]) => th.fail(k, now)));
-    // The failure that first makes a real account wait is worth an admin's attention.
-    if (!device && check.known && t.account.retryAfter(email, now) === ACCOUNT_RULE.baseMs / 1000) {
-      recordAudit(db, { actor: email, action: 'auth.lockout', target: email, details: { address: input.address, wait_s: ACCOUNT_RULE.baseMs / 1000 } }, now);
+    if (!device && check.known) {
+      const wait = t.account.retryAfter(email, now);
+      recordAccountLock(db, email, t.account.failures(email, now), wait > 0 ? now + wait * 1000 : null);
+      // The failure that first makes a real account wait is worth an admin's attention.
+      if (wait === ACCOUNT_RULE.baseMs / 1000) {
+        recordAudit(db, { actor: email, action: 'auth.lockout', target: email, details: { address: input.address, wait_s: wait } }, now);
+      }
     }
     return after > 0 ? locked(after) : { ok: false, code: 'invalid_credentials', message: 'Wrong email or password.' };
   }
@@ -77,16 +94,11 @@ export async function signIn(
 
 /** A signed-in user's current password (changing it): counted against the account like a sign-in. */
 export async function checkCurrentPassword(db: Db, email: string, password: string, now = Date.now()): Promise<'ok' | 'wrong' | { retry_after_s: number }> {
-  const account = throttles().account;
+  const account = throttles(db).account;
   const key = normalizeEmail(email);
   const wait = account.retryAfter(key, now);
   if (wait > 0) return { retry_after_s: wait };
   if ((await checkPassword(db, key, password, now)).ok) return 'ok';
   account.fail(key, now);
   return 'wrong';
-}
-
-/** Tests only: forget every counter. */
-export function resetLoginLimiter(): void {
-  g.errataThrottles = undefined;
 }

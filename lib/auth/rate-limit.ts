@@ -1,5 +1,7 @@
-// Sign-in throttling: in-memory failure counters with progressive delays (per account, per client address, per
-// known device), and the client address itself. No counter ever stops everyone: see docs/security.md.
+// Sign-in throttling: failure counters with progressive delays (per account, per client address, per known device),
+// and the client address itself. No counter ever stops everyone: see docs/security.md. In the product the counters
+// live in the metadata database, so a restart does not hand a guesser a fresh set of tries and an admin's password
+// reset (from the CLI too) clears the account's wait.
 
 export interface ThrottleRule {
   /** Failures allowed before any wait. */
@@ -18,18 +20,51 @@ export interface Throttle {
   /** Counts a failure; returns the seconds the key must now wait (0 while still within `free`). */
   fail(key: string, now?: number): number;
   reset(key: string): void;
+  /** Consecutive failures counted for `key` (0 when none or forgotten). */
+  failures(key: string, now?: number): number;
 }
 
-export function createThrottle(rule: ThrottleRule, maxKeys = 100_000): Throttle {
-  const state = new Map<string, { failures: number; last: number }>();
+export interface ThrottleEntry {
+  failures: number;
+  last: number;
+}
+
+/** Where a throttle keeps its counters. */
+export interface ThrottleStore {
+  get(key: string): ThrottleEntry | undefined;
+  set(key: string, entry: ThrottleEntry): void;
+  remove(key: string): void;
+  /** Drops every entry last failed before `before`. */
+  forget(before: number): void;
+}
+
+/** Counters in this process's memory, at most `maxKeys` of them (the oldest quiet key goes first). */
+export function memoryThrottleStore(maxKeys = 100_000): ThrottleStore {
+  const state = new Map<string, ThrottleEntry>();
+  return {
+    get: (key) => state.get(key),
+    set(key, entry) {
+      // Most recently failed last, so the oldest quiet key is the one to drop when full.
+      state.delete(key);
+      if (state.size >= maxKeys) state.delete(state.keys().next().value as string);
+      state.set(key, { ...entry });
+    },
+    remove: (key) => void state.delete(key),
+    forget(before) {
+      for (const [k, e] of state) if (e.last < before) state.delete(k);
+    },
+  };
+}
+
+/** How many failures between sweeps of forgotten counters. */
+const SWEEP_EVERY = 1_000;
+
+export function createThrottle(rule: ThrottleRule, store: ThrottleStore = memoryThrottleStore()): Throttle {
+  let sinceSweep = 0;
   const waitMs = (failures: number) => (failures < rule.free ? 0 : Math.min(rule.capMs, rule.baseMs * 2 ** Math.min(failures - rule.free, 30)));
   const live = (key: string, now: number) => {
-    const s = state.get(key);
-    if (s && now - s.last >= rule.forgetMs) {
-      state.delete(key);
-      return undefined;
-    }
-    return s;
+    const s = store.get(key);
+    return s && now - s.last < rule.forgetMs ? s : undefined;
   };
   const retryAfter = (key: string, now = Date.now()) => {
     const s = live(key, now);
@@ -40,22 +75,15 @@ export function createThrottle(rule: ThrottleRule, maxKeys = 100_000): Throttle 
   return {
     retryAfter,
     fail(key, now = Date.now()) {
-      const s = live(key, now);
-      if (s) {
-        s.failures++;
-        s.last = now;
-        // Most recently failed last, so the oldest quiet key is the one to forget when full.
-        state.delete(key);
-        state.set(key, s);
-      } else {
-        if (state.size >= maxKeys) state.delete(state.keys().next().value as string);
-        state.set(key, { failures: 1, last: now });
+      if (++sinceSweep >= SWEEP_EVERY) {
+        sinceSweep = 0;
+        store.forget(now - rule.forgetMs);
       }
+      store.set(key, { failures: (live(key, now)?.failures ?? 0) + 1, last: now });
       return retryAfter(key, now);
     },
-    reset(key) {
-      state.delete(key);
-    },
+    reset: (key) => store.remove(key),
+    failures: (key, now = Date.now()) => live(key, now)?.failures ?? 0,
   };
 }
 

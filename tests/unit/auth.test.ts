@@ -1,24 +1,26 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import { listAudit, recordAudit } from '@/db/queries/audit';
 import { createSession, deleteSession, deleteUserSessions, findSession, hashSessionToken, SESSION_IDLE_MS, SESSION_MAX_MS } from '@/db/queries/sessions';
 import { getRetentionDays, setRetentionDays } from '@/db/queries/settings';
-import { checkPassword, createUser, ensureDemoAdmin, getUserByEmail, setUserDisabled } from '@/db/queries/users';
+import { checkPassword, createUser, ensureDemoAdmin, getUserByEmail, setUserDisabled, setUserPassword } from '@/db/queries/users';
 import { sessions } from '@/db/schema';
 import { ApiError } from '@/lib/api-error';
 import { inviteUser, updateUser } from '@/lib/auth/admin';
 import { clearedSessionCookie, readCookie, sessionCookie } from '@/lib/auth/cookies';
 import { isSameOrigin } from '@/lib/auth/csrf';
 import { issueDevice } from '@/lib/auth/device';
-import { ACCOUNT_RULE, ADDRESS_RULE, resetLoginLimiter, signIn } from '@/lib/auth/login';
+import { ACCOUNT_RULE, ADDRESS_RULE, signIn } from '@/lib/auth/login';
 import { generatePassword, hashPassword, verifyPassword } from '@/lib/auth/password';
-import { clientAddress, createThrottle, trustedProxyHops } from '@/lib/auth/rate-limit';
+import { clientAddress, createThrottle, memoryThrottleStore, trustedProxyHops } from '@/lib/auth/rate-limit';
 import { hasRole } from '@/lib/auth/roles';
 
 let db: Db;
 beforeEach(() => {
   db = openDatabase(':memory:');
-  resetLoginLimiter();
 });
 
 describe('passwords', () => {
@@ -89,6 +91,28 @@ describe('signIn', () => {
     expect(await sign('s@x.io', 'bad', '1.2.3.4', T0 + 30_010)).toMatchObject({ code: 'login_locked', retry_after_s: 40 });
     expect((await sign('s@x.io', 'right-password', '1.2.3.4', T0 + 70_010)).ok).toBe(true);
     expect(listAudit(db, { action: 'auth.lockout' })).toHaveLength(1);
+  });
+
+  // A restart must not hand a guesser a fresh set of tries, the admin pages must see who is waiting, and another
+  // admin's password reset (the CLI is another process) must let the owner back in.
+  it('keeps the waits across a restart, shows the account as locked, and a password reset clears it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'errata-throttle-'));
+    const file = path.join(dir, 'meta.db');
+    const now = Date.now();
+    const before = openDatabase(file);
+    const { user } = await createUser(before, { email: 'r@x.io', role: 'engineer', password: 'right-password' });
+    for (let i = 0; i < ACCOUNT_RULE.free; i++) await signIn(before, { email: 'r@x.io', password: 'bad', address: '5.6.7.8' }, now + i);
+    expect(getUserByEmail(before, 'r@x.io')?.locked_until_ms).toBe(now + ACCOUNT_RULE.free - 1 + ACCOUNT_RULE.baseMs);
+    before.$client.close();
+    const after = openDatabase(file); // the server restarted
+    expect(await signIn(after, { email: 'r@x.io', password: 'right-password', address: '5.6.7.8' }, now + 1_000)).toMatchObject({ code: 'login_locked', retry_after_s: 10 });
+    const cli = openDatabase(file);
+    await setUserPassword(cli, user.id, 'a-new-password');
+    cli.$client.close();
+    expect(await signIn(after, { email: 'r@x.io', password: 'a-new-password', address: '5.6.7.8' }, now + 2_000)).toMatchObject({ ok: true });
+    expect(getUserByEmail(after, 'r@x.io')?.locked_until_ms).toBeNull();
+    after.$client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   // Issue 15, finding 4: the answers (status, message, Retry-After) and the work done must not tell an existing
@@ -180,6 +204,17 @@ describe('signIn', () => {
     expect(trustedProxyHops({ ERRATA_TRUST_PROXY: '1' })).toBe(1);
     expect(trustedProxyHops({})).toBe(0);
     expect(trustedProxyHops({ ERRATA_TRUST_PROXY: 'yes' })).toBe(0);
+  });
+
+  it('the memory store keeps at most maxKeys counters, dropping the oldest quiet one', () => {
+    const th = createThrottle({ free: 0, baseMs: 1000, capMs: 8000, forgetMs: 60_000 }, memoryThrottleStore(2));
+    th.fail('a', 0);
+    th.fail('b', 1);
+    th.fail('a', 2);
+    th.fail('c', 3);
+    expect(th.failures('a', 4)).toBe(2);
+    expect(th.failures('b', 4)).toBe(0);
+    expect(th.failures('c', 4)).toBe(1);
   });
 
   it('throttle waits double and are forgotten after an idle hour', () => {
