@@ -18,6 +18,7 @@ import {
   type FloorInsertResult,
   type LatencySummary,
 } from './floor';
+import { hostileLookups, type HostileLookups } from './hostile-lookup';
 import { keepAliveAgent } from './http-client';
 import { estimate, parseOptions, type BenchOptions } from './options';
 import {
@@ -235,6 +236,7 @@ async function main() {
   let floorAfter: FloorInsertResult | null = null;
   const tableRows: Record<string, number> = {};
   let idle: IdleLookups | null = null;
+  let hostile: HostileLookups | null = null;
 
   // The table, from whatever has been measured so far: a checkpoint after each phase, the results at the end.
   const assemble = (): BenchResults => {
@@ -295,6 +297,19 @@ async function main() {
       target: 'p99 < 5 ms',
       met: ingest ? ingest.lookups.p99_ms < 5 && ingest.lookups.failed === 0 && ingest.lookups.n > 0 : null,
       figures: { product: ingest?.lookups ?? null, idle, floor: floorLookups },
+    });
+    measures.push({
+      id: 'hostile_lookup',
+      measure: `lookup of the largest text (1 MB) in ${hostile ? hostile.shapes.length : 'the'} adversarial shapes, /api/v1/health pinged alongside`,
+      errata: hostile
+        ? `slowest lookup ${ms(hostile.worst_lookup_ms)} (${ms(Math.max(...hostile.shapes.map((s) => s.server_cpu_ms)))} server CPU at most); health during them: max ${ms(hostile.worst_health_ms)}, p50 of the shapes' p50s ${ms(hostile.shapes.map((s) => s.health.p50_ms).sort((a, b) => a - b)[hostile.shapes.length >> 1])}`
+        : skipped,
+      floor: hostile ? `health with nothing else running: p50 ${ms(hostile.idle_health.p50_ms)}, max ${ms(hostile.idle_health.max_ms)}` : '—',
+      ratio: null,
+      ratio_text: '—',
+      target: 'lookup < 1 s; health < 50 ms throughout',
+      met: hostile ? hostile.worst_lookup_ms < 1000 && hostile.worst_health_ms < 50 : null,
+      figures: { hostile },
     });
     const aggLabels: Record<AggregateName, string> = {
       breakdown_key: '30-day breakdown by key',
@@ -447,6 +462,12 @@ async function main() {
         log(`idle lookups: p50 ${ms(idle.p50_ms)}, p99 ${ms(idle.p99_ms)}, server CPU ${idle.cpu_ms_per_lookup.toFixed(2)} ms per lookup`);
       } catch (err) {
         notes.push(`Idle lookups not measured: ${(err as Error).message.split('\n')[0]}`);
+      }
+      try {
+        hostile = await hostileLookups(server.baseUrl, pgid, creds.token, opts.scale === 'quick' ? 6 : undefined);
+        log(`hostile lookups: ${hostile.shapes.length} shapes, slowest ${ms(hostile.worst_lookup_ms)}, health max ${ms(hostile.worst_health_ms)} (idle max ${ms(hostile.idle_health.max_ms)})`);
+      } catch (err) {
+        notes.push(`Hostile lookups not measured: ${(err as Error).message.split('\n')[0]}`);
       }
 
       // Aggregates: raw scan and bare rollup query on the server's own file, beside the product's endpoint.
