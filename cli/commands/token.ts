@@ -1,5 +1,6 @@
 // `errata token create|list|revoke`: API tokens for machines (shippers, scripts). Secrets are shown once.
-import { createToken, listTokens, revokeToken, type TokenInfo } from '@/db/queries/tokens';
+import { listTokens, type TokenInfo } from '@/db/queries/tokens';
+import { issueToken, revokeTokenById } from '@/lib/auth/admin';
 import { TOKEN_SCOPES, type TokenScope } from '@/db/schema';
 import { closeDb, databasePath, EXIT, fmtTime, openCliDb, parse, UsageError } from '../lib/cli';
 
@@ -50,7 +51,7 @@ function create(argv: string[]): number {
   const scopes = parseScopes(values.scope ?? []);
   const db = openCliDb();
   try {
-    const created = createToken(db, { name, scopes });
+    const created = issueToken(db, 'cli', null, { name, scopes });
     process.stdout.write(
       `Created token ${created.id} '${created.name}' with scope${scopes.length > 1 ? 's' : ''} ${scopes.join(', ')} in ${databasePath()}.\n` +
         `Copy it now: it is not stored and cannot be shown again.\n` +
@@ -115,7 +116,7 @@ function revoke(argv: string[]): number {
       process.stdout.write(`Token ${id} '${token.name}' was already revoked at ${fmtTime(token.revoked_ms)}.\n`);
       return EXIT.ok;
     }
-    revokeToken(db, id);
+    revokeTokenById(db, 'cli', id);
     process.stdout.write(`Revoked token ${id} '${token.name}' (${token.token_prefix}…). Requests using it now get 401.\n`);
   } finally {
     closeDb(db);

@@ -1,10 +1,12 @@
 // `errata user create|list|disable|enable|set-role|reset-password`: manage dashboard users from the shell.
+// Every change goes through lib/auth/admin.ts, as the pages and the API do: the same checks (the last active admin
+// inside the change's transaction), the same audit entries (actor 'cli').
 import { openDatabase, type Db } from '../../db/client';
-import { recordAudit } from '../../db/queries/audit';
-import { deleteUserSessions } from '../../db/queries/sessions';
-import { countActiveAdmins, createUser, getUserByEmail, isValidEmail, listUsers, normalizeEmail, setUserDisabled, setUserPassword, setUserRole } from '../../db/queries/users';
+import { isValidEmail, listUsers, normalizeEmail } from '../../db/queries/users';
 import { USER_ROLES, type UserRole } from '../../db/schema';
-import { generatePassword, passwordProblem } from '../../lib/auth/password';
+import { ApiError } from '../../lib/api-error';
+import { inviteUser, resetPassword, updateUser, userByEmail } from '../../lib/auth/admin';
+import { passwordProblem } from '../../lib/auth/password';
 
 const USAGE = `Usage:
   errata user create --email E --role support|engineer|admin   (password from stdin when piped, else generated and printed)
@@ -45,10 +47,11 @@ function requireRole(argv: string[]): UserRole | null {
   return role && (USER_ROLES as readonly string[]).includes(role) ? (role as UserRole) : null;
 }
 
-async function newPassword(): Promise<{ password: string; generated: boolean } | string> {
+/** The piped password (undefined: generate one), or the problem with it. */
+async function pipedPassword(): Promise<{ password: string | undefined } | string> {
   const piped = await readStdinPassword();
-  if (piped === undefined) return { password: generatePassword(), generated: true };
-  return passwordProblem(piped) ?? { password: piped, generated: false };
+  if (piped === undefined) return { password: undefined };
+  return passwordProblem(piped) ?? { password: piped };
 }
 
 async function dispatch(db: Db, sub: string | undefined, argv: string[]): Promise<number> {
@@ -58,13 +61,11 @@ async function dispatch(db: Db, sub: string | undefined, argv: string[]): Promis
       const role = requireRole(argv);
       if (!email) return fail('--email with a valid address is required');
       if (!role) return fail(`--role must be one of ${USER_ROLES.join(', ')}`);
-      if (getUserByEmail(db, email)) return fail(`a user with the email ${email} already exists`);
-      const pw = await newPassword();
+      const pw = await pipedPassword();
       if (typeof pw === 'string') return fail(pw);
-      await createUser(db, { email, role, password: pw.password });
-      recordAudit(db, { actor: 'cli', action: 'user.create', target: email, details: { role } });
+      const created = await inviteUser(db, 'cli', { email, role, password: pw.password });
       process.stdout.write(`Created ${role} ${email}.\n`);
-      if (pw.generated) process.stdout.write(`Password (shown once): ${pw.password}\n`);
+      if (pw.password === undefined) process.stdout.write(`Password (shown once): ${created.password}\n`);
       return 0;
     }
     case 'list': {
@@ -84,13 +85,8 @@ async function dispatch(db: Db, sub: string | undefined, argv: string[]): Promis
     case 'enable': {
       const email = requireEmail(argv);
       if (!email) return fail('--email with a valid address is required');
-      const user = getUserByEmail(db, email);
-      if (!user) return fail(`no user ${email}`);
       const disabled = sub === 'disable';
-      if (disabled && user.role === 'admin' && !user.disabled && countActiveAdmins(db) <= 1) return fail('this is the last active admin');
-      setUserDisabled(db, user.id, disabled);
-      if (disabled) deleteUserSessions(db, user.id);
-      recordAudit(db, { actor: 'cli', action: disabled ? 'user.disable' : 'user.enable', target: email });
+      updateUser(db, 'cli', userByEmail(db, email).id, { disabled });
       process.stdout.write(`${disabled ? 'Disabled' : 'Enabled'} ${email}.\n`);
       return 0;
     }
@@ -99,26 +95,19 @@ async function dispatch(db: Db, sub: string | undefined, argv: string[]): Promis
       const role = requireRole(argv);
       if (!email) return fail('--email with a valid address is required');
       if (!role) return fail(`--role must be one of ${USER_ROLES.join(', ')}`);
-      const user = getUserByEmail(db, email);
-      if (!user) return fail(`no user ${email}`);
-      if (user.role === 'admin' && role !== 'admin' && !user.disabled && countActiveAdmins(db) <= 1) return fail('this is the last active admin');
-      setUserRole(db, user.id, role);
-      recordAudit(db, { actor: 'cli', action: 'user.set_role', target: email, details: { from: user.role, to: role } });
+      updateUser(db, 'cli', userByEmail(db, email).id, { role });
       process.stdout.write(`${email} is now ${role}.\n`);
       return 0;
     }
     case 'reset-password': {
       const email = requireEmail(argv);
       if (!email) return fail('--email with a valid address is required');
-      const user = getUserByEmail(db, email);
-      if (!user) return fail(`no user ${email}`);
-      const pw = await newPassword();
+      const user = userByEmail(db, email);
+      const pw = await pipedPassword();
       if (typeof pw === 'string') return fail(pw);
-      await setUserPassword(db, user.id, pw.password);
-      deleteUserSessions(db, user.id);
-      recordAudit(db, { actor: 'cli', action: 'user.reset_password', target: email });
+      const done = await resetPassword(db, 'cli', user.id, pw.password);
       process.stdout.write(`Password of ${email} reset; their sessions were ended.\n`);
-      if (pw.generated) process.stdout.write(`Password (shown once): ${pw.password}\n`);
+      if (pw.password === undefined) process.stdout.write(`Password (shown once): ${done.password}\n`);
       return 0;
     }
     default:
@@ -133,6 +122,9 @@ export async function run(argv: string[]): Promise<number> {
   const db = openDatabase(process.env.DATABASE_PATH ?? './data/errata.db');
   try {
     return await dispatch(db, args[0], args.slice(1));
+  } catch (err) {
+    if (err instanceof ApiError) return fail(err.message.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()));
+    throw err;
   } finally {
     db.$client.close();
   }

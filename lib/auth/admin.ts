@@ -9,6 +9,13 @@ import type { TokenScope, UserRole } from '@/db/schema';
 import { ApiError } from '@/lib/api-error';
 import { generatePassword, passwordProblem } from './password';
 
+/** Finds a user by email for the CLI's verbs, which name users by email rather than id. */
+export function userByEmail(db: Db, email: string): UserInfo {
+  const user = getUserByEmail(db, normalizeEmail(email));
+  if (!user) throw new ApiError('not_found', `No user ${normalizeEmail(email)}.`, { field: 'email' });
+  return user;
+}
+
 export async function inviteUser(db: Db, actor: string, input: { email: string; role: UserRole; password?: string }): Promise<{ user: UserInfo; password: string }> {
   const email = normalizeEmail(input.email);
   if (!isValidEmail(email)) throw new ApiError('invalid_parameter', 'Enter a valid email.', { field: 'email' });
@@ -52,10 +59,14 @@ export function updateUser(db: Db, actor: string, id: number, change: { role?: U
   });
 }
 
-/** Sets a generated password (returned once) and ends the user's sessions. */
-export async function resetPassword(db: Db, actor: string, id: number): Promise<{ user: UserInfo; password: string }> {
+/** Sets the given password, or a generated one (returned once), and ends the user's sessions. */
+export async function resetPassword(db: Db, actor: string, id: number, given?: string): Promise<{ user: UserInfo; password: string }> {
   const user = userOr404(db, id);
-  const password = generatePassword();
+  if (given !== undefined) {
+    const problem = passwordProblem(given);
+    if (problem) throw new ApiError('invalid_parameter', problem, { field: 'password' });
+  }
+  const password = given ?? generatePassword();
   await setUserPassword(db, id, password);
   deleteUserSessions(db, id);
   recordAudit(db, { actor, action: 'user.reset_password', target: user.email });

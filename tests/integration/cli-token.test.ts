@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/db/client';
+import { listAudit } from '@/db/queries/audit';
 import { findToken, type TokenInfo } from '@/db/queries/tokens';
 import { runCli, tempDir } from './cli-support';
 
@@ -59,6 +60,11 @@ describe('errata token', () => {
     expect(res.stdout).toContain(`Revoked token ${id}`);
     const db = openDatabase(dbPath);
     expect(findToken(db, token)?.revoked_ms).toEqual(expect.any(Number));
+    // The shell's token changes are in the audit log like the dashboard's, once each (a second revoke is a no-op).
+    expect(runCli(['token', 'revoke', String(id)], dbPath).code).toBe(0);
+    const audit = listAudit(db).filter((e) => e.action.startsWith('token.'));
+    expect(audit.filter((e) => e.action === 'token.revoke')).toEqual([expect.objectContaining({ actor: 'cli', target: `token:${id}` })]);
+    expect(audit.some((e) => e.action === 'token.create' && e.actor === 'cli')).toBe(true);
     db.$client.close();
     expect(runCli(['token', 'list'], dbPath).stdout).toMatch(/revoked \d{4}-/);
     const missing = runCli(['token', 'revoke', '999'], dbPath);

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '@/db/client';
+import { listAudit } from '@/db/queries/audit';
 import { checkPassword, getUserByEmail } from '@/db/queries/users';
 import { tempDatabasePath } from '../support/server';
 
@@ -39,10 +40,15 @@ describe('errata user', () => {
     expect(getUserByEmail(db, 'sup@example.com')?.disabled).toBe(true);
 
     // Refusals: the last admin, a duplicate, a short piped password, a bad role.
-    expect(errata(file, ['disable', '--email', 'root@example.com'])).toMatchObject({ code: 1, err: 'errata user: this is the last active admin\n' });
+    expect(errata(file, ['disable', '--email', 'root@example.com'])).toMatchObject({ code: 1, err: 'errata user: this is the last active admin: make another admin first\n' });
+    expect(errata(file, ['set-role', '--email', 'root@example.com', '--role', 'support']).code).toBe(1);
+    expect(getUserByEmail(db, 'root@example.com')).toMatchObject({ role: 'admin', disabled: false });
+    expect(errata(file, ['reset-password', '--email', 'nobody@example.com'])).toMatchObject({ code: 1, err: 'errata user: no user nobody@example.com\n' });
     expect(errata(file, ['create', '--email', 'root@example.com', '--role', 'admin']).code).toBe(1);
     expect(errata(file, ['create', '--email', 'x@example.com', '--role', 'admin'], 'short\n').err).toMatch(/at least 10 characters/);
     expect(errata(file, ['create', '--email', 'y@example.com', '--role', 'owner']).err).toMatch(/--role must be one of support, engineer, admin/);
+    // The same audit entries as the dashboard's admin page writes, with the shell as the actor.
+    expect(listAudit(db).filter((e) => e.actor === 'cli').map((e) => e.action).sort()).toEqual(['user.create', 'user.create', 'user.disable', 'user.set_role']);
     db.$client.close();
   }, 120_000);
 });
