@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { ApiError } from '@/lib/api-error';
+import { getEnv } from '@/lib/env';
 import { recordBatchRefused, recordIngestBatch, recordRetentionRun, setQueueDepthSource } from '@/lib/metrics';
 import type { BatchContext } from './index';
 import type { IngestResult } from './types';
@@ -265,6 +266,16 @@ export class Writer {
     this.pump();
   }
 
+  /**
+   * Starts the workers before any batch arrives: the writer prunes retention at once and then hourly, so a server
+   * that receives nothing still drops what is past the retention window. Idle workers keep nothing alive.
+   */
+  start(): void {
+    if (this.closing) return;
+    this.ensureWorkers();
+    if (this.pending === 0) this.checkIdle();
+  }
+
   private checkIdle() {
     if (this.queue.length > 0 || this.inflight.size > 0) return;
     // Idle workers do not keep the process alive; a batch in flight does.
@@ -390,9 +401,9 @@ export class Writer {
 const globalForWriter = globalThis as unknown as { errataWriter?: Writer };
 
 /** The server's writer, created on first use with settings from the environment. */
-export function getWriter(config: () => WriterOptions): Writer {
+export function getWriter(): Writer {
   if (!globalForWriter.errataWriter) {
-    const writer = new Writer(config());
+    const writer = new Writer({ databasePath: getEnv().DATABASE_PATH, queueLimit: getEnv().ERRATA_WRITER_QUEUE });
     setQueueDepthSource(() => writer.pending);
     globalForWriter.errataWriter = writer;
   }

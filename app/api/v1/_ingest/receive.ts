@@ -9,10 +9,8 @@ import type { IngestResult } from '@/ingest/types';
 import { getWriter } from '@/ingest/writer';
 import { ApiError } from '@/lib/api-error';
 import { presentedTokenId, requireAccess } from '@/lib/auth/guard';
-import { getEnv } from '@/lib/env';
 import { recordBatchRefused } from '@/lib/metrics';
 
-const writerConfig = () => ({ databasePath: getEnv().DATABASE_PATH, queueLimit: getEnv().ERRATA_WRITER_QUEUE });
 /** Whole batches refused in this thread, shown on the ingest health page (the worker records its own). */
 const REFUSED_BATCH = new Set(['payload_too_large', 'decompressed_too_large', 'unsupported_encoding', 'invalid_body']);
 /** Calls refused at the door, counted per token on the ingest health page (a shipper still using a revoked token). */
@@ -40,7 +38,7 @@ export async function receiveBatch(req: Request, opts: ReceiveOptions): Promise<
       await drainBody(req.body, { idleMs: 500 });
       throw new ApiError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { limit: MAX_BODY_BYTES });
     }
-    const writer = getWriter(writerConfig);
+    const writer = getWriter();
     // Refuse before reading the upload when the writer is already saturated.
     writer.assertRoom();
     bytes = await decodeStream(req.body, encoding);
@@ -50,10 +48,10 @@ export async function receiveBatch(req: Request, opts: ReceiveOptions): Promise<
   } catch (err) {
     if (token_id !== undefined && err instanceof ApiError && REFUSED_BATCH.has(err.code)) {
       recordBatchRefused(opts.endpoint, err.code);
-      getWriter(writerConfig).noteRejectedBatch(token_id, err.code, err.message);
+      getWriter().noteRejectedBatch(token_id, err.code, err.message);
     }
     if (token_id === undefined && err instanceof ApiError && REFUSED_AUTH.has(err.code)) {
-      getWriter(writerConfig).noteRefusedCall(presentedTokenId(req) ?? UNKNOWN_TOKEN_ID, err.code, err.message);
+      getWriter().noteRefusedCall(presentedTokenId(req) ?? UNKNOWN_TOKEN_ID, err.code, err.message);
     }
     // Part of the upload may be unread: close the connection so the client cannot reuse a half-read socket.
     if (bytes === null && err instanceof ApiError) throw new ApiError(err.code, err.message, err.details, { ...err.headers, Connection: 'close' });
