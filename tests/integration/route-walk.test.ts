@@ -28,6 +28,14 @@ interface ApiCall {
   forToken?: { status: number; code: string };
   body?: unknown;
 }
+interface PublicCall {
+  method: Method;
+  path: string;
+  body?: unknown;
+  status: number;
+  code?: string;
+  sameOrigin?: boolean;
+}
 interface Outcome {
   status: number;
   location?: string;
@@ -37,10 +45,10 @@ type RouteSpec =
   | { kind: 'page'; path: string; role: UserRole; ok?: number; instead?: Partial<Record<UserRole, Outcome>> }
   /** A page anyone may open (sign-in, setup): what nobody and what each signed-in role get. */
   | { kind: 'public-page'; path: string; anonymous: Outcome; signedIn: Partial<Record<UserRole, Outcome>> & { default: Outcome } }
-  /** API route handlers: every call walked with every principal. */
-  | { kind: 'api'; calls: ApiCall[] }
+  /** API route handlers: every call walked with every principal; `open`: methods that answer everyone alike (405s). */
+  | { kind: 'api'; calls: ApiCall[]; open?: PublicCall[] }
   /** API routes without credentials (health, sign-in): exact answers for nobody. */
-  | { kind: 'public-api'; calls: Array<{ method: Method; path: string; body?: unknown; status: number; code?: string; sameOrigin?: boolean }> }
+  | { kind: 'public-api'; calls: PublicCall[] }
   /** Not addressable by URL. */
   | { kind: 'internal'; why: string };
 
@@ -126,6 +134,9 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
     calls: [
       { method: 'GET', path: '/api/v1/no-such-endpoint', status: 404, code: 'not_found' },
       { method: 'POST', path: '/api/nope', body: {}, status: 404, code: 'not_found' },
+      { method: 'PUT', path: '/api/nope', body: {}, status: 404, code: 'not_found' },
+      { method: 'PATCH', path: '/api/v1/nope', body: {}, status: 404, code: 'not_found' },
+      { method: 'DELETE', path: '/api/v1/nope', status: 404, code: 'not_found' },
     ],
   },
   '/api/v1/health/route': { kind: 'public-api', calls: [{ method: 'GET', path: '/api/v1/health', status: 200 }] },
@@ -159,7 +170,11 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   // Read API (PRODUCT.md: scope read).
   '/api/v1/requests/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/requests', need: READ_SUPPORT, ok: 200 }] },
   '/api/v1/requests/[request_id]/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/requests/req_walk_unknown', need: READ_SUPPORT, ok: 404, okCode: 'not_found' }] },
-  '/api/v1/requests/lookup/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/requests/lookup', need: READ_SUPPORT, ok: 200, body: { text: 'see req_walk_unknown' } }] },
+  '/api/v1/requests/lookup/route': {
+    kind: 'api',
+    calls: [{ method: 'POST', path: '/api/v1/requests/lookup', need: READ_SUPPORT, ok: 200, body: { text: 'see req_walk_unknown' } }],
+    open: [{ method: 'GET', path: '/api/v1/requests/lookup', status: 405, code: 'method_not_allowed' }],
+  },
   '/api/v1/stats/summary/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/stats/summary', need: READ_ENGINEER, ok: 200 }] },
   '/api/v1/stats/breakdown/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/stats/breakdown?by=status', need: READ_ENGINEER, ok: 200 }] },
   '/api/v1/stats/timeseries/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/stats/timeseries?interval=hour', need: READ_ENGINEER, ok: 200 }] },
@@ -206,9 +221,21 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   '/api/v1/alerts/deliveries/[id]/replay/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/alerts/deliveries/999999/replay', need: ADMIN, ok: 404, okCode: 'not_found' }] },
 
   // Ingest (scope ingest; users never write records).
-  '/api/v1/ingest/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/ingest', need: INGEST, ok: 200, body: [] }] },
+  '/api/v1/ingest/route': {
+    kind: 'api',
+    calls: [
+      { method: 'POST', path: '/api/v1/ingest', need: INGEST, ok: 200, body: [] },
+      { method: 'PUT', path: '/api/v1/ingest', need: INGEST, ok: 200, body: [] },
+    ],
+    open: [{ method: 'GET', path: '/api/v1/ingest', status: 405, code: 'method_not_allowed' }],
+  },
   // OTLP/HTTP answers refusals with a google.rpc.Status whose message starts with our code (describeResponse reads it).
-  '/api/v1/otlp/v1/logs/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/otlp/v1/logs', need: INGEST, ok: 200, body: {} }] },
+  '/api/v1/otlp/v1/logs/route': {
+    kind: 'api',
+    calls: [{ method: 'POST', path: '/api/v1/otlp/v1/logs', need: INGEST, ok: 200, body: {} }],
+    // Without a JSON content type the OTLP receiver answers in protobuf: the status is what the walk can read.
+    open: [{ method: 'GET', path: '/api/v1/otlp/v1/logs', status: 405 }],
+  },
 
   // Prometheus metrics (scope metrics, or admin).
   '/metrics/route': { kind: 'api', calls: [{ method: 'GET', path: '/metrics', need: METRICS, ok: 200 }] },
@@ -300,11 +327,11 @@ function checksFor(key: string, spec: RouteSpec): Check[] {
       }
       break;
     case 'public-api':
-      for (const c of spec.calls) {
+    case 'api':
+      for (const c of spec.kind === 'api' ? (spec.open ?? []) : spec.calls) {
         add(c.sameOrigin === false ? 'nobody, cross-site' : 'nobody', { method: c.method, path: c.path, body: c.body, origin: c.sameOrigin === false ? 'evil' : 'same' }, expected(c.status, c.code), true);
       }
-      break;
-    case 'api':
+      if (spec.kind === 'public-api') break;
       for (const c of spec.calls) {
         const base = { method: c.method, path: c.path, body: c.body };
         add('nobody', { ...base }, expected(401, 'missing_credentials'), true);
@@ -347,6 +374,21 @@ describe('route walk', () => {
   it('has an expectation for every route in the build', () => {
     const missing = manifestKeys().filter((k) => !(k in EXPECTATIONS));
     expect(missing, `add these routes to EXPECTATIONS in ${path.basename(__filename)}`).toEqual([]);
+  });
+
+  // A handler added to an existing route file (a DELETE beside a GET) must be walked too, not only the file.
+  it('walks every method each route file exports', () => {
+    const unwalked: string[] = [];
+    for (const key of manifestKeys()) {
+      const spec = EXPECTATIONS[key];
+      if (!key.endsWith('/route') || !spec || spec.kind === 'internal') continue;
+      const source = fs.readFileSync(path.resolve(__dirname, '../../app', `${key.slice(1)}.ts`), 'utf8');
+      const exported = [...source.matchAll(/^export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/gm)].map((m) => m[1]);
+      const calls = spec.kind === 'api' ? [...spec.calls, ...(spec.open ?? [])] : spec.kind === 'public-api' ? spec.calls : [];
+      const walkedMethods = new Set<string>(calls.map((c) => c.method));
+      for (const m of exported) if (!walkedMethods.has(m) && !(m === 'HEAD' && walkedMethods.has('GET'))) unwalked.push(`${m} ${key}`);
+    }
+    expect(unwalked, `add a call for each of these to EXPECTATIONS in ${path.basename(__filename)}`).toEqual([]);
   });
 
   it('answers every route exactly as its rule says, for every kind of caller', async () => {
