@@ -89,6 +89,7 @@ async function shown(page: Page, url: string): Promise<string> {
     const copy = main.cloneNode(true) as HTMLElement;
     for (const chart of copy.querySelectorAll('svg, .recharts-wrapper, .recharts-responsive-container')) chart.remove();
     document.body.appendChild(copy);
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a user reads (hidden parts excluded)
     const t = copy.innerText;
     copy.remove();
     return t;
