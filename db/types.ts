@@ -4,6 +4,7 @@
 // re-exported here type-only, so their one definition stays where it is while those modules are being edited.
 import type { RequestCsvColumn } from '@/lib/csv';
 import type { BreakdownDimension, Interval } from '@/lib/filters';
+import type { RetryClassValue } from '@/lib/behaviour-rules';
 
 export type {
   AroundKey,
@@ -165,4 +166,103 @@ export class DeadlineExceeded extends Error {
   constructor() {
     super('the batch could not be finished before its answer deadline');
   }
+}
+
+// ------------------------------------------------------------------ client behaviour (BehaviourReads in db/store.ts)
+// Facts a store keeps incrementally at ingest (limits and what the key did next, futile repeats) and the reads over
+// them; behaviour/ composes these into verdicts, worst keys, chains and support sentences.
+
+/** A range of whole UTC days (see lib/behaviour-rules.ts dayRange) and the read's clock. */
+export interface BehaviourQuery {
+  from: number;
+  to: number;
+  /** The read's clock: an abandonment younger than ABANDON_MS is pending. */
+  now: number;
+  /** Only these keys; absent or empty: every key. */
+  keys?: readonly string[];
+}
+
+/** Per key and UTC day: what the key did after errors (the input of behaviour/verdict.ts). */
+export interface KeyDayRow {
+  day_ms: number;
+  key_id: string;
+  /** Responses that asked the key to wait. */
+  limited: number;
+  honoured: number;
+  early: number;
+  immediate: number;
+  abandoned: number;
+  pending: number;
+  /** Limits right after which the key's request rate jumped. */
+  storms: number;
+  /** Futile-code responses the key had already received within FUTILE_WINDOW_MS. */
+  futile_retries: number;
+  /** 422 idempotency_key_mismatch and 409 idempotency_key_in_progress responses. */
+  idempotency_mismatch: number;
+  idempotency_in_progress: number;
+}
+
+/** A limit and what the key did next, as the API and CSV show it. */
+export interface LimitRecord {
+  request_id: string;
+  code: string;
+  key_id: string;
+  ts_ms: number;
+  status: number;
+  route: string | null;
+  retry_after_ms: number;
+  retry_class: RetryClassValue;
+  next_request_id: string | null;
+  next_gap_ms: number | null;
+  retry_class_same_route: RetryClassValue;
+  next_same_route_request_id: string | null;
+  next_same_route_gap_ms: number | null;
+  requests_before: number;
+  requests_after: number;
+  storm: boolean;
+}
+
+export interface LimitQuery extends BehaviourQuery {
+  retry_class?: readonly RetryClassValue[];
+  storm_only?: boolean;
+  /** 'newest' (default); 'fastest' (shortest wait before the next request first: the worst examples); 'largest_storm'. */
+  order?: 'newest' | 'fastest' | 'largest_storm';
+  limit: number;
+  /** Keyset: rows strictly older than this (ts_ms, request_id, code) — newest order only. */
+  before?: { ts_ms: number; request_id: string; code: string } | null;
+}
+
+/** A response repeating a code that cannot succeed, which the key had already received within FUTILE_WINDOW_MS. */
+export interface FutileRepeat {
+  request_id: string;
+  code: string;
+  key_id: string;
+  ts_ms: number;
+  route: string | null;
+}
+
+export interface FutileQuery extends BehaviourQuery {
+  codes?: readonly string[];
+  limit: number;
+}
+
+/** One request that used an Idempotency-Key. */
+export interface ChainRow {
+  request_id: string;
+  code: string;
+  ts_ms: number;
+  status: number;
+  key_id: string | null;
+  route: string | null;
+  request_fingerprint: string | null;
+  idempotent_replayed: boolean | null;
+}
+
+/** Requests of one idempotency key read at most. */
+export const MAX_CHAIN = 1000;
+
+export interface ChainRows {
+  /** Oldest first (ts_ms, request_id, code), at most MAX_CHAIN. */
+  rows: ChainRow[];
+  truncated: boolean;
 }

@@ -1,6 +1,7 @@
 // How a client should behave after an error, as rules: one home for the retry classes and their thresholds, used by
 // the store when it classifies at ingest, by behaviour/ when it reads, and by the pages. Pure (lib/ imports only lib/).
 import { isFutileRetryCode } from './catalog';
+import { DAY_MS } from './time-buckets';
 
 /** What a key did after being told to wait (`retry_after`): its next request, same route or any route. */
 export const RETRY_CLASSES = ['honoured', 'early', 'immediate', 'abandoned'] as const;
@@ -51,6 +52,11 @@ export const FUTILE_VERDICT_MIN = 5;
 export const IN_PROGRESS_MIN_WAIT_MS = 1_000;
 /** retry_after values above a day are treated as a day (a misread unit must not hide every retry). */
 export const MAX_RETRY_AFTER_MS = 86_400_000;
+
+/** Behaviour is counted per UTC day: a range is widened to whole days. */
+export function dayRange(from: number, to: number): { from: number; to: number } {
+  return { from: Math.floor(from / DAY_MS) * DAY_MS, to: Math.ceil(to / DAY_MS) * DAY_MS };
+}
 
 /** The total order of one key's events: time, then request id, then code (SQLite's BINARY order for ASCII). */
 export interface EventOrder {

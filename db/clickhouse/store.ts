@@ -23,9 +23,13 @@ import {
   UNKNOWN_TOKEN_ID,
   type AroundKey,
   type BreakdownOptions,
+  type ChainRows,
+  type FutileRepeat,
   type IngestHealthFilters,
   type IngestHealthPoint,
   type IngestHealthTotal,
+  type KeyDayRow,
+  type LimitRecord,
   type ListPage,
   type PruneOptions,
   type PruneResult,
@@ -229,6 +233,9 @@ function chunkForIn<T>(values: readonly T[], size: (v: T) => number): T[][] {
 }
 
 const inList = (values: readonly string[]) => join(values.map((v) => sql`${v}`), ', ');
+
+const behaviourNotImplemented = () =>
+  new ApiError('service_unavailable', 'Client behaviour is not implemented on the ClickHouse store yet.', { store: 'clickhouse', feature: 'client_behaviour' });
 
 export class ClickHouseRequestStore implements RequestStore {
   readonly kind = 'clickhouse' as const;
@@ -1064,6 +1071,41 @@ export class ClickHouseRequestStore implements RequestStore {
   async keySummary(input: KeySummaryInput): Promise<KeySummary> {
     await this.ready();
     return this.support.keySummary(input);
+  }
+
+  // ---------------------------------------------------------------- client behaviour (BehaviourReads)
+  // Placeholders until the ClickHouse behaviour facts exist: a clear refusal rather than an empty answer.
+
+  async behaviourKeyDays(): Promise<KeyDayRow[]> {
+    throw behaviourNotImplemented();
+  }
+
+  async behaviourLimits(): Promise<LimitRecord[]> {
+    throw behaviourNotImplemented();
+  }
+
+  async behaviourLimit(): Promise<LimitRecord | null> {
+    throw behaviourNotImplemented();
+  }
+
+  async futileRepeats(): Promise<FutileRepeat[]> {
+    throw behaviourNotImplemented();
+  }
+
+  async countFutileRepeats(): Promise<number> {
+    throw behaviourNotImplemented();
+  }
+
+  async countKeyRequestsBetween(): Promise<number> {
+    throw behaviourNotImplemented();
+  }
+
+  async idempotencyChain(): Promise<ChainRows> {
+    throw behaviourNotImplemented();
+  }
+
+  async hasIdempotencyKey(): Promise<boolean> {
+    throw behaviourNotImplemented();
   }
 
   async ping(): Promise<void> {

@@ -1,40 +1,11 @@
 // Reads of client behaviour: per key and day counts from the facts kept at ingest (behaviour_limits,
 // behaviour_futile) and the per-key daily rollup, never from raw rows; an idempotency key's chain by its index.
-// Exports: getKeyDayCounts, listLimits, listFutileRepeats, getLimitFact, countKeyRequestsBetween, getIdempotencyChain.
+// The SQLite side of BehaviourReads (db/store.ts); callers go through the store, never here.
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
-import { ABANDON_MS, type RetryClass, type RetryClassValue } from '@/lib/behaviour-rules';
-
-export const DAY_MS = 86_400_000;
-
-/** Behaviour is counted per UTC day: a range is widened to whole days. */
-export function dayRange(from: number, to: number): { from: number; to: number } {
-  return { from: Math.floor(from / DAY_MS) * DAY_MS, to: Math.ceil(to / DAY_MS) * DAY_MS };
-}
-
-export interface BehaviourQuery {
-  from: number;
-  to: number;
-  /** The read's clock: an abandonment younger than ABANDON_MS is pending. */
-  now: number;
-  keys?: readonly string[];
-}
-
-/** What the store returns per key and day (the same fields as behaviour/verdict.ts' KeyDayCounts). */
-export interface KeyDayRow {
-  day_ms: number;
-  key_id: string;
-  limited: number;
-  honoured: number;
-  early: number;
-  immediate: number;
-  abandoned: number;
-  pending: number;
-  storms: number;
-  futile_retries: number;
-  idempotency_mismatch: number;
-  idempotency_in_progress: number;
-}
+import { ABANDON_MS, dayRange, type RetryClass, type RetryClassValue } from '@/lib/behaviour-rules';
+import { DAY_MS } from '@/lib/time-buckets';
+import { MAX_CHAIN, type BehaviourQuery, type ChainRows, type FutileQuery, type FutileRepeat, type KeyDayRow, type LimitQuery, type LimitRecord } from '../types';
 
 const keyFilter = (col: string, keys: readonly string[] | undefined) =>
   keys && keys.length > 0 ? { sql: ` AND ${col} IN (SELECT value FROM json_each(?))`, args: [JSON.stringify(keys)] } : { sql: '', args: [] };
@@ -86,26 +57,6 @@ export function getKeyDayCounts(db: Db, q: BehaviourQuery): KeyDayRow[] {
   return [...out.values()].sort((a, b) => a.day_ms - b.day_ms || (a.key_id < b.key_id ? -1 : a.key_id > b.key_id ? 1 : 0));
 }
 
-/** A limit and what the key did next, as the API and CSV show it. */
-export interface LimitRecord {
-  request_id: string;
-  code: string;
-  key_id: string;
-  ts_ms: number;
-  status: number;
-  route: string | null;
-  retry_after_ms: number;
-  retry_class: RetryClassValue;
-  next_request_id: string | null;
-  next_gap_ms: number | null;
-  retry_class_same_route: RetryClassValue;
-  next_same_route_request_id: string | null;
-  next_same_route_gap_ms: number | null;
-  requests_before: number;
-  requests_after: number;
-  storm: boolean;
-}
-
 interface LimitDbRow {
   request_id: string;
   code: string;
@@ -150,16 +101,6 @@ function toLimitRecord(r: LimitDbRow, now: number): LimitRecord {
   };
 }
 
-export interface LimitQuery extends BehaviourQuery {
-  retry_class?: readonly RetryClassValue[];
-  storm_only?: boolean;
-  /** 'newest' (default), or 'fastest' (shortest wait before the next request first: the worst examples). */
-  order?: 'newest' | 'fastest' | 'largest_storm';
-  limit: number;
-  /** Keyset: rows strictly older than this (ts_ms, request_id, code) — newest order only. */
-  before?: { ts_ms: number; request_id: string; code: string } | null;
-}
-
 export function listLimits(db: Db, q: LimitQuery): LimitRecord[] {
   const args: unknown[] = [q.from, q.to];
   let where = 'ts_ms >= ? AND ts_ms < ?';
@@ -198,16 +139,8 @@ export function getLimitFact(db: Db, request_id: string, code: string, now: numb
   return r ? toLimitRecord(r, now) : null;
 }
 
-export interface FutileRepeat {
-  request_id: string;
-  code: string;
-  key_id: string;
-  ts_ms: number;
-  route: string | null;
-}
-
 /** Futile retries (repeats) newest first. */
-export function listFutileRepeats(db: Db, q: BehaviourQuery & { codes?: readonly string[]; limit: number }): FutileRepeat[] {
+export function listFutileRepeats(db: Db, q: FutileQuery): FutileRepeat[] {
   const k = keyFilter('key_id', q.keys);
   const c = keyFilter('code', q.codes);
   const rows = db.$client
@@ -229,23 +162,10 @@ export function countKeyRequestsBetween(db: Db, key_id: string, from_exclusive: 
   return db.$client.prepare(`SELECT count(*) FROM requests WHERE key_id = ? AND ts_ms > ? AND ts_ms <= ?`).pluck().get(key_id, from_exclusive, to) as number;
 }
 
-export interface ChainRow {
-  request_id: string;
-  code: string;
-  ts_ms: number;
-  status: number;
-  key_id: string | null;
-  route: string | null;
-  request_fingerprint: string | null;
-  idempotent_replayed: boolean | null;
-}
-
-export const MAX_CHAIN = 1000;
-
 const chainStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /** Every request that used this Idempotency-Key (any API key), oldest first, at most MAX_CHAIN. */
-export function getIdempotencyChain(db: Db, idempotency_key: string): { rows: ChainRow[]; truncated: boolean } {
+export function getIdempotencyChain(db: Db, idempotency_key: string): ChainRows {
   let st = chainStatements.get(db.$client);
   if (!st) {
     st = db.$client.prepare(
@@ -254,7 +174,7 @@ export function getIdempotencyChain(db: Db, idempotency_key: string): { rows: Ch
     );
     chainStatements.set(db.$client, st);
   }
-  const rows = st.all(idempotency_key, MAX_CHAIN + 1) as (Omit<ChainRow, 'idempotent_replayed'> & { idempotent_replayed: number | null })[];
+  const rows = st.all(idempotency_key, MAX_CHAIN + 1) as (Omit<ChainRows['rows'][number], 'idempotent_replayed'> & { idempotent_replayed: number | null })[];
   const truncated = rows.length > MAX_CHAIN;
   return {
     rows: rows.slice(0, MAX_CHAIN).map((r) => ({ ...r, idempotent_replayed: r.idempotent_replayed === null ? null : r.idempotent_replayed === 1 })),

@@ -4,6 +4,16 @@
 import { recordRefusedCalls, recordRejectedBatch, writeRows } from '@/ingest/write';
 import type { KeyInsight } from '@/lib/key-insight';
 import { getKeySummary } from '../queries/key-history';
+import {
+  countFutileRepeats,
+  countKeyRequestsBetween,
+  getIdempotencyChain,
+  getKeyDayCounts,
+  getLimitFact,
+  hasIdempotencyKey,
+  listFutileRepeats,
+  listLimits,
+} from '../queries/behaviour';
 import { getTokenLastCalls } from '../queries/ingest-health';
 import { insightFor, lookupForSupport } from '../queries/support-lookup';
 import type { Filters } from '@/lib/filters';
@@ -15,7 +25,10 @@ import { pruneRetention } from '../queries/retention';
 import { getBreakdown, getSummary, getTimeseries } from '../queries/stats';
 import type { KeySummaryInput, RequestStore, SupportLookupOptions } from '../store';
 import type {
+  BehaviourQuery,
   BreakdownOptions,
+  FutileQuery,
+  LimitQuery,
   IngestHealthFilters,
   ListPage,
   RequestsCsvOptions,
@@ -123,6 +136,38 @@ export class SqliteRequestStore implements RequestStore {
 
   async rejectionReasons(f: IngestHealthFilters) {
     return getRejectionReasons(this.db, f).sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  }
+
+  async behaviourKeyDays(q: BehaviourQuery) {
+    return getKeyDayCounts(this.db, q);
+  }
+
+  async behaviourLimits(q: LimitQuery) {
+    return listLimits(this.db, q);
+  }
+
+  async behaviourLimit(request_id: string, code: string, now_ms: number) {
+    return getLimitFact(this.db, request_id, code, now_ms);
+  }
+
+  async futileRepeats(q: FutileQuery) {
+    return listFutileRepeats(this.db, q);
+  }
+
+  async countFutileRepeats(key_id: string, code: string, from_ms: number, to_ms: number) {
+    return countFutileRepeats(this.db, key_id, code, from_ms, to_ms);
+  }
+
+  async countKeyRequestsBetween(key_id: string, from_exclusive_ms: number, to_ms: number) {
+    return countKeyRequestsBetween(this.db, key_id, from_exclusive_ms, to_ms);
+  }
+
+  async idempotencyChain(idempotency_key: string) {
+    return getIdempotencyChain(this.db, idempotency_key);
+  }
+
+  async hasIdempotencyKey(idempotency_key: string) {
+    return hasIdempotencyKey(this.db, idempotency_key);
   }
 
   async ping() {
