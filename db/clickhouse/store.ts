@@ -1120,9 +1120,13 @@ export class ClickHouseRequestStore implements RequestStore {
 
   async counts(): Promise<StoreCounts> {
     await this.ready();
-    const [r] = await this.rows<Json>(raw(`SELECT count() AS c, min(ts_ms) AS lo, max(ts_ms) AS hi FROM ${this.names.dist('requests')}`));
+    const [r] = await this.rows<Json>(
+      raw(
+        `SELECT count() AS c, min(ts_ms) AS lo, max(ts_ms) AS hi, (SELECT count() FROM ${this.names.dist('ingest_rejections')} WHERE ${this.newestSamples().text}) AS rj FROM ${this.names.dist('requests')}`,
+      ),
+    );
     const c = n(r?.c ?? 0);
-    return { requests: c, oldest_ts_ms: c ? n(r.lo) : null, newest_ts_ms: c ? n(r.hi) : null };
+    return { requests: c, oldest_ts_ms: c ? n(r.lo) : null, newest_ts_ms: c ? n(r.hi) : null, rejection_samples: n(r?.rj ?? 0) };
   }
 
   async close(): Promise<void> {

@@ -124,11 +124,12 @@ export function listLimits(db: Db, q: LimitQuery): LimitRecord[] {
     where += ' AND (ts_ms, request_id, code) < (?, ?, ?)';
     args.push(q.before.ts_ms, q.before.request_id, q.before.code);
   }
+  // Every order ends on the record's identity, so pages and stores agree on ties.
   const order =
     q.order === 'fastest'
-      ? 'ORDER BY (next_any_ts_ms - ts_ms) ASC, ts_ms DESC'
+      ? 'ORDER BY next_any_ts_ms IS NULL, (next_any_ts_ms - ts_ms) ASC, ts_ms DESC, request_id DESC, code DESC'
       : q.order === 'largest_storm'
-        ? 'ORDER BY after_n DESC, ts_ms DESC'
+        ? 'ORDER BY after_n DESC, ts_ms DESC, request_id DESC, code DESC'
         : 'ORDER BY ts_ms DESC, request_id DESC, code DESC';
   const rows = db.$client.prepare(`SELECT ${LIMIT_COLUMNS} FROM behaviour_limits WHERE ${where} ${order} LIMIT ?`).all(...args, q.limit) as LimitDbRow[];
   return rows.map((r) => toLimitRecord(r, q.now));
@@ -144,7 +145,7 @@ export function listFutileRepeats(db: Db, q: FutileQuery): FutileRepeat[] {
   const k = keyFilter('key_id', q.keys);
   const c = keyFilter('code', q.codes);
   const rows = db.$client
-    .prepare(`SELECT request_id, code, key_id, ts_ms, route FROM behaviour_futile WHERE repeat = 1 AND ts_ms >= ? AND ts_ms < ?${k.sql}${c.sql} ORDER BY ts_ms DESC LIMIT ?`)
+    .prepare(`SELECT request_id, code, key_id, ts_ms, route FROM behaviour_futile WHERE repeat = 1 AND ts_ms >= ? AND ts_ms < ?${k.sql}${c.sql} ORDER BY ts_ms DESC, request_id DESC, code DESC LIMIT ?`)
     .all(q.from, q.to, ...k.args, ...c.args, q.limit) as (FutileRepeat & { route: string })[];
   return rows.map((r) => ({ ...r, route: r.route === '' ? null : r.route }));
 }
