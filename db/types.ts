@@ -3,7 +3,7 @@
 // import these types freely. The result shapes are defined next to the SQLite queries that first produced them and
 // re-exported here type-only, so their one definition stays where it is while those modules are being edited.
 import type { RequestCsvColumn } from '@/lib/csv';
-import type { BreakdownDimension, Interval } from '@/lib/filters';
+import type { BreakdownDimension, Interval, StatusFilter } from '@/lib/filters';
 import type { RetryClassValue } from '@/lib/behaviour-rules';
 
 export type {
@@ -264,6 +264,23 @@ export interface ChainRow {
   route: string | null;
   request_fingerprint: string | null;
   idempotent_replayed: boolean | null;
+}
+
+/** Limits to count by class: [from, to) exactly (not widened to days), filtered by the limit's own fields. */
+export interface RetryClassCountQuery {
+  from: number;
+  to: number;
+  now: number;
+  keys?: readonly string[];
+  routes?: readonly string[];
+  codes?: readonly string[];
+  statuses?: readonly StatusFilter[];
+}
+
+/** How many limits had this class (by the key's next request on any route); only classes with limits. */
+export interface RetryClassCount {
+  retry_class: RetryClassValue;
+  limits: number;
 }
 
 /** Requests of one idempotency key read at most. */

@@ -30,6 +30,7 @@ import {
   type IngestHealthTotal,
   type KeyDayRow,
   type LimitRecord,
+  type RetryClassCount,
   type ListPage,
   type PruneOptions,
   type PruneResult,
@@ -1081,6 +1082,10 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   async behaviourLimits(): Promise<LimitRecord[]> {
+    throw behaviourNotImplemented();
+  }
+
+  async retryClassCounts(): Promise<RetryClassCount[]> {
     throw behaviourNotImplemented();
   }
 

@@ -13,6 +13,7 @@ import {
   hasIdempotencyKey,
   listFutileRepeats,
   listLimits,
+  retryClassCounts,
 } from '../queries/behaviour';
 import { getTokenLastCalls } from '../queries/ingest-health';
 import { insightFor, lookupForSupport } from '../queries/support-lookup';
@@ -29,6 +30,7 @@ import type {
   BreakdownOptions,
   FutileQuery,
   LimitQuery,
+  RetryClassCountQuery,
   IngestHealthFilters,
   ListPage,
   RequestsCsvOptions,
@@ -144,6 +146,10 @@ export class SqliteRequestStore implements RequestStore {
 
   async behaviourLimits(q: LimitQuery) {
     return listLimits(this.db, q);
+  }
+
+  async retryClassCounts(q: RetryClassCountQuery) {
+    return retryClassCounts(this.db, q);
   }
 
   async behaviourLimit(request_id: string, code: string, now_ms: number) {

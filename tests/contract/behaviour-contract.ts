@@ -172,6 +172,11 @@ export function behaviourContract(stores: () => { ref: RequestStore; sut: Reques
     expect(storm.requests_after).toBe(24);
     const mixed = limits.find((l) => l.request_id === 'bc_mixed_1')!;
     expect([mixed.retry_class, mixed.retry_class_same_route, mixed.next_request_id, mixed.next_same_route_request_id]).toEqual(['immediate', 'honoured', 'bc_mixed_2', 'bc_mixed_3']);
+    const byClass = new Map<string, number>();
+    for (const l of expectedLimits(BEHAVIOUR_NOW)) byClass.set(l.retry_class, (byClass.get(l.retry_class) ?? 0) + 1);
+    expect(await sut.retryClassCounts({ ...q })).toEqual(RETRY_CLASS_VALUES.filter((c) => byClass.has(c)).map((c) => ({ retry_class: c, limits: byClass.get(c) })));
+    expect(await sut.retryClassCounts({ ...q, routes: ['/v1/a'], statuses: [{ kind: 'class', class: 5 }] })).toEqual([{ retry_class: 'immediate', limits: 1 }]);
+    expect(await sut.retryClassCounts({ ...q, codes: ['service_unavailable'], statuses: [{ kind: 'status', status: 429 }] })).toEqual([]);
     const futile = await sut.futileRepeats({ ...q, limit: 10_000 });
     expect(futile).toEqual(expectedFutile());
     expect(futile.filter((f) => f.key_id === 'bc_futile')).toHaveLength(8);
@@ -229,6 +234,10 @@ export function behaviourContract(stores: () => { ref: RequestStore; sut: Reques
           for (const c of [...RETRY_CLASS_VALUES.map((v) => [v]), ['immediate', 'early'], ['abandoned', 'pending'], ['pending', 'honoured']] as const) {
             await same(`behaviourLimits ${rn}/${kn}/${c.join('+')}`, (s) => s.behaviourLimits({ ...q, retry_class: c, order: 'fastest', limit: 1000 }));
           }
+          await same(`retryClassCounts ${rn}/${kn}`, (s) => s.retryClassCounts(q));
+          await same(`retryClassCounts filtered ${rn}/${kn}`, (s) =>
+            s.retryClassCounts({ ...q, routes: ['/v1/submissions', '/v1/a'], codes: ['rate_limited', 'service_unavailable'], statuses: [{ kind: 'status', status: 429 }, { kind: 'class', class: 5 }] }),
+          );
           await same(`futileRepeats ${rn}/${kn}`, (s) => s.futileRepeats({ ...q, limit: 100_000 }));
           await same(`futileRepeats codes ${rn}/${kn}`, (s) => s.futileRepeats({ ...q, codes: ['invalid_credentials', 'scope_required'], limit: 5 }));
         }
