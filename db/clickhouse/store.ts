@@ -31,6 +31,7 @@ import {
   type KeyDayRow,
   type LimitRecord,
   type RetryClassCount,
+  type RetryStormCount,
   type ListPage,
   type PruneOptions,
   type PruneResult,
@@ -1086,6 +1087,10 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   async retryClassCounts(): Promise<RetryClassCount[]> {
+    throw behaviourNotImplemented();
+  }
+
+  async retryStormCounts(): Promise<RetryStormCount[]> {
     throw behaviourNotImplemented();
   }
 

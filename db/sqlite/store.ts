@@ -14,6 +14,7 @@ import {
   listFutileRepeats,
   listLimits,
   retryClassCounts,
+  retryStormCounts,
 } from '../queries/behaviour';
 import { getTokenLastCalls } from '../queries/ingest-health';
 import { insightFor, lookupForSupport } from '../queries/support-lookup';
@@ -150,6 +151,10 @@ export class SqliteRequestStore implements RequestStore {
 
   async retryClassCounts(q: RetryClassCountQuery) {
     return retryClassCounts(this.db, q);
+  }
+
+  async retryStormCounts(q: RetryClassCountQuery) {
+    return retryStormCounts(this.db, q);
   }
 
   async behaviourLimit(request_id: string, code: string, now_ms: number) {
