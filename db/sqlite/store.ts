@@ -58,10 +58,12 @@ export class SqliteRequestStore implements RequestStore {
   constructor(
     readonly db: Db,
     private readonly owns = false,
+    /** false: no client-behaviour facts at write (the benchmark's baseline only; every read of them is then empty). */
+    private readonly classify = true,
   ) {}
 
   async writeBatch(rows: RequestRow[], ctx: WriteContext) {
-    return writeRows(this.db, rows, ctx);
+    return writeRows(this.db, rows, ctx, this.classify);
   }
 
   async recordRejectedBatch(batch: RejectedBatch) {
