@@ -1,18 +1,11 @@
 // An idempotency key's chain: every request that used it, in order, and what it says in plain words.
+import type { ChainRow } from '@/db/types';
 import { compareEvents, IN_PROGRESS_MIN_WAIT_MS, type ChainRole } from '@/lib/behaviour-rules';
 
 export { CHAIN_ROLES, type ChainRole } from '@/lib/behaviour-rules';
 
-export interface ChainRequest {
-  request_id: string;
-  code: string;
-  ts_ms: number;
-  status: number;
-  key_id: string | null;
-  route: string | null;
-  request_fingerprint: string | null;
-  idempotent_replayed: boolean | null;
-}
+/** One request of the chain, as the store reads it. */
+export type ChainRequest = ChainRow;
 
 
 export interface ChainStep extends ChainRequest {

@@ -1,19 +1,9 @@
 // Client behaviour as the pages, the API and the CLI read it: a key's verdicts and worst examples, the keys that
 // behave worst, an idempotency key's chain, and what the client did around one request (for support replies).
-import type { Db } from '@/db/client';
-import {
-  countFutileRepeats,
-  countKeyRequestsBetween,
-  dayRange,
-  getIdempotencyChain,
-  getKeyDayCounts,
-  getLimitFact,
-  listFutileRepeats,
-  listLimits,
-  type FutileRepeat,
-  type LimitRecord,
-} from '@/db/queries/behaviour';
-import { isFutileCode } from '@/lib/behaviour-rules';
+// Store-neutral: every read goes through BehaviourReads (db/store.ts), whichever store keeps the facts.
+import type { BehaviourReads } from '@/db/store';
+import type { FutileRepeat, KeyDayRow, LimitRecord } from '@/db/types';
+import { dayRange, isFutileCode } from '@/lib/behaviour-rules';
 import { formatGap, readChain, type ChainReading } from './chain';
 import { sumCounts, verdictOf, type KeyDayVerdict } from './verdict';
 
@@ -37,27 +27,24 @@ export interface KeyBehaviour {
 
 const EXAMPLES = 10;
 
-export function getKeyBehaviour(db: Db, key_id: string, range: Range): KeyBehaviour {
+export async function getKeyBehaviour(store: BehaviourReads, key_id: string, range: Range): Promise<KeyBehaviour> {
   const { from, to } = dayRange(range.from, range.to);
   const q = { from, to, now: range.now, keys: [key_id] };
-  const days = getKeyDayCounts(db, q).map(verdictOf);
-  return {
-    key_id,
-    from_ms: from,
-    to_ms: to,
-    total: verdictOf(sumCounts(days, key_id, from)),
-    days,
-    worst_retries: listLimits(db, { ...q, retry_class: ['immediate', 'early'], order: 'fastest', limit: EXAMPLES }),
-    storms: listLimits(db, { ...q, storm_only: true, order: 'largest_storm', limit: 5 }),
-    futile_retries: listFutileRepeats(db, { ...q, limit: EXAMPLES }),
-  };
+  const [keyDays, worst_retries, storms, futile_retries] = await Promise.all([
+    store.behaviourKeyDays(q),
+    store.behaviourLimits({ ...q, retry_class: ['immediate', 'early'], order: 'fastest', limit: EXAMPLES }),
+    store.behaviourLimits({ ...q, storm_only: true, order: 'largest_storm', limit: 5 }),
+    store.futileRepeats({ ...q, limit: EXAMPLES }),
+  ]);
+  const days = keyDays.map(verdictOf);
+  return { key_id, from_ms: from, to_ms: to, total: verdictOf(sumCounts(days, key_id, from)), days, worst_retries, storms, futile_retries };
 }
 
 /** Keys over the range with a verdict other than well_behaved, worst first. */
-export function listWorstKeys(db: Db, range: Range, limit = 50): KeyDayVerdict[] {
+export async function listWorstKeys(store: BehaviourReads, range: Range, limit = 50): Promise<KeyDayVerdict[]> {
   const { from, to } = dayRange(range.from, range.to);
-  const byKey = new Map<string, ReturnType<typeof getKeyDayCounts>>();
-  for (const d of getKeyDayCounts(db, { from, to, now: range.now })) {
+  const byKey = new Map<string, KeyDayRow[]>();
+  for (const d of await store.behaviourKeyDays({ from, to, now: range.now })) {
     const list = byKey.get(d.key_id);
     if (list) list.push(d);
     else byKey.set(d.key_id, [d]);
@@ -74,8 +61,8 @@ export interface IdempotencyChain extends ChainReading {
   truncated: boolean;
 }
 
-export function getIdempotencyKeyChain(db: Db, idempotency_key: string): IdempotencyChain | null {
-  const { rows, truncated } = getIdempotencyChain(db, idempotency_key);
+export async function getIdempotencyKeyChain(store: BehaviourReads, idempotency_key: string): Promise<IdempotencyChain | null> {
+  const { rows, truncated } = await store.idempotencyChain(idempotency_key);
   if (rows.length === 0) return null;
   return { idempotency_key, truncated, ...readChain(rows) };
 }
@@ -99,27 +86,27 @@ export interface RequestForReply {
  * What the client actually did around this request, in words support can send: a 429/503 against its Retry-After,
  * a futile code repeated, an idempotency key's chain. Null when there is nothing to add.
  */
-export function describeClientAction(db: Db, r: RequestForReply, now = Date.now()): string | null {
+export async function describeClientAction(store: BehaviourReads, r: RequestForReply, now = Date.now()): Promise<string | null> {
   const code = r.code ?? '';
   if (r.key_id !== null && (r.status === 429 || r.status >= 500)) {
-    const l = getLimitFact(db, r.request_id, code, now);
+    const l = await store.behaviourLimit(r.request_id, code, now);
     if (l) {
       const wait = seconds(l.retry_after_ms);
       if (l.retry_class === 'honoured') return `Your integration waited ${formatGap(l.next_gap_ms!)} before its next request, as asked (${wait} s).`;
       if (l.retry_class === 'abandoned') return `Your integration sent no further request within the hour after being asked to wait ${wait} s.`;
       if (l.retry_class === 'pending') return null;
-      const n = countKeyRequestsBetween(db, l.key_id, l.ts_ms, l.ts_ms + l.retry_after_ms - 1);
+      const n = await store.countKeyRequestsBetween(l.key_id, l.ts_ms, l.ts_ms + l.retry_after_ms - 1);
       let text = `Your integration sent ${plural(n, 'request')} during the ${wait} seconds it was asked to wait (Retry-After: ${wait}); the first came ${formatGap(l.next_gap_ms!)} after the limit.`;
       if (l.storm) text += ` Its request rate jumped from ${l.requests_before} to ${l.requests_after} requests a minute right after the limit.`;
       return text + ' Honouring Retry-After avoids further limits.';
     }
   }
   if ((code === 'idempotency_key_mismatch' || code === 'idempotency_key_in_progress') && r.idempotency_key !== null) {
-    const chain = getIdempotencyKeyChain(db, r.idempotency_key);
+    const chain = await getIdempotencyKeyChain(store, r.idempotency_key);
     if (chain) return `The Idempotency-Key ${r.idempotency_key} was ${chain.summary.charAt(0).toLowerCase()}${chain.summary.slice(1)}`;
   }
   if (r.key_id !== null && isFutileCode(code)) {
-    const n = countFutileRepeats(db, r.key_id, code, r.ts_ms - 3_600_000, r.ts_ms + 3_600_000);
+    const n = await store.countFutileRepeats(r.key_id, code, r.ts_ms - 3_600_000, r.ts_ms + 3_600_000);
     if (n > 0) return `Your integration repeated this request ${plural(n + 1, 'time')} within the same hour and got ${code} each time; retrying cannot succeed until the cause is fixed.`;
   }
   return null;

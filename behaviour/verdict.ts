@@ -1,27 +1,11 @@
 // Per key and UTC day: the counts of what the key did after errors, and the verdict they add up to.
+import type { KeyDayRow } from '@/db/types';
 import { FUTILE_VERDICT_MIN, type Verdict } from '@/lib/behaviour-rules';
 
 export { VERDICTS, VERDICT_LABELS, type Verdict } from '@/lib/behaviour-rules';
 
 /** What the store aggregates per key and day from the facts (never from raw rows). */
-export interface KeyDayCounts {
-  day_ms: number;
-  key_id: string;
-  /** Responses that asked the key to wait. */
-  limited: number;
-  honoured: number;
-  early: number;
-  immediate: number;
-  abandoned: number;
-  pending: number;
-  /** Limits right after which the key's request rate jumped. */
-  storms: number;
-  /** Futile-code responses the key had already received within FUTILE_WINDOW_MS. */
-  futile_retries: number;
-  /** 422 idempotency_key_mismatch and 409 idempotency_key_in_progress responses. */
-  idempotency_mismatch: number;
-  idempotency_in_progress: number;
-}
+export type KeyDayCounts = KeyDayRow;
 
 
 /** Share of answered limits retried early or immediately above which a key "ignores Retry-After". */

@@ -19,11 +19,18 @@ import type { KeySummary } from './queries/key-history';
 import type { SupportLookup } from './queries/support-lookup';
 import { extractRequestIdsAsync, MAX_LOOKUP_IDS } from '@/lib/request-ids';
 import type {
+  BehaviourQuery,
   Breakdown,
   BreakdownOptions,
+  ChainRows,
+  FutileQuery,
+  FutileRepeat,
   IngestHealthFilters,
   IngestHealthPoint,
   IngestHealthTotal,
+  KeyDayRow,
+  LimitQuery,
+  LimitRecord,
   ListPage,
   LookupResult,
   PruneOptions,
@@ -32,6 +39,9 @@ import type {
   RejectionListOptions,
   RejectionReason,
   RejectionRow,
+  RetryClassCount,
+  RetryClassCountQuery,
+  RetryStormCount,
   RequestDetail,
   RequestPage,
   RequestRecord,
@@ -67,7 +77,45 @@ export interface KeySummaryInput {
 
 export type StoreKind = 'sqlite' | 'clickhouse';
 
-export interface RequestStore {
+/**
+ * Client behaviour (behaviour/ composes these into verdicts, worst keys, chains and support sentences). The facts are
+ * kept incrementally at ingest, exact whatever the order or resends of the batches, so no read scans raw records
+ * except the bounded ones named below. A limit's `abandoned` class reads as `pending` while younger than ABANDON_MS
+ * at q.now (lib/behaviour-rules.ts readClass).
+ */
+export interface BehaviourReads {
+  /** Counts per (key, UTC day) over [from, to) widened to whole days (dayRange), ordered by (day_ms, key_id); only pairs with something to count. */
+  behaviourKeyDays(q: BehaviourQuery): Promise<KeyDayRow[]>;
+
+  /** Limits (responses that asked the key to wait) with ts_ms in [from, to) and what the key did next, in q.order, at most q.limit. */
+  behaviourLimits(q: LimitQuery): Promise<LimitRecord[]>;
+
+  /** Limits with ts_ms in [from, to) matching q's key/route/code/status by class, in RETRY_CLASS_VALUES order (the retry_class breakdown). */
+  retryClassCounts(q: RetryClassCountQuery): Promise<RetryClassCount[]>;
+
+  /** Storm limits with ts_ms in [from, to) matching q, per key (keys with at least one), ordered by key_id: the alerts' retry_storms measure. */
+  retryStormCounts(q: RetryClassCountQuery): Promise<RetryStormCount[]>;
+
+  /** The limit fact of one record, or null when the record did not ask its key to wait. */
+  behaviourLimit(request_id: string, code: string, now_ms: number): Promise<LimitRecord | null>;
+
+  /** Futile retries (repeats of a code that cannot succeed) with ts_ms in [from, to), newest first, at most q.limit. */
+  futileRepeats(q: FutileQuery): Promise<FutileRepeat[]>;
+
+  /** How many futile repeats of `code` the key made with ts_ms in [from_ms, to_ms). */
+  countFutileRepeats(key_id: string, code: string, from_ms: number, to_ms: number): Promise<number>;
+
+  /** The key's requests with ts_ms in (from_exclusive_ms, to_ms]: a bounded range read for one support reply. */
+  countKeyRequestsBetween(key_id: string, from_exclusive_ms: number, to_ms: number): Promise<number>;
+
+  /** Every request that used this Idempotency-Key (any API key, compared byte for byte), oldest first, at most MAX_CHAIN. */
+  idempotencyChain(idempotency_key: string): Promise<ChainRows>;
+
+  /** True when some stored request used this Idempotency-Key. */
+  hasIdempotencyKey(idempotency_key: string): Promise<boolean>;
+}
+
+export interface RequestStore extends BehaviourReads {
   readonly kind: StoreKind;
 
   // ------------------------------------------------------------------ writes (the writer worker, the CLI)

@@ -3,7 +3,8 @@
 // import these types freely. The result shapes are defined next to the SQLite queries that first produced them and
 // re-exported here type-only, so their one definition stays where it is while those modules are being edited.
 import type { RequestCsvColumn } from '@/lib/csv';
-import type { BreakdownDimension, Interval } from '@/lib/filters';
+import type { BreakdownDimension, Interval, StatusFilter } from '@/lib/filters';
+import type { RetryClassValue } from '@/lib/behaviour-rules';
 
 export type {
   AroundKey,
@@ -17,6 +18,8 @@ export type {
 export type { Breakdown, BreakdownRow, Counts, Metric, Summary, Timeseries, TimeseriesBucket } from './queries/stats';
 export type { IngestHealthFilters, IngestHealthPoint, IngestHealthTotal, RejectionRow } from './queries/ingest-health';
 export type { PruneResult } from './queries/retention';
+export type { KeySummary } from './queries/key-history';
+export type { SupportLookup } from './queries/support-lookup';
 
 /**
  * One stored record in column order: what the prepare worker builds from a validated record (ingest/write.ts toRow)
@@ -158,6 +161,8 @@ export interface StoreCounts {
   /** Smallest / largest ts_ms stored; null when empty. */
   oldest_ts_ms: number | null;
   newest_ts_ms: number | null;
+  /** Rejected-record samples kept (the newest 1,000 at most). */
+  rejection_samples: number;
 }
 
 /** Thrown by a write when its deadline passes mid-work: nothing of the batch was kept. */
@@ -165,4 +170,130 @@ export class DeadlineExceeded extends Error {
   constructor() {
     super('the batch could not be finished before its answer deadline');
   }
+}
+
+// ------------------------------------------------------------------ client behaviour (BehaviourReads in db/store.ts)
+// Facts a store keeps incrementally at ingest (limits and what the key did next, futile repeats) and the reads over
+// them; behaviour/ composes these into verdicts, worst keys, chains and support sentences.
+
+/** A range of whole UTC days (see lib/behaviour-rules.ts dayRange) and the read's clock. */
+export interface BehaviourQuery {
+  from: number;
+  to: number;
+  /** The read's clock: an abandonment younger than ABANDON_MS is pending. */
+  now: number;
+  /** Only these keys; absent or empty: every key. */
+  keys?: readonly string[];
+}
+
+/** Per key and UTC day: what the key did after errors (the input of behaviour/verdict.ts). */
+export interface KeyDayRow {
+  day_ms: number;
+  key_id: string;
+  /** Responses that asked the key to wait. */
+  limited: number;
+  honoured: number;
+  early: number;
+  immediate: number;
+  abandoned: number;
+  pending: number;
+  /** Limits right after which the key's request rate jumped. */
+  storms: number;
+  /** Futile-code responses the key had already received within FUTILE_WINDOW_MS. */
+  futile_retries: number;
+  /** 422 idempotency_key_mismatch and 409 idempotency_key_in_progress responses. */
+  idempotency_mismatch: number;
+  idempotency_in_progress: number;
+}
+
+/** A limit and what the key did next, as the API and CSV show it. */
+export interface LimitRecord {
+  request_id: string;
+  code: string;
+  key_id: string;
+  ts_ms: number;
+  status: number;
+  route: string | null;
+  retry_after_ms: number;
+  retry_class: RetryClassValue;
+  next_request_id: string | null;
+  next_gap_ms: number | null;
+  retry_class_same_route: RetryClassValue;
+  next_same_route_request_id: string | null;
+  next_same_route_gap_ms: number | null;
+  requests_before: number;
+  requests_after: number;
+  storm: boolean;
+}
+
+export interface LimitQuery extends BehaviourQuery {
+  retry_class?: readonly RetryClassValue[];
+  storm_only?: boolean;
+  /**
+   * 'newest' (default): ts_ms descending. 'fastest': the shortest gap to the key's next request first (limits with no
+   * next request last), then newest: the worst examples. 'largest_storm': most requests in the minute after, then
+   * newest. Ties always end on (request_id, code) descending, compared byte for byte.
+   */
+  order?: 'newest' | 'fastest' | 'largest_storm';
+  limit: number;
+  /** Keyset: rows strictly older than this (ts_ms, request_id, code) — newest order only. */
+  before?: { ts_ms: number; request_id: string; code: string } | null;
+}
+
+/** A response repeating a code that cannot succeed, which the key had already received within FUTILE_WINDOW_MS. Listed newest first, ties by (request_id, code) descending. */
+export interface FutileRepeat {
+  request_id: string;
+  code: string;
+  key_id: string;
+  ts_ms: number;
+  route: string | null;
+}
+
+export interface FutileQuery extends BehaviourQuery {
+  codes?: readonly string[];
+  limit: number;
+}
+
+/** One request that used an Idempotency-Key. */
+export interface ChainRow {
+  request_id: string;
+  code: string;
+  ts_ms: number;
+  status: number;
+  key_id: string | null;
+  route: string | null;
+  request_fingerprint: string | null;
+  idempotent_replayed: boolean | null;
+}
+
+/** Limits to count by class: [from, to) exactly (not widened to days), filtered by the limit's own fields. */
+export interface RetryClassCountQuery {
+  from: number;
+  to: number;
+  now: number;
+  keys?: readonly string[];
+  routes?: readonly string[];
+  codes?: readonly string[];
+  statuses?: readonly StatusFilter[];
+}
+
+/** How many limits had this class (by the key's next request on any route); only classes with limits. */
+export interface RetryClassCount {
+  retry_class: RetryClassValue;
+  limits: number;
+}
+
+/** Limits of one key right after which its request rate jumped (storms). */
+export interface RetryStormCount {
+  key_id: string;
+  storms: number;
+}
+
+/** Requests of one idempotency key read at most. */
+export const MAX_CHAIN = 1000;
+
+export interface ChainRows {
+  /** Oldest first (ts_ms, request_id, code), at most MAX_CHAIN. */
+  rows: ChainRow[];
+  truncated: boolean;
 }

@@ -1,6 +1,7 @@
 // How a client should behave after an error, as rules: one home for the retry classes and their thresholds, used by
 // the store when it classifies at ingest, by behaviour/ when it reads, and by the pages. Pure (lib/ imports only lib/).
 import { isFutileRetryCode } from './catalog';
+import { DAY_MS } from './time-buckets';
 
 /** What a key did after being told to wait (`retry_after`): its next request, same route or any route. */
 export const RETRY_CLASSES = ['honoured', 'early', 'immediate', 'abandoned'] as const;
@@ -52,6 +53,11 @@ export const IN_PROGRESS_MIN_WAIT_MS = 1_000;
 /** retry_after values above a day are treated as a day (a misread unit must not hide every retry). */
 export const MAX_RETRY_AFTER_MS = 86_400_000;
 
+/** Behaviour is counted per UTC day: a range is widened to whole days. */
+export function dayRange(from: number, to: number): { from: number; to: number } {
+  return { from: Math.floor(from / DAY_MS) * DAY_MS, to: Math.ceil(to / DAY_MS) * DAY_MS };
+}
+
 /** The total order of one key's events: time, then request id, then code (SQLite's BINARY order for ASCII). */
 export interface EventOrder {
   ts_ms: number;
@@ -73,6 +79,25 @@ export function retryAfterMs(status: number, details: Record<string, unknown> | 
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
   if (!Number.isFinite(n) || n < 0) return null;
   return Math.min(MAX_RETRY_AFTER_MS, Math.round(n * 1000));
+}
+
+/** An HTTP-date (IMF-fixdate, RFC 850 or asctime): a day name, a date and a time in GMT. Bounded, linear. */
+const HTTP_DATE = /^[A-Za-z]{3,9}, ?[0-9A-Za-z -]{6,14} \d{2}:\d{2}:\d{2} GMT$|^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
+
+/**
+ * A `Retry-After` response header as seconds to wait from the response's time `ts_ms`: delay-seconds ("30"), or an
+ * HTTP-date (a date in the past is 0). Null when it is neither.
+ */
+export function retryAfterHeaderSeconds(value: unknown, ts_ms: number): number | null {
+  if (Array.isArray(value)) value = value[0];
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
+  if (typeof value !== 'string' || value.length > 64) return null;
+  const v = value.trim();
+  if (/^\d{1,9}$/.test(v)) return Number(v);
+  if (!HTTP_DATE.test(v)) return null;
+  const at = Date.parse(v.endsWith('GMT') ? v : `${v} GMT`);
+  if (!Number.isFinite(at)) return null;
+  return Math.max(0, Math.ceil((at - ts_ms) / 1000));
 }
 
 /** The class of a limit by the gap to the key's next request (null: none within ABANDON_MS). */

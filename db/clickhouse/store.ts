@@ -23,9 +23,15 @@ import {
   UNKNOWN_TOKEN_ID,
   type AroundKey,
   type BreakdownOptions,
+  type ChainRows,
+  type FutileRepeat,
   type IngestHealthFilters,
   type IngestHealthPoint,
   type IngestHealthTotal,
+  type KeyDayRow,
+  type LimitRecord,
+  type RetryClassCount,
+  type RetryStormCount,
   type ListPage,
   type PruneOptions,
   type PruneResult,
@@ -229,6 +235,9 @@ function chunkForIn<T>(values: readonly T[], size: (v: T) => number): T[][] {
 }
 
 const inList = (values: readonly string[]) => join(values.map((v) => sql`${v}`), ', ');
+
+const behaviourNotImplemented = () =>
+  new ApiError('service_unavailable', 'Client behaviour is not implemented on the ClickHouse store yet.', { store: 'clickhouse', feature: 'client_behaviour' });
 
 export class ClickHouseRequestStore implements RequestStore {
   readonly kind = 'clickhouse' as const;
@@ -1066,6 +1075,49 @@ export class ClickHouseRequestStore implements RequestStore {
     return this.support.keySummary(input);
   }
 
+  // ---------------------------------------------------------------- client behaviour (BehaviourReads)
+  // Placeholders until the ClickHouse behaviour facts exist: a clear refusal rather than an empty answer.
+
+  async behaviourKeyDays(): Promise<KeyDayRow[]> {
+    throw behaviourNotImplemented();
+  }
+
+  async behaviourLimits(): Promise<LimitRecord[]> {
+    throw behaviourNotImplemented();
+  }
+
+  async retryClassCounts(): Promise<RetryClassCount[]> {
+    throw behaviourNotImplemented();
+  }
+
+  async retryStormCounts(): Promise<RetryStormCount[]> {
+    throw behaviourNotImplemented();
+  }
+
+  async behaviourLimit(): Promise<LimitRecord | null> {
+    throw behaviourNotImplemented();
+  }
+
+  async futileRepeats(): Promise<FutileRepeat[]> {
+    throw behaviourNotImplemented();
+  }
+
+  async countFutileRepeats(): Promise<number> {
+    throw behaviourNotImplemented();
+  }
+
+  async countKeyRequestsBetween(): Promise<number> {
+    throw behaviourNotImplemented();
+  }
+
+  async idempotencyChain(): Promise<ChainRows> {
+    throw behaviourNotImplemented();
+  }
+
+  async hasIdempotencyKey(): Promise<boolean> {
+    throw behaviourNotImplemented();
+  }
+
   async ping(): Promise<void> {
     await this.ready();
     if (!this.shards) {
@@ -1078,9 +1130,13 @@ export class ClickHouseRequestStore implements RequestStore {
 
   async counts(): Promise<StoreCounts> {
     await this.ready();
-    const [r] = await this.rows<Json>(raw(`SELECT count() AS c, min(ts_ms) AS lo, max(ts_ms) AS hi FROM ${this.names.dist('requests')}`));
+    const [r] = await this.rows<Json>(
+      raw(
+        `SELECT count() AS c, min(ts_ms) AS lo, max(ts_ms) AS hi, (SELECT count() FROM ${this.names.dist('ingest_rejections')} WHERE ${this.newestSamples().text}) AS rj FROM ${this.names.dist('requests')}`,
+      ),
+    );
     const c = n(r?.c ?? 0);
-    return { requests: c, oldest_ts_ms: c ? n(r.lo) : null, newest_ts_ms: c ? n(r.hi) : null };
+    return { requests: c, oldest_ts_ms: c ? n(r.lo) : null, newest_ts_ms: c ? n(r.hi) : null, rejection_samples: n(r?.rj ?? 0) };
   }
 
   async close(): Promise<void> {

@@ -1,40 +1,11 @@
 // Reads of client behaviour: per key and day counts from the facts kept at ingest (behaviour_limits,
 // behaviour_futile) and the per-key daily rollup, never from raw rows; an idempotency key's chain by its index.
-// Exports: getKeyDayCounts, listLimits, listFutileRepeats, getLimitFact, countKeyRequestsBetween, getIdempotencyChain.
+// The SQLite side of BehaviourReads (db/store.ts); callers go through the store, never here.
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
-import { ABANDON_MS, type RetryClass, type RetryClassValue } from '@/lib/behaviour-rules';
-
-export const DAY_MS = 86_400_000;
-
-/** Behaviour is counted per UTC day: a range is widened to whole days. */
-export function dayRange(from: number, to: number): { from: number; to: number } {
-  return { from: Math.floor(from / DAY_MS) * DAY_MS, to: Math.ceil(to / DAY_MS) * DAY_MS };
-}
-
-export interface BehaviourQuery {
-  from: number;
-  to: number;
-  /** The read's clock: an abandonment younger than ABANDON_MS is pending. */
-  now: number;
-  keys?: readonly string[];
-}
-
-/** What the store returns per key and day (the same fields as behaviour/verdict.ts' KeyDayCounts). */
-export interface KeyDayRow {
-  day_ms: number;
-  key_id: string;
-  limited: number;
-  honoured: number;
-  early: number;
-  immediate: number;
-  abandoned: number;
-  pending: number;
-  storms: number;
-  futile_retries: number;
-  idempotency_mismatch: number;
-  idempotency_in_progress: number;
-}
+import { ABANDON_MS, dayRange, RETRY_CLASS_VALUES, type RetryClass, type RetryClassValue } from '@/lib/behaviour-rules';
+import { DAY_MS } from '@/lib/time-buckets';
+import { MAX_CHAIN, type BehaviourQuery, type RetryClassCount, type RetryClassCountQuery, type RetryStormCount, type ChainRows, type FutileQuery, type FutileRepeat, type KeyDayRow, type LimitQuery, type LimitRecord } from '../types';
 
 const keyFilter = (col: string, keys: readonly string[] | undefined) =>
   keys && keys.length > 0 ? { sql: ` AND ${col} IN (SELECT value FROM json_each(?))`, args: [JSON.stringify(keys)] } : { sql: '', args: [] };
@@ -86,26 +57,6 @@ export function getKeyDayCounts(db: Db, q: BehaviourQuery): KeyDayRow[] {
   return [...out.values()].sort((a, b) => a.day_ms - b.day_ms || (a.key_id < b.key_id ? -1 : a.key_id > b.key_id ? 1 : 0));
 }
 
-/** A limit and what the key did next, as the API and CSV show it. */
-export interface LimitRecord {
-  request_id: string;
-  code: string;
-  key_id: string;
-  ts_ms: number;
-  status: number;
-  route: string | null;
-  retry_after_ms: number;
-  retry_class: RetryClassValue;
-  next_request_id: string | null;
-  next_gap_ms: number | null;
-  retry_class_same_route: RetryClassValue;
-  next_same_route_request_id: string | null;
-  next_same_route_gap_ms: number | null;
-  requests_before: number;
-  requests_after: number;
-  storm: boolean;
-}
-
 interface LimitDbRow {
   request_id: string;
   code: string;
@@ -150,16 +101,6 @@ function toLimitRecord(r: LimitDbRow, now: number): LimitRecord {
   };
 }
 
-export interface LimitQuery extends BehaviourQuery {
-  retry_class?: readonly RetryClassValue[];
-  storm_only?: boolean;
-  /** 'newest' (default), or 'fastest' (shortest wait before the next request first: the worst examples). */
-  order?: 'newest' | 'fastest' | 'largest_storm';
-  limit: number;
-  /** Keyset: rows strictly older than this (ts_ms, request_id, code) — newest order only. */
-  before?: { ts_ms: number; request_id: string; code: string } | null;
-}
-
 export function listLimits(db: Db, q: LimitQuery): LimitRecord[] {
   const args: unknown[] = [q.from, q.to];
   let where = 'ts_ms >= ? AND ts_ms < ?';
@@ -183,14 +124,49 @@ export function listLimits(db: Db, q: LimitQuery): LimitRecord[] {
     where += ' AND (ts_ms, request_id, code) < (?, ?, ?)';
     args.push(q.before.ts_ms, q.before.request_id, q.before.code);
   }
+  // Every order ends on the record's identity, so pages and stores agree on ties.
   const order =
     q.order === 'fastest'
-      ? 'ORDER BY (next_any_ts_ms - ts_ms) ASC, ts_ms DESC'
+      ? 'ORDER BY next_any_ts_ms IS NULL, (next_any_ts_ms - ts_ms) ASC, ts_ms DESC, request_id DESC, code DESC'
       : q.order === 'largest_storm'
-        ? 'ORDER BY after_n DESC, ts_ms DESC'
+        ? 'ORDER BY after_n DESC, ts_ms DESC, request_id DESC, code DESC'
         : 'ORDER BY ts_ms DESC, request_id DESC, code DESC';
   const rows = db.$client.prepare(`SELECT ${LIMIT_COLUMNS} FROM behaviour_limits WHERE ${where} ${order} LIMIT ?`).all(...args, q.limit) as LimitDbRow[];
   return rows.map((r) => toLimitRecord(r, q.now));
+}
+
+/** WHERE over behaviour_limits for a RetryClassCountQuery (the limit's own columns). */
+function limitWhere(q: RetryClassCountQuery): { where: string; args: unknown[] } {
+  let where = 'ts_ms >= ? AND ts_ms < ?';
+  const args: unknown[] = [q.from, q.to];
+  for (const [col, values] of [['key_id', q.keys], ['route', q.routes], ['code', q.codes]] as const) {
+    const f = keyFilter(col, values);
+    where += f.sql;
+    args.push(...f.args);
+  }
+  if (q.statuses && q.statuses.length > 0) {
+    where += ` AND (${q.statuses.map((s) => (s.kind === 'status' ? 'status = ?' : '(status >= ? AND status < ?)')).join(' OR ')})`;
+    for (const s of q.statuses) args.push(...(s.kind === 'status' ? [s.status] : [s.class * 100, s.class * 100 + 100]));
+  }
+  return { where, args };
+}
+
+export function retryClassCounts(db: Db, q: RetryClassCountQuery): RetryClassCount[] {
+  const { where, args } = limitWhere(q);
+  const rows = db.$client
+    .prepare(
+      `SELECT CASE WHEN class_any = 'abandoned' AND ts_ms > ? THEN 'pending' ELSE class_any END AS retry_class, count(*) AS limits
+         FROM behaviour_limits WHERE ${where} GROUP BY 1`,
+    )
+    .all(q.now - ABANDON_MS, ...args) as RetryClassCount[];
+  const by = new Map(rows.map((r) => [r.retry_class, r.limits]));
+  return RETRY_CLASS_VALUES.filter((c) => (by.get(c) ?? 0) > 0).map((c) => ({ retry_class: c, limits: by.get(c)! }));
+}
+
+/** Storm limits per key in [from, to), by key_id. */
+export function retryStormCounts(db: Db, q: RetryClassCountQuery): RetryStormCount[] {
+  const { where, args } = limitWhere(q);
+  return db.$client.prepare(`SELECT key_id, count(*) AS storms FROM behaviour_limits WHERE storm = 1 AND ${where} GROUP BY key_id ORDER BY key_id`).all(...args) as RetryStormCount[];
 }
 
 export function getLimitFact(db: Db, request_id: string, code: string, now: number): LimitRecord | null {
@@ -198,20 +174,12 @@ export function getLimitFact(db: Db, request_id: string, code: string, now: numb
   return r ? toLimitRecord(r, now) : null;
 }
 
-export interface FutileRepeat {
-  request_id: string;
-  code: string;
-  key_id: string;
-  ts_ms: number;
-  route: string | null;
-}
-
 /** Futile retries (repeats) newest first. */
-export function listFutileRepeats(db: Db, q: BehaviourQuery & { codes?: readonly string[]; limit: number }): FutileRepeat[] {
+export function listFutileRepeats(db: Db, q: FutileQuery): FutileRepeat[] {
   const k = keyFilter('key_id', q.keys);
   const c = keyFilter('code', q.codes);
   const rows = db.$client
-    .prepare(`SELECT request_id, code, key_id, ts_ms, route FROM behaviour_futile WHERE repeat = 1 AND ts_ms >= ? AND ts_ms < ?${k.sql}${c.sql} ORDER BY ts_ms DESC LIMIT ?`)
+    .prepare(`SELECT request_id, code, key_id, ts_ms, route FROM behaviour_futile WHERE repeat = 1 AND ts_ms >= ? AND ts_ms < ?${k.sql}${c.sql} ORDER BY ts_ms DESC, request_id DESC, code DESC LIMIT ?`)
     .all(q.from, q.to, ...k.args, ...c.args, q.limit) as (FutileRepeat & { route: string })[];
   return rows.map((r) => ({ ...r, route: r.route === '' ? null : r.route }));
 }
@@ -229,23 +197,10 @@ export function countKeyRequestsBetween(db: Db, key_id: string, from_exclusive: 
   return db.$client.prepare(`SELECT count(*) FROM requests WHERE key_id = ? AND ts_ms > ? AND ts_ms <= ?`).pluck().get(key_id, from_exclusive, to) as number;
 }
 
-export interface ChainRow {
-  request_id: string;
-  code: string;
-  ts_ms: number;
-  status: number;
-  key_id: string | null;
-  route: string | null;
-  request_fingerprint: string | null;
-  idempotent_replayed: boolean | null;
-}
-
-export const MAX_CHAIN = 1000;
-
 const chainStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /** Every request that used this Idempotency-Key (any API key), oldest first, at most MAX_CHAIN. */
-export function getIdempotencyChain(db: Db, idempotency_key: string): { rows: ChainRow[]; truncated: boolean } {
+export function getIdempotencyChain(db: Db, idempotency_key: string): ChainRows {
   let st = chainStatements.get(db.$client);
   if (!st) {
     st = db.$client.prepare(
@@ -254,7 +209,7 @@ export function getIdempotencyChain(db: Db, idempotency_key: string): { rows: Ch
     );
     chainStatements.set(db.$client, st);
   }
-  const rows = st.all(idempotency_key, MAX_CHAIN + 1) as (Omit<ChainRow, 'idempotent_replayed'> & { idempotent_replayed: number | null })[];
+  const rows = st.all(idempotency_key, MAX_CHAIN + 1) as (Omit<ChainRows['rows'][number], 'idempotent_replayed'> & { idempotent_replayed: number | null })[];
   const truncated = rows.length > MAX_CHAIN;
   return {
     rows: rows.slice(0, MAX_CHAIN).map((r) => ({ ...r, idempotent_replayed: r.idempotent_replayed === null ? null : r.idempotent_replayed === 1 })),

@@ -4,6 +4,18 @@
 import { recordRefusedCalls, recordRejectedBatch, writeRows } from '@/ingest/write';
 import type { KeyInsight } from '@/lib/key-insight';
 import { getKeySummary } from '../queries/key-history';
+import {
+  countFutileRepeats,
+  countKeyRequestsBetween,
+  getIdempotencyChain,
+  getKeyDayCounts,
+  getLimitFact,
+  hasIdempotencyKey,
+  listFutileRepeats,
+  listLimits,
+  retryClassCounts,
+  retryStormCounts,
+} from '../queries/behaviour';
 import { getTokenLastCalls } from '../queries/ingest-health';
 import { insightFor, lookupForSupport } from '../queries/support-lookup';
 import type { Filters } from '@/lib/filters';
@@ -15,7 +27,11 @@ import { pruneRetention } from '../queries/retention';
 import { getBreakdown, getSummary, getTimeseries } from '../queries/stats';
 import type { KeySummaryInput, RequestStore, SupportLookupOptions } from '../store';
 import type {
+  BehaviourQuery,
   BreakdownOptions,
+  FutileQuery,
+  LimitQuery,
+  RetryClassCountQuery,
   IngestHealthFilters,
   ListPage,
   RequestsCsvOptions,
@@ -42,10 +58,12 @@ export class SqliteRequestStore implements RequestStore {
   constructor(
     readonly db: Db,
     private readonly owns = false,
+    /** false: no client-behaviour facts at write (the benchmark's baseline only; every read of them is then empty). */
+    private readonly classify = true,
   ) {}
 
   async writeBatch(rows: RequestRow[], ctx: WriteContext) {
-    return writeRows(this.db, rows, ctx);
+    return writeRows(this.db, rows, ctx, this.classify);
   }
 
   async recordRejectedBatch(batch: RejectedBatch) {
@@ -125,17 +143,60 @@ export class SqliteRequestStore implements RequestStore {
     return getRejectionReasons(this.db, f).sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   }
 
+  async behaviourKeyDays(q: BehaviourQuery) {
+    return getKeyDayCounts(this.db, q);
+  }
+
+  async behaviourLimits(q: LimitQuery) {
+    return listLimits(this.db, q);
+  }
+
+  async retryClassCounts(q: RetryClassCountQuery) {
+    return retryClassCounts(this.db, q);
+  }
+
+  async retryStormCounts(q: RetryClassCountQuery) {
+    return retryStormCounts(this.db, q);
+  }
+
+  async behaviourLimit(request_id: string, code: string, now_ms: number) {
+    return getLimitFact(this.db, request_id, code, now_ms);
+  }
+
+  async futileRepeats(q: FutileQuery) {
+    return listFutileRepeats(this.db, q);
+  }
+
+  async countFutileRepeats(key_id: string, code: string, from_ms: number, to_ms: number) {
+    return countFutileRepeats(this.db, key_id, code, from_ms, to_ms);
+  }
+
+  async countKeyRequestsBetween(key_id: string, from_exclusive_ms: number, to_ms: number) {
+    return countKeyRequestsBetween(this.db, key_id, from_exclusive_ms, to_ms);
+  }
+
+  async idempotencyChain(idempotency_key: string) {
+    return getIdempotencyChain(this.db, idempotency_key);
+  }
+
+  async hasIdempotencyKey(idempotency_key: string) {
+    return hasIdempotencyKey(this.db, idempotency_key);
+  }
+
   async ping() {
     this.db.$client.prepare('select 1').get();
   }
 
   async counts(): Promise<StoreCounts> {
-    const r = this.db.$client.prepare('SELECT count(*) AS n, min(ts_ms) AS lo, max(ts_ms) AS hi FROM requests').get() as {
-      n: number;
-      lo: number | null;
-      hi: number | null;
-    };
-    return { requests: r.n, oldest_ts_ms: r.lo, newest_ts_ms: r.hi };
+    // The daily rollup counts every stored record (and is pruned with them): no COUNT(*) scan of the records, so the
+    // metrics scrape can ask. min/max are one step of the ts_ms index each.
+    const r = this.db.$client
+      .prepare(
+        `SELECT (SELECT coalesce(sum(count), 0) FROM rollup_key_day) AS n, (SELECT min(ts_ms) FROM requests) AS lo,
+                (SELECT max(ts_ms) FROM requests) AS hi, (SELECT count(*) FROM ingest_rejections) AS rj`,
+      )
+      .get() as { n: number; lo: number | null; hi: number | null; rj: number };
+    return { requests: r.n, oldest_ts_ms: r.lo, newest_ts_ms: r.hi, rejection_samples: r.rj };
   }
 
   async close() {

@@ -6,7 +6,7 @@ import { computeBehaviour } from '@/behaviour/reference';
 import { openDatabase, type Db } from '@/db/client';
 import { createToken } from '@/db/queries/tokens';
 import { RETRIES_CSV_COLUMNS } from '@/lib/csv';
-import { idempotencyChainSchema, keyBehaviourSchema, requestDetailSchema, retriesSchema, worstKeysSchema } from '@/lib/openapi';
+import { breakdownSchema, idempotencyChainSchema, keyBehaviourSchema, requestDetailSchema, retriesSchema, worstKeysSchema } from '@/lib/openapi';
 import { build, toEvent, type GatewayLine, type Scenario } from '../support/behaviour-scenarios';
 import { startServer, type TestServer } from '../support/server';
 
@@ -146,6 +146,22 @@ describe('client behaviour over HTTP', () => {
     expect(detail.records[0]).toMatchObject({ idempotency_key: reuse.idempotency_key, request_fingerprint: 'fp_a', idempotent_replayed: true });
     const filtered = (await (await get(`/api/v1/requests?from=now-2d&idempotency_key=${reuse.idempotency_key}`)).json()) as { records: unknown[] };
     expect(filtered.records).toHaveLength(4);
+  });
+
+  test('stats/breakdown and breakdown.csv by retry_class count the limits of each class', async () => {
+    const want = new Map<string, number>();
+    for (const l of reference.limits) want.set(l.class_any, (want.get(l.class_any) ?? 0) + 1);
+    const res = await get('/api/v1/stats/breakdown?by=retry_class&from=now-2d');
+    expect(res.status).toBe(200);
+    const body = breakdownSchema.parse(await res.json());
+    expect(body.by).toBe('retry_class');
+    expect(new Map(body.rows.map((r) => [r.value, r.errors]))).toEqual(want);
+    expect(body.total.errors).toBe(reference.limits.length);
+    const csv = parse(await (await get('/api/v1/export/breakdown.csv?by=retry_class&from=now-2d')).text(), { columns: true }) as Record<string, string>[];
+    expect(new Map(csv.map((r) => [r.retry_class, Number(r.errors)]))).toEqual(want);
+    const bad = await get('/api/v1/stats/breakdown?by=retry_class&from=now-2d&tier=free');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { details: { field: string } } }).error.details.field).toBe('tier');
   });
 
   test('retry_class filters the list, and an unknown class is a 400 naming the parameter', async () => {

@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
 import { listWorstKeys } from '@/behaviour';
-import { getMetaDb } from '@/db';
-import { dayRange } from '@/db/queries/behaviour';
+import { getStore } from '@/db';
+import { dayRange } from '@/lib/behaviour-rules';
 import { requirePageUser } from '@/lib/auth';
 import { filtersToQueryString, parseFilters } from '@/lib/filters';
 import { verdictLabel, verdictTone } from '@/components/behaviour/format';
@@ -33,7 +33,7 @@ export default async function BehaviourPage({ searchParams }: Props) {
     return <InvalidFiltersPage header={<EntityHeader eyebrow="Client behaviour" title="Keys that behave worst" />} message={(err as Error).message} resetHref="/behaviour" />;
   }
   const { from, to } = dayRange(filters.from, filters.to);
-  const keys = listWorstKeys(getMetaDb(), { from, to, now }, 100);
+  const keys = await listWorstKeys(getStore(), { from, to, now }, 100);
   const csv = `/api/v1/export/behaviour.csv?view=keys&${filtersToQueryString({ ...filters, from, to }, { absoluteRange: true })}`;
   return (
     <div className={styles.page}>

@@ -1,8 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { getMetaDb, getStore } from '@/db';
-import { hasIdempotencyKey } from '@/db/queries/behaviour';
+import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
 import { planLookup } from '@/lib/lookup-tokens';
 
@@ -17,7 +16,7 @@ export async function lookupAction(formData: FormData): Promise<void> {
   const plan = planLookup(text);
   // One token that is no request id but an Idempotency-Key: its chain.
   const token = text.trim();
-  if (plan.ids.length <= 1 && /^\S{1,255}$/.test(token) && hasIdempotencyKey(getMetaDb(), token) && !(await getStore().getRequests([token])).has(token)) {
+  if (plan.ids.length <= 1 && /^\S{1,255}$/.test(token) && (await getStore().hasIdempotencyKey(token)) && !(await getStore().getRequests([token])).has(token)) {
     redirect(`/idempotency/${encodeURIComponent(token)}`);
   }
   if (plan.ids.length === 0 && plan.notIds.length === 0) redirect('/lookup?none=1');

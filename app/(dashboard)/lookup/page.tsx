@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
-import { getMetaDb, getStore } from '@/db';
-import { hasIdempotencyKey } from '@/db/queries/behaviour';
+import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
 import { LookupForm } from '@/components/lookup/lookup-form';
 import { LookupResults } from '@/components/lookup/lookup-results';
@@ -27,7 +26,7 @@ export default async function LookupPage({ searchParams }: { searchParams: Searc
     redirect(`/requests/${encodeURIComponent(result.found[0].request_id)}`);
   }
   // One token that is no request id but an Idempotency-Key: its chain.
-  if (result && result.found.length === 0 && /^\S{1,255}$/.test(q) && hasIdempotencyKey(getMetaDb(), q)) redirect(`/idempotency/${encodeURIComponent(q)}`);
+  if (result && result.found.length === 0 && /^\S{1,255}$/.test(q) && (await getStore().hasIdempotencyKey(q))) redirect(`/idempotency/${encodeURIComponent(q)}`);
   return (
     <div className={styles.page}>
       <header className={styles.head}>

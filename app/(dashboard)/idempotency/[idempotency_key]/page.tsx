@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
 import { getIdempotencyKeyChain } from '@/behaviour';
-import { getMetaDb } from '@/db';
+import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
 import { IdempotencyChain } from '@/components/behaviour/idempotency-chain';
 import { EntityHeader } from '@/components/keys/entity-header';
@@ -20,7 +20,7 @@ export default async function IdempotencyKeyPage({ params }: { params: Params })
   await requirePageUser('support');
   await connection();
   const key = decodeRouteParam((await params).idempotency_key);
-  const chain = getIdempotencyKeyChain(getMetaDb(), key);
+  const chain = await getIdempotencyKeyChain(getStore(), key);
   return (
     <div className={styles.page}>
       <EntityHeader eyebrow="Idempotency key" title={key}>

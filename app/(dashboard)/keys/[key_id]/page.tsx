@@ -6,7 +6,6 @@ import { hasRole, requirePageUser } from '@/lib/auth';
 import { PAGE_QUERY } from '@/lib/param-names';
 import { KeySummaryView } from '@/components/keys/key-summary';
 import { getKeyBehaviour } from '@/behaviour';
-import { getMetaDb } from '@/db';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { isOpenEnded } from '@/lib/filters';
 import { ClientBehaviour } from '@/components/behaviour/client-behaviour';
@@ -52,7 +51,7 @@ export default async function KeyPage({ params, searchParams }: Props) {
     const insight = latest ? await store.keyInsight({ key_id, code: latest.code, reason: latest.reason, ts_ms: latest.ts_ms }, now) : null;
     return <KeySummaryView summary={summary} insight={insight} now={now} />;
   }
-  const [summary, series, byCode, byRoute, byAccount, byTier, failures] = await Promise.all([
+  const [summary, series, byCode, byRoute, byAccount, byTier, failures, behaviour] = await Promise.all([
     store.summary(f),
     store.timeseries(f, { interval: 'auto', by: 'code', limit: 8 }),
     store.breakdown(f, { by: 'code', limit: 20 }),
@@ -60,9 +59,8 @@ export default async function KeyPage({ params, searchParams }: Props) {
     store.breakdown(f, { by: 'account', limit: 3 }),
     store.breakdown(f, { by: 'tier', limit: 3 }),
     store.listRequests(failuresOf(f), { limit: 20 }),
+    getKeyBehaviour(store, key_id, { from: f.from, to: f.to, now }),
   ]);
-  // Client behaviour is read from the SQLite store's fact tables (not yet behind the store interface).
-  const behaviour = getKeyBehaviour(getMetaDb(), key_id, { from: f.from, to: f.to, now });
   const live = isOpenEnded(f);
   const explorer = `/errors?${liveQuery(f)}`;
 

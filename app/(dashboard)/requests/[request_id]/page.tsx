@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
 import { describeClientAction } from '@/behaviour';
-import { getMetaDb, getStore } from '@/db';
+import { getStore } from '@/db';
 import { hasRole, requirePageUser } from '@/lib/auth';
 import { drillLinks } from '@/components/request/links';
 import { decodeRouteParam } from '@/components/request/route-param';
@@ -46,7 +46,10 @@ export default async function RequestPage({ params }: { params: Params }) {
 
   const now = Date.now();
   const store = getStore();
-  const insights = await Promise.all(detail.records.map((r) => store.keyInsight(r, now)));
+  const [insights, clientActions] = await Promise.all([
+    Promise.all(detail.records.map((r) => store.keyInsight(r, now))),
+    Promise.all(detail.records.map((r) => describeClientAction(store, r, now))),
+  ]);
   const anchor = detail.records.find((r) => r.key_id !== null) ?? detail.records[0];
   return (
     <div className={styles.page}>
@@ -63,7 +66,7 @@ export default async function RequestPage({ params }: { params: Params }) {
       <div className={styles.grid}>
         <div className={styles.main}>
           {detail.records.map((r, i) => (
-            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} links={links} insight={insights[i]} clientAction={describeClientAction(getMetaDb(), r, now)} />
+            <RecordCard key={r.code ?? ''} record={r} index={i} now={now} links={links} insight={insights[i]} clientAction={clientActions[i]} />
           ))}
         </div>
         <aside className={styles.side} aria-labelledby="around-title">

@@ -1,7 +1,7 @@
 import { listWorstKeys } from '@/behaviour';
-import { getMetaDb } from '@/db';
-import { dayRange } from '@/db/queries/behaviour';
+import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
+import { dayRange } from '@/lib/behaviour-rules';
 import { requireAccess } from '@/lib/auth/guard';
 import { endpointQuery } from '@/lib/query-params';
 import { parseBehaviourParams, parseFilters } from '@/lib/filters';
@@ -16,5 +16,5 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   const filters = parseFilters(q, { now });
   const { limit } = parseBehaviourParams(q);
   const { from, to } = dayRange(filters.from, filters.to);
-  return jsonResponse({ from_ms: from, to_ms: to, keys: listWorstKeys(getMetaDb(), { from, to, now }, limit) }, requestId);
+  return jsonResponse({ from_ms: from, to_ms: to, keys: await listWorstKeys(getStore(), { from, to, now }, limit) }, requestId);
 });

@@ -1,6 +1,6 @@
-import { getMetaDb } from '@/db';
-import { dayRange, listLimits } from '@/db/queries/behaviour';
+import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
+import { dayRange } from '@/lib/behaviour-rules';
 import { requireAccess } from '@/lib/auth/guard';
 import { endpointQuery } from '@/lib/query-params';
 import { parseBehaviourParams, parseFilters } from '@/lib/filters';
@@ -15,6 +15,6 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   const filters = parseFilters(q, { now });
   const { retry_class, limit } = parseBehaviourParams(q);
   const { from, to } = dayRange(filters.from, filters.to);
-  const retries = listLimits(getMetaDb(), { from, to, now, keys: filters.key, retry_class, limit });
+  const retries = await getStore().behaviourLimits({ from, to, now, keys: filters.key, retry_class, limit });
   return jsonResponse({ from_ms: from, to_ms: to, retries }, requestId);
 });

@@ -1,8 +1,8 @@
 import { listWorstKeys } from '@/behaviour';
-import { getMetaDb } from '@/db';
+import { getMetaDb, getStore } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
-import { dayRange, listLimits } from '@/db/queries/behaviour';
 import { ValidationError, withApi } from '@/lib/api-error';
+import { dayRange } from '@/lib/behaviour-rules';
 import { actorOf, requireAccess } from '@/lib/auth/guard';
 import { endpointQuery } from '@/lib/query-params';
 import { BEHAVIOUR_KEYS_CSV_COLUMNS, behaviourKeyCsvRow, csvHeaders, csvStream, RETRIES_CSV_COLUMNS, retryCsvRow } from '@/lib/csv';
@@ -23,11 +23,12 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   const filters = parseFilters(q, { now });
   const { retry_class } = parseBehaviourParams(q);
   const { from, to } = dayRange(filters.from, filters.to);
-  const db = getMetaDb();
-  recordAudit(db, { actor: actorOf(who), action: 'export', target: 'behaviour.csv', details: { view, filters: filtersToQueryString(filters, { absoluteRange: true }) } });
-  const body =
+  const store = getStore();
+  const rows =
     view === 'keys'
-      ? csvStream(BEHAVIOUR_KEYS_CSV_COLUMNS, [listWorstKeys(db, { from, to, now }, 10_000).filter((k) => filters.key.length === 0 || filters.key.includes(k.key_id)).map(behaviourKeyCsvRow)][Symbol.iterator]())
-      : csvStream(RETRIES_CSV_COLUMNS, [listLimits(db, { from, to, now, keys: filters.key, retry_class, limit: MAX_RETRY_ROWS }).map(retryCsvRow)][Symbol.iterator]());
+      ? (await listWorstKeys(store, { from, to, now }, 10_000)).filter((k) => filters.key.length === 0 || filters.key.includes(k.key_id)).map(behaviourKeyCsvRow)
+      : (await store.behaviourLimits({ from, to, now, keys: filters.key, retry_class, limit: MAX_RETRY_ROWS })).map(retryCsvRow);
+  recordAudit(getMetaDb(), { actor: actorOf(who), action: 'export', target: 'behaviour.csv', details: { view, filters: filtersToQueryString(filters, { absoluteRange: true }) } });
+  const body = csvStream(view === 'keys' ? BEHAVIOUR_KEYS_CSV_COLUMNS : RETRIES_CSV_COLUMNS, [rows][Symbol.iterator]());
   return new Response(body, { headers: csvHeaders(view === 'keys' ? 'behaviour-keys' : 'behaviour-retries', { ...filters, from, to }, requestId) });
 });

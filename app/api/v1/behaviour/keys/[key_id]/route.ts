@@ -1,5 +1,5 @@
 import { getKeyBehaviour } from '@/behaviour';
-import { getMetaDb } from '@/db';
+import { getStore } from '@/db';
 import { jsonResponse, ValidationError, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
 import { endpointQuery } from '@/lib/query-params';
@@ -14,5 +14,5 @@ export const GET = withApi(async (req, ctx: { params: Promise<{ key_id: string }
   if (key_id.length === 0 || key_id.length > 256) throw new ValidationError('key_id: 1–256 characters', 'key_id');
   const now = Date.now();
   const filters = parseFilters(endpointQuery(req, '/api/v1/behaviour/keys/{key_id}'), { now });
-  return jsonResponse(getKeyBehaviour(getMetaDb(), key_id, { from: filters.from, to: filters.to, now }), requestId);
+  return jsonResponse(await getKeyBehaviour(getStore(), key_id, { from: filters.from, to: filters.to, now }), requestId);
 });
