@@ -78,7 +78,10 @@ function rangeLists(ranges: readonly { key_id: string; lo: number; hi: number; c
   return out;
 }
 
-const LIMIT_LATEST = `request_id, code, any(key_id) AS key_id, any(ts_ms) AS ts_ms, any(status) AS status, any(route) AS route, any(retry_after_ms) AS retry_after_ms,
+// A fact's identity columns never change between versions, so they are grouped by rather than aggregated (an alias
+// of an aggregate named like its column would also capture that column in WHERE).
+const LIMIT_KEY = 'request_id, code, key_id, ts_ms, status, route, retry_after_ms';
+const LIMIT_LATEST = `${LIMIT_KEY},
   argMax(next_any_request_id, version) AS next_any_request_id, argMax(next_any_ts_ms, version) AS next_any_ts_ms, argMax(class_any, version) AS class_any,
   argMax(next_route_request_id, version) AS next_route_request_id, argMax(next_route_ts_ms, version) AS next_route_ts_ms, argMax(class_route, version) AS class_route,
   argMax(before_n, version) AS before_n, argMax(after_n, version) AS after_n, argMax(storm, version) AS storm`;
@@ -244,7 +247,7 @@ export class ClickHouseBehaviour {
 
   /** The latest version of each limit fact with ts_ms in [from, to) (and of the keys asked). */
   private latestLimits(from: number, to: number, keys: readonly string[] | undefined, extra?: Sql): Sql {
-    return sql`(SELECT ${raw(LIMIT_LATEST)} FROM ${raw(this.d.limits)} WHERE ${and([sql`ts_ms >= ${from}`, sql`ts_ms < ${to}`, this.keyFilter(keys), extra])} GROUP BY request_id, code)`;
+    return sql`(SELECT ${raw(LIMIT_LATEST)} FROM ${raw(this.d.limits)} WHERE ${and([sql`ts_ms >= ${from}`, sql`ts_ms < ${to}`, this.keyFilter(keys), extra])} GROUP BY ${raw(LIMIT_KEY)})`;
   }
 
   async keyDays(q: BehaviourQuery): Promise<KeyDayRow[]> {
@@ -260,8 +263,8 @@ export class ClickHouseBehaviour {
       ),
       this.d.rows<Json>(
         sql`SELECT key_id, intDiv(ts_ms, ${DAY_MS}) * ${DAY_MS} AS day_ms, sum(repeat) AS n FROM
-              (SELECT request_id, code, any(key_id) AS key_id, any(ts_ms) AS ts_ms, argMax(repeat, version) AS repeat FROM ${raw(this.d.futile)}
-                WHERE ${and([sql`ts_ms >= ${from}`, sql`ts_ms < ${to}`, this.keyFilter(q.keys)])} GROUP BY request_id, code)
+              (SELECT request_id, code, key_id, ts_ms, argMax(repeat, version) AS repeat FROM ${raw(this.d.futile)}
+                WHERE ${and([sql`ts_ms >= ${from}`, sql`ts_ms < ${to}`, this.keyFilter(q.keys)])} GROUP BY request_id, code, key_id, ts_ms)
             GROUP BY key_id, day_ms HAVING n > 0`,
       ),
       this.d.rows<Json>(
@@ -356,15 +359,15 @@ export class ClickHouseBehaviour {
 
   async limit(request_id: string, code: string, now: number): Promise<LimitRecord | null> {
     const rows = await this.d.rows<Json>(
-      sql`SELECT ${raw(LIMIT_LATEST)} FROM ${raw(this.d.limits)} WHERE request_id = ${request_id} AND code = ${code} GROUP BY request_id, code`,
+      sql`SELECT ${raw(LIMIT_LATEST)} FROM ${raw(this.d.limits)} WHERE request_id = ${request_id} AND code = ${code} GROUP BY ${raw(LIMIT_KEY)}`,
     );
     return rows[0] ? this.toLimitRecord(rows[0], now) : null;
   }
 
   private latestFutile(q: BehaviourQuery & { codes?: readonly string[] }): Sql {
     const codes = q.codes && q.codes.length > 0 ? sql`code IN (${join(q.codes.map((c) => sql`${c}`), ', ')})` : undefined;
-    return sql`(SELECT request_id, code, any(key_id) AS key_id, any(ts_ms) AS ts_ms, any(route) AS route, argMax(repeat, version) AS repeat FROM ${raw(this.d.futile)}
-      WHERE ${and([sql`ts_ms >= ${q.from}`, sql`ts_ms < ${q.to}`, this.keyFilter(q.keys), codes])} GROUP BY request_id, code)`;
+    return sql`(SELECT request_id, code, key_id, ts_ms, route, argMax(repeat, version) AS repeat FROM ${raw(this.d.futile)}
+      WHERE ${and([sql`ts_ms >= ${q.from}`, sql`ts_ms < ${q.to}`, this.keyFilter(q.keys), codes])} GROUP BY request_id, code, key_id, ts_ms, route)`;
   }
 
   async futileRepeats(q: FutileQuery): Promise<FutileRepeat[]> {
