@@ -3,7 +3,7 @@
 // Exports: alertDetail, listAlerts, types AlertDetail, AlertListItem.
 import type { Db } from '@/db/client';
 import { getAlertEvent, getAlertRule, listAlertEvents, listTransitions, type AlertEventRow, type AlertTransitionRow } from '@/db/queries/alerts';
-import type { RequestRecord } from '@/db/queries/requests';
+import type { RequestRecord } from '@/db/types';
 import { NotFoundError } from '@/lib/api-error';
 import { filtersToQueryString } from '@/lib/filters';
 import { alertFilters } from './delivery/notification';

@@ -39,6 +39,8 @@ import type {
   RejectionListOptions,
   RejectionReason,
   RejectionRow,
+  RetryClassCount,
+  RetryClassCountQuery,
   RequestDetail,
   RequestPage,
   RequestRecord,
@@ -86,6 +88,9 @@ export interface BehaviourReads {
 
   /** Limits (responses that asked the key to wait) with ts_ms in [from, to) and what the key did next, in q.order, at most q.limit. */
   behaviourLimits(q: LimitQuery): Promise<LimitRecord[]>;
+
+  /** Limits with ts_ms in [from, to) matching q's key/route/code/status by class, in RETRY_CLASS_VALUES order (the retry_class breakdown). */
+  retryClassCounts(q: RetryClassCountQuery): Promise<RetryClassCount[]>;
 
   /** The limit fact of one record, or null when the record did not ask its key to wait. */
   behaviourLimit(request_id: string, code: string, now_ms: number): Promise<LimitRecord | null>;

@@ -3,7 +3,7 @@
 // import these types freely. The result shapes are defined next to the SQLite queries that first produced them and
 // re-exported here type-only, so their one definition stays where it is while those modules are being edited.
 import type { RequestCsvColumn } from '@/lib/csv';
-import type { BreakdownDimension, Interval } from '@/lib/filters';
+import type { BreakdownDimension, Interval, StatusFilter } from '@/lib/filters';
 import type { RetryClassValue } from '@/lib/behaviour-rules';
 
 export type {
@@ -18,6 +18,8 @@ export type {
 export type { Breakdown, BreakdownRow, Counts, Metric, Summary, Timeseries, TimeseriesBucket } from './queries/stats';
 export type { IngestHealthFilters, IngestHealthPoint, IngestHealthTotal, RejectionRow } from './queries/ingest-health';
 export type { PruneResult } from './queries/retention';
+export type { KeySummary } from './queries/key-history';
+export type { SupportLookup } from './queries/support-lookup';
 
 /**
  * One stored record in column order: what the prepare worker builds from a validated record (ingest/write.ts toRow)
@@ -159,6 +161,8 @@ export interface StoreCounts {
   /** Smallest / largest ts_ms stored; null when empty. */
   oldest_ts_ms: number | null;
   newest_ts_ms: number | null;
+  /** Rejected-record samples kept (the newest 1,000 at most). */
+  rejection_samples: number;
 }
 
 /** Thrown by a write when its deadline passes mid-work: nothing of the batch was kept. */
@@ -225,14 +229,18 @@ export interface LimitRecord {
 export interface LimitQuery extends BehaviourQuery {
   retry_class?: readonly RetryClassValue[];
   storm_only?: boolean;
-  /** 'newest' (default); 'fastest' (shortest wait before the next request first: the worst examples); 'largest_storm'. */
+  /**
+   * 'newest' (default): ts_ms descending. 'fastest': the shortest gap to the key's next request first (limits with no
+   * next request last), then newest: the worst examples. 'largest_storm': most requests in the minute after, then
+   * newest. Ties always end on (request_id, code) descending, compared byte for byte.
+   */
   order?: 'newest' | 'fastest' | 'largest_storm';
   limit: number;
   /** Keyset: rows strictly older than this (ts_ms, request_id, code) — newest order only. */
   before?: { ts_ms: number; request_id: string; code: string } | null;
 }
 
-/** A response repeating a code that cannot succeed, which the key had already received within FUTILE_WINDOW_MS. */
+/** A response repeating a code that cannot succeed, which the key had already received within FUTILE_WINDOW_MS. Listed newest first, ties by (request_id, code) descending. */
 export interface FutileRepeat {
   request_id: string;
   code: string;
@@ -256,6 +264,23 @@ export interface ChainRow {
   route: string | null;
   request_fingerprint: string | null;
   idempotent_replayed: boolean | null;
+}
+
+/** Limits to count by class: [from, to) exactly (not widened to days), filtered by the limit's own fields. */
+export interface RetryClassCountQuery {
+  from: number;
+  to: number;
+  now: number;
+  keys?: readonly string[];
+  routes?: readonly string[];
+  codes?: readonly string[];
+  statuses?: readonly StatusFilter[];
+}
+
+/** How many limits had this class (by the key's next request on any route); only classes with limits. */
+export interface RetryClassCount {
+  retry_class: RetryClassValue;
+  limits: number;
 }
 
 /** Requests of one idempotency key read at most. */

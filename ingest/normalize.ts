@@ -65,6 +65,8 @@ export interface Candidate {
   request_fingerprint: unknown;
   idempotent_replayed: unknown;
   user_agent: unknown;
+  /** The response's Retry-After header, when a 429/5xx record carries response headers (validate.ts uses it when details lack retry_after). */
+  retry_after_header?: unknown;
 }
 
 export type NormalizeOutcome = { ok: true; candidate: Candidate } | { ok: false; code: string; message: string; field?: string };
@@ -127,6 +129,26 @@ function parseJsonObject(s: unknown): Obj | undefined {
     return undefined;
   }
 }
+
+/** Objects holding a record's response headers (header names in any case), and the flat names of the header itself. */
+const RESPONSE_HEADERS = ['response_headers', 'responseHeaders', 'response.headers', 'resp_headers', 'http.response.header'];
+const FLAT_RETRY_AFTER = new Set(RESPONSE_HEADERS.map((h) => `${h.toLowerCase()}.retry-after`));
+
+/** The Retry-After response header of a record, its name compared case-insensitively. */
+export function responseRetryAfter(r: Obj): unknown {
+  for (const name of RESPONSE_HEADERS) {
+    const h = lookup(r, name);
+    if (!isObject(h)) continue;
+    for (const k in h) if (k.length === 11 && k.toLowerCase() === 'retry-after' && h[k] !== null && h[k] !== '') return h[k];
+  }
+  for (const k in r) if (FLAT_RETRY_AFTER.has(k.toLowerCase()) && r[k] !== null && r[k] !== '') return r[k];
+  return undefined;
+}
+
+const isLimitStatus = (s: unknown) => {
+  const n = typeof s === 'string' ? Number(s) : s;
+  return n === 429 || (typeof n === 'number' && n >= 500 && n <= 599);
+};
 
 const hasRequestId = (o: Obj) => pick(o, FIELD_ALIASES.request_id) !== undefined;
 
@@ -238,12 +260,13 @@ export function normalize(value: unknown, event_ms?: number): NormalizeOutcome {
   }
 
   const optional = hasOptionalField(r);
+  const status = pick(r, FIELD_ALIASES.status);
   return {
     ok: true,
     candidate: {
       request_id: pick(r, FIELD_ALIASES.request_id) ?? env?.request_id,
       timestamp: chooseTimestamp(layers, event_ms),
-      status: pick(r, FIELD_ALIASES.status),
+      status,
       method: pick(r, FIELD_ALIASES.method),
       path,
       route,
@@ -258,6 +281,8 @@ export function normalize(value: unknown, event_ms?: number): NormalizeOutcome {
       request_fingerprint: optional ? pickScalar(r, FIELD_ALIASES.request_fingerprint) : undefined,
       idempotent_replayed: optional ? pickScalar(r, FIELD_ALIASES.idempotent_replayed) : undefined,
       user_agent: optional ? pickScalar(r, FIELD_ALIASES.user_agent) : undefined,
+      // Only responses that can ask a client to wait pay for the header search.
+      retry_after_header: isLimitStatus(status) ? responseRetryAfter(r) : undefined,
     },
   };
 }

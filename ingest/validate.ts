@@ -1,5 +1,6 @@
 // Candidate fields → GatewayRecord, or the first reason the record cannot be stored.
 import { z } from 'zod';
+import { retryAfterHeaderSeconds } from '@/lib/behaviour-rules';
 import { getCatalogEntry, isStatusMismatch } from '@/lib/catalog';
 import type { Candidate } from './normalize';
 import type { GatewayRecord } from './types';
@@ -153,8 +154,20 @@ export function validate(c: Candidate): ValidateOutcome {
     }
   }
   const fast = fastValidate(c);
-  if (fast) return { ok: true, record: fast };
-  return schemaValidate(c);
+  const out: ValidateOutcome = fast ? { ok: true, record: fast } : schemaValidate(c);
+  if (out.ok && c.retry_after_header !== undefined) withHeaderRetryAfter(out.record, c.retry_after_header);
+  return out;
+}
+
+/**
+ * A 429/5xx whose envelope details lack retry_after but whose response carried a Retry-After header: the header's
+ * wait becomes details.retry_after (seconds), so every store classifies what the client did next from one place.
+ */
+export function withHeaderRetryAfter(record: GatewayRecord, header: unknown): void {
+  if (record.details !== null && record.details.retry_after !== undefined) return;
+  const seconds = retryAfterHeaderSeconds(header, record.ts_ms);
+  if (seconds === null) return;
+  record.details = { ...(record.details ?? {}), retry_after: seconds };
 }
 
 /** The schema's verdict with its first issue as a record error: the contract, used for every record the fast path declines. */

@@ -81,6 +81,25 @@ export function retryAfterMs(status: number, details: Record<string, unknown> | 
   return Math.min(MAX_RETRY_AFTER_MS, Math.round(n * 1000));
 }
 
+/** An HTTP-date (IMF-fixdate, RFC 850 or asctime): a day name, a date and a time in GMT. Bounded, linear. */
+const HTTP_DATE = /^[A-Za-z]{3,9}, ?[0-9A-Za-z -]{6,14} \d{2}:\d{2}:\d{2} GMT$|^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
+
+/**
+ * A `Retry-After` response header as seconds to wait from the response's time `ts_ms`: delay-seconds ("30"), or an
+ * HTTP-date (a date in the past is 0). Null when it is neither.
+ */
+export function retryAfterHeaderSeconds(value: unknown, ts_ms: number): number | null {
+  if (Array.isArray(value)) value = value[0];
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
+  if (typeof value !== 'string' || value.length > 64) return null;
+  const v = value.trim();
+  if (/^\d{1,9}$/.test(v)) return Number(v);
+  if (!HTTP_DATE.test(v)) return null;
+  const at = Date.parse(v.endsWith('GMT') ? v : `${v} GMT`);
+  if (!Number.isFinite(at)) return null;
+  return Math.max(0, Math.ceil((at - ts_ms) / 1000));
+}
+
 /** The class of a limit by the gap to the key's next request (null: none within ABANDON_MS). */
 export function classifyRetry(retry_after_ms: number, gap_ms: number | null): RetryClass {
   if (gap_ms === null || gap_ms > ABANDON_MS) return 'abandoned';

@@ -7,7 +7,7 @@
 import type { Breakdown, RequestRecord, Timeseries } from '@/db/types';
 import { ValidationError } from './api-error';
 import { errorRate, shownRows } from './error-rate';
-import { filtersToQueryString, LIST_FILTER_FIELDS, statusFilterToString, type BreakdownDimension, type Filters } from './filters';
+import { filtersToQueryString, LIST_FILTER_FIELDS, statusFilterToString, type BreakdownDimension, type Filters, type StatsBreakdownDimension } from './filters';
 import { percentNumber } from './percent';
 import { nearestParam } from './param-names';
 
@@ -235,7 +235,7 @@ export function retryCsvRow(r: Record<Exclude<(typeof RETRIES_CSV_COLUMNS)[numbe
  * A breakdown's columns: the dimension by its own name (`key`, `code`, …), the counts, the error rate and the share of
  * errors each as the screen rounds them (`_pct`, lib/percent.ts) and exact, then the matching records.
  */
-export function breakdownCsvColumns(by: BreakdownDimension): string[] {
+export function breakdownCsvColumns(by: StatsBreakdownDimension): string[] {
   return [by, 'requests', 'errors', 'error_rate_pct', 'error_rate', 'share_pct', 'share', 'records'];
 }
 

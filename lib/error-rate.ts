@@ -4,14 +4,14 @@
 // Exports: ERROR_FILTERS, POPULATION_FILTERS, ERROR_DIMENSIONS, ERROR_RATE_RULE, populationOf, hasErrorFilters,
 // hasPopulationFilters, isErrorDimension, isFailure, matchesPopulation, matchesError, countRate, errorRate, rowShareBase,
 // shownRows, describeNoSuccesses, types RateCounts, RateRecord, NoSuccesses.
-import type { BreakdownDimension, Filters, StatusFilter } from './filters';
+import type { Filters, StatsBreakdownDimension, StatusFilter } from './filters';
 
 /** Filters that say which failures count. */
 export const ERROR_FILTERS = ['status', 'code', 'reason'] as const;
 /** Filters that say which requests count (with the time range). */
 export const POPULATION_FILTERS = ['key', 'account', 'tier', 'route', 'method', 'idempotency_key', 'user_agent'] as const;
 /** Dimensions that classify failures: a group's rate is its failures over the whole population, so the rows add up. */
-export const ERROR_DIMENSIONS: ReadonlySet<BreakdownDimension> = new Set(['status', 'status_class', 'code', 'kind', 'reason']);
+export const ERROR_DIMENSIONS: ReadonlySet<StatsBreakdownDimension> = new Set(['status', 'status_class', 'code', 'kind', 'reason', 'retry_class']);
 
 /** The rule in words, for the OpenAPI document and help texts. */
 export const ERROR_RATE_RULE =
@@ -37,7 +37,7 @@ export function hasPopulationFilters(f: Pick<Filters, PopulationFilterField>): b
   return POPULATION_FILTERS.some((k) => f[k].length > 0);
 }
 
-export function isErrorDimension(by: BreakdownDimension): boolean {
+export function isErrorDimension(by: StatsBreakdownDimension): boolean {
   return ERROR_DIMENSIONS.has(by);
 }
 
@@ -119,13 +119,13 @@ export function countRate(records: Iterable<RateRecord>, f: Filters): RateCounts
  * The errors a breakdown row's share is taken of: all errors of the view, except for `reason`, where only
  * capacity_exceeded errors carry one, so the share is of the errors that have a reason.
  */
-export function rowShareBase(by: BreakdownDimension, rows: readonly { value: string | null; errors: number }[], totalErrors: number): number {
-  if (by !== 'reason') return totalErrors;
+export function rowShareBase(by: StatsBreakdownDimension, rows: readonly { value: string | null; errors: number }[], totalErrors: number): number {
+  if (by !== 'reason' && by !== 'retry_class') return totalErrors;
   return rows.reduce((a, r) => a + (r.value === null ? 0 : r.errors), 0);
 }
 
 /** The rows a breakdown shows: grouped by an error dimension only values that failed (a success has no code or reason). */
-export function shownRows<R extends { value: string | null; errors: number }>(by: BreakdownDimension, rows: readonly R[]): R[] {
+export function shownRows<R extends { value: string | null; errors: number }>(by: StatsBreakdownDimension, rows: readonly R[]): R[] {
   return isErrorDimension(by) ? rows.filter((r) => r.value !== null && r.errors > 0) : [...rows];
 }
 

@@ -80,13 +80,24 @@ export const BREAKDOWN_DIMENSIONS = [
 ] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
+/**
+ * What /stats/breakdown and breakdown.csv group by: the store's dimensions, plus `retry_class` (limits, i.e. 429/5xx
+ * responses that carried retry_after, by what the key did next; behaviour/breakdown.ts).
+ */
+export const STATS_BREAKDOWN_DIMENSIONS = [...BREAKDOWN_DIMENSIONS, 'retry_class'] as const;
+export type StatsBreakdownDimension = (typeof STATS_BREAKDOWN_DIMENSIONS)[number];
+
 export const INTERVALS = ['minute', 'hour', 'day'] as const;
 export type Interval = (typeof INTERVALS)[number];
 
 const limitParam = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
 
 export const breakdownParamsSchema = z.object({
-  by: z.enum(BREAKDOWN_DIMENSIONS).describe('The dimension to group by.'),
+  by: z
+    .enum(STATS_BREAKDOWN_DIMENSIONS)
+    .describe(
+      'The dimension to group by. retry_class: responses that asked the key to wait (429/5xx with retry_after) by what the key did next (honoured, early, immediate, abandoned, pending); filters key, route, status and code apply.',
+    ),
   limit: limitParam(1000, 50).describe('Rows to return (1–1000, default 50); the rest is summed in `other`.'),
 });
 export type BreakdownParams = z.infer<typeof breakdownParamsSchema>;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ERROR_KINDS } from './catalog';
 import { ERROR_RATE_RULE } from './error-rate';
-import { BREAKDOWN_DIMENSIONS, INTERVALS } from './filters';
+import { BREAKDOWN_DIMENSIONS, INTERVALS, STATS_BREAKDOWN_DIMENSIONS } from './filters';
 import { ENDPOINT_QUERY, type Endpoint } from './query-params';
 import { lookupBodySchema } from './request-ids';
 import { channelInputSchema } from './alert-channels';
@@ -205,11 +205,11 @@ const breakdownRowSchema = z.object({
   errors: z.number().int().describe('Failures with this value matching every filter.'),
   error_rate: z.number().nullable().describe('errors ÷ requests.'),
   records: z.number().int().describe('Records with this value matching every filter (successes included where the filters allow them).'),
-  share: z.number().nullable().describe('errors as a share of the view\'s errors (for `reason`: of the errors that carry a reason).'),
+  share: z.number().nullable().describe('errors as a share of the view\'s errors (for `reason`: of the errors that carry a reason; for `retry_class`: of the limits).'),
 });
 
 export const breakdownSchema = z.object({
-  by: z.enum(BREAKDOWN_DIMENSIONS),
+  by: z.enum(STATS_BREAKDOWN_DIMENSIONS),
   from: iso,
   to: iso,
   from_ms: z.number().int(),

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { SupportLookup } from '@/db/queries/support-lookup';
+import type { SupportLookup } from '@/db/types';
 import { getCatalogEntry } from '@/lib/catalog';
 import { combinedReply, formatUtc, insightText } from '@/components/request/details';
 import { SuggestedReply } from '@/components/request/suggested-reply';

@@ -3,7 +3,7 @@
 // of their bounded windows (requests_by_key, sorted by key and time) with the pure rules of lib/behaviour-window.ts,
 // and written whole, with a larger version, to ReplacingMergeTree fact tables. Reads take the latest version of each
 // fact (argMax … GROUP BY request_id, code), never raw rows beyond one key's bounded range.
-import { ABANDON_MS, compareEvents, FUTILE_WINDOW_MS, isFutileCode, STORM_WINDOW_MS } from '@/lib/behaviour-rules';
+import { ABANDON_MS, compareEvents, RETRY_CLASS_VALUES, FUTILE_WINDOW_MS, isFutileCode, STORM_WINDOW_MS } from '@/lib/behaviour-rules';
 import { inIntervals, isFutileRepeat, limitFacts, mergeIntervals } from '@/lib/behaviour-window';
 import {
   MAX_CHAIN,
@@ -15,6 +15,8 @@ import {
   type LimitQuery,
   type LimitRecord,
   type RequestRow,
+  type RetryClassCount,
+  type RetryClassCountQuery,
 } from '../types';
 import { and, join, raw, sql, type Sql } from './sql';
 
@@ -355,6 +357,21 @@ export class ClickHouseBehaviour {
       sql`SELECT * FROM ${this.latestLimits(q.from, q.to, q.keys, before)} WHERE ${and(conds)} ${raw(order)} LIMIT ${q.limit}`,
     );
     return rows.map((r) => this.toLimitRecord(r, q.now));
+  }
+
+  async retryClassCounts(q: RetryClassCountQuery): Promise<RetryClassCount[]> {
+    const list = (col: string, values: readonly string[] | undefined) =>
+      values && values.length > 0 ? sql`${raw(col)} IN (${join(values.map((v) => sql`${v}`), ', ')})` : undefined;
+    const statuses =
+      q.statuses && q.statuses.length > 0
+        ? sql`(${join(q.statuses.map((s) => (s.kind === 'status' ? sql`status = ${s.status}` : sql`(status >= ${s.class * 100} AND status < ${s.class * 100 + 100})`)), ' OR ')})`
+        : undefined;
+    const rows = await this.d.rows<Json>(
+      sql`SELECT if(class_any = 'abandoned' AND ts_ms > ${q.now - ABANDON_MS}, 'pending', class_any) AS retry_class, count() AS limits
+          FROM ${this.latestLimits(q.from, q.to, q.keys, and([list('route', q.routes), list('code', q.codes), statuses]))} GROUP BY retry_class`,
+    );
+    const by = new Map(rows.map((r) => [r.retry_class as string, n(r.limits)]));
+    return RETRY_CLASS_VALUES.filter((c) => (by.get(c) ?? 0) > 0).map((c) => ({ retry_class: c, limits: by.get(c)! }));
   }
 
   async limit(request_id: string, code: string, now: number): Promise<LimitRecord | null> {

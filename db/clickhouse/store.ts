@@ -33,6 +33,8 @@ import {
   type KeyDayRow,
   type LimitQuery,
   type LimitRecord,
+  type RetryClassCount,
+  type RetryClassCountQuery,
   type ListPage,
   type PruneOptions,
   type PruneResult,
@@ -1117,6 +1119,11 @@ export class ClickHouseRequestStore implements RequestStore {
     return this.behaviour.limits(q);
   }
 
+  async retryClassCounts(q: RetryClassCountQuery): Promise<RetryClassCount[]> {
+    await this.ready();
+    return this.behaviour.retryClassCounts(q);
+  }
+
   async behaviourLimit(request_id: string, code: string, now_ms: number): Promise<LimitRecord | null> {
     await this.ready();
     return this.behaviour.limit(request_id, code, now_ms);
@@ -1159,9 +1166,13 @@ export class ClickHouseRequestStore implements RequestStore {
 
   async counts(): Promise<StoreCounts> {
     await this.ready();
-    const [r] = await this.rows<Json>(raw(`SELECT count() AS c, min(ts_ms) AS lo, max(ts_ms) AS hi FROM ${this.names.dist('requests')}`));
+    const [r] = await this.rows<Json>(
+      raw(
+        `SELECT count() AS c, min(ts_ms) AS lo, max(ts_ms) AS hi, (SELECT count() FROM ${this.names.dist('ingest_rejections')} WHERE ${this.newestSamples().text}) AS rj FROM ${this.names.dist('requests')}`,
+      ),
+    );
     const c = n(r?.c ?? 0);
-    return { requests: c, oldest_ts_ms: c ? n(r.lo) : null, newest_ts_ms: c ? n(r.hi) : null };
+    return { requests: c, oldest_ts_ms: c ? n(r.lo) : null, newest_ts_ms: c ? n(r.hi) : null, rejection_samples: n(r?.rj ?? 0) };
   }
 
   async close(): Promise<void> {

@@ -3,9 +3,9 @@
 // The SQLite side of BehaviourReads (db/store.ts); callers go through the store, never here.
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
-import { ABANDON_MS, dayRange, type RetryClass, type RetryClassValue } from '@/lib/behaviour-rules';
+import { ABANDON_MS, dayRange, RETRY_CLASS_VALUES, type RetryClass, type RetryClassValue } from '@/lib/behaviour-rules';
 import { DAY_MS } from '@/lib/time-buckets';
-import { MAX_CHAIN, type BehaviourQuery, type ChainRows, type FutileQuery, type FutileRepeat, type KeyDayRow, type LimitQuery, type LimitRecord } from '../types';
+import { MAX_CHAIN, type BehaviourQuery, type RetryClassCount, type RetryClassCountQuery, type ChainRows, type FutileQuery, type FutileRepeat, type KeyDayRow, type LimitQuery, type LimitRecord } from '../types';
 
 const keyFilter = (col: string, keys: readonly string[] | undefined) =>
   keys && keys.length > 0 ? { sql: ` AND ${col} IN (SELECT value FROM json_each(?))`, args: [JSON.stringify(keys)] } : { sql: '', args: [] };
@@ -124,14 +124,37 @@ export function listLimits(db: Db, q: LimitQuery): LimitRecord[] {
     where += ' AND (ts_ms, request_id, code) < (?, ?, ?)';
     args.push(q.before.ts_ms, q.before.request_id, q.before.code);
   }
+  // Every order ends on the record's identity, so pages and stores agree on ties.
   const order =
     q.order === 'fastest'
-      ? 'ORDER BY (next_any_ts_ms - ts_ms) ASC, ts_ms DESC'
+      ? 'ORDER BY next_any_ts_ms IS NULL, (next_any_ts_ms - ts_ms) ASC, ts_ms DESC, request_id DESC, code DESC'
       : q.order === 'largest_storm'
-        ? 'ORDER BY after_n DESC, ts_ms DESC'
+        ? 'ORDER BY after_n DESC, ts_ms DESC, request_id DESC, code DESC'
         : 'ORDER BY ts_ms DESC, request_id DESC, code DESC';
   const rows = db.$client.prepare(`SELECT ${LIMIT_COLUMNS} FROM behaviour_limits WHERE ${where} ${order} LIMIT ?`).all(...args, q.limit) as LimitDbRow[];
   return rows.map((r) => toLimitRecord(r, q.now));
+}
+
+export function retryClassCounts(db: Db, q: RetryClassCountQuery): RetryClassCount[] {
+  let where = 'ts_ms >= ? AND ts_ms < ?';
+  const args: unknown[] = [q.from, q.to];
+  for (const [col, values] of [['key_id', q.keys], ['route', q.routes], ['code', q.codes]] as const) {
+    const f = keyFilter(col, values);
+    where += f.sql;
+    args.push(...f.args);
+  }
+  if (q.statuses && q.statuses.length > 0) {
+    where += ` AND (${q.statuses.map((s) => (s.kind === 'status' ? 'status = ?' : '(status >= ? AND status < ?)')).join(' OR ')})`;
+    for (const s of q.statuses) args.push(...(s.kind === 'status' ? [s.status] : [s.class * 100, s.class * 100 + 100]));
+  }
+  const rows = db.$client
+    .prepare(
+      `SELECT CASE WHEN class_any = 'abandoned' AND ts_ms > ? THEN 'pending' ELSE class_any END AS retry_class, count(*) AS limits
+         FROM behaviour_limits WHERE ${where} GROUP BY 1`,
+    )
+    .all(q.now - ABANDON_MS, ...args) as RetryClassCount[];
+  const by = new Map(rows.map((r) => [r.retry_class, r.limits]));
+  return RETRY_CLASS_VALUES.filter((c) => (by.get(c) ?? 0) > 0).map((c) => ({ retry_class: c, limits: by.get(c)! }));
 }
 
 export function getLimitFact(db: Db, request_id: string, code: string, now: number): LimitRecord | null {
@@ -144,7 +167,7 @@ export function listFutileRepeats(db: Db, q: FutileQuery): FutileRepeat[] {
   const k = keyFilter('key_id', q.keys);
   const c = keyFilter('code', q.codes);
   const rows = db.$client
-    .prepare(`SELECT request_id, code, key_id, ts_ms, route FROM behaviour_futile WHERE repeat = 1 AND ts_ms >= ? AND ts_ms < ?${k.sql}${c.sql} ORDER BY ts_ms DESC LIMIT ?`)
+    .prepare(`SELECT request_id, code, key_id, ts_ms, route FROM behaviour_futile WHERE repeat = 1 AND ts_ms >= ? AND ts_ms < ?${k.sql}${c.sql} ORDER BY ts_ms DESC, request_id DESC, code DESC LIMIT ?`)
     .all(q.from, q.to, ...k.args, ...c.args, q.limit) as (FutileRepeat & { route: string })[];
   return rows.map((r) => ({ ...r, route: r.route === '' ? null : r.route }));
 }

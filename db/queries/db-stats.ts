@@ -1,15 +1,15 @@
-// Database size and row counts for the metrics, without a COUNT(*) scan of the records: `requests` is the sum
-// of the daily rollup (which counts every stored record and is pruned with it), the other tables are small.
+// The metadata database's size and small-table row counts for the metrics. Request data (records, rejection samples)
+// is counted by the store (RequestStore.counts), whichever database keeps it.
 import fs from 'node:fs';
 import type { Db } from '../client';
 
-export interface DbStats {
+export interface MetaDbStats {
   /** Bytes: the main file (page_count × page_size) and the write-ahead log. */
   bytes: { main: number; wal: number };
-  rows: Record<string, number>;
+  rows: { tokens: number; users: number; sessions: number };
 }
 
-export function readDbStats(db: Db): DbStats {
+export function readMetaDbStats(db: Db): MetaDbStats {
   const sqlite = db.$client;
   const pages = sqlite.pragma('page_count', { simple: true }) as number;
   const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
@@ -23,8 +23,6 @@ export function readDbStats(db: Db): DbStats {
   return {
     bytes: { main: pages * pageSize, wal },
     rows: {
-      requests: one('SELECT coalesce(sum(count), 0) FROM rollup_key_day'),
-      ingest_rejections: one('SELECT count(*) FROM ingest_rejections'),
       tokens: one('SELECT count(*) FROM tokens'),
       users: one('SELECT count(*) FROM users'),
       sessions: one('SELECT count(*) FROM sessions'),

@@ -17,7 +17,7 @@ import {
   rowShareBase,
   type RateCounts,
 } from '@/lib/error-rate';
-import { LIST_FILTER_FIELDS, type BreakdownDimension, type Filters, type Interval, type ListFilterField } from '@/lib/filters';
+import { LIST_FILTER_FIELDS, type BreakdownDimension, type Filters, type Interval, type ListFilterField, type StatsBreakdownDimension } from '@/lib/filters';
 import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS, MINUTE_MS, type TickFormat } from '@/lib/time-buckets';
 import { dimensionConditions, RAW_COLUMNS, rawFilterConditions, type FilterColumns } from './filter-sql';
 
@@ -464,7 +464,7 @@ export interface BreakdownRow {
 }
 
 export interface Breakdown {
-  by: BreakdownDimension;
+  by: StatsBreakdownDimension;
   from: string;
   to: string;
   from_ms: number;

@@ -13,6 +13,7 @@ import {
   hasIdempotencyKey,
   listFutileRepeats,
   listLimits,
+  retryClassCounts,
 } from '../queries/behaviour';
 import { getTokenLastCalls } from '../queries/ingest-health';
 import { insightFor, lookupForSupport } from '../queries/support-lookup';
@@ -29,6 +30,7 @@ import type {
   BreakdownOptions,
   FutileQuery,
   LimitQuery,
+  RetryClassCountQuery,
   IngestHealthFilters,
   ListPage,
   RequestsCsvOptions,
@@ -146,6 +148,10 @@ export class SqliteRequestStore implements RequestStore {
     return listLimits(this.db, q);
   }
 
+  async retryClassCounts(q: RetryClassCountQuery) {
+    return retryClassCounts(this.db, q);
+  }
+
   async behaviourLimit(request_id: string, code: string, now_ms: number) {
     return getLimitFact(this.db, request_id, code, now_ms);
   }
@@ -175,12 +181,15 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async counts(): Promise<StoreCounts> {
-    const r = this.db.$client.prepare('SELECT count(*) AS n, min(ts_ms) AS lo, max(ts_ms) AS hi FROM requests').get() as {
-      n: number;
-      lo: number | null;
-      hi: number | null;
-    };
-    return { requests: r.n, oldest_ts_ms: r.lo, newest_ts_ms: r.hi };
+    // The daily rollup counts every stored record (and is pruned with them): no COUNT(*) scan of the records, so the
+    // metrics scrape can ask. min/max are one step of the ts_ms index each.
+    const r = this.db.$client
+      .prepare(
+        `SELECT (SELECT coalesce(sum(count), 0) FROM rollup_key_day) AS n, (SELECT min(ts_ms) FROM requests) AS lo,
+                (SELECT max(ts_ms) FROM requests) AS hi, (SELECT count(*) FROM ingest_rejections) AS rj`,
+      )
+      .get() as { n: number; lo: number | null; hi: number | null; rj: number };
+    return { requests: r.n, oldest_ts_ms: r.lo, newest_ts_ms: r.hi, rejection_samples: r.rj };
   }
 
   async close() {

@@ -15,6 +15,7 @@ import { ApiError } from '@/lib/api-error';
 import { BREAKDOWN_DIMENSIONS, parseFilters, type BreakdownDimension } from '@/lib/filters';
 import { trafficChunks } from '@/lib/traffic';
 import type { RequestCsvColumn } from '@/lib/csv';
+import { behaviourBatches, behaviourContract } from './behaviour-contract';
 
 export interface StoreContractOptions {
   name: string;
@@ -195,6 +196,11 @@ export function storeContract(opts: StoreContractOptions): void {
       for (const b of contractBatches()) {
         const ctx = { token_id: b.token_id, received_ms: b.received_ms, rejected: b.rejected, rejections: b.samples };
         outcomes.push({ ref: await ref.writeBatch(copyRows(b.rows), { ...ctx }), sut: await sut.writeBatch(copyRows(b.rows), { ...ctx }) });
+      }
+      // Client-behaviour scenarios on keys of their own, shuffled, split and partly resent (behaviour-contract.ts).
+      for (const [i, rows] of behaviourBatches().entries()) {
+        const ctx = { token_id: 3, received_ms: CONTRACT_END_MS - 2 * HOUR + i * 1_000 };
+        expectSame(await sut.writeBatch(copyRows(rows), { ...ctx }), await ref.writeBatch(copyRows(rows), { ...ctx }), `behaviour batch ${i}`);
       }
       for (const s of [ref, sut]) {
         await s.recordRejectedBatch({ token_id: 1, received_ms: CONTRACT_START_MS + 5 * HOUR, code: 'payload_too_large', message: 'body over 10 MiB' });
@@ -469,6 +475,8 @@ export function storeContract(opts: StoreContractOptions): void {
     test('ping', async () => {
       await expect(sut.ping()).resolves.toBeUndefined();
     }, timeout);
+
+    behaviourContract(() => ({ ref, sut, same }), timeout);
 
     // Last: it deletes data.
     test('prune: the same records go, and every answer after it agrees', async () => {

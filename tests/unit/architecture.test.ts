@@ -1,23 +1,40 @@
-// The store seam holds: pages, handlers, components, the CLI and the ingest pipeline reach request data only
-// through the RequestStore interface (db/store.ts, opened by db/index.ts getStore or db/open-store.ts), never
-// through the SQLite query modules, the SQLite write path or a concrete store.
+// The store seam holds: pages, handlers, components, the CLI, the ingest pipeline, alerts and client behaviour reach
+// request data (records, rollups, behaviour facts) only through the RequestStore interface (db/store.ts, opened by
+// db/index.ts getStore or db/open-store.ts), never through the SQLite query modules, the SQLite write path or a
+// concrete store; on a ClickHouse deployment those would read an empty SQLite file.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '../..');
-const GUARDED = ['app', 'cli', 'components', 'ingest'];
+const GUARDED = ['app', 'cli', 'components', 'ingest', 'alerts', 'behaviour'];
 
 /** Modules that are one store's implementation (paths from the root, without extension). */
 const FORBIDDEN: { target: RegExp; why: string }[] = [
-  { target: /^db\/queries\/(requests|stats|export|ingest-health|retention)$/, why: 'a SQLite query module for request data: use the RequestStore' },
+  {
+    target: /^db\/queries\/(requests|stats|export|ingest-health|retention|behaviour|behaviour-facts|key-history|support-lookup|near-ids|filter-sql)$/,
+    why: 'a SQLite query module for request data: use the RequestStore (types from db/types)',
+  },
   { target: /^ingest\/write$/, why: 'the SQLite write path: use RequestStore.writeBatch / recordRejectedBatch' },
   { target: /^db\/sqlite(\/|$)/, why: 'a concrete store: depend on the RequestStore interface (getStore / openRequestStore)' },
   { target: /^db\/clickhouse(\/|$)/, why: 'a concrete store: depend on the RequestStore interface (getStore / openRequestStore)' },
 ];
 
-/** Files allowed to import a forbidden module, each with its reason. None today: the wiring lives in db/open-store.ts. */
-const ALLOWED: Record<string, string> = {};
+/** Folders that hold no metadata at all: not even the metadata connection (getMetaDb, db/client) may appear there. */
+const STORE_ONLY: { dir: string; target: RegExp; why: string }[] = [
+  { dir: 'behaviour/', target: /^db(\/client|\/index)?$/, why: 'behaviour/ reads through BehaviourReads (db/store.ts), not a database connection' },
+];
+
+/** Files allowed to import a forbidden module, each with its reason. */
+const ALLOWED: Record<string, string> = {
+  'ingest/write.ts': "the SQLite store's own write path (it keeps the behaviour facts in the ingest transaction)",
+};
+
+/** SQL of its own on a connection in app/ or behaviour/ bypasses the store; these files run metadata SQL only. */
+const RAW_SQL = /\$client\b|\.prepare\s*\(|\.pragma\s*\(/;
+const RAW_SQL_ALLOWED: Record<string, string> = {
+  'app/api/v1/health/route.ts': 'pings the metadata database (select 1)',
+};
 
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])([^'"\n]+)\1/gm;
 
@@ -41,6 +58,11 @@ function violations(source: string, file: string): string[] {
   const out: string[] = [];
   for (const mod of importedModules(source, file)) {
     for (const f of FORBIDDEN) if (f.target.test(mod)) out.push(`${file} imports ${mod}: ${f.why}`);
+    for (const f of STORE_ONLY) if (file.startsWith(f.dir) && f.target.test(mod)) out.push(`${file} imports ${mod}: ${f.why}`);
+  }
+  if (/\bgetMetaDb\b/.test(source) && STORE_ONLY.some((f) => file.startsWith(f.dir))) out.push(`${file} uses getMetaDb: ${STORE_ONLY[0].why}`);
+  if ((file.startsWith('app/') || file.startsWith('behaviour/')) && !RAW_SQL_ALLOWED[file] && RAW_SQL.test(source)) {
+    out.push(`${file} runs SQL on a connection itself: read request data through the store`);
   }
   return out;
 }
@@ -56,7 +78,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('the store seam', () => {
-  test('app/, cli/, components/ and ingest/ import no store implementation', () => {
+  test('app/, cli/, components/, ingest/, alerts/ and behaviour/ import no store implementation', () => {
     const files = GUARDED.flatMap(sourceFiles);
     expect(files.length).toBeGreaterThan(100);
     const found = files.flatMap((f) => violations(fs.readFileSync(path.join(ROOT, f), 'utf8'), f));
@@ -76,7 +98,20 @@ describe('the store seam', () => {
     ];
     const file = 'ingest/sub.ts';
     for (const line of planted) expect(violations(line, file), line).toHaveLength(1);
-    for (const ok of ["import { getStore } from '@/db';", "import type { Summary } from '@/db/types';", "import { toRow } from './rows';", "import { getRetentionDays } from '@/db/queries/settings';"]) {
+    // Client behaviour and the other request-data reads of the SQLite store, from a page or from behaviour/.
+    for (const [line, at] of [
+      ["import { listLimits } from '@/db/queries/behaviour';", 'app/api/v1/behaviour/retries/route.ts'],
+      ["import { hasIdempotencyKey } from '@/db/queries/behaviour';", 'app/(dashboard)/lookup/page.tsx'],
+      ["import { getKeyDayCounts } from '../db/queries/behaviour';", 'behaviour/index.ts'],
+      ["import { BehaviourBatch } from '@/db/queries/behaviour-facts';", 'alerts/evaluator.ts'],
+      ["import type { KeySummary } from '@/db/queries/key-history';", 'components/keys/key-summary.tsx'],
+      ["import { getMetaDb } from '@/db';", 'behaviour/index.ts'],
+      ["import type { Db } from '@/db/client';", 'behaviour/chain.ts'],
+      ["const n = getMetaDb().$client.prepare('SELECT count(*) FROM behaviour_limits').pluck().get();", 'app/metrics/route.ts'],
+    ] as const) {
+      expect(violations(line, at), `${at}: ${line}`).not.toEqual([]);
+    }
+    for (const ok of ["import type { BehaviourReads } from '@/db/store';", "import { getStore } from '@/db';", "import type { Summary } from '@/db/types';", "import { toRow } from './rows';", "import { getRetentionDays } from '@/db/queries/settings';"]) {
       expect(violations(ok, file), ok).toEqual([]);
     }
   });

@@ -1,3 +1,4 @@
+import { statsBreakdown } from '@/behaviour/breakdown';
 import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/lib/auth/guard';
@@ -11,5 +12,5 @@ export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, { scope: 'read', role: 'engineer' });
   const q = endpointQuery(req, '/api/v1/stats/breakdown');
   const filters = parseFilters(q);
-  return jsonResponse(await getStore().breakdown(filters, parseBreakdownParams(q)), requestId);
+  return jsonResponse(await statsBreakdown(getStore(), filters, parseBreakdownParams(q)), requestId);
 });
