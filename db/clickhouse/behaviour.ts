@@ -346,12 +346,12 @@ export class ClickHouseBehaviour {
     if (q.storm_only) conds.push(raw('storm = 1'));
     const b = q.before;
     const before = b ? sql`(ts_ms < ${b.ts_ms} OR (ts_ms = ${b.ts_ms} AND (request_id < ${b.request_id} OR (request_id = ${b.request_id} AND code < ${b.code}))))` : undefined;
-    // SQLite sorts a NULL gap first in ascending order; ClickHouse last unless told.
+    // As the SQLite store orders them: a missing successor last, every order ending on the record's identity.
     const order =
       q.order === 'fastest'
-        ? 'ORDER BY isNull(next_any_ts_ms) DESC, next_any_ts_ms - ts_ms ASC, ts_ms DESC'
+        ? 'ORDER BY isNull(next_any_ts_ms), next_any_ts_ms - ts_ms ASC, ts_ms DESC, request_id DESC, code DESC'
         : q.order === 'largest_storm'
-          ? 'ORDER BY after_n DESC, ts_ms DESC'
+          ? 'ORDER BY after_n DESC, ts_ms DESC, request_id DESC, code DESC'
           : 'ORDER BY ts_ms DESC, request_id DESC, code DESC';
     const rows = await this.d.rows<Json>(
       sql`SELECT * FROM ${this.latestLimits(q.from, q.to, q.keys, before)} WHERE ${and(conds)} ${raw(order)} LIMIT ${q.limit}`,
