@@ -50,6 +50,11 @@ export async function windowCounts(store: AlertStore, rule: RuleSpec, from: numb
   const key = countKey(rule, from, to);
   const hit = cache?.get(key);
   if (hit) return hit;
+  if (rule.measure === 'retry_storms') {
+    const out = await stormCounts(store, rule, from, to);
+    cache?.set(key, out);
+    return out;
+  }
   const by = rule.split ?? 'status_class';
   const num = await store.breakdown(scopeToFilters(rule.scope, from, to), { by, limit: MAX_GROUPS });
   const pick = (r: { requests: number; errors: number }) => (rule.measure === 'count' ? r.requests : r.errors);
@@ -78,6 +83,27 @@ export async function windowCounts(store: AlertStore, rule: RuleSpec, from: numb
     for (const r of num.rows) if (r.value !== null) out.set(r.value, { value: pick(r), exposure: exposureOf(r.value) });
   }
   cache?.set(key, out);
+  return out;
+}
+
+/**
+ * retry_storms: storm limits in the window (client-behaviour facts), per key or in all; the exposure is the scope's
+ * requests (per key with a key split), as for the other count measures.
+ */
+async function stormCounts(store: AlertStore, rule: RuleSpec, from: number, to: number): Promise<WindowCounts> {
+  const f = scopeToFilters(rule.scope, from, to);
+  const den = scopeToFilters(denominatorScope(rule.scope), from, to);
+  const [storms, traffic] = await Promise.all([
+    store.retryStormCounts({ from, to, now: to, keys: f.key, routes: f.route, codes: f.code, statuses: f.status }),
+    store.breakdown(den, { by: rule.split ?? 'status_class', limit: MAX_GROUPS }),
+  ]);
+  const out: WindowCounts = new Map();
+  if (!rule.split) {
+    out.set('', { value: storms.reduce((n, s) => n + s.storms, 0), exposure: traffic.total.requests });
+    return out;
+  }
+  const requests = new Map(traffic.rows.map((r) => [r.value ?? '', r.requests]));
+  for (const s of storms.slice(0, MAX_GROUPS)) out.set(s.key_id, { value: s.storms, exposure: requests.get(s.key_id) ?? 0 });
   return out;
 }
 

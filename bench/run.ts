@@ -18,6 +18,7 @@ import {
   type FloorInsertResult,
   type LatencySummary,
 } from './floor';
+import { behaviourIngestMeasure, runBehaviourIngest, type BehaviourIngestResult } from './behaviour';
 import { keepAliveAgent } from './http-client';
 import { estimate, parseOptions, type BenchOptions } from './options';
 import {
@@ -232,6 +233,7 @@ async function main() {
   let imported: ImportRun | null = null;
   /** Set once the import phase has run (a partial table says "not yet" before, "failed" after). */
   let importDone = false;
+  let behaviourRun: BehaviourIngestResult | null = null;
   let floorAfter: FloorInsertResult | null = null;
   const tableRows: Record<string, number> = {};
   let idle: IdleLookups | null = null;
@@ -408,7 +410,7 @@ async function main() {
         reused: ds.cached,
       },
       phases,
-      measures,
+      measures: [...measures, behaviourIngestMeasure(behaviourRun)],
       notes,
     };
     return results;
@@ -550,6 +552,14 @@ async function main() {
   importDone = true;
   removeDb(importDb);
   phaseDone('import', imported ? `exit ${imported.exit_code}` : 'not run');
+
+  // Client-behaviour ingest (bench/behaviour.ts): fields and classification on vs off, in this process.
+  try {
+    behaviourRun = await runBehaviourIngest({ records: Math.min(opts.records, 200_000), runs: 3, workDir: opts.workDir, log });
+  } catch (err) {
+    notes.push(`behaviour ingest not measured: ${(err as Error).message.split('\n')[0]}`);
+  }
+  phaseDone('behaviour ingest', behaviourRun ? `${behaviourRun.ratio_cpu}× per CPU-second` : 'failed');
 
   // 6. The floor again: the machine's load drifts during a run, so the product is bracketed by two floors.
   log('floor: bare better-sqlite3 insert, again after the product');

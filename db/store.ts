@@ -41,6 +41,7 @@ import type {
   RejectionRow,
   RetryClassCount,
   RetryClassCountQuery,
+  RetryStormCount,
   RequestDetail,
   RequestPage,
   RequestRecord,
@@ -91,6 +92,9 @@ export interface BehaviourReads {
 
   /** Limits with ts_ms in [from, to) matching q's key/route/code/status by class, in RETRY_CLASS_VALUES order (the retry_class breakdown). */
   retryClassCounts(q: RetryClassCountQuery): Promise<RetryClassCount[]>;
+
+  /** Storm limits with ts_ms in [from, to) matching q, per key (keys with at least one), ordered by key_id: the alerts' retry_storms measure. */
+  retryStormCounts(q: RetryClassCountQuery): Promise<RetryStormCount[]>;
 
   /** The limit fact of one record, or null when the record did not ask its key to wait. */
   behaviourLimit(request_id: string, code: string, now_ms: number): Promise<LimitRecord | null>;

@@ -283,6 +283,12 @@ export interface RetryClassCount {
   limits: number;
 }
 
+/** Limits of one key right after which its request rate jumped (storms). */
+export interface RetryStormCount {
+  key_id: string;
+  storms: number;
+}
+
 /** Requests of one idempotency key read at most. */
 export const MAX_CHAIN = 1000;
 

@@ -177,15 +177,18 @@ export function writeRecords(db: Db, records: readonly GatewayRecord[], ctx: Wri
   return writeRows(db, records.map(toRow), ctx);
 }
 
-/** writeRecords on rows already in column order (the rows' token_id and received_ms are overwritten). */
-export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteOutcome {
+/**
+ * writeRecords on rows already in column order (the rows' token_id and received_ms are overwritten). `classify`
+ * false skips the client-behaviour facts: only the benchmark's baseline does that (bench/behaviour.ts).
+ */
+export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext, classify = true): WriteOutcome {
   const s = statements(db);
   const run = db.$client.transaction((): WriteOutcome => {
     const tallies = newTallies();
     const token_id = ctx.token_id;
     const received_ms = ctx.received_ms;
     const deadline = ctx.deadline_ms ?? null;
-    const behaviour = new BehaviourBatch(db.$client);
+    const behaviour = classify ? new BehaviourBatch(db.$client) : null;
     let accepted = 0;
     for (let i = 0; i < rows.length; i++) {
       if (deadline !== null && (i & 1023) === 0 && Date.now() > deadline) throw new DeadlineExceeded();
@@ -194,11 +197,11 @@ export function writeRows(db: Db, rows: RequestRow[], ctx: WriteContext): WriteO
       r[17] = received_ms;
       if (s.insertRequest.run(r).changes === 0) continue;
       accepted++;
-      behaviour.add(r);
+      behaviour?.add(r);
       tallyRow(tallies, r);
     }
     // Client-behaviour facts of the inserted rows and of the stored events they are neighbours of.
-    behaviour.apply(deadline);
+    behaviour?.apply(deadline);
     if (deadline !== null && Date.now() > deadline) throw new DeadlineExceeded();
     applyTallies(s, tallies, 1);
     const duplicates = rows.length - accepted;

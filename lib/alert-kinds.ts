@@ -4,9 +4,11 @@ import { HOUR_MS, MINUTE_MS } from './time-buckets';
 /**
  * error_count: error records (status ≥ 400) matching the scope. error_rate: those errors over all requests of the
  * scope without its status/code/reason filters (so "5xx" scope gives the 5xx share of traffic). count: records
- * matching the scope, e.g. requests that got one code or one details.reason.
+ * matching the scope, e.g. requests that got one code or one details.reason. retry_storms: responses that asked a
+ * key to wait right after which its request rate jumped (client behaviour), in the scope's keys, routes, codes and
+ * statuses; split by key or not at all.
  */
-export const ALERT_MEASURES = ['error_count', 'error_rate', 'count'] as const;
+export const ALERT_MEASURES = ['error_count', 'error_rate', 'count', 'retry_storms'] as const;
 export type AlertMeasure = (typeof ALERT_MEASURES)[number];
 
 export const ALERT_KINDS = ['anomaly', 'threshold', 'no_data'] as const;

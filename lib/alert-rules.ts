@@ -41,8 +41,18 @@ export const ruleSpecSchema = z
       ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'an error-rate threshold is a share between 0 and 1' });
     if (r.new_values_only && !r.split) ctx.addIssue({ code: 'custom', path: ['new_values_only'], message: 'needs a split (which values are new?)' });
     if (r.kind === 'no_data' && r.measure === 'error_rate') ctx.addIssue({ code: 'custom', path: ['measure'], message: 'no-data watches a count, not a rate' });
+    if (r.measure === 'retry_storms') {
+      if (r.kind === 'no_data') ctx.addIssue({ code: 'custom', path: ['kind'], message: 'no-data watches traffic, not retry storms' });
+      if (r.split !== null && r.split !== 'key') ctx.addIssue({ code: 'custom', path: ['split'], message: 'retry storms split by key or not at all' });
+      for (const f of STORM_UNSCOPED) {
+        if ((r.scope[f] ?? []).length > 0) ctx.addIssue({ code: 'custom', path: ['scope', f], message: 'retry storms are scoped by key, route, code and status only' });
+      }
+    }
   });
 export type RuleSpec = z.infer<typeof ruleSpecSchema>;
+
+/** Scope filters a storm (a limit fact) cannot be matched on. */
+const STORM_UNSCOPED = ['account', 'tier', 'method', 'reason', 'idempotency_key', 'user_agent'] as const;
 export type RuleSpecInput = z.input<typeof ruleSpecSchema>;
 
 /**

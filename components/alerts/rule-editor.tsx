@@ -20,6 +20,7 @@ const LABELS: Record<string, string> = {
   error_count: 'Error count',
   error_rate: 'Error rate',
   count: 'Requests matching the scope',
+  retry_storms: "Retry storms (a key's rate jumps right after a 429/503)",
   anomaly: 'Anomaly (against the learned baseline)',
   threshold: 'Threshold (a fixed number)',
   no_data: 'No data (usually sends, stopped)',

@@ -17,6 +17,7 @@ import {
   type RequestRow,
   type RetryClassCount,
   type RetryClassCountQuery,
+  type RetryStormCount,
 } from '../types';
 import { and, join, raw, sql, type Sql } from './sql';
 
@@ -359,19 +360,30 @@ export class ClickHouseBehaviour {
     return rows.map((r) => this.toLimitRecord(r, q.now));
   }
 
-  async retryClassCounts(q: RetryClassCountQuery): Promise<RetryClassCount[]> {
+  /** The latest limit facts matching a RetryClassCountQuery (the limit's own columns). */
+  private matchingLimits(q: RetryClassCountQuery): Sql {
     const list = (col: string, values: readonly string[] | undefined) =>
       values && values.length > 0 ? sql`${raw(col)} IN (${join(values.map((v) => sql`${v}`), ', ')})` : undefined;
     const statuses =
       q.statuses && q.statuses.length > 0
         ? sql`(${join(q.statuses.map((s) => (s.kind === 'status' ? sql`status = ${s.status}` : sql`(status >= ${s.class * 100} AND status < ${s.class * 100 + 100})`)), ' OR ')})`
         : undefined;
+    return this.latestLimits(q.from, q.to, q.keys, and([list('route', q.routes), list('code', q.codes), statuses]));
+  }
+
+  async retryClassCounts(q: RetryClassCountQuery): Promise<RetryClassCount[]> {
     const rows = await this.d.rows<Json>(
       sql`SELECT if(class_any = 'abandoned' AND ts_ms > ${q.now - ABANDON_MS}, 'pending', class_any) AS retry_class, count() AS limits
-          FROM ${this.latestLimits(q.from, q.to, q.keys, and([list('route', q.routes), list('code', q.codes), statuses]))} GROUP BY retry_class`,
+          FROM ${this.matchingLimits(q)} GROUP BY retry_class`,
     );
     const by = new Map(rows.map((r) => [r.retry_class as string, n(r.limits)]));
     return RETRY_CLASS_VALUES.filter((c) => (by.get(c) ?? 0) > 0).map((c) => ({ retry_class: c, limits: by.get(c)! }));
+  }
+
+  /** Storm limits per key, by key_id. */
+  async retryStormCounts(q: RetryClassCountQuery): Promise<RetryStormCount[]> {
+    const rows = await this.d.rows<Json>(sql`SELECT key_id, count() AS storms FROM ${this.matchingLimits(q)} WHERE storm = 1 GROUP BY key_id ORDER BY key_id`);
+    return rows.map((r) => ({ key_id: r.key_id as string, storms: n(r.storms) }));
   }
 
   async limit(request_id: string, code: string, now: number): Promise<LimitRecord | null> {

@@ -35,6 +35,7 @@ import {
   type LimitRecord,
   type RetryClassCount,
   type RetryClassCountQuery,
+  type RetryStormCount,
   type ListPage,
   type PruneOptions,
   type PruneResult,
@@ -1122,6 +1123,11 @@ export class ClickHouseRequestStore implements RequestStore {
   async retryClassCounts(q: RetryClassCountQuery): Promise<RetryClassCount[]> {
     await this.ready();
     return this.behaviour.retryClassCounts(q);
+  }
+
+  async retryStormCounts(q: RetryClassCountQuery): Promise<RetryStormCount[]> {
+    await this.ready();
+    return this.behaviour.retryStormCounts(q);
   }
 
   async behaviourLimit(request_id: string, code: string, now_ms: number): Promise<LimitRecord | null> {

@@ -269,23 +269,40 @@ function insertLimit(s: Statements, l: BehaviourEvent, rows: readonly RawRow[], 
  * already had a predecessor at least as close.
  */
 function markFutile(s: Statements, key_id: string, events: BehaviourEvent[]): void {
-  let any = false;
+  const byCode = new Map<string, BehaviourEvent[]>();
   for (const e of events) {
     if (!isFutileCode(e.code)) continue;
     s.insertFutile.run(e.request_id, e.code, key_id, e.ts_ms, e.route);
-    any = true;
+    const list = byCode.get(e.code);
+    if (list) list.push(e);
+    else byCode.set(e.code, [e]);
   }
-  if (!any) return;
-  for (const e of events) {
-    if (!isFutileCode(e.code)) continue;
-    let repeat = false;
-    let next: (RawRow & { repeat: number }) | null = null;
-    for (const r of s.futileBetween.all(key_id, e.code, e.ts_ms - FUTILE_WINDOW_MS, e.ts_ms + FUTILE_WINDOW_MS) as (RawRow & { repeat: number })[]) {
-      const c = compareEvents(r, e);
-      if (c < 0) repeat = true;
-      else if (c > 0 && r.ts_ms - e.ts_ms <= FUTILE_WINDOW_MS && (next === null || compareEvents(r, next) < 0)) next = r;
+  // Per code, the stored rows around runs of the batch's events (windows that overlap are read once), swept in
+  // event order: an event repeats when the row just before it is within FUTILE_WINDOW_MS, and makes the row just
+  // after it a repeat. Linear in the rows read, however many times the key repeated the code.
+  for (const [code, list] of byCode) {
+    // `events` is in event order, so each list is too.
+    for (let a = 0; a < list.length; ) {
+      let b = a + 1;
+      while (b < list.length && list[b].ts_ms - FUTILE_WINDOW_MS <= list[b - 1].ts_ms + FUTILE_WINDOW_MS) b++;
+      const rows = (s.futileBetween.all(key_id, code, list[a].ts_ms - FUTILE_WINDOW_MS, list[b - 1].ts_ms + FUTILE_WINDOW_MS) as (RawRow & { repeat: number })[]).sort(
+        compareEvents,
+      );
+      const marked = new Set<number>();
+      const mark = (k: number) => {
+        if (rows[k].repeat === 1 || marked.has(k)) return;
+        marked.add(k);
+        s.markRepeat.run(rows[k].request_id, rows[k].code);
+      };
+      let k = 0;
+      for (let x = a; x < b; x++) {
+        const e = list[x];
+        while (k < rows.length && compareEvents(rows[k], e) < 0) k++;
+        // rows[k] is e itself (inserted above).
+        if (k > 0 && rows[k - 1].ts_ms >= e.ts_ms - FUTILE_WINDOW_MS) mark(k);
+        if (k + 1 < rows.length && rows[k + 1].ts_ms - e.ts_ms <= FUTILE_WINDOW_MS) mark(k + 1);
+      }
+      a = b;
     }
-    if (repeat) s.markRepeat.run(e.request_id, e.code);
-    if (next !== null && next.repeat === 0) s.markRepeat.run(next.request_id, next.code);
   }
 }

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../client';
 import { ABANDON_MS, dayRange, RETRY_CLASS_VALUES, type RetryClass, type RetryClassValue } from '@/lib/behaviour-rules';
 import { DAY_MS } from '@/lib/time-buckets';
-import { MAX_CHAIN, type BehaviourQuery, type RetryClassCount, type RetryClassCountQuery, type ChainRows, type FutileQuery, type FutileRepeat, type KeyDayRow, type LimitQuery, type LimitRecord } from '../types';
+import { MAX_CHAIN, type BehaviourQuery, type RetryClassCount, type RetryClassCountQuery, type RetryStormCount, type ChainRows, type FutileQuery, type FutileRepeat, type KeyDayRow, type LimitQuery, type LimitRecord } from '../types';
 
 const keyFilter = (col: string, keys: readonly string[] | undefined) =>
   keys && keys.length > 0 ? { sql: ` AND ${col} IN (SELECT value FROM json_each(?))`, args: [JSON.stringify(keys)] } : { sql: '', args: [] };
@@ -135,7 +135,8 @@ export function listLimits(db: Db, q: LimitQuery): LimitRecord[] {
   return rows.map((r) => toLimitRecord(r, q.now));
 }
 
-export function retryClassCounts(db: Db, q: RetryClassCountQuery): RetryClassCount[] {
+/** WHERE over behaviour_limits for a RetryClassCountQuery (the limit's own columns). */
+function limitWhere(q: RetryClassCountQuery): { where: string; args: unknown[] } {
   let where = 'ts_ms >= ? AND ts_ms < ?';
   const args: unknown[] = [q.from, q.to];
   for (const [col, values] of [['key_id', q.keys], ['route', q.routes], ['code', q.codes]] as const) {
@@ -147,6 +148,11 @@ export function retryClassCounts(db: Db, q: RetryClassCountQuery): RetryClassCou
     where += ` AND (${q.statuses.map((s) => (s.kind === 'status' ? 'status = ?' : '(status >= ? AND status < ?)')).join(' OR ')})`;
     for (const s of q.statuses) args.push(...(s.kind === 'status' ? [s.status] : [s.class * 100, s.class * 100 + 100]));
   }
+  return { where, args };
+}
+
+export function retryClassCounts(db: Db, q: RetryClassCountQuery): RetryClassCount[] {
+  const { where, args } = limitWhere(q);
   const rows = db.$client
     .prepare(
       `SELECT CASE WHEN class_any = 'abandoned' AND ts_ms > ? THEN 'pending' ELSE class_any END AS retry_class, count(*) AS limits
@@ -155,6 +161,12 @@ export function retryClassCounts(db: Db, q: RetryClassCountQuery): RetryClassCou
     .all(q.now - ABANDON_MS, ...args) as RetryClassCount[];
   const by = new Map(rows.map((r) => [r.retry_class, r.limits]));
   return RETRY_CLASS_VALUES.filter((c) => (by.get(c) ?? 0) > 0).map((c) => ({ retry_class: c, limits: by.get(c)! }));
+}
+
+/** Storm limits per key in [from, to), by key_id. */
+export function retryStormCounts(db: Db, q: RetryClassCountQuery): RetryStormCount[] {
+  const { where, args } = limitWhere(q);
+  return db.$client.prepare(`SELECT key_id, count(*) AS storms FROM behaviour_limits WHERE storm = 1 AND ${where} GROUP BY key_id ORDER BY key_id`).all(...args) as RetryStormCount[];
 }
 
 export function getLimitFact(db: Db, request_id: string, code: string, now: number): LimitRecord | null {

@@ -14,6 +14,7 @@ import {
   listFutileRepeats,
   listLimits,
   retryClassCounts,
+  retryStormCounts,
 } from '../queries/behaviour';
 import { getTokenLastCalls } from '../queries/ingest-health';
 import { insightFor, lookupForSupport } from '../queries/support-lookup';
@@ -57,10 +58,12 @@ export class SqliteRequestStore implements RequestStore {
   constructor(
     readonly db: Db,
     private readonly owns = false,
+    /** false: no client-behaviour facts at write (the benchmark's baseline only; every read of them is then empty). */
+    private readonly classify = true,
   ) {}
 
   async writeBatch(rows: RequestRow[], ctx: WriteContext) {
-    return writeRows(this.db, rows, ctx);
+    return writeRows(this.db, rows, ctx, this.classify);
   }
 
   async recordRejectedBatch(batch: RejectedBatch) {
@@ -150,6 +153,10 @@ export class SqliteRequestStore implements RequestStore {
 
   async retryClassCounts(q: RetryClassCountQuery) {
     return retryClassCounts(this.db, q);
+  }
+
+  async retryStormCounts(q: RetryClassCountQuery) {
+    return retryStormCounts(this.db, q);
   }
 
   async behaviourLimit(request_id: string, code: string, now_ms: number) {

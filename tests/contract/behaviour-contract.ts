@@ -177,6 +177,10 @@ export function behaviourContract(stores: () => { ref: RequestStore; sut: Reques
     expect(await sut.retryClassCounts({ ...q })).toEqual(RETRY_CLASS_VALUES.filter((c) => byClass.has(c)).map((c) => ({ retry_class: c, limits: byClass.get(c) })));
     expect(await sut.retryClassCounts({ ...q, routes: ['/v1/a'], statuses: [{ kind: 'class', class: 5 }] })).toEqual([{ retry_class: 'immediate', limits: 1 }]);
     expect(await sut.retryClassCounts({ ...q, codes: ['service_unavailable'], statuses: [{ kind: 'status', status: 429 }] })).toEqual([]);
+    const stormsByKey = new Map<string, number>();
+    for (const l of expectedLimits(BEHAVIOUR_NOW)) if (l.storm) stormsByKey.set(l.key_id, (stormsByKey.get(l.key_id) ?? 0) + 1);
+    expect(await sut.retryStormCounts(q)).toEqual([...stormsByKey].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key_id, storms]) => ({ key_id, storms })));
+    expect((await sut.retryStormCounts(q)).map((s) => s.key_id)).toEqual(['bc_storm']);
     const futile = await sut.futileRepeats({ ...q, limit: 10_000 });
     expect(futile).toEqual(expectedFutile());
     expect(futile.filter((f) => f.key_id === 'bc_futile')).toHaveLength(8);
@@ -238,6 +242,7 @@ export function behaviourContract(stores: () => { ref: RequestStore; sut: Reques
           await same(`retryClassCounts filtered ${rn}/${kn}`, (s) =>
             s.retryClassCounts({ ...q, routes: ['/v1/submissions', '/v1/a'], codes: ['rate_limited', 'service_unavailable'], statuses: [{ kind: 'status', status: 429 }, { kind: 'class', class: 5 }] }),
           );
+          await same(`retryStormCounts ${rn}/${kn}`, (s) => s.retryStormCounts(q));
           await same(`futileRepeats ${rn}/${kn}`, (s) => s.futileRepeats({ ...q, limit: 100_000 }));
           await same(`futileRepeats codes ${rn}/${kn}`, (s) => s.futileRepeats({ ...q, codes: ['invalid_credentials', 'scope_required'], limit: 5 }));
         }

@@ -161,6 +161,10 @@ const rate = (r: { requests: number; errors: number }) => (r.requests ? r.errors
 /** The store the evaluator reads: breakdowns and day series over the generated cells. */
 export function weeksStore(data: WeeksData, counter?: { calls: number }): AlertStore {
   return {
+    // The generated weeks carry no client-behaviour facts.
+    async retryStormCounts() {
+      return [];
+    },
     async breakdown(f, opts) {
       if (counter) counter.calls++;
       // The error-rate rule (lib/error-rate.ts), as the real stores count: population filters choose the requests,
