@@ -278,11 +278,12 @@ MIGRATIONS.push({
       `${engine(t, 'MergeTree', 'requests_by_idempotency_key_local', false)} PARTITION BY ${dayPartition('ts_ms')} ORDER BY (idempotency_key, ts_ms, request_id, code)`,
       'halfMD5(request_id)',
     );
+    // The alias shadows the column in WHERE on 26.x (a NULL reads as ''), so the condition holds either way: no NULL, no ''.
     out.push(
       raw(
         `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.database}.requests_by_idempotency_key_mv${n.onCluster} TO ${t.database}.${t.cluster ? 'requests_by_idempotency_key_local' : 'requests_by_idempotency_key'} AS
          SELECT assumeNotNull(idempotency_key) AS idempotency_key, ts_ms, request_id, code, status, key_id, route, request_fingerprint, idempotent_replayed
-         FROM ${n.local('requests')} WHERE isNotNull(idempotency_key)`,
+         FROM ${n.local('requests')} WHERE length(idempotency_key) > 0`,
       ),
     );
     // The facts: one row per limit / futile-code response, rewritten whole whenever a batch may have changed it, with a
