@@ -4,7 +4,7 @@
 // (its lookup and its dedupe check) live on one shard; the small tables (ingest health, rejection samples,
 // migrations) are replicated whole to every node. Everything is partitioned by UTC day (intDiv(ms, 86400000)):
 // retention drops whole partitions. The SQL is accepted by ClickHouse 18.16 and 26.x alike (see docs/clickhouse.md).
-import { raw, type Sql } from './sql';
+import { raw, Sql } from './sql';
 
 export interface Topology {
   /** Database name (an identifier: checked by checkIdentifier). */
@@ -213,6 +213,98 @@ MIGRATIONS.push({
       `CREATE TABLE IF NOT EXISTS ${n.dist('ingest_last_call_hour')}${n.onCluster} (bucket_ms Int64, token_id Int64, last_ms Int64)
        ENGINE = ${engine(t, 'ReplacingMergeTree', 'ingest_last_call_hour', true, 'last_ms')} PARTITION BY ${dayPartition('bucket_ms')} ORDER BY (bucket_ms, token_id)`,
     ].map(raw);
+  },
+});
+
+/**
+ * `ALTER TABLE … ADD COLUMN`: 18.16 has no `ADD COLUMN IF NOT EXISTS`, so a rerun of an interrupted migration meets
+ * "column already exists" (code 44), which the store's migration runner treats as done for these statements only.
+ */
+export class AddColumn extends Sql {}
+
+const addColumn = (table: string, onCluster: string, column: string) => new AddColumn(`ALTER TABLE ${table}${onCluster} ADD COLUMN ${column}`);
+
+/** The client-behaviour columns of `requests` (SQLite's 0007): the four ingest fields and the wait a response asked for. */
+export const BEHAVIOUR_REQUEST_COLUMNS = [
+  'idempotency_key Nullable(String)',
+  'request_fingerprint Nullable(String)',
+  'idempotent_replayed Nullable(UInt8)',
+  'user_agent Nullable(String)',
+  // retryAfterMs() of lib/behaviour-rules.ts, computed by the store at insert: the rule stays in one place (never
+  // re-written as SQL over `details`), and the facts below find a key's limits from requests_by_key alone.
+  'retry_after_ms Nullable(Int64)',
+];
+
+const BY_KEY_SELECT =
+  'SELECT assumeNotNull(key_id) AS key_value, ts_ms, id, request_id, code, status, method, route, path, latency_ms, retry_after_ms';
+
+MIGRATIONS.push({
+  version: 4,
+  name: 'client-behaviour',
+  // Issue 18 on ClickHouse (docs/clickhouse.md, "Client behaviour"): the ingest fields, retry_after_ms in
+  // requests_by_key (its view is recreated to copy it), the requests of an idempotency key in their own sorted
+  // table, and the behaviour facts in ReplacingMergeTree tables versioned by the write that computed them.
+  statements: (t) => {
+    const n = names(t);
+    const out: Sql[] = [];
+    const both = (table: string, column: string) => {
+      out.push(addColumn(`${t.database}.${t.cluster ? `${table}_local` : table}`, n.onCluster, column));
+      if (t.cluster) out.push(addColumn(`${t.database}.${table}`, n.onCluster, column));
+    };
+    for (const c of BEHAVIOUR_REQUEST_COLUMNS) both('requests', c);
+    both('requests_by_key', 'retry_after_ms Nullable(Int64)');
+    // Migrations run before the first write, so no insert falls between the two.
+    out.push(
+      raw(`DROP TABLE IF EXISTS ${t.database}.requests_by_key_mv${n.onCluster}`),
+      raw(
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.database}.requests_by_key_mv${n.onCluster} TO ${t.database}.${t.cluster ? 'requests_by_key_local' : 'requests_by_key'} AS
+         ${BY_KEY_SELECT} FROM ${n.local('requests')} WHERE isNotNull(key_id)`,
+      ),
+    );
+    const sharded = (table: string, columns: string, body: string, shardKey: string) => {
+      const local = `${t.database}.${t.cluster ? `${table}_local` : table}`;
+      out.push(raw(`CREATE TABLE IF NOT EXISTS ${local}${n.onCluster} (${columns}) ENGINE = ${body}`));
+      if (t.cluster) {
+        out.push(
+          raw(`CREATE TABLE IF NOT EXISTS ${t.database}.${table}${n.onCluster} AS ${local} ENGINE = Distributed(${t.cluster}, ${t.database}, ${table}_local, ${shardKey})`),
+        );
+      }
+    };
+    // An idempotency key's chain: one sorted range instead of every partition of `requests` (sorted by request id).
+    sharded(
+      'requests_by_idempotency_key',
+      `idempotency_key String, ts_ms Int64, request_id String, code String, status UInt16, key_id Nullable(String), route Nullable(String),
+       request_fingerprint Nullable(String), idempotent_replayed Nullable(UInt8)`,
+      `${engine(t, 'MergeTree', 'requests_by_idempotency_key_local', false)} PARTITION BY ${dayPartition('ts_ms')} ORDER BY (idempotency_key, ts_ms, request_id, code)`,
+      'halfMD5(request_id)',
+    );
+    // The alias shadows the column in WHERE on 26.x (a NULL reads as ''), so the condition holds either way: no NULL, no ''.
+    out.push(
+      raw(
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.database}.requests_by_idempotency_key_mv${n.onCluster} TO ${t.database}.${t.cluster ? 'requests_by_idempotency_key_local' : 'requests_by_idempotency_key'} AS
+         SELECT assumeNotNull(idempotency_key) AS idempotency_key, ts_ms, request_id, code, status, key_id, route, request_fingerprint, idempotent_replayed
+         FROM ${n.local('requests')} WHERE length(idempotency_key) > 0`,
+      ),
+    );
+    // The facts: one row per limit / futile-code response, rewritten whole whenever a batch may have changed it, with a
+    // larger `version` each time; reads take argMax(…, version) per (request_id, code), so unmerged parts never matter.
+    // Sharded by request id like the rows they describe, so every version of a fact lands on one shard.
+    sharded(
+      'behaviour_limits',
+      `request_id String, code String, key_id String, ts_ms Int64, status UInt16, route String, retry_after_ms Int64,
+       next_any_request_id Nullable(String), next_any_code Nullable(String), next_any_ts_ms Nullable(Int64), class_any String,
+       next_route_request_id Nullable(String), next_route_code Nullable(String), next_route_ts_ms Nullable(Int64), class_route String,
+       before_n UInt32, after_n UInt32, storm UInt8, version UInt64`,
+      `${engine(t, 'ReplacingMergeTree', 'behaviour_limits_local', false, 'version')} PARTITION BY ${dayPartition('ts_ms')} ORDER BY (key_id, ts_ms, request_id, code)`,
+      'halfMD5(request_id)',
+    );
+    sharded(
+      'behaviour_futile',
+      'request_id String, code String, key_id String, ts_ms Int64, route String, repeat UInt8, version UInt64',
+      `${engine(t, 'ReplacingMergeTree', 'behaviour_futile_local', false, 'version')} PARTITION BY ${dayPartition('ts_ms')} ORDER BY (key_id, code, ts_ms, request_id)`,
+      'halfMD5(request_id)',
+    );
+    return out;
   },
 });
 

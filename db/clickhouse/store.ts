@@ -23,14 +23,18 @@ import {
   UNKNOWN_TOKEN_ID,
   type AroundKey,
   type BreakdownOptions,
+  type BehaviourQuery,
   type ChainRows,
+  type FutileQuery,
   type FutileRepeat,
   type IngestHealthFilters,
   type IngestHealthPoint,
   type IngestHealthTotal,
   type KeyDayRow,
+  type LimitQuery,
   type LimitRecord,
   type RetryClassCount,
+  type RetryClassCountQuery,
   type RetryStormCount,
   type ListPage,
   type PruneOptions,
@@ -52,10 +56,12 @@ import {
   type WriteContext,
   type WriteOutcome,
 } from '../types';
-import { checkIdentifier, MIGRATIONS, migrationsTable, names, SMALL_TABLES, type Topology } from './schema';
+import { AddColumn, checkIdentifier, MIGRATIONS, migrationsTable, names, SMALL_TABLES, type Topology } from './schema';
 import { and, join, raw, sql, type Sql } from './sql';
 import { ClickHouseStats, filterConditions } from './stats';
 import { ClickHouseSupport } from './support';
+import { ClickHouseBehaviour } from './behaviour';
+import { storedRetryAfterMs } from '@/lib/behaviour-window';
 
 const MAX_REJECTION_SAMPLES = 1000;
 const TIMELINE_LIMIT = 50;
@@ -139,7 +145,8 @@ type Json = Record<string, unknown>;
 const n = (v: unknown) => Number(v);
 const nn = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-const RECORD_COLUMNS = 'id, request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch';
+const RECORD_COLUMNS =
+  'id, request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, idempotency_key, request_fingerprint, idempotent_replayed, user_agent';
 const LIGHT_COLUMNS = 'id, request_id, code, status, ts_ms, method, route, path, latency_ms';
 
 type RecordRowCH = Parameters<typeof toRequestRecord>[0] & { id: number };
@@ -174,11 +181,10 @@ function toRecordRow(r: Json): RecordRowCH {
     reason: r.reason as string | null,
     unknown_code: n(r.unknown_code),
     status_mismatch: n(r.status_mismatch),
-    // The client-behaviour fields (issue 18) are not stored in ClickHouse yet.
-    idempotency_key: null,
-    request_fingerprint: null,
-    idempotent_replayed: null,
-    user_agent: null,
+    idempotency_key: (r.idempotency_key as string | null) ?? null,
+    request_fingerprint: (r.request_fingerprint as string | null) ?? null,
+    idempotent_replayed: nn(r.idempotent_replayed),
+    user_agent: (r.user_agent as string | null) ?? null,
   };
 }
 
@@ -236,9 +242,6 @@ function chunkForIn<T>(values: readonly T[], size: (v: T) => number): T[][] {
 
 const inList = (values: readonly string[]) => join(values.map((v) => sql`${v}`), ', ');
 
-const behaviourNotImplemented = () =>
-  new ApiError('service_unavailable', 'Client behaviour is not implemented on the ClickHouse store yet.', { store: 'clickhouse', feature: 'client_behaviour' });
-
 export class ClickHouseRequestStore implements RequestStore {
   readonly kind = 'clickhouse' as const;
   private readonly t: Topology;
@@ -255,6 +258,7 @@ export class ClickHouseRequestStore implements RequestStore {
   /** query_id of an insert that failed without a clear answer: settled before the next write. */
   private unsettledInsert: string | null = null;
   private supportReads: ClickHouseSupport | null = null;
+  private readonly behaviour: ClickHouseBehaviour;
 
   private constructor(
     private readonly client: ClickHouseClient,
@@ -267,6 +271,16 @@ export class ClickHouseRequestStore implements RequestStore {
     this.t = { database: checkIdentifier(database, 'ClickHouse database'), cluster: cluster ? checkIdentifier(cluster, 'CLICKHOUSE_CLUSTER') : null };
     this.names = names(this.t);
     this.stats = new ClickHouseStats((q) => this.rows(q), (name) => `${this.t.database}.${name}`);
+    const db = this.t.database;
+    this.behaviour = new ClickHouseBehaviour({
+      rows: (q) => this.rows(q),
+      insert: (table, values) => this.insert(table, values),
+      requestsByKey: `${db}.requests_by_key`,
+      requestsByIdempotencyKey: `${db}.requests_by_idempotency_key`,
+      limits: `${db}.behaviour_limits`,
+      futile: `${db}.behaviour_futile`,
+      rollupKeyDay: this.names.dist('rollup_key_day'),
+    });
   }
 
   /**
@@ -324,7 +338,14 @@ export class ClickHouseRequestStore implements RequestStore {
     for (const m of MIGRATIONS) {
       if (done.has(m.version) || m.version > upTo) continue;
       // Backfills through Distributed tables must land before the next statement.
-      for (const st of m.statements(t)) await this.exec(st, t.cluster ? { insert_distributed_sync: 1 } : {});
+      for (const st of m.statements(t)) {
+        try {
+          await this.exec(st, t.cluster ? { insert_distributed_sync: 1 } : {});
+        } catch (err) {
+          // A rerun after an interrupted migration: the column is there already (18.16 has no ADD COLUMN IF NOT EXISTS).
+          if (!(st instanceof AddColumn && /^Code: 44\b|already exists/.test(String((err as Error)?.message)))) throw err;
+        }
+      }
       await this.exec(sql`INSERT INTO ${raw(t.database)}.schema_migrations (version, name, applied_ms) VALUES (${m.version}, ${m.name}, ${Date.now()})`);
     }
     if (t.cluster) {
@@ -347,6 +368,7 @@ export class ClickHouseRequestStore implements RequestStore {
     this.nextId = n(ids?.m ?? 0) + 1;
     const [rj] = await this.rows<Json>(raw(`SELECT max(id) AS m FROM ${this.names.dist('ingest_rejections')}`));
     this.nextRejectionId = n(rj?.m ?? 0) + 1;
+    if (upTo >= 4) await this.behaviour.init();
     this.initialized = true;
   }
 
@@ -480,9 +502,15 @@ export class ClickHouseRequestStore implements RequestStore {
         status_mismatch: r[15],
         token_id: r[16],
         received_ms: r[17],
+        // A store held at an older schema (migrateUpTo) has no client-behaviour columns.
+        ...(this.upTo >= 4
+          ? { idempotency_key: r[18], request_fingerprint: r[19], idempotent_replayed: r[20], user_agent: r[21], retry_after_ms: storedRetryAfterMs(r[3], r[12]) }
+          : {}),
       }));
       await this.insert(this.names.dist('requests'), values);
     }
+    // The whole batch, duplicates included: a resend after a crash between the insert and the facts writes them then.
+    if (this.upTo >= 4) await this.behaviour.afterInsert(rows);
     const duplicates = rows.length - accepted;
     await this.insert(this.names.dist('ingest_health_hour'), [
       { bucket_ms: Math.floor(received_ms / HOUR_MS) * HOUR_MS, token_id: token_id ?? 0, batches: 1, accepted, duplicates, rejected: ctx.rejected ?? 0 },
@@ -620,6 +648,7 @@ export class ClickHouseRequestStore implements RequestStore {
     }
     await dropDays('requests', false, take);
     await dropDays('requests_by_key', false, take);
+    if (this.upTo >= 4) await dropDays('requests_by_idempotency_key', false, take);
     // Rollups and health: only days no remaining record needs (all of them unless the budget stopped early).
     const limitDay = more ? take[take.length - 1] + 1 : cutDay;
     const result: Record<string, number> = {};
@@ -632,6 +661,8 @@ export class ClickHouseRequestStore implements RequestStore {
       ['ingest_rejections', 'received_ms', true],
       ['ingest_refused_hour', 'bucket_ms', true],
       ['ingest_last_call_hour', 'bucket_ms', true],
+      // Every version of a fact lives in its event's day partition (a limit's successor is never older than the limit).
+      ...(this.upTo >= 4 ? ([['behaviour_limits', 'ts_ms', false], ['behaviour_futile', 'ts_ms', false]] as const) : []),
     ] as const) {
       const days = (await daysOf(table, col)).filter((x) => x.d < limitDay);
       result[table] = days.reduce((a, x) => a + x.c, 0);
@@ -646,9 +677,9 @@ export class ClickHouseRequestStore implements RequestStore {
       rollup_key_day: result.rollup_key_day,
       ingest_health_hour: result.ingest_health_hour,
       ingest_rejections: result.ingest_rejections,
-      // Client-behaviour facts are kept by the SQLite store only (issue 18).
-      behaviour_limits: 0,
-      behaviour_futile: 0,
+      // Fact rows, every stored version counted.
+      behaviour_limits: result.behaviour_limits ?? 0,
+      behaviour_futile: result.behaviour_futile ?? 0,
       more,
     };
   }
@@ -808,7 +839,8 @@ export class ClickHouseRequestStore implements RequestStore {
     const chunkBytes = opts.chunkBytes ?? 65_536;
     const columns = opts.columns ?? null;
     const lineOf = requestExportLineOf(columns);
-    const cols = 'request_id, ts_ms, status, code, method, route, path, latency_ms, key_id, account_id, tier, reason, message, details, unknown_code, status_mismatch, id';
+    const cols =
+      'request_id, ts_ms, status, code, method, route, path, latency_ms, key_id, account_id, tier, reason, message, details, unknown_code, status_mismatch, idempotency_key, request_fingerprint, idempotent_replayed, user_agent, id';
     let after: Cursor | null = null;
     let headerSent = false;
     let done = false;
@@ -861,10 +893,10 @@ export class ClickHouseRequestStore implements RequestStore {
               r.details as string | null,
               n(r.unknown_code) as 0 | 1,
               n(r.status_mismatch) as 0 | 1,
-              null,
-              null,
-              null,
-              null,
+              r.idempotency_key as string | null,
+              r.request_fingerprint as string | null,
+              nn(r.idempotent_replayed) as 0 | 1 | null,
+              r.user_agent as string | null,
               n(r.id),
             ];
             put(lineOf(row));
@@ -1076,46 +1108,56 @@ export class ClickHouseRequestStore implements RequestStore {
   }
 
   // ---------------------------------------------------------------- client behaviour (BehaviourReads)
-  // Placeholders until the ClickHouse behaviour facts exist: a clear refusal rather than an empty answer.
+  // The facts are recomputed after each batch's insert (db/clickhouse/behaviour.ts); reads take their latest version.
 
-  async behaviourKeyDays(): Promise<KeyDayRow[]> {
-    throw behaviourNotImplemented();
+  async behaviourKeyDays(q: BehaviourQuery): Promise<KeyDayRow[]> {
+    await this.ready();
+    return this.behaviour.keyDays(q);
   }
 
-  async behaviourLimits(): Promise<LimitRecord[]> {
-    throw behaviourNotImplemented();
+  async behaviourLimits(q: LimitQuery): Promise<LimitRecord[]> {
+    await this.ready();
+    return this.behaviour.limits(q);
   }
 
-  async retryClassCounts(): Promise<RetryClassCount[]> {
-    throw behaviourNotImplemented();
+  async retryClassCounts(q: RetryClassCountQuery): Promise<RetryClassCount[]> {
+    await this.ready();
+    return this.behaviour.retryClassCounts(q);
   }
 
-  async retryStormCounts(): Promise<RetryStormCount[]> {
-    throw behaviourNotImplemented();
+  async retryStormCounts(q: RetryClassCountQuery): Promise<RetryStormCount[]> {
+    await this.ready();
+    return this.behaviour.retryStormCounts(q);
   }
 
-  async behaviourLimit(): Promise<LimitRecord | null> {
-    throw behaviourNotImplemented();
+  async behaviourLimit(request_id: string, code: string, now_ms: number): Promise<LimitRecord | null> {
+    await this.ready();
+    return this.behaviour.limit(request_id, code, now_ms);
   }
 
-  async futileRepeats(): Promise<FutileRepeat[]> {
-    throw behaviourNotImplemented();
+  async futileRepeats(q: FutileQuery): Promise<FutileRepeat[]> {
+    await this.ready();
+    return this.behaviour.futileRepeats(q);
   }
 
-  async countFutileRepeats(): Promise<number> {
-    throw behaviourNotImplemented();
+  async countFutileRepeats(key_id: string, code: string, from_ms: number, to_ms: number): Promise<number> {
+    await this.ready();
+    return this.behaviour.countFutileRepeats(key_id, code, from_ms, to_ms);
   }
 
-  async countKeyRequestsBetween(): Promise<number> {
-    throw behaviourNotImplemented();
+  async countKeyRequestsBetween(key_id: string, from_exclusive_ms: number, to_ms: number): Promise<number> {
+    await this.ready();
+    return this.behaviour.countKeyRequestsBetween(key_id, from_exclusive_ms, to_ms);
   }
 
-  async idempotencyChain(): Promise<ChainRows> {
-    throw behaviourNotImplemented();
+  async idempotencyChain(idempotency_key: string): Promise<ChainRows> {
+    await this.ready();
+    return this.behaviour.idempotencyChain(idempotency_key);
   }
 
-  async hasIdempotencyKey(): Promise<boolean> {
-    throw behaviourNotImplemented();
+  async hasIdempotencyKey(idempotency_key: string): Promise<boolean> {
+    await this.ready();
+    return this.behaviour.hasIdempotencyKey(idempotency_key);
   }
 
   async ping(): Promise<void> {

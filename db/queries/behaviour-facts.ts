@@ -13,12 +13,12 @@ import {
   FUTILE_WINDOW_MS,
   isFutileCode,
   isStorm,
-  retryAfterMs,
   STORM_WINDOW_MS,
   type BehaviourEvent,
   type EventOrder,
   type RetryClass,
 } from '@/lib/behaviour-rules';
+import { firstAfter, firstTs, limitFacts, storedRetryAfterMs } from '@/lib/behaviour-window';
 
 interface LimitRow {
   request_id: string;
@@ -90,30 +90,6 @@ function statements(sqlite: Database.Database): Statements {
 
 const isLimitStatus = (status: number) => status === 429 || (status >= 500 && status <= 599);
 
-/** Index of the first event ordered after `e` (events sorted by compareEvents). */
-function firstAfter(events: readonly EventOrder[], e: EventOrder): number {
-  let lo = 0;
-  let hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareEvents(events[mid], e) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first event with ts_ms > t (or >= t when `inclusive`). */
-function firstTs(events: readonly EventOrder[], t: number, inclusive: boolean): number {
-  let lo = 0;
-  let hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (inclusive ? events[mid].ts_ms < t : events[mid].ts_ms <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 const orderOf = (request_id: string | null, code: string | null, ts_ms: number | null): EventOrder | null =>
   request_id === null || code === null || ts_ms === null ? null : { request_id, code, ts_ms };
 
@@ -136,10 +112,7 @@ export type BehaviourRow = readonly [
 ];
 
 function toEvent(r: BehaviourRow, key_id: string): BehaviourEvent {
-  const details = r[12];
-  const retry_after_ms =
-    details !== null && isLimitStatus(r[3]) && details.includes('retry_after') ? retryAfterMs(r[3], JSON.parse(details) as Record<string, unknown>) : null;
-  return { request_id: r[0], code: r[1], ts_ms: r[2], status: r[3], key_id, route: r[6] ?? '', retry_after_ms };
+  return { request_id: r[0], code: r[1], ts_ms: r[2], status: r[3], key_id, route: r[6] ?? '', retry_after_ms: storedRetryAfterMs(r[3], r[12]) };
 }
 
 /**
@@ -267,14 +240,7 @@ function insertLimits(s: Statements, key_id: string, limits: readonly BehaviourE
 /** One new limit's facts from `rows`: every stored row of its key from STORM_WINDOW_MS before it to ABANDON_MS after, in event order. */
 function insertLimit(s: Statements, l: BehaviourEvent, rows: readonly RawRow[], sameRoute: readonly RawRow[]): void {
   const retry_after_ms = l.retry_after_ms!;
-  const after = firstAfter(rows, l);
-  const candidate = rows[after];
-  const nextAny = candidate && candidate.ts_ms - l.ts_ms <= ABANDON_MS ? candidate : null;
-  const routeCandidate = sameRoute[firstAfter(sameRoute, l)];
-  const nextRoute = routeCandidate && routeCandidate.ts_ms - l.ts_ms <= ABANDON_MS ? routeCandidate : null;
-  const after_n = Math.max(0, firstTs(rows, l.ts_ms + STORM_WINDOW_MS, false) - after);
-  // Rows ordered before the limit itself (which is stored, so it sits at after - 1) from STORM_WINDOW_MS before it.
-  const before_n = Math.max(0, after - 1 - firstTs(rows, l.ts_ms - STORM_WINDOW_MS, true));
+  const f = limitFacts({ ...l, retry_after_ms }, rows, sameRoute);
   s.insertLimit.run(
     l.request_id,
     l.code,
@@ -283,17 +249,17 @@ function insertLimit(s: Statements, l: BehaviourEvent, rows: readonly RawRow[], 
     l.status,
     l.route,
     retry_after_ms,
-    nextAny?.request_id ?? null,
-    nextAny?.code ?? null,
-    nextAny?.ts_ms ?? null,
-    classifyRetry(retry_after_ms, nextAny ? nextAny.ts_ms - l.ts_ms : null),
-    nextRoute?.request_id ?? null,
-    nextRoute?.code ?? null,
-    nextRoute?.ts_ms ?? null,
-    classifyRetry(retry_after_ms, nextRoute ? nextRoute.ts_ms - l.ts_ms : null),
-    before_n,
-    after_n,
-    isStorm(before_n, after_n) ? 1 : 0,
+    f.next_any?.request_id ?? null,
+    f.next_any?.code ?? null,
+    f.next_any?.ts_ms ?? null,
+    f.class_any,
+    f.next_route?.request_id ?? null,
+    f.next_route?.code ?? null,
+    f.next_route?.ts_ms ?? null,
+    f.class_route,
+    f.before_n,
+    f.after_n,
+    f.storm ? 1 : 0,
   );
 }
 
