@@ -228,6 +228,31 @@ function chunkForIn<T>(values: readonly T[], size: (v: T) => number): T[][] {
   return out;
 }
 
+/** The `requests` columns of a row (JSONEachRow). */
+function requestValues(r: RequestRow, id: number): Json {
+  return {
+    id,
+    request_id: r[0],
+    code: r[1],
+    ts_ms: r[2],
+    status: r[3],
+    method: r[4],
+    path: r[5],
+    route: r[6],
+    latency_ms: r[7],
+    key_id: r[8],
+    account_id: r[9],
+    tier: r[10],
+    message: r[11],
+    details: r[12],
+    reason: r[13],
+    unknown_code: r[14],
+    status_mismatch: r[15],
+    token_id: r[16],
+    received_ms: r[17],
+  };
+}
+
 const inList = (values: readonly string[]) => join(values.map((v) => sql`${v}`), ', ');
 
 export class ClickHouseRequestStore implements RequestStore {
@@ -438,42 +463,7 @@ export class ClickHouseRequestStore implements RequestStore {
       const k = `${r[0]}\u0000${r[1]}`;
       if (!fresh.has(k)) fresh.set(k, r);
     }
-    // Then everything already stored goes: the check reads the shard that owns each id.
-    const ids = [...new Set([...fresh.values()].map((r) => r[0]))];
-    for (const e of await this.byRequestIds('request_id, code', ids)) fresh.delete(`${e.request_id}\u0000${e.code}`);
-    if (late()) throw new DeadlineExceeded();
-    const accepted = fresh.size;
-    // Every row of the batch takes the next id in order, stored or not, as SQLite's AUTOINCREMENT does for an INSERT
-    // OR IGNORE: the same batches give the same ids (and keyset order) in both stores. Ids are taken before the
-    // insert, so a failed insert that reached ClickHouse anyway never shares an id with a later one.
-    const base = this.nextId;
-    this.nextId += rows.length;
-    const idOf = new Map<RequestRow, number>();
-    rows.forEach((r, i) => idOf.set(r, base + i));
-    if (accepted > 0) {
-      const values = [...fresh.values()].map((r) => ({
-        id: idOf.get(r)!,
-        request_id: r[0],
-        code: r[1],
-        ts_ms: r[2],
-        status: r[3],
-        method: r[4],
-        path: r[5],
-        route: r[6],
-        latency_ms: r[7],
-        key_id: r[8],
-        account_id: r[9],
-        tier: r[10],
-        message: r[11],
-        details: r[12],
-        reason: r[13],
-        unknown_code: r[14],
-        status_mismatch: r[15],
-        token_id: r[16],
-        received_ms: r[17],
-      }));
-      await this.insert(this.names.dist('requests'), values);
-    }
+    const accepted = await this.insertFresh(rows, fresh, late);
     const duplicates = rows.length - accepted;
     await this.insert(this.names.dist('ingest_health_hour'), [
       { bucket_ms: Math.floor(received_ms / HOUR_MS) * HOUR_MS, token_id: token_id ?? 0, batches: 1, accepted, duplicates, rejected: ctx.rejected ?? 0 },
@@ -489,6 +479,44 @@ export class ClickHouseRequestStore implements RequestStore {
       );
     }
     return { accepted, duplicates };
+  }
+
+  /**
+   * Drops from `fresh` (first occurrence of each (request_id, code) in the batch) every pair already stored, gives
+   * every row of the batch the next id in order, and inserts the rest. Returns how many rows were inserted.
+   */
+  private async insertFresh(rows: readonly RequestRow[], fresh: Map<string, RequestRow>, late: () => boolean = () => false): Promise<number> {
+    // Everything already stored goes: the check reads the shard that owns each id.
+    const ids = [...new Set([...fresh.values()].map((r) => r[0]))];
+    for (const e of await this.byRequestIds('request_id, code', ids)) fresh.delete(`${e.request_id}\u0000${e.code}`);
+    if (late()) throw new DeadlineExceeded();
+    // Every row of the batch takes the next id in order, stored or not, as SQLite's AUTOINCREMENT does for an INSERT
+    // OR IGNORE: the same batches give the same ids (and keyset order) in both stores. Ids are taken before the
+    // insert, so a failed insert that reached ClickHouse anyway never shares an id with a later one.
+    const base = this.nextId;
+    this.nextId += rows.length;
+    const idOf = new Map<RequestRow, number>();
+    rows.forEach((r, i) => idOf.set(r, base + i));
+    if (fresh.size > 0) await this.insert(this.names.dist('requests'), [...fresh.values()].map((r) => requestValues(r, idOf.get(r)!)));
+    return fresh.size;
+  }
+
+  /**
+   * `errata copy`: stores rows read from a SQLite store as they are (each keeps its token and receive time), with the
+   * same exact dedupe as ingest, and without ingest-health lines (the copy is not an ingest call).
+   */
+  copyRows(rows: RequestRow[]): Promise<WriteOutcome> {
+    return this.serialized(async () => {
+      await this.ready();
+      await this.settlePreviousInsert();
+      const fresh = new Map<string, RequestRow>();
+      for (const r of rows) {
+        const k = `${r[0]}\u0000${r[1]}`;
+        if (!fresh.has(k)) fresh.set(k, r);
+      }
+      const accepted = await this.insertFresh(rows, fresh);
+      return { accepted, duplicates: rows.length - accepted };
+    });
   }
 
   /**
