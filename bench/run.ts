@@ -603,7 +603,11 @@ async function main() {
   process.stdout.write('\n' + fs.readFileSync(files[0], 'utf8'));
 }
 
-main().catch((err) => {
+// `--store clickhouse`: the ClickHouse store beside the SQLite store (bench/clickhouse.ts), a run of its own.
+const argv = process.argv.slice(2);
+const storeAt = argv.indexOf('--store');
+const run = storeAt >= 0 && argv[storeAt + 1] === 'clickhouse' ? import('./clickhouse').then((m) => m.runClickHouseBench(argv)) : main();
+run.catch((err) => {
   console.error(err);
   cleanupWork();
   process.exit(1);

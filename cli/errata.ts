@@ -21,6 +21,7 @@ Commands:
                                         fill a fresh database with a week of realistic traffic
   user ...                              manage dashboard users (errata user --help)
   backup FILE [--force]                 copy the live database to FILE (safe while the server runs)
+  copy [--to URL] [--cluster NAME]      copy the request records into ClickHouse (resumable, exact when rerun)
 
 Environment:
   DATABASE_PATH   the SQLite file (default ./data/errata.db)
@@ -44,6 +45,8 @@ async function load(name: string): Promise<Run | null> {
       return (await import('./commands/demo')).run;
     case 'backup':
       return (await import('./commands/backup')).run;
+    case 'copy':
+      return (await import('./commands/copy')).run;
     case 'user':
     case 'users': {
       // Owned by the auth module and loaded only when present, so the rest of the CLI never depends on it.

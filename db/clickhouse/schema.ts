@@ -314,3 +314,35 @@ export function migrationsTable(t: Topology): Sql {
      ENGINE = ${engine(t, 'MergeTree', 'schema_migrations', true)} ORDER BY version`,
   );
 }
+
+/** Days per partition of request_index: few partitions, so a lookup reads few parts; retention drops whole weeks. */
+export const REQUEST_INDEX_PARTITION_DAYS = 7;
+
+MIGRATIONS.push({
+  version: 5,
+  name: 'request-index',
+  // A request id's stored (code, ts_ms) pairs, three narrow columns sorted by request id in weekly partitions (small
+  // granules): a lookup reads a few granules here, then the request's rows from `requests` restricted to their
+  // exact ts_ms, which the day partitions' min/max of ts_ms narrow to one or two parts (instead of one granule of
+  // every column in every part of every day). On a cluster sharded like `requests`, so it lives on the same shard.
+  statements: (t) => {
+    const n = names(t);
+    const local = `${t.database}.${t.cluster ? 'request_index_local' : 'request_index'}`;
+    const out = [
+      `CREATE TABLE IF NOT EXISTS ${local}${n.onCluster} (request_id String, code String, ts_ms Int64)
+       ENGINE = ${engine(t, 'MergeTree', 'request_index_local', false)} PARTITION BY intDiv(ts_ms, ${REQUEST_INDEX_PARTITION_DAYS * 86_400_000})
+       ORDER BY (request_id, code) SETTINGS index_granularity = 256`,
+    ];
+    if (t.cluster) {
+      out.push(
+        `CREATE TABLE IF NOT EXISTS ${t.database}.request_index${n.onCluster} AS ${local} ENGINE = Distributed(${t.cluster}, ${t.database}, request_index_local, halfMD5(request_id))`,
+      );
+    }
+    out.push(
+      `TRUNCATE TABLE IF EXISTS ${local}${n.onCluster}`,
+      `INSERT INTO ${t.database}.request_index (request_id, code, ts_ms) SELECT request_id, code, ts_ms FROM ${n.dist('requests')}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.database}.request_index_mv${n.onCluster} TO ${local} AS SELECT request_id, code, ts_ms FROM ${n.local('requests')}`,
+    );
+    return out.map(raw);
+  },
+});

@@ -56,7 +56,8 @@ import {
   type WriteContext,
   type WriteOutcome,
 } from '../types';
-import { AddColumn, checkIdentifier, MIGRATIONS, migrationsTable, names, SMALL_TABLES, type Topology } from './schema';
+import { AddColumn, checkIdentifier, MIGRATIONS, migrationsTable, names, REQUEST_INDEX_PARTITION_DAYS, SMALL_TABLES, type Topology } from './schema';
+import { FingerprintSet, PAIR_FINGERPRINT_SQL, pairFingerprint } from './seen';
 import { and, join, raw, sql, type Sql } from './sql';
 import { ClickHouseStats, filterConditions } from './stats';
 import { ClickHouseSupport } from './support';
@@ -240,6 +241,35 @@ function chunkForIn<T>(values: readonly T[], size: (v: T) => number): T[][] {
   return out;
 }
 
+/** The `requests` columns of a row (JSONEachRow). */
+function requestValues(r: RequestRow, id: number, withBehaviour: boolean): Json {
+  return {
+    id,
+    request_id: r[0],
+    code: r[1],
+    ts_ms: r[2],
+    status: r[3],
+    method: r[4],
+    path: r[5],
+    route: r[6],
+    latency_ms: r[7],
+    key_id: r[8],
+    account_id: r[9],
+    tier: r[10],
+    message: r[11],
+    details: r[12],
+    reason: r[13],
+    unknown_code: r[14],
+    status_mismatch: r[15],
+    token_id: r[16],
+    received_ms: r[17],
+    // A store held at an older schema (migrateUpTo) has no client-behaviour columns.
+    ...(withBehaviour
+      ? { idempotency_key: r[18], request_fingerprint: r[19], idempotent_replayed: r[20], user_agent: r[21], retry_after_ms: storedRetryAfterMs(r[3], r[12]) }
+      : {}),
+  };
+}
+
 const inList = (values: readonly string[]) => join(values.map((v) => sql`${v}`), ', ');
 
 export class ClickHouseRequestStore implements RequestStore {
@@ -259,6 +289,11 @@ export class ClickHouseRequestStore implements RequestStore {
   private unsettledInsert: string | null = null;
   private supportReads: ClickHouseSupport | null = null;
   private readonly behaviour: ClickHouseBehaviour;
+  /** Fingerprints of every stored (request_id, code), once loaded (see seen.ts); null until then. */
+  private seen: FingerprintSet | null = null;
+  /** Fingerprints of rows inserted while the set loads: added to it when it is ready. */
+  private seenPending: FingerprintSet | null = null;
+  private seenLoading: Promise<void> | null = null;
 
   private constructor(
     private readonly client: ClickHouseClient,
@@ -335,7 +370,7 @@ export class ClickHouseRequestStore implements RequestStore {
     await this.exec(raw(`CREATE DATABASE IF NOT EXISTS ${t.database}${this.names.onCluster}`));
     await this.exec(migrationsTable(t));
     const done = new Set((await this.rows<{ version: unknown }>(raw(`SELECT version FROM ${t.database}.schema_migrations`))).map((r) => n(r.version)));
-    for (const m of MIGRATIONS) {
+    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version) || m.version > upTo) continue;
       // Backfills through Distributed tables must land before the next statement.
       for (const st of m.statements(t)) {
@@ -439,6 +474,81 @@ export class ClickHouseRequestStore implements RequestStore {
     return (await Promise.all(reads)).flat();
   }
 
+  /**
+   * Loads the fingerprints of every stored pair in the background, once (again after a prune drops rows). Until it
+   * is done every pair is checked against ClickHouse; rows inserted meanwhile go into `seenPending` and join the set.
+   */
+  private loadSeen(): void {
+    if (this.seen || this.seenLoading) return;
+    const pending = new FingerprintSet();
+    this.seenPending = pending;
+    this.seenLoading = (async () => {
+      const set = new FingerprintSet();
+      // TabSeparated: 18.16 has no JSONCompactEachRow, and two numbers a line parse fastest as text.
+      const rs = await this.client.query({ query: `SELECT ${PAIR_FINGERPRINT_SQL} FROM ${this.names.dist('requests')}`, format: 'TabSeparated' });
+      for await (const rows of rs.stream()) {
+        for (const row of rows) {
+          const tab = row.text.indexOf('\t');
+          set.add(Number(row.text.slice(0, tab)), Number(row.text.slice(tab + 1)));
+        }
+      }
+      return set;
+    })().then(
+      (set) => {
+        this.seen = set;
+        this.seenPending = null;
+        this.seenLoading = null;
+        // Everything inserted while loading (the set may or may not have read it).
+        this.mergePending(pending);
+      },
+      () => {
+        // ClickHouse away: every pair is checked until the next write tries again.
+        this.seenPending = null;
+        this.seenLoading = null;
+      },
+    );
+  }
+
+  private mergePending(pending: FingerprintSet): void {
+    const set = this.seen!;
+    pending.forEach((hi, lo) => set.add(hi, lo));
+  }
+
+  /**
+   * Records of these request ids through `request_index`: the ids' (code, ts_ms) first (narrow, sorted by request id,
+   * weekly partitions), then their rows from `requests` restricted to those exact times, which the day partitions'
+   * min/max of ts_ms narrow to the parts that hold them. A store held below migration 5 reads `requests` directly.
+   */
+  private async byRequestIdsIndexed(columns: string, ids: readonly string[], orderBy = ''): Promise<Json[]> {
+    if (this.upTo < 5) return this.byRequestIds(columns, ids, orderBy);
+    if (ids.length === 0) return [];
+    const groups = new Map<string, string[]>();
+    if (!this.shards) groups.set('', [...ids]);
+    else {
+      for (const id of ids) {
+        const s = this.shards[this.shardOf(id)].addresses;
+        const g = groups.get(s);
+        if (g) g.push(id);
+        else groups.set(s, [id]);
+      }
+    }
+    const reads: Promise<Json[]>[] = [];
+    for (const [addresses, list] of groups) {
+      const from = (table: string) => (addresses ? sql`remote(${addresses}, ${this.t.database}, ${`${table}_local`})` : raw(`${this.t.database}.${table}`));
+      for (const part of chunkForIn(list, (v) => Buffer.byteLength(v) * 2)) {
+        reads.push(
+          (async () => {
+            const hits = await this.rows<Json>(sql`SELECT DISTINCT ts_ms FROM ${from('request_index')} WHERE request_id IN (${inList(part)})`);
+            if (hits.length === 0) return [];
+            const times = join(hits.map((h) => sql`${n(h.ts_ms)}`), ', ');
+            return this.rows<Json>(sql`SELECT ${raw(columns)} FROM ${from('requests')} WHERE request_id IN (${inList(part)}) AND ts_ms IN (${times})${raw(orderBy)}`);
+          })(),
+        );
+      }
+    }
+    return (await Promise.all(reads)).flat();
+  }
+
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.writeChain.then(fn, fn);
     this.writeChain = run.catch(() => undefined);
@@ -469,48 +579,7 @@ export class ClickHouseRequestStore implements RequestStore {
       const k = `${r[0]}\u0000${r[1]}`;
       if (!fresh.has(k)) fresh.set(k, r);
     }
-    // Then everything already stored goes: the check reads the shard that owns each id.
-    const ids = [...new Set([...fresh.values()].map((r) => r[0]))];
-    for (const e of await this.byRequestIds('request_id, code', ids)) fresh.delete(`${e.request_id}\u0000${e.code}`);
-    if (late()) throw new DeadlineExceeded();
-    const accepted = fresh.size;
-    // Every row of the batch takes the next id in order, stored or not, as SQLite's AUTOINCREMENT does for an INSERT
-    // OR IGNORE: the same batches give the same ids (and keyset order) in both stores. Ids are taken before the
-    // insert, so a failed insert that reached ClickHouse anyway never shares an id with a later one.
-    const base = this.nextId;
-    this.nextId += rows.length;
-    const idOf = new Map<RequestRow, number>();
-    rows.forEach((r, i) => idOf.set(r, base + i));
-    if (accepted > 0) {
-      const values = [...fresh.values()].map((r) => ({
-        id: idOf.get(r)!,
-        request_id: r[0],
-        code: r[1],
-        ts_ms: r[2],
-        status: r[3],
-        method: r[4],
-        path: r[5],
-        route: r[6],
-        latency_ms: r[7],
-        key_id: r[8],
-        account_id: r[9],
-        tier: r[10],
-        message: r[11],
-        details: r[12],
-        reason: r[13],
-        unknown_code: r[14],
-        status_mismatch: r[15],
-        token_id: r[16],
-        received_ms: r[17],
-        // A store held at an older schema (migrateUpTo) has no client-behaviour columns.
-        ...(this.upTo >= 4
-          ? { idempotency_key: r[18], request_fingerprint: r[19], idempotent_replayed: r[20], user_agent: r[21], retry_after_ms: storedRetryAfterMs(r[3], r[12]) }
-          : {}),
-      }));
-      await this.insert(this.names.dist('requests'), values);
-    }
-    // The whole batch, duplicates included: a resend after a crash between the insert and the facts writes them then.
-    if (this.upTo >= 4) await this.behaviour.afterInsert(rows);
+    const accepted = await this.insertFresh(rows, fresh, late);
     const duplicates = rows.length - accepted;
     await this.insert(this.names.dist('ingest_health_hour'), [
       { bucket_ms: Math.floor(received_ms / HOUR_MS) * HOUR_MS, token_id: token_id ?? 0, batches: 1, accepted, duplicates, rejected: ctx.rejected ?? 0 },
@@ -526,6 +595,60 @@ export class ClickHouseRequestStore implements RequestStore {
       );
     }
     return { accepted, duplicates };
+  }
+
+  /**
+   * Drops from `fresh` (first occurrence of each (request_id, code) in the batch) every pair already stored, gives
+   * every row of the batch the next id in order, and inserts the rest. Returns how many rows were inserted.
+   */
+  private async insertFresh(rows: readonly RequestRow[], fresh: Map<string, RequestRow>, late: () => boolean = () => false): Promise<number> {
+    // Everything already stored goes. Only pairs the fingerprint set may hold are read back (all of them while the
+    // set loads); the check reads the shard that owns each id.
+    const prints = new Map<RequestRow, [number, number]>();
+    for (const r of fresh.values()) prints.set(r, pairFingerprint(r[0], r[1]));
+    const seen = this.seen;
+    const ask = seen ? [...fresh.values()].filter((r) => seen.has(...prints.get(r)!)) : [...fresh.values()];
+    const ids = [...new Set(ask.map((r) => r[0]))];
+    for (const e of await this.byRequestIds('request_id, code', ids)) fresh.delete(`${e.request_id}\u0000${e.code}`);
+    if (late()) throw new DeadlineExceeded();
+    // Every row of the batch takes the next id in order, stored or not, as SQLite's AUTOINCREMENT does for an INSERT
+    // OR IGNORE: the same batches give the same ids (and keyset order) in both stores. Ids are taken before the
+    // insert, so a failed insert that reached ClickHouse anyway never shares an id with a later one.
+    const base = this.nextId;
+    this.nextId += rows.length;
+    const idOf = new Map<RequestRow, number>();
+    rows.forEach((r, i) => idOf.set(r, base + i));
+    if (fresh.size > 0) {
+      // Into the set before the insert: an insert that fails may still land, and a fingerprint too many only costs a read.
+      for (const r of fresh.values()) {
+        const [hi, lo] = prints.get(r)!;
+        this.seen?.add(hi, lo);
+        this.seenPending?.add(hi, lo);
+      }
+      await this.insert(this.names.dist('requests'), [...fresh.values()].map((r) => requestValues(r, idOf.get(r)!, this.upTo >= 4)));
+    }
+    // The whole batch, duplicates included: a resend after a crash between the insert and the facts writes them then.
+    if (this.upTo >= 4) await this.behaviour.afterInsert(rows);
+    this.loadSeen();
+    return fresh.size;
+  }
+
+  /**
+   * `errata copy`: stores rows read from a SQLite store as they are (each keeps its token and receive time), with the
+   * same exact dedupe as ingest, and without ingest-health lines (the copy is not an ingest call).
+   */
+  copyRows(rows: RequestRow[]): Promise<WriteOutcome> {
+    return this.serialized(async () => {
+      await this.ready();
+      await this.settlePreviousInsert();
+      const fresh = new Map<string, RequestRow>();
+      for (const r of rows) {
+        const k = `${r[0]}\u0000${r[1]}`;
+        if (!fresh.has(k)) fresh.set(k, r);
+      }
+      const accepted = await this.insertFresh(rows, fresh);
+      return { accepted, duplicates: rows.length - accepted };
+    });
   }
 
   /**
@@ -649,6 +772,7 @@ export class ClickHouseRequestStore implements RequestStore {
     await dropDays('requests', false, take);
     await dropDays('requests_by_key', false, take);
     if (this.upTo >= 4) await dropDays('requests_by_idempotency_key', false, take);
+    if (take.length) await this.pruneRequestIndex(more ? (take[take.length - 1] + 1) * 86_400_000 : cutoff);
     // Rollups and health: only days no remaining record needs (all of them unless the budget stopped early).
     const limitDay = more ? take[take.length - 1] + 1 : cutDay;
     const result: Record<string, number> = {};
@@ -684,11 +808,28 @@ export class ClickHouseRequestStore implements RequestStore {
     };
   }
 
+  /**
+   * Drops the request_index weeks that end at or before `before_ms` (stale rows of a kept week are harmless: a lookup
+   * reads the rows themselves from `requests`), and reloads the fingerprint set without the dropped pairs.
+   */
+  private async pruneRequestIndex(before_ms: number): Promise<void> {
+    if (this.upTo < 5) return;
+    const week = REQUEST_INDEX_PARTITION_DAYS * 86_400_000;
+    const table = this.t.cluster ? `${this.t.database}.request_index_local` : `${this.t.database}.request_index`;
+    const parts = await this.rows<Json>(
+      sql`SELECT DISTINCT partition FROM system.parts WHERE database = ${this.t.database} AND table = ${table.split('.')[1]} AND active`,
+    );
+    for (const p of parts.map((x) => Number(x.partition)).sort((a, b) => a - b)) {
+      if ((p + 1) * week <= before_ms) await this.exec(sql`ALTER TABLE ${raw(table)}${raw(this.names.onCluster)} DROP PARTITION ${p}`);
+    }
+    if (!this.seenLoading) this.seen = null;
+  }
+
   // ------------------------------------------------------------------ single requests
 
   async getRequest(request_id: string): Promise<RequestDetail | null> {
     await this.ready();
-    const rows = (await this.byRequestIds(RECORD_COLUMNS, [request_id], ' ORDER BY ts_ms, id')).map(toRecordRow);
+    const rows = (await this.byRequestIdsIndexed(RECORD_COLUMNS, [request_id], ' ORDER BY ts_ms, id')).map(toRecordRow);
     if (rows.length === 0) return null;
     const anchor = rows.find((r) => r.key_id !== null);
     return {
@@ -764,7 +905,7 @@ export class ClickHouseRequestStore implements RequestStore {
   async getRequests(ids: readonly string[]): Promise<Map<string, RequestRecord[]>> {
     await this.ready();
     const out = new Map<string, RequestRecord[]>();
-    const rows = (await this.byRequestIds(RECORD_COLUMNS, [...new Set(ids)])).map(toRecordRow);
+    const rows = (await this.byRequestIdsIndexed(RECORD_COLUMNS, [...new Set(ids)])).map(toRecordRow);
     rows.sort((a, b) => a.ts_ms - b.ts_ms || a.id - b.id);
     for (const r of rows) {
       const list = out.get(r.request_id);
@@ -1184,6 +1325,13 @@ export class ClickHouseRequestStore implements RequestStore {
   async close(): Promise<void> {
     await this.writeChain.catch(() => undefined);
     await this.client.close();
+  }
+
+  /** For tests and tools: waits until the fingerprint set of stored pairs is loaded; its size (null: not loaded). */
+  async fingerprintsLoaded(): Promise<number | null> {
+    this.loadSeen();
+    await this.seenLoading;
+    return this.seen?.size ?? null;
   }
 
   /** For tests and tools: the topology this store runs on. */
