@@ -1,9 +1,9 @@
 // The overview chart's expected band and its unusual stretches. Pure: counts in, band and stretches out.
 // The band is the alerts baseline (alerts/baseline.ts) drawn per chart bucket: the same history windows, the same
 // trimmed fit and dispersion, and a top edge that only a breach the anomaly rules would call one crosses.
-// Exports: historyStep, historySpans, bandPoint, lowerBound, findStretches, MIN_STRETCH_MS, types BandPoint, Stretch.
+// Exports: historyStep, historySpans, bandPoint, lowerBound, findStretches, MIN_STRETCH_MS, types BandPoint, Stretch, WindowCount.
 import { DAY_MS, floorTo, HOUR_MS, MINUTE_MS } from '@/lib/time-buckets';
-import { DEFAULT_TEST, fitBaseline, historyWindows, lowerTail, upperBound, SEASONAL_WEEKS, WEEK_MS, type BaselineSource, type HistoryPlan } from './baseline';
+import { DEFAULT_TEST, fitBaseline, historyWindows, lowerTail, MIN_SAMPLES, upperBound, SEASONAL_WEEKS, WEEK_MS, type BaselineSource, type HistoryPlan } from './baseline';
 
 /**
  * History is read at hour resolution for minute and hour charts (a minute's expectation is its hour's / 60, with the
@@ -52,15 +52,33 @@ export interface BandPoint {
   source: BaselineSource;
 }
 
+/** Errors and the population's requests of one history window. */
+export interface WindowCount {
+  errors: number;
+  requests: number;
+}
+
 /**
- * The band of the chart bucket starting at `t` (width `intervalMs`), from error counts per history window
- * (`counts`: window start → errors at `step` resolution). null when there is no baseline (history too short).
+ * The band of the chart bucket starting at `t` (width `intervalMs`), from counts per history window (`counts`:
+ * window start → errors and requests at `step` resolution). A window without a single request is a gap in the data
+ * (nothing was sent, or the scope was idle), not a count of zero errors: it is left out, and when that leaves under
+ * two weeks of the same hour the trailing day stands in. null when there is no baseline (history too short).
  */
-export function bandPoint(t: number, intervalMs: number, step: number, counts: ReadonlyMap<number, number>, earliestDataMs: number | null, alpha = DEFAULT_TEST.alpha): BandPoint | null {
+export function bandPoint(t: number, intervalMs: number, step: number, counts: ReadonlyMap<number, WindowCount>, earliestDataMs: number | null, alpha = DEFAULT_TEST.alpha): BandPoint | null {
   const window = floorTo(t, step);
-  const plan: HistoryPlan = historyWindows(window, step, earliestDataMs);
-  if (plan.source === 'none') return null;
-  const samples = plan.windows.map(([a]) => ({ value: counts.get(a) ?? 0, exposure: 0 }));
+  const samplesOf = (plan: HistoryPlan) =>
+    plan.windows.flatMap(([a]) => {
+      const c = counts.get(a);
+      return c && c.requests > 0 ? [{ value: c.errors, exposure: c.requests }] : [];
+    });
+  let plan: HistoryPlan = historyWindows(window, step, earliestDataMs);
+  let samples = samplesOf(plan);
+  if (plan.source === 'seasonal' && samples.length < MIN_SAMPLES && earliestDataMs !== null) {
+    // Past weeks exist on the calendar but hold no traffic at this hour: the day before is the better guess.
+    plan = historyWindows(window, step, Math.max(earliestDataMs, window - 24 * Math.max(step, HOUR_MS)));
+    samples = samplesOf(plan);
+  }
+  if (plan.source === 'none' || samples.length < MIN_SAMPLES) return null;
   const b = fitBaseline(samples, { rate: false, source: plan.source });
   if (b.source === 'none') return null;
   const scale = Math.min(1, intervalMs / step);

@@ -6,12 +6,13 @@ import type { Filters, Interval } from '@/lib/filters';
 import { ValidationError } from '@/lib/api-error';
 import type { ExpectedBand, ExpectedIncident } from '@/lib/expected-band';
 import { chooseBucket, DAY_MS } from '@/lib/time-buckets';
-import { bandPoint, findStretches, historySpans, historyStep, type BandPoint, type Stretch } from './band';
+import { bandPoint, findStretches, historySpans, historyStep, type BandPoint, type Stretch, type WindowCount } from './band';
 import { historyWindows } from './baseline';
 import { earliestData } from './evaluate';
 import type { AlertStore } from './store';
 
 export const MAX_INCIDENTS = 8;
+const TIER_SHARE = 0.05;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -41,7 +42,10 @@ async function describe(store: AlertStore, filters: Filters, s: Stretch, earlies
       code = c;
     }
   }
-  const tiers = code === null ? [] : [...(await errorsBy(store, { ...filters, code: [code] }, s.from_ms, s.to_ms, 'tier', 10)).keys()];
+  // Tiers with a real part of it (5 %+): one ordinary error elsewhere in the window does not make a tier "touched".
+  const codeErrors = code === null ? 0 : (now.get(code) ?? 0);
+  const byTier = code === null ? new Map<string | null, number>() : await errorsBy(store, { ...filters, code: [code] }, s.from_ms, s.to_ms, 'tier', 10);
+  const tiers = [...byTier].filter(([, n]) => n >= TIER_SHARE * codeErrors).map(([t]) => t);
   return {
     from: iso(s.from_ms),
     to: iso(s.to_ms),
@@ -50,7 +54,7 @@ async function describe(store: AlertStore, filters: Filters, s: Stretch, earlies
     errors: s.observed,
     expected: s.expected,
     code,
-    code_errors: code === null ? 0 : (now.get(code) ?? 0),
+    code_errors: codeErrors,
     tiers,
   };
 }
@@ -64,13 +68,13 @@ export async function expectedBand(store: AlertStore, filters: Filters, opts: { 
   const step = historyStep(iv);
   const earliest = await earliestData(store, opts.now ?? Date.now());
 
-  // Errors per history window, read only where history exists.
-  const counts = new Map<number, number>();
+  // Errors and requests per history window, read only where history exists.
+  const counts = new Map<number, WindowCount>();
   if (earliest !== null) {
     for (const [a, b] of historySpans(series.from_ms, series.to_ms, step)) {
       if (b <= earliest) continue;
       const ts = await store.timeseries({ ...filters, from: Math.max(a, Math.floor(earliest / step) * step), to: b }, { interval: step === DAY_MS ? 'day' : 'hour' });
-      for (const x of ts.buckets) counts.set(x.ts_ms, x.errors);
+      for (const x of ts.buckets) counts.set(x.ts_ms, { errors: x.errors, requests: x.requests });
     }
   }
 

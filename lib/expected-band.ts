@@ -1,6 +1,7 @@
 // The wire shape of GET /api/v1/stats/expected: the overview chart's expected band and its incidents (zod; the
-// OpenAPI document and the chart's types come from here). Computed in alerts/expected-band.ts.
-// Exports: expectedBandSchema, bandSourceNote, types ExpectedBand, ExpectedIncident.
+// OpenAPI document and the chart's types come from here). Computed in alerts/expected-band.ts. Server-side only:
+// client code imports its types (import type), never its values.
+// Exports: expectedBandSchema, types ExpectedBand, ExpectedIncident.
 import { z } from 'zod';
 import { INTERVALS } from './filters';
 
@@ -15,7 +16,7 @@ const incidentSchema = z.object({
   expected: z.number().describe('Errors the band expected over the stretch.'),
   code: z.string().nullable().describe('The code that rose most above its own usual count (null: none stood out).'),
   code_errors: z.number().int().describe('Errors of that code over the stretch.'),
-  tiers: z.array(z.string().nullable()).describe('Tiers that saw that code\'s errors over the stretch (null: no tier), most errors first.'),
+  tiers: z.array(z.string().nullable()).describe('Tiers with at least 5 % of that code\'s errors over the stretch (null: no tier), most errors first.'),
 });
 
 export const expectedBandSchema = z.object({
@@ -42,10 +43,3 @@ export const expectedBandSchema = z.object({
 
 export type ExpectedBand = z.infer<typeof expectedBandSchema>;
 export type ExpectedIncident = ExpectedBand['incidents'][number];
-
-/** What the chart says about where its band comes from. */
-export function bandSourceNote(source: ExpectedBand['source']): string {
-  if (source === 'seasonal') return 'Band: usual errors for this hour of the week (last 4 weeks, top 10 % dropped).';
-  if (source === 'trailing_day') return 'Band: under 2 weeks of history, so the trailing day stands in for the same hour of past weeks.';
-  return 'No band yet: too little history to tell what is usual.';
-}

@@ -13,9 +13,9 @@ import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { EmptyState, NoTotalsNotice } from '@/components/ui/states';
 import type { Timeseries } from '@/db/types';
 import { errorRate } from '@/lib/error-rate';
-import { bandSourceNote, type ExpectedBand } from '@/lib/expected-band';
+import type { ExpectedBand } from '@/lib/expected-band';
 import { FILTER_PARAM, LIVE_REFRESH_MS, OVERVIEW_BY, OVERVIEW_BY_LABELS, SERIES_LIMIT, type OverviewBy } from './overview-config';
-import { incidentQuery, incidentSentence, isoParam, OverviewIncidents, zoomTo } from './overview-incidents';
+import { bandSourceNote, incidentQuery, incidentSentence, isoParam, OverviewIncidents, zoomTo } from './overview-incidents';
 import styles from './overview.module.css';
 
 const PALETTE = ['var(--c-1)', 'var(--c-2)', 'var(--c-3)', 'var(--c-4)', 'var(--c-5)', 'var(--c-6)', 'var(--c-7)', 'var(--c-8)'];

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { hrefWith, withParam, withoutParam, withRange } from '@/components/filters/url-params';
 import { Card } from '@/components/ui/card';
 import { formatInt, formatUtc } from '@/components/ui/format';
-import type { ExpectedIncident } from '@/lib/expected-band';
+import type { ExpectedBand, ExpectedIncident } from '@/lib/expected-band';
 import { MINUTE_ZOOM_MAX_MS } from './overview-config';
 import styles from './overview.module.css';
 
@@ -23,6 +23,13 @@ export function zoomTo(q: URLSearchParams, from: number, to: number): URLSearchP
 export function incidentQuery(q: URLSearchParams, inc: ExpectedIncident): URLSearchParams {
   const next = zoomTo(q, inc.from_ms, inc.to_ms);
   return inc.code ? withParam(next, 'code', inc.code) : next;
+}
+
+/** What the chart says about where its band comes from. */
+export function bandSourceNote(source: ExpectedBand['source']): string {
+  if (source === 'seasonal') return 'Band: usual errors for this hour of the week (last 4 weeks, top 10 % dropped).';
+  if (source === 'trailing_day') return 'Band: under 2 weeks of history, so the trailing day stands in for the same hour of past weeks.';
+  return 'No band yet: too little history to tell what is usual.';
 }
 
 export function incidentWindow(inc: ExpectedIncident): string {

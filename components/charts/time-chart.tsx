@@ -91,7 +91,6 @@ function MarkShape({ x = 0, y = 0, width = 0, height = 0, mark }: MarkShapeProps
   const w = Math.max(width, 6);
   const left = x + width / 2 - w / 2;
   return (
-    // biome-ignore lint/a11y/useSemanticElements: an SVG group inside the chart cannot be a <button>
     <g
       role="button"
       tabIndex={0}

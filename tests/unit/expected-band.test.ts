@@ -1,8 +1,7 @@
 // The overview's expected band and incident stretches (alerts/band.ts): pure numbers in, band and stretches out.
 import { describe, expect, test } from 'vitest';
-import { bandPoint, findStretches, historySpans, lowerBound, MIN_STRETCH_MS, type BandPoint } from '@/alerts/band';
+import { bandPoint, findStretches, historySpans, lowerBound, MIN_STRETCH_MS, type BandPoint, type WindowCount } from '@/alerts/band';
 import { WEEK_MS } from '@/alerts/baseline';
-import { bandSourceNote } from '@/lib/expected-band';
 
 const H = 3_600_000;
 const M = 60_000;
@@ -11,9 +10,9 @@ const D = 24 * H;
 const T = Date.UTC(2026, 10, 30, 14);
 
 /** Hourly error counts: `perHour(t)` for every hour from `from` to `to`. */
-function hourly(from: number, to: number, perHour: (t: number) => number): Map<number, number> {
-  const m = new Map<number, number>();
-  for (let t = from; t < to; t += H) m.set(t, perHour(t));
+function hourly(from: number, to: number, perHour: (t: number) => number): Map<number, WindowCount> {
+  const m = new Map<number, WindowCount>();
+  for (let t = from; t < to; t += H) m.set(t, { errors: perHour(t), requests: 1000 });
   return m;
 }
 
@@ -45,20 +44,29 @@ describe('bandPoint', () => {
   test('a past incident at the same hour does not raise the bar (the top 10 % is dropped)', () => {
     const clean = hourly(T - 5 * WEEK_MS, T, seasonal);
     const withIncident = new Map(clean);
-    withIncident.set(T - 2 * WEEK_MS, 5000);
+    withIncident.set(T - 2 * WEEK_MS, { errors: 5000, requests: 6000 });
     const a = bandPoint(T, H, H, clean, T - 5 * WEEK_MS)!;
     const b = bandPoint(T, H, H, withIncident, T - 5 * WEEK_MS)!;
     expect(b.expected).toBeLessThan(a.expected * 1.15);
     expect(b.upper).toBeLessThan(1000);
   });
 
-  test('under 2 weeks of history the trailing day stands in, and the note says so', () => {
+  test('under 2 weeks of history the trailing day stands in', () => {
     const counts = hourly(T - 3 * D, T, () => 100);
     const p = bandPoint(T, H, H, counts, T - 3 * D)!;
     expect(p.source).toBe('trailing_day');
     expect(p.expected).toBeCloseTo(100, 0);
-    expect(bandSourceNote('trailing_day')).toMatch(/trailing day/);
-    expect(bandSourceNote('seasonal')).toMatch(/hour of the week/);
+  });
+
+  test('weeks with no traffic at all are a gap, not zero errors: the trailing day stands in', () => {
+    // Data 5 weeks ago, then nothing until 3 days ago (a server that was off).
+    const counts = new Map([...hourly(T - 5 * WEEK_MS, T - 5 * WEEK_MS + D, () => 100), ...hourly(T - 3 * D, T, () => 100)]);
+    const p = bandPoint(T, H, H, counts, T - 5 * WEEK_MS)!;
+    expect(p.source).toBe('trailing_day');
+    expect(p.expected).toBeCloseTo(100, 0);
+    // The same hours with traffic but no errors are real zeros.
+    const quiet = new Map([...hourly(T - 5 * WEEK_MS, T - 3 * D, () => 0), ...hourly(T - 3 * D, T, () => 100)]);
+    expect(bandPoint(T, H, H, quiet, T - 5 * WEEK_MS)!.source).toBe('seasonal');
   });
 
   test('with only a couple of hours of history there is no band', () => {
