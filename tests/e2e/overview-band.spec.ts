@@ -1,0 +1,87 @@
+// The overview's errors chart: the expected band, the seeded spike marked as an incident with one click to its
+// filtered view, the incidents in words, and a drag-zoom that goes straight to minute buckets.
+import { expect, test, type Page } from '@playwright/test';
+import { seedInfo, storageStateFor } from './e2e-env';
+
+test.use({ storageState: storageStateFor('engineer'), viewport: { width: 1440, height: 900 } });
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const H = 3_600_000;
+
+async function bandVisible(page: Page) {
+  const chart = page.getByTestId('chart-bar');
+  await expect(chart.locator('.recharts-area-area').first()).toBeVisible();
+  await expect(page.getByTestId('band-note')).toContainText(/Band: /);
+}
+
+test('the errors chart draws the expected band and marks the seeded spike; one click opens its filtered view', async ({ page }, info) => {
+  const seed = seedInfo();
+  await page.goto('/');
+  await bandVisible(page);
+  // Two days of history: the trailing day stands in, and the chart says so.
+  await expect(page.getByTestId('band-note')).toHaveAttribute('data-source', 'trailing_day');
+  await expect(page.getByTestId('band-note')).toContainText('trailing day');
+
+  const mark = page.getByTestId('incident-mark').filter({ hasText: seed.spike_code });
+  await expect(mark).toHaveCount(1);
+  await expect(mark).toHaveAttribute('aria-label', new RegExp(`${seed.spike_code}.*tier`));
+  // Listed in words under the chart, with the count of the spike's code.
+  const line = page.getByTestId('incident').filter({ hasText: seed.spike_code });
+  await expect(line).toHaveCount(1);
+  await expect(line).toContainText(seed.spike_count.toLocaleString('en-US'));
+  await expect(line).toContainText(new Date(seed.spike_hour_ms).toISOString().slice(11, 16));
+  await page.screenshot({ path: info.outputPath('overview-band-light.png'), fullPage: true });
+
+  await mark.click();
+  await expect(page).toHaveURL(new RegExp(`[?&]code=${seed.spike_code}(&|$)`));
+  await expect(page).toHaveURL(new RegExp(`from=${encodeURIComponent(iso(seed.spike_hour_ms))}`));
+  await expect(page).toHaveURL(new RegExp(`to=${encodeURIComponent(iso(seed.spike_hour_ms + H))}`));
+  await expect(page).toHaveURL(/[?&]interval=minute(&|$)/);
+  // The filtered view: minute buckets, the code's breakdown, the spike still marked at minute resolution.
+  await expect(page.getByText('per minute, stacked by', { exact: false })).toBeVisible();
+  await expect(page.getByTestId('breakdown-code').locator('tbody tr').first()).toContainText(seed.spike_code);
+  await expect(page.getByTestId('incident-mark').filter({ hasText: seed.spike_code })).toHaveCount(1);
+
+  // The rows link of the listed incident is the explorer on the same code and window.
+  await page.getByTestId('incident').first().getByTestId('incident-rows').click();
+  await expect(page).toHaveURL(/\/errors\?/);
+  await expect(page).toHaveURL(new RegExp(`[?&]code=${seed.spike_code}(&|$)`));
+  const total = Number((await page.getByTestId('total-count').innerText()).replace(/,/g, ''));
+  expect(total).toBeGreaterThanOrEqual(seed.spike_count);
+});
+
+test('dragging across a short stretch of the errors chart zooms to it in minute buckets, and the URL reproduces it', async ({ page }) => {
+  await page.goto('/');
+  await bandVisible(page);
+  await expect(page.getByText('per hour, stacked by', { exact: false })).toBeVisible();
+  const plot = page.getByTestId('chart-bar').locator('.recharts-surface');
+  const box = (await plot.boundingBox())!;
+  // Low in the plot, below the marks' flags: about three of the 24 hourly buckets.
+  const y = box.y + box.height * 0.85;
+  await page.mouse.move(box.x + box.width * 0.3, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.35, y, { steps: 4 });
+  await page.mouse.move(box.x + box.width * 0.4, y, { steps: 4 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/[?&]interval=minute(&|$)/);
+  const u = new URL(page.url());
+  const span = Date.parse(u.searchParams.get('to')!) - Date.parse(u.searchParams.get('from')!);
+  expect(span).toBeGreaterThanOrEqual(2 * H);
+  expect(span).toBeLessThanOrEqual(5 * H);
+  await expect(page.getByText('per minute, stacked by', { exact: false })).toBeVisible();
+  await expect(page.getByText('per minute · click to zoom', { exact: false })).toBeVisible();
+
+  // The same URL opened afresh shows the same minute view.
+  await page.goto(u.pathname + u.search);
+  await expect(page.getByText('per minute, stacked by', { exact: false })).toBeVisible();
+});
+
+test.describe('dark', () => {
+  test.use({ colorScheme: 'dark' });
+  test('the band and the marks are drawn in the dark theme too', async ({ page }, info) => {
+    await page.goto('/');
+    await bandVisible(page);
+    await expect(page.getByTestId('incident-mark').first()).toBeVisible();
+    await page.screenshot({ path: info.outputPath('overview-band-dark.png'), fullPage: true });
+  });
+});
