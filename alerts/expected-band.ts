@@ -13,6 +13,8 @@ import type { AlertStore } from './store';
 
 export const MAX_INCIDENTS = 8;
 const TIER_SHARE = 0.05;
+const ALSO_SHARE = 0.2;
+const MAX_ALSO = 2;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -33,15 +35,14 @@ async function describe(store: AlertStore, filters: Filters, s: Stretch, earlies
     // The day before, scaled to the stretch's length.
     for (const [c, n] of await errorsBy(store, filters, s.from_ms - DAY_MS, s.from_ms, 'code')) usual.set(c, (n * len) / DAY_MS);
   }
-  let code: string | null = null;
-  let best = 0;
-  for (const [c, n] of now) {
-    const excess = n - (usual.get(c) ?? 0);
-    if (c !== null && excess > best) {
-      best = excess;
-      code = c;
-    }
-  }
+  const rose = [...now]
+    .flatMap(([c, n]) => (c === null ? [] : [{ code: c, errors: n, excess: n - (usual.get(c) ?? 0) }]))
+    .filter((x) => x.excess > 0)
+    .sort((a, b) => b.excess - a.excess || (a.code < b.code ? -1 : 1));
+  const code = rose[0]?.code ?? null;
+  // Other codes that carried a real part of the rise (a stretch can hold two stories at once).
+  const totalExcess = rose.reduce((a, x) => a + x.excess, 0);
+  const also = rose.slice(1, 1 + MAX_ALSO).filter((x) => x.excess >= ALSO_SHARE * totalExcess).map(({ code: c, errors }) => ({ code: c, errors }));
   // Tiers with a real part of it (5 %+): one ordinary error elsewhere in the window does not make a tier "touched".
   const codeErrors = code === null ? 0 : (now.get(code) ?? 0);
   const byTier = code === null ? new Map<string | null, number>() : await errorsBy(store, { ...filters, code: [code] }, s.from_ms, s.to_ms, 'tier', 10);
@@ -56,6 +57,7 @@ async function describe(store: AlertStore, filters: Filters, s: Stretch, earlies
     code,
     code_errors: codeErrors,
     tiers,
+    also,
   };
 }
 

@@ -16,6 +16,9 @@ const incidentSchema = z.object({
   expected: z.number().describe('Errors the band expected over the stretch.'),
   code: z.string().nullable().describe('The code that rose most above its own usual count (null: none stood out).'),
   code_errors: z.number().int().describe('Errors of that code over the stretch.'),
+  also: z
+    .array(z.object({ code: z.string(), errors: z.number().int() }))
+    .describe('Up to 2 other codes that carried at least 20 % of the rise, with their errors over the stretch.'),
   tiers: z.array(z.string().nullable()).describe('Tiers with at least 5 % of that code\'s errors over the stretch (null: no tier), most errors first.'),
 });
 

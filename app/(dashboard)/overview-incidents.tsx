@@ -47,7 +47,8 @@ function tiersText(tiers: (string | null)[]): string {
 /** One line per incident, in words: what, when, how many against the usual, who; links to the filtered views. */
 export function incidentSentence(inc: ExpectedIncident): string {
   const what = inc.code ? `${formatInt(inc.code_errors)} ${inc.code}` : `${formatInt(inc.errors)} errors`;
-  return `${what} ${incidentWindow(inc)} (${formatInt(inc.errors)} errors against about ${formatInt(Math.round(inc.expected))} usual), ${tiersText(inc.tiers)}`;
+  const also = inc.also.length ? `; ${inc.also.map((a) => `${formatInt(a.errors)} ${a.code}`).join(' and ')} rose too` : '';
+  return `${what} ${incidentWindow(inc)} (${formatInt(inc.errors)} errors against about ${formatInt(Math.round(inc.expected))} usual), ${tiersText(inc.tiers)}${also}`;
 }
 
 export function OverviewIncidents({

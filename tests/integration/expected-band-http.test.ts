@@ -74,6 +74,7 @@ describe('GET /api/v1/stats/expected', () => {
     expect(inc).toMatchObject({ from_ms: burstHour, to_ms: burstHour + H, code: 'internal_error', tiers: ['pro'] });
     // The burst and the hour's one ordinary internal_error (free tier: under 5 % of the code's errors, not "touched").
     expect(inc.code_errors).toBe(401);
+    expect(inc.also).toEqual([]);
     expect(inc.errors).toBe(407);
   });
 
