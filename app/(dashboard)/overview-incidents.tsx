@@ -20,7 +20,7 @@ export function zoomTo(q: URLSearchParams, from: number, to: number): URLSearchP
 }
 
 /** The view of one incident: its window, narrowed to its code. */
-export function incidentQuery(q: URLSearchParams, inc: ExpectedIncident): URLSearchParams {
+export function incidentQuery(q: URLSearchParams, inc: Pick<ExpectedIncident, 'from_ms' | 'to_ms' | 'code'>): URLSearchParams {
   const next = zoomTo(q, inc.from_ms, inc.to_ms);
   return inc.code ? withParam(next, 'code', inc.code) : next;
 }
@@ -84,6 +84,14 @@ export function OverviewIncidents({
                 <Link href={hrefWith('/errors', withoutParam(incidentQuery(new URLSearchParams(filterQuery), inc), 'interval'))} data-testid="incident-rows">
                   Its rows
                 </Link>
+                {inc.also.map((a) => (
+                  <span key={a.code}>
+                    {' · '}
+                    <Link href={hrefWith('/', withoutParam(incidentQuery(new URLSearchParams(pageQuery), { ...inc, code: a.code }), 'compare'))} data-testid="incident-also">
+                      {a.code} over the same window
+                    </Link>
+                  </span>
+                ))}
               </li>
             ))}
           </ul>
