@@ -85,38 +85,44 @@ interface MarkShapeProps {
   height?: number;
 }
 
-/** An incident: a tinted stretch with a flag on top; one click (or Enter) goes to its filtered view. */
+/**
+ * An incident: a tinted stretch with a flag on top. Only the flag is a click target (one click, or Enter, goes to its
+ * filtered view): the bars under the tint stay clickable and draggable like everywhere else on the chart.
+ */
 function MarkShape({ x = 0, y = 0, width = 0, height = 0, mark }: MarkShapeProps & { mark: ChartMark }) {
   const go = () => mark.onClick();
   const w = Math.max(width, 6);
   const left = x + width / 2 - w / 2;
+  const flagW = Math.max(w, mark.label.length * 6.6 + 10);
   return (
-    <g
-      role="button"
-      tabIndex={0}
-      aria-label={mark.title}
-      data-testid="incident-mark"
-      className={styles.mark}
-      // The chart's own press starts a range drag: a press on a mark is the mark's.
-      onMouseDown={(e) => e.stopPropagation()}
-      onMouseUp={(e) => e.stopPropagation()}
-      onClick={(e) => {
-        e.stopPropagation();
-        go();
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          go();
-        }
-      }}
-    >
-      <title>{mark.title}</title>
+    <g className={styles.mark}>
       <rect x={left} y={y} width={w} height={height} className={styles.markArea} />
-      <rect x={left} y={y} width={w} height={3} className={styles.markFlag} />
-      <text x={left + 2} y={y + 14} className={styles.markText}>
-        {mark.label}
-      </text>
+      <g
+        role="button"
+        tabIndex={0}
+        aria-label={mark.title}
+        data-testid="incident-mark"
+        className={styles.markFlag}
+        // The chart's own press starts a range drag: a press on the flag is the flag's.
+        onMouseDown={(e) => e.stopPropagation()}
+        onMouseUp={(e) => e.stopPropagation()}
+        onClick={(e) => {
+          e.stopPropagation();
+          go();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            go();
+          }
+        }}
+      >
+        <title>{mark.title}</title>
+        <rect x={left} y={y} width={flagW} height={16} rx={2} />
+        <text x={left + 5} y={y + 12}>
+          {mark.label}
+        </text>
+      </g>
     </g>
   );
 }
