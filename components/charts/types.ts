@@ -47,7 +47,7 @@ export interface ChartMark {
   x2: number;
   /** Short text drawn on the mark. */
   label: string;
-  /** Accessible name and hover text: what the mark is and where a click goes. */
+  /** Hover text: what the mark is and where a click goes. */
   title: string;
   onClick: () => void;
 }

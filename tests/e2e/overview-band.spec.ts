@@ -23,7 +23,7 @@ test('the errors chart draws the expected band and marks the seeded spike; one c
 
   const mark = page.getByTestId('incident-mark').filter({ hasText: seed.spike_code });
   await expect(mark).toHaveCount(1);
-  await expect(mark).toHaveAttribute('aria-label', new RegExp(`${seed.spike_code}.*tier`));
+  await expect(mark.locator('title')).toHaveText(new RegExp(`${seed.spike_code}.*tier`));
   // Listed in words under the chart: the spike's code with at least its count, over a window holding its hour.
   const line = page.getByTestId('incident').filter({ hasText: seed.spike_code });
   await expect(line).toHaveCount(1);
