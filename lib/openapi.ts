@@ -10,6 +10,7 @@ import { lookupBodySchema } from './request-ids';
 import { channelInputSchema } from './alert-channels';
 import { ALERT_KINDS, ALERT_MEASURES, ALERT_SPLITS, ALERT_WINDOWS, ruleSpecSchema } from './alert-rules';
 import { BEHAVIOUR_KEYS_CSV_COLUMNS, RETRIES_CSV_COLUMNS } from './csv';
+import { expectedBandSchema } from './expected-band';
 import { CHAIN_ROLES, RETRY_CLASS_VALUES, VERDICTS } from './behaviour-rules';
 
 const iso = z.string().describe('RFC 3339 UTC time');
@@ -400,6 +401,7 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         Summary: schemaOf(summarySchema),
         Breakdown: schemaOf(breakdownSchema),
         Timeseries: schemaOf(timeseriesSchema),
+        ExpectedBand: schemaOf(expectedBandSchema),
         AlertRuleInput: schemaOf(ruleSpecSchema),
         AlertRule: schemaOf(alertRuleSchema),
         AlertRules: schemaOf(z.object({ rules: z.array(alertRuleSchema) })),
@@ -447,6 +449,13 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         get: op(`Zero-filled series of requests and errors. ${ERROR_RATE_RULE}`, params('/api/v1/stats/timeseries'), {
           '200': ok('Timeseries', 'Buckets'),
         }),
+      },
+      '/api/v1/stats/expected': {
+        get: op(
+          `The expected band of the errors series (the alerts baseline: the same time of week over the last 4 weeks, top 10 % dropped, overdispersion allowed; the trailing day when history is short) and the stretches above it, with the code, count and tiers of each. ${ERROR_RATE_RULE}`,
+          params('/api/v1/stats/expected'),
+          { '200': ok('ExpectedBand', 'Band and incidents') },
+        ),
       },
       '/api/v1/export/requests.csv': {
         get: op('Every matching record as CSV (streamed)', params('/api/v1/export/requests.csv'), { '200': csv(REQUEST_CSV_DESCRIPTION) }),

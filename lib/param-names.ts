@@ -8,7 +8,7 @@ export const FILTER_PARAMS: readonly string[] = ['from', 'to', ...ERROR_FILTERS,
 
 /** Dashboard pages: the filters plus each page's own view parameters. */
 export const PAGE_QUERY = {
-  '/': [...FILTER_PARAMS, 'by', 'compare'],
+  '/': [...FILTER_PARAMS, 'by', 'compare', 'interval'],
   '/errors': [...FILTER_PARAMS, 'cols', 'cursor', 'before', 'limit', 'page'],
   '/keys/[key_id]': FILTER_PARAMS,
   '/codes/[code]': FILTER_PARAMS,

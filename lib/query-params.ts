@@ -38,6 +38,7 @@ export const ENDPOINT_QUERY = {
   '/api/v1/stats/summary': [filterParamsSchema],
   '/api/v1/stats/breakdown': [filterParamsSchema, breakdownParamsSchema],
   '/api/v1/stats/timeseries': [filterParamsSchema, timeseriesParamsSchema],
+  '/api/v1/stats/expected': [filterParamsSchema, timeseriesParamsSchema.pick({ interval: true })],
   '/api/v1/export/requests.csv': [filterParamsSchema, requestsCsvParamsSchema],
   '/api/v1/export/breakdown.csv': [filterParamsSchema, breakdownParamsSchema],
   '/api/v1/export/timeseries.csv': [filterParamsSchema, timeseriesParamsSchema],

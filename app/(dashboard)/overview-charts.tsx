@@ -2,27 +2,25 @@
 
 import { useMemo } from 'react';
 import { ErrorRateChart, StackedCountChart } from '@/components/charts/time-chart';
-import type { ChartConfig, TimePoint } from '@/components/charts/types';
+import type { ChartConfig, ChartMark, TimePoint } from '@/components/charts/types';
 import { withParam, withRange, withoutParam } from '@/components/filters/url-params';
+import { formatInt } from '@/components/ui/format';
 import { useFilterNavigation } from '@/components/filters/use-filter-navigation';
-import { useTimeseries } from '@/components/queries/use-stats';
+import { useExpectedBand, useTimeseries } from '@/components/queries/use-stats';
 import { buttonClass } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { EmptyState, NoTotalsNotice } from '@/components/ui/states';
 import type { Timeseries } from '@/db/types';
 import { errorRate } from '@/lib/error-rate';
+import type { ExpectedBand } from '@/lib/expected-band';
 import { FILTER_PARAM, LIVE_REFRESH_MS, OVERVIEW_BY, OVERVIEW_BY_LABELS, SERIES_LIMIT, type OverviewBy } from './overview-config';
+import { bandSourceNote, incidentQuery, incidentSentence, isoParam, OverviewIncidents, zoomTo } from './overview-incidents';
 import styles from './overview.module.css';
 
 const PALETTE = ['var(--c-1)', 'var(--c-2)', 'var(--c-3)', 'var(--c-4)', 'var(--c-5)', 'var(--c-6)', 'var(--c-7)', 'var(--c-8)'];
 const CLASS_COLOR: Record<string, string> = { '2xx': 'var(--c-2xx)', '3xx': 'var(--c-3xx)', '4xx': 'var(--c-4xx)', '5xx': 'var(--c-5xx)' };
 const RATE_LINES = 5;
-
-/** ISO without milliseconds: readable in a shared link. */
-function isoParam(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
 
 function groupLabel(by: OverviewBy, key: string): string {
   if (key === '') return by === 'reason' ? '(no reason)' : '(not set)';
@@ -30,14 +28,16 @@ function groupLabel(by: OverviewBy, key: string): string {
 }
 
 /** Series query: the filters plus the grouping the chart asks for. */
-export function seriesQuery(filterQuery: string, by: OverviewBy): string {
-  return `${filterQuery}${filterQuery ? '&' : ''}interval=auto&by=${by}&limit=${SERIES_LIMIT}`;
+export function seriesQuery(filterQuery: string, by: OverviewBy, interval: 'auto' | 'minute' = 'auto'): string {
+  return `${filterQuery}${filterQuery ? '&' : ''}interval=${interval}&by=${by}&limit=${SERIES_LIMIT}`;
 }
+
+const BAND_LABEL = 'Usual errors';
 
 const PREVIOUS_COLOR = 'var(--text-muted)';
 
 /** Maps the API series into chart rows; keys are s0…sN because group values may hold dots Recharts reads as paths. */
-function toChartData(series: Timeseries, by: OverviewBy, previous: Timeseries | null, errorFiltered: boolean) {
+function toChartData(series: Timeseries, by: OverviewBy, previous: Timeseries | null, errorFiltered: boolean, band: ExpectedBand | null) {
   const groups = series.groups.filter((g) => g.errors > 0).slice(0, SERIES_LIMIT + 1);
   const countConfig: ChartConfig = {};
   const rateConfig: ChartConfig = { all: { label: errorFiltered ? 'Matching errors' : 'All errors', color: 'var(--text)', filterValue: null } };
@@ -61,8 +61,16 @@ function toChartData(series: Timeseries, by: OverviewBy, previous: Timeseries | 
     rateConfig.prev = { label: 'Previous period', color: PREVIOUS_COLOR, filterValue: null, overlay: true };
     countConfig.prev = { label: 'Previous period (total)', color: PREVIOUS_COLOR, filterValue: null, overlay: true };
   }
+  // The band is drawn only when it was computed for these very buckets.
+  const bandAt = new Map(band && band.interval_ms === iv ? band.points.map((p) => [p.ts_ms, p]) : []);
   for (const b of series.buckets) {
     const c: TimePoint = { t: b.ts_ms };
+    const e = bandAt.get(b.ts_ms);
+    if (e && e.upper != null) {
+      c.band_lo = e.lower;
+      c.band_hi = e.upper;
+      c.band_mid = e.expected;
+    }
     const r: TimePoint = { t: b.ts_ms, all: b.error_rate };
     if (previous) {
       const p = prevAt.get(Math.floor((b.ts_ms - len) / iv) * iv);
@@ -92,6 +100,8 @@ export function OverviewCharts({
   live,
   now,
   initial,
+  interval: requestedInterval,
+  band: initialBand,
   rangeNoTotals,
   previous,
 }: {
@@ -101,13 +111,17 @@ export function OverviewCharts({
   live: boolean;
   now: number;
   initial: Timeseries;
+  /** The interval the page asked for (minute after a short drag-zoom). */
+  interval: 'auto' | 'minute';
+  /** The errors series' expected band and incidents (null: not available). */
+  band: ExpectedBand | null;
   /** The summary already said the whole range lacks totals: no second notice per bucket. */
   rangeNoTotals: boolean;
   /** With ?compare=previous: the previous period's series (its query refreshes with this one). */
   previous?: { query: string; initial: Timeseries };
 }) {
-  const { navigate } = useFilterNavigation();
-  const q = useTimeseries(seriesQuery(filterQuery, by), { initialData: initial, initialDataUpdatedAt: now, refetchInterval: live ? LIVE_REFRESH_MS : false });
+  const { navigate, searchParams } = useFilterNavigation();
+  const q = useTimeseries(seriesQuery(filterQuery, by, requestedInterval), { initialData: initial, initialDataUpdatedAt: now, refetchInterval: live ? LIVE_REFRESH_MS : false });
   const series = q.data;
   const prevQ = useTimeseries(previous?.query ?? seriesQuery(filterQuery, by), {
     initialData: previous?.initial ?? initial,
@@ -115,11 +129,17 @@ export function OverviewCharts({
     refetchInterval: live && previous ? LIVE_REFRESH_MS : false,
   });
   const prevSeries = previous ? prevQ.data : null;
+  const bandQ = useExpectedBand(`${filterQuery}${filterQuery ? '&' : ''}interval=${initial.interval}`, {
+    initialData: initialBand,
+    initialDataUpdatedAt: now,
+    refetchInterval: live ? LIVE_REFRESH_MS : false,
+  });
+  const band = bandQ.data;
   // With a filter on the error (status, code, reason) the line is those failures' share of all requests.
   const errorFiltered = /(^|&)(status|code|reason)=/.test(filterQuery);
   const { countConfig, rateConfig, countData, rateData } = useMemo(
-    () => toChartData(series, by, prevSeries, errorFiltered),
-    [series, by, prevSeries, errorFiltered],
+    () => toChartData(series, by, prevSeries, errorFiltered, band),
+    [series, by, prevSeries, errorFiltered, band],
   );
   const comparing = !!previous;
   const interval = series.interval_ms;
@@ -127,7 +147,17 @@ export function OverviewCharts({
   const noRateAtAll = series.buckets.every((b) => b.error_rate == null);
 
   const onBucketClick = (t: number) => navigate((p) => withRange(p, isoParam(t), isoParam(t + interval)));
-  const onRangeSelect = (from: number, to: number) => navigate((p) => withRange(p, isoParam(from), isoParam(to)));
+  // A drag is a zoom: a short stretch goes straight to minute buckets, and the URL says so.
+  const onRangeSelect = (from: number, to: number) => navigate((p) => zoomTo(p, from, to));
+  const incidents = band && band.interval_ms === interval ? band.incidents : [];
+  const marks: ChartMark[] = incidents.map((inc) => ({
+    x1: Math.floor(inc.from_ms / interval) * interval,
+    x2: Math.ceil(inc.to_ms / interval) * interval - interval,
+    label: inc.code ?? `${formatInt(inc.errors)} errors`,
+    title: `${incidentSentence(inc)}. Open the overview of it.`,
+    onClick: () => navigate((p) => withoutParam(incidentQuery(p, inc), 'compare')),
+  }));
+  const bandShown = countData.some((d) => d.band_hi != null);
   const onSeriesClick = (cfg: ChartConfig) => (key: string) => {
     const v = cfg[key]?.filterValue;
     const param = FILTER_PARAM[by];
@@ -205,9 +235,26 @@ export function OverviewCharts({
             onBucketClick={onBucketClick}
             onRangeSelect={onRangeSelect}
             onSeriesClick={onSeriesClick(countConfig)}
+            band={bandShown ? { label: BAND_LABEL } : undefined}
+            marks={marks}
           />
+          {band && (
+            <p className={styles.bandNote} data-testid="band-note" data-source={band.source}>
+              {bandShown && <span className={styles.bandKey} aria-hidden="true" />}
+              {bandSourceNote(band.source)}
+              {incidents.length > 0 && ` ${incidents.length === 1 ? 'One stretch' : `${incidents.length} stretches`} above it marked; click one for its view.`}
+            </p>
+          )}
         </Card>
       </div>
+      {band && (
+        <OverviewIncidents
+          incidents={incidents}
+          note={bandSourceNote(band.source)}
+          pageQuery={searchParams.toString()}
+          filterQuery={filterQuery}
+        />
+      )}
     </>
   );
 }

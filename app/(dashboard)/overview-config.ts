@@ -46,3 +46,11 @@ export const OVERVIEW_BREAKDOWNS: BreakdownCardSpec[] = [
 
 export const LIVE_REFRESH_MS = 30_000;
 export const SERIES_LIMIT = 8;
+
+/** A drag-zoom up to this long goes straight to minute buckets (`interval=minute` in the URL). */
+export const MINUTE_ZOOM_MAX_MS = 24 * 3_600_000;
+
+/** The series interval the URL asks for: minute after a short zoom, else chosen from the range. */
+export function parseOverviewInterval(v: string | string[] | undefined): 'auto' | 'minute' {
+  return (Array.isArray(v) ? v[0] : v) === 'minute' ? 'minute' : 'auto';
+}

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { expectedBand } from '@/alerts/expected-band';
 import { getStore } from '@/db';
 import type { Breakdown, Timeseries } from '@/db/types';
 import { toUrlSearchParams } from '@/components/filters/url-params';
@@ -7,11 +8,12 @@ import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/states';
 import { ValidationError } from '@/lib/api-error';
+import type { ExpectedBand } from '@/lib/expected-band';
 import { getPageUser, hasRole, requirePageUser } from '@/lib/auth';
 import { filtersToQueryString, isOpenEnded, parseFilters, previousPeriod, type Filters } from '@/lib/filters';
 import { OverviewBreakdown } from './overview-breakdown';
 import { OverviewCharts } from './overview-charts';
-import { OVERVIEW_BREAKDOWNS, SERIES_LIMIT, parseOverviewBy, type BreakdownCardSpec, type OverviewBy } from './overview-config';
+import { OVERVIEW_BREAKDOWNS, SERIES_LIMIT, parseOverviewBy, parseOverviewInterval, type BreakdownCardSpec, type OverviewBy } from './overview-config';
 import { OverviewSummary } from './overview-summary';
 import styles from './overview.module.css';
 
@@ -46,7 +48,11 @@ async function timed<T>(query: () => Promise<T>): Promise<Timed<T>> {
 /** This period's series and, with ?compare=previous, the same length just before it in the same bucket size. */
 interface ChartData {
   current: Timeseries;
+  /** The interval asked of the API: minute after a short drag-zoom (when the range allows it), else auto. */
+  interval: 'auto' | 'minute';
   previous?: { query: string; initial: Timeseries };
+  /** The errors series' expected band and incidents; null when it could not be read (the charts still show). */
+  band: ExpectedBand | null;
 }
 
 /** A section whose query failed says so in its own card; the rest of the overview still renders. */
@@ -74,6 +80,8 @@ function ChartsSection({ view, by, rangeNoTotals, result }: { view: ViewProps; b
         live={view.live}
         now={view.now}
         initial={result.value.current}
+        interval={result.value.interval}
+        band={result.value.band}
         rangeNoTotals={rangeNoTotals}
         previous={result.value.previous}
       />
@@ -138,12 +146,27 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
   const series = empty
     ? null
     : await timed(async (): Promise<ChartData> => {
-        const current = await store.timeseries(filters, { interval: 'auto', by, limit: SERIES_LIMIT });
-        if (!compare) return { current };
+        let interval = parseOverviewInterval(sp.interval);
+        let current: Timeseries;
+        try {
+          current = await store.timeseries(filters, { interval, by, limit: SERIES_LIMIT });
+        } catch (e) {
+          // A minute zoom kept in the URL after the range or filters changed beyond what minutes allow: choose again.
+          if (!(e instanceof ValidationError) || interval === 'auto') throw e;
+          interval = 'auto';
+          current = await store.timeseries(filters, { interval, by, limit: SERIES_LIMIT });
+        }
+        let band: ExpectedBand | null = null;
+        try {
+          band = await expectedBand(store, filters, { interval: current.interval, now });
+        } catch (e) {
+          console.error('errata: overview expected band failed', e);
+        }
+        if (!compare) return { current, interval, band };
         // Drawn dashed over this period's charts.
         const prev = previousPeriod(filters, now);
         const initial = await store.timeseries(prev, { interval: current.interval });
-        return { current, previous: { query: `${filtersToQueryString(prev)}&interval=${current.interval}`, initial } };
+        return { current, interval, band, previous: { query: `${filtersToQueryString(prev)}&interval=${current.interval}`, initial } };
       });
   const breakdowns: Timed<Breakdown>[] = [];
   if (!empty) for (const spec of OVERVIEW_BREAKDOWNS) breakdowns.push(await timed(() => store.breakdown(filters, { by: spec.by, limit: spec.limit })));

@@ -1,9 +1,9 @@
 'use client';
 
-import { Bar, CartesianGrid, ComposedChart, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, Bar, CartesianGrid, ComposedChart, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatBucket, formatCount, formatInt, formatPercent, formatUtc } from '@/components/ui/format';
 import { ChartLegend } from './chart-legend';
-import type { ChartConfig, TimeChartHandlers, TimePoint } from './types';
+import type { ChartBand, ChartConfig, ChartMark, TimeChartHandlers, TimePoint } from './types';
 import { useRangeSelection } from './use-range-selection';
 import styles from './charts.module.css';
 
@@ -14,6 +14,10 @@ export interface TimeChartProps extends TimeChartHandlers {
   height?: number;
   /** Accessible description of what the chart shows. */
   label: string;
+  /** The expected band, from the points' band_lo / band_hi / band_mid (count charts). */
+  band?: ChartBand;
+  /** Stretches to mark (incidents), each a click target. */
+  marks?: ChartMark[];
 }
 
 interface TooltipPayloadItem {
@@ -29,6 +33,7 @@ function ChartTooltip({
   config,
   intervalMs,
   valueFormat,
+  band,
 }: {
   active?: boolean;
   payload?: readonly TooltipPayloadItem[];
@@ -36,13 +41,26 @@ function ChartTooltip({
   config: ChartConfig;
   intervalMs: number;
   valueFormat: (v: number | null | undefined) => string;
+  band?: ChartBand;
 }) {
   if (!active || !payload?.length || label == null) return null;
   const t = Number(label);
+  const point = (payload[0] as { payload?: TimePoint }).payload;
+  const lo = point?.band_lo;
+  const hi = point?.band_hi;
   return (
     <div className={styles.tooltip}>
       <div className={styles.tooltipTitle}>{formatUtc(t, { seconds: false })}</div>
-      {[...payload].reverse().map((p) => {
+      {band && lo != null && hi != null && (
+        <div className={styles.tooltipRow}>
+          <span className={`${styles.swatch} ${styles.bandSwatch}`} aria-hidden="true" />
+          {band.label}
+          <b>
+            {formatInt(lo)}–{formatInt(hi)}
+          </b>
+        </div>
+      )}
+      {[...payload].filter((p) => config[String(p.dataKey)]).reverse().map((p) => {
         const key = String(p.dataKey);
         const s = config[key];
         return (
@@ -60,6 +78,46 @@ function ChartTooltip({
   );
 }
 
+interface MarkShapeProps {
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * An incident: a tinted stretch with a flag on top. Only the flag is a click target (one click goes to its filtered
+ * view): the bars under the tint stay clickable and draggable like everywhere else on the chart.
+ */
+function MarkShape({ x = 0, y = 0, width = 0, height = 0, mark }: MarkShapeProps & { mark: ChartMark }) {
+  const w = Math.max(width, 6);
+  const left = x + width / 2 - w / 2;
+  const flagW = Math.max(w, mark.label.length * 6.6 + 10);
+  return (
+    <g className={styles.mark}>
+      <rect x={left} y={y} width={w} height={height} className={styles.markArea} />
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: the plot is role="img" (children presentational); keyboard and screen-reader users have the same links in the incident list under the chart */}
+      <g
+        data-testid="incident-mark"
+        className={styles.markFlag}
+        // The chart's own press starts a range drag: a press on the flag is the flag's.
+        onMouseDown={(e) => e.stopPropagation()}
+        onMouseUp={(e) => e.stopPropagation()}
+        onClick={(e) => {
+          e.stopPropagation();
+          mark.onClick();
+        }}
+      >
+        <title>{mark.title}</title>
+        <rect x={left} y={y} width={flagW} height={16} rx={2} />
+        <text x={left + 5} y={y + 12}>
+          {mark.label}
+        </text>
+      </g>
+    </g>
+  );
+}
+
 function TimeChart({
   kind,
   data,
@@ -72,6 +130,8 @@ function TimeChart({
   onBucketClick,
   onRangeSelect,
   onSeriesClick,
+  band,
+  marks,
 }: TimeChartProps & {
   kind: 'line' | 'bar';
   valueFormat: (v: number | null | undefined) => string;
@@ -111,6 +171,7 @@ function TimeChart({
             config={config}
             intervalMs={intervalMs}
             valueFormat={valueFormat}
+            band={band}
           />
         )}
         isAnimationActive={false}
@@ -144,6 +205,18 @@ function TimeChart({
           ) : (
             <ComposedChart {...common} barCategoryGap={1}>
               {axes}
+              {band && (
+                <Area
+                  dataKey={(d: TimePoint) => (d.band_lo == null || d.band_hi == null ? null : [d.band_lo, d.band_hi])}
+                  name={band.label}
+                  type="step"
+                  fill="var(--chart-band)"
+                  stroke="none"
+                  activeDot={false}
+                  isAnimationActive={false}
+                  connectNulls={false}
+                />
+              )}
               {keys.map((k) =>
                 config[k].overlay ? (
                   <Line
@@ -173,6 +246,23 @@ function TimeChart({
                 />
                 ),
               )}
+              {band && (
+                <Line
+                  dataKey="band_hi"
+                  name={band.label}
+                  stroke="var(--chart-band-edge)"
+                  strokeWidth={1.5}
+                  strokeDasharray="3 3"
+                  dot={false}
+                  activeDot={false}
+                  connectNulls={false}
+                  isAnimationActive={false}
+                  type="step"
+                />
+              )}
+              {marks?.map((m) => (
+                <ReferenceArea key={`${m.x1}-${m.x2}`} x1={m.x1} x2={m.x2} ifOverflow="visible" shape={(p: MarkShapeProps) => <MarkShape {...p} mark={m} />} />
+              ))}
             </ComposedChart>
           )}
         </ResponsiveContainer>

@@ -35,3 +35,19 @@ export interface TimeChartHandlers {
   /** A click on a legend entry. */
   onSeriesClick?: (seriesKey: string) => void;
 }
+
+/** An expected band drawn over a count chart: each point's `band_lo`, `band_hi` and `band_mid` (the expected count). */
+export interface ChartBand {
+  label: string;
+}
+
+/** A marked stretch of a time chart (an incident): [x1, x2] are bucket starts of the data, both included. */
+export interface ChartMark {
+  x1: number;
+  x2: number;
+  /** Short text drawn on the mark. */
+  label: string;
+  /** Hover text: what the mark is and where a click goes. */
+  title: string;
+  onClick: () => void;
+}

@@ -2,6 +2,7 @@
 
 import { useQuery, type DefinedUseQueryResult } from '@tanstack/react-query';
 import type { Breakdown, Summary, Timeseries } from '@/db/types';
+import type { ExpectedBand } from '@/lib/expected-band';
 import { fetchJson } from './query-client';
 import { queryKeys } from './query-keys';
 
@@ -41,4 +42,9 @@ export function useTimeseries(query: string, opts: LiveOptions<Timeseries>) {
 /** One breakdown: GET /api/v1/stats/breakdown?{filters}&by&limit. */
 export function useBreakdown(query: string, opts: LiveOptions<Breakdown>) {
   return useLive(queryKeys.stats.breakdown(query), `/api/v1/stats/breakdown?${query}`, opts);
+}
+
+/** The errors series' expected band and incidents: GET /api/v1/stats/expected?{filters}&interval (null: none yet). */
+export function useExpectedBand(query: string, opts: LiveOptions<ExpectedBand | null>) {
+  return useLive(queryKeys.stats.expected(query), `/api/v1/stats/expected?${query}`, opts);
 }

@@ -360,6 +360,7 @@ describe('unknown query parameters: a 400 naming the parameter and the nearest v
     ['/api/v1/stats/summary', `/api/v1/stats/summary?${RANGE}`, 'GET'],
     ['/api/v1/stats/breakdown', `/api/v1/stats/breakdown?${RANGE}&by=tier`, 'GET'],
     ['/api/v1/stats/timeseries', `/api/v1/stats/timeseries?${RANGE}`, 'GET'],
+    ['/api/v1/stats/expected', `/api/v1/stats/expected?${RANGE}`, 'GET'],
     ['/api/v1/export/requests.csv', `/api/v1/export/requests.csv?${RANGE}`, 'GET'],
     ['/api/v1/export/breakdown.csv', `/api/v1/export/breakdown.csv?${RANGE}&by=tier`, 'GET'],
     ['/api/v1/export/timeseries.csv', `/api/v1/export/timeseries.csv?${RANGE}`, 'GET'],
