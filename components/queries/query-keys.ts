@@ -5,6 +5,7 @@ export const queryKeys = {
     summary: (query: string) => ['stats', 'summary', query] as const,
     timeseries: (query: string) => ['stats', 'timeseries', query] as const,
     breakdown: (query: string) => ['stats', 'breakdown', query] as const,
+    values: (query: string) => ['stats', 'values', query] as const,
   },
   requests: {
     all: ['requests'] as const,

@@ -1,7 +1,8 @@
 'use client';
 
-import { useQuery, type DefinedUseQueryResult } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, type DefinedUseQueryResult } from '@tanstack/react-query';
 import type { Breakdown, Summary, Timeseries } from '@/db/types';
+import type { FilterValues } from '@/db/filter-values';
 import { fetchJson } from './query-client';
 import { queryKeys } from './query-keys';
 
@@ -41,4 +42,15 @@ export function useTimeseries(query: string, opts: LiveOptions<Timeseries>) {
 /** One breakdown: GET /api/v1/stats/breakdown?{filters}&by&limit. */
 export function useBreakdown(query: string, opts: LiveOptions<Breakdown>) {
   return useLive(queryKeys.stats.breakdown(query), `/api/v1/stats/breakdown?${query}`, opts);
+}
+
+/** Values offered for a filter field as the user types: GET /api/v1/stats/values?{filters}&field&q. Off while `enabled` is false. */
+export function useFilterValues(query: string, enabled: boolean) {
+  return useQuery<FilterValues>({
+    queryKey: queryKeys.stats.values(query),
+    queryFn: ({ signal }) => fetchJson<FilterValues>(`/api/v1/stats/values?${query}`, signal),
+    enabled,
+    staleTime: 30_000,
+    placeholderData: keepPreviousData,
+  });
 }
