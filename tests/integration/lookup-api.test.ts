@@ -73,7 +73,7 @@ describe('POST /api/v1/requests/lookup', () => {
 
     const [l401, l404] = a.found;
     expect(l401).toMatchObject({ status: 401, code: 'invalid_credentials', key_id: 'key_lkrev', insight: { kind: 'run', code: 'invalid_credentials', since_ms: REVOKED_AT, ongoing: true } });
-    expect(l401.line).toMatch(/^Invalid credentials: /);
+    expect(l401.line).toMatch(/^Not authenticated: /);
     expect(l401.insight_text).toContain(`This key looks revoked since ${new Date(REVOKED_AT).toISOString().replace('T', ' ').slice(0, 19)} UTC`);
     expect(l401.records.map((r) => r.request_id)).toEqual([ID_401]);
     expect(l404).toMatchObject({ code: 'not_found', message: 'Submission not found.', insight: null, insight_text: null });
