@@ -52,7 +52,9 @@ export function AddFilter() {
   const { data, isError } = useFilterValues(query, isValueField(field) && (open || typed !== ''));
   const current = data && data.field === field ? data : undefined;
   const options = open && current ? current.values : [];
-  const flag = current?.typed && current.typed.value === value.trim() && current.typed.unknown ? current.typed : null;
+  const t = value.trim();
+  // A value still being typed (an offered value starts with it) is not flagged; a case slip ("PRO") is.
+  const flag = current?.typed && current.typed.value === t && current.typed.unknown && !current.values.some((v) => v.value.startsWith(t)) ? current.typed : null;
   const errorField = isValueField(field) && isErrorField(field);
 
   function add(v: string) {
