@@ -1,10 +1,11 @@
 // The read API's wire schemas (zod) and the OpenAPI 3.1 document generated from them and from lib/filters.ts.
 // Exports: buildOpenApi, errorEnvelopeSchema, requestRecordSchema, requestDetailSchema, lookupResultSchema,
-// requestPageSchema, summarySchema, breakdownSchema, timeseriesSchema.
+// requestPageSchema, summarySchema, breakdownSchema, timeseriesSchema, filterValuesSchema.
 import { z } from 'zod';
 import { ERROR_KINDS } from './catalog';
 import { ERROR_RATE_RULE } from './error-rate';
 import { BREAKDOWN_DIMENSIONS, INTERVALS, STATS_BREAKDOWN_DIMENSIONS } from './filters';
+import { VALUE_FIELDS } from './filter-values';
 import { ENDPOINT_QUERY, type Endpoint } from './query-params';
 import { lookupBodySchema } from './request-ids';
 import { channelInputSchema } from './alert-channels';
@@ -85,12 +86,55 @@ export const requestDetailSchema = z.object({
     .describe('What the same key did in the 15 minutes around the request; null without a key.'),
 });
 
+const keyInsightSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('run'),
+      code: z.string(),
+      since_ms: z.number().int(),
+      exact: z.boolean().describe('false when since_ms is only the start of an hour'),
+      count: z.number().int(),
+      before: z.number().int().describe('Records of other codes in the 14 days before the run (0: the key never worked then)'),
+      ongoing: z.boolean().describe("The run goes on to the key's latest record"),
+      latest_ms: z.number().int(),
+    }),
+    z.object({ kind: z.literal('quota'), code: z.string(), since_ms: z.number().int(), exact: z.boolean(), count: z.number().int(), day_ms: z.number().int() }),
+    z.object({ kind: z.literal('repeated'), code: z.string(), reason: z.string().nullable(), from_ms: z.number().int(), to_ms: z.number().int(), count: z.number().int(), total: z.number().int() }),
+  ])
+  .describe("What the key's history says about the error: a run since a time (\"looks revoked since …\"), a used-up daily quota, or the same error many times.");
+
+/** The lookup page's answer, as the API returns it: the same facts and sentences (components/lookup/lookup-answer.ts builds both). */
 export const lookupResultSchema = z.object({
-  candidates: z.array(z.string()),
-  truncated: z.boolean(),
-  found: z.array(z.object({ request_id: z.string(), records: z.array(requestRecordSchema) })),
-  missing: z.array(z.string()),
+  candidates: z.array(z.string()).describe('Every id looked up, in the order of the text (prefixed tokens such as REQ_x included).'),
+  truncated: z.boolean().describe('The text held more ids than are looked up at once; only the first ones were.'),
+  summary: z.string().describe('One sentence: how many ids, found, missing, not ids.'),
+  found: z.array(
+    z.object({
+      request_id: z.string(),
+      asked: z.string().nullable().describe('The id as the text wrote it, when it matched only as a variant (REQ_x or a missing prefix).'),
+      records: z.array(requestRecordSchema),
+      status: z.number().int().describe('Status of the record the line is about (its error, else its only record).'),
+      code: z.string().nullable(),
+      ts: iso,
+      ts_ms: z.number().int(),
+      key_id: z.string().nullable(),
+      line: z.string().describe('What happened, in words: the catalog title and cause, "Succeeded.", or "Unknown code …".'),
+      message: z.string().nullable(),
+      insight: keyInsightSchema.nullable(),
+      insight_text: z.string().nullable().describe('The insight in words for support staff.'),
+    }),
+  ),
+  missing: z.array(z.object({ id: z.string(), did_you_mean: z.array(z.string()).describe('Stored ids one character away (or with look-alike characters).') })),
+  not_ids: z.array(z.string()).describe('Tokens that look meant as request ids but cannot be ones (too short, a character an id never has); at most 20.'),
+  store: z.object({
+    retention_days: z.number().int(),
+    newest_record: iso.nullable(),
+    newest_record_ms: z.number().int().nullable(),
+    note: z.string().describe('What "missing" may mean, with the retention and the newest stored record.'),
+  }),
+  reply: z.string().nullable().describe('One editable reply to the customer covering every id (one greeting, one sign-off); null when nothing was found.'),
 });
+export type LookupAnswer = z.infer<typeof lookupResultSchema>;
 
 export const requestPageSchema = z.object({
   records: z.array(requestRecordSchema),
@@ -218,6 +262,29 @@ export const breakdownSchema = z.object({
   rows: z.array(breakdownRowSchema),
   other: breakdownRowSchema.nullable(),
   total: breakdownRowSchema,
+});
+
+const offeredValueSchema = z.object({
+  value: z.string(),
+  count: z.number().int().describe('Records with this value in the range under the other filters (for status, code and reason: failures).'),
+  errors: z.number().int(),
+  known: z.boolean().describe("In errata's own vocabulary (the error catalog, capacity reasons, status classes, HTTP methods), seen or not."),
+});
+
+export const filterValuesSchema = z.object({
+  field: z.enum(VALUE_FIELDS),
+  q: z.string(),
+  from_ms: z.number().int(),
+  to_ms: z.number().int(),
+  values: z.array(offeredValueSchema).describe('Values containing q, exact first, then prefix, then the most errors.'),
+  more: z.number().int().describe('Matching values beyond those listed.'),
+  typed: offeredValueSchema
+    .extend({
+      unknown: z.boolean().describe('Neither in the vocabulary nor seen in the range under the other filters: a filter on it shows nothing.'),
+      did_you_mean: z.string().nullable().describe('A value that differs only in case.'),
+    })
+    .nullable()
+    .describe('The typed value itself; null when q is empty.'),
 });
 
 const countsSchema = z.object({
@@ -402,6 +469,7 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         Breakdown: schemaOf(breakdownSchema),
         Timeseries: schemaOf(timeseriesSchema),
         ExpectedBand: schemaOf(expectedBandSchema),
+        FilterValues: schemaOf(filterValuesSchema),
         AlertRuleInput: schemaOf(ruleSpecSchema),
         AlertRule: schemaOf(alertRuleSchema),
         AlertRules: schemaOf(z.object({ rules: z.array(alertRuleSchema) })),
@@ -425,12 +493,17 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         ),
       },
       '/api/v1/requests/lookup': {
-        post: op('Find every request id in free text; answer found and missing ones', params('/api/v1/requests/lookup'), { '200': ok('LookupResult', 'Found and missing ids') }, {
-          requestBody: {
-            required: true,
-            content: { ...json('LookupBody'), 'text/plain': { schema: { type: 'string' } } },
+        post: op(
+          'Find every request id in free text (a pasted email): one line per id found with what the key\'s history says, near misses for the missing ones, the tokens that are not ids, what the store holds, and one combined reply. The same answer the lookup page shows.',
+          params('/api/v1/requests/lookup'),
+          { '200': ok('LookupResult', 'The answer') },
+          {
+            requestBody: {
+              required: true,
+              content: { ...json('LookupBody'), 'text/plain': { schema: { type: 'string' } } },
+            },
           },
-        }),
+        ),
       },
       '/api/v1/requests': {
         get: op('Records, newest first, keyset-paginated', params('/api/v1/requests'), {
@@ -455,6 +528,13 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
           `The expected band of the errors series (the alerts baseline: the same time of week over the last 4 weeks, top 10 % dropped, overdispersion allowed; the trailing day when history is short) and the stretches above it, with the code, count and tiers of each. ${ERROR_RATE_RULE}`,
           params('/api/v1/stats/expected'),
           { '200': ok('ExpectedBand', 'Band and incidents') },
+        ),
+      },
+      '/api/v1/stats/values': {
+        get: op(
+          'Values of one filter field offered as the user types, with their counts over the range under the other filters; the typed value flagged when neither the catalog nor the data knows it. Reads one breakdown (two when the typed value is beyond its top 1,000 rows).',
+          params('/api/v1/stats/values'),
+          { '200': ok('FilterValues', 'Values') },
         ),
       },
       '/api/v1/export/requests.csv': {

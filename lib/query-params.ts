@@ -1,11 +1,12 @@
 // Which query parameters each endpoint takes, in one place: handlers reject anything else (a 400 naming it and the
 // nearest valid one: `key_id` → "did you mean `key`?") and the OpenAPI document lists them. Pages: lib/param-names.ts.
-// Exports: ENDPOINT_QUERY, requestsCsvParamsSchema, auditParamsSchema, allowedParams, checkQuery, endpointQuery, type Endpoint.
+// Exports: ENDPOINT_QUERY, requestsCsvParamsSchema, valuesParamsSchema, parseValuesParams, auditParamsSchema, allowedParams, checkQuery, endpointQuery, type Endpoint.
 import { z } from 'zod';
 import { ValidationError } from './api-error';
 import { intField } from './int-param';
 import { behaviourParamsSchema, breakdownParamsSchema, filterParamsSchema, listParamsSchema, timeseriesParamsSchema } from './filters';
 import { unknownParams } from './param-names';
+import { VALUE_FIELDS } from './filter-values';
 
 /** requests.csv: which columns, in order (REQUEST_CSV_COLUMNS names; default all). */
 export const requestsCsvParamsSchema = z.object({
@@ -27,6 +28,31 @@ const behaviourCsvParamsSchema = behaviourParamsSchema.extend({
   view: z.enum(['keys', 'retries']).optional().describe('keys (default): worst keys with counts and verdicts; retries: every limit and its class.'),
 });
 
+/** /stats/values: the field whose values to offer, the text typed so far. */
+export const valuesParamsSchema = z.object({
+  field: z.enum(VALUE_FIELDS).describe('The filter field whose values to offer.'),
+  q: z.string().max(256).optional().describe('What was typed so far: values containing it (case-insensitive) are offered, and the exact value is checked.'),
+  limit: intField.pipe(z.number().min(1).max(50)).default(10).describe('Values to return (1–50, default 10).'),
+});
+
+export type ValuesParams = z.infer<typeof valuesParamsSchema>;
+
+/** field, q and limit of a /stats/values query, each given at most once. */
+export function parseValuesParams(input: URLSearchParams): ValuesParams {
+  const raw: Record<string, string> = {};
+  for (const k of Object.keys(valuesParamsSchema.shape)) {
+    const all = input.getAll(k);
+    if (all.length > 1) throw new ValidationError(`${k}: give it once`, k);
+    if (all.length && (all[0] !== '' || k === 'q')) raw[k] = all[0];
+  }
+  const res = valuesParamsSchema.safeParse(raw);
+  if (!res.success) {
+    const field = String(res.error.issues[0].path[0] ?? 'query');
+    throw new ValidationError(`${field}: ${res.error.issues[0].message}`, field, { value: raw[field] ?? null });
+  }
+  return res.data;
+}
+
 const lookupCsvParamsSchema = z.object({ q: z.string().optional().describe('The pasted text to find request ids in.') });
 const ingestScopeSchema = filterParamsSchema.pick({ from: true, to: true }).extend({ token: z.string().optional().describe('An ingest token id.') });
 
@@ -39,6 +65,7 @@ export const ENDPOINT_QUERY = {
   '/api/v1/stats/breakdown': [filterParamsSchema, breakdownParamsSchema],
   '/api/v1/stats/timeseries': [filterParamsSchema, timeseriesParamsSchema],
   '/api/v1/stats/expected': [filterParamsSchema, timeseriesParamsSchema.pick({ interval: true })],
+  '/api/v1/stats/values': [filterParamsSchema, valuesParamsSchema],
   '/api/v1/export/requests.csv': [filterParamsSchema, requestsCsvParamsSchema],
   '/api/v1/export/breakdown.csv': [filterParamsSchema, breakdownParamsSchema],
   '/api/v1/export/timeseries.csv': [filterParamsSchema, timeseriesParamsSchema],

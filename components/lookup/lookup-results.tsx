@@ -1,11 +1,10 @@
 import Link from 'next/link';
-import type { SupportLookup } from '@/db/types';
-import { getCatalogEntry } from '@/lib/catalog';
-import { combinedReply, formatUtc, insightText } from '@/components/request/details';
+import { formatUtc } from '@/components/request/details';
 import { SuggestedReply } from '@/components/request/suggested-reply';
 import { StatusBadge } from '@/components/ui/badge';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { formatRelative } from '@/components/ui/format';
+import { storeNote, type LookupAnswer } from './lookup-answer';
 import styles from './lookup.module.css';
 
 const requestHref = (id: string) => `/requests/${encodeURIComponent(id)}`;
@@ -14,17 +13,12 @@ const requestHref = (id: string) => `/requests/${encodeURIComponent(id)}`;
  * One line per id found (what happened, and what the key's history says), one reply covering them all, then the ids
  * not found (with near misses and what the store holds) and the tokens that are not ids. In the text's order.
  */
-export function LookupResults({ result, csvHref, now }: { result: SupportLookup; csvHref: string; now: number }) {
-  const { found, missing, candidates, truncated, not_ids } = result;
-  const reply = found.length ? combinedReply(found.map((f) => ({ record: f.main, insight: f.insight })), missing.map((m) => m.id)) : null;
+export function LookupResults({ answer, csvHref, now }: { answer: LookupAnswer; csvHref: string; now: number }) {
+  const { found, missing, not_ids, reply, store } = answer;
   return (
     <div className={styles.results}>
       <p className={styles.summary} role="status" data-testid="lookup-summary">
-        {candidates.length === 0
-          ? 'No request ids were found in that text.'
-          : `${candidates.length} id${candidates.length === 1 ? '' : 's'} in the text: ${found.length} found, ${missing.length} missing.`}
-        {truncated ? ` Only the first ${candidates.length} ids were looked up.` : ''}
-        {not_ids.length ? ` ${not_ids.length} token${not_ids.length === 1 ? ' is' : 's are'} not ${not_ids.length === 1 ? 'an id' : 'ids'}.` : ''}
+        {answer.summary}
       </p>
 
       {found.length ? (
@@ -36,34 +30,31 @@ export function LookupResults({ result, csvHref, now }: { result: SupportLookup;
             <CsvDownloadButton href={csvHref} filename="errata-lookup.csv" />
           </div>
           <ol className={styles.lines}>
-            {found.map(({ request_id, asked, records, main, insight }) => {
-              const entry = main.code ? getCatalogEntry(main.code) : undefined;
-              return (
-                <li key={request_id} className={styles.line} data-testid="lookup-line">
-                  <div className={styles.lineHead}>
-                    <Link href={requestHref(request_id)} className={styles.mono}>
-                      {request_id}
-                    </Link>
-                    <StatusBadge status={main.status} />
-                    <span className={styles.mono}>{records.map((r) => r.code ?? 'success').join(', ')}</span>
-                    <time className="num muted" dateTime={main.ts}>
-                      {formatUtc(main.ts_ms)}
-                    </time>
-                    {main.key_id ? <span className={`${styles.mono} muted`}>key {main.key_id}</span> : null}
-                    {asked ? <span className="muted">(written {asked})</span> : null}
-                  </div>
-                  <p className={styles.what}>
-                    {main.code === null ? 'Succeeded.' : entry ? `${entry.title}: ${entry.cause}` : `Unknown code ${main.code}.`}
-                    {main.message ? <span className={styles.message}> “{main.message}”</span> : null}
+            {found.map((f) => (
+              <li key={f.request_id} className={styles.line} data-testid="lookup-line">
+                <div className={styles.lineHead}>
+                  <Link href={requestHref(f.request_id)} className={styles.mono}>
+                    {f.request_id}
+                  </Link>
+                  <StatusBadge status={f.status} />
+                  <span className={styles.mono}>{f.records.map((r) => r.code ?? 'success').join(', ')}</span>
+                  <time className="num muted" dateTime={f.ts}>
+                    {formatUtc(f.ts_ms)}
+                  </time>
+                  {f.key_id ? <span className={`${styles.mono} muted`}>key {f.key_id}</span> : null}
+                  {f.asked ? <span className="muted">(written {f.asked})</span> : null}
+                </div>
+                <p className={styles.what}>
+                  {f.line}
+                  {f.message ? <span className={styles.message}> “{f.message}”</span> : null}
+                </p>
+                {f.insight_text ? (
+                  <p className={styles.insight} data-testid="lookup-insight">
+                    {f.insight_text}
                   </p>
-                  {insight ? (
-                    <p className={styles.insight} data-testid="lookup-insight">
-                      {insightText(insight)}
-                    </p>
-                  ) : null}
-                </li>
-              );
-            })}
+                ) : null}
+              </li>
+            ))}
           </ol>
         </section>
       ) : null}
@@ -83,15 +74,10 @@ export function LookupResults({ result, csvHref, now }: { result: SupportLookup;
             Missing ({missing.length})
           </h2>
           <p className="muted" data-testid="lookup-store">
-            Not stored. errata keeps {result.retention_days} day{result.retention_days === 1 ? '' : 's'} of records
-            {result.newest_record_ms !== null ? (
-              <>
-                ; the newest stored record is from {formatUtc(result.newest_record_ms)} ({formatRelative(result.newest_record_ms, now)})
-              </>
-            ) : (
-              '; nothing is stored yet'
+            {storeNote(
+              store.retention_days,
+              store.newest_record_ms === null ? null : `${formatUtc(store.newest_record_ms)} (${formatRelative(store.newest_record_ms, now)})`,
             )}
-            . Check for typos (ids are case-sensitive); an older request is past retention, a newer one not yet shipped by the gateway.
           </p>
           <ul className={styles.missingList}>
             {missing.map(({ id, did_you_mean }) => (

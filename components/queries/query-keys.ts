@@ -6,6 +6,7 @@ export const queryKeys = {
     timeseries: (query: string) => ['stats', 'timeseries', query] as const,
     breakdown: (query: string) => ['stats', 'breakdown', query] as const,
     expected: (query: string) => ['stats', 'expected', query] as const,
+    values: (query: string) => ['stats', 'values', query] as const,
   },
   requests: {
     all: ['requests'] as const,

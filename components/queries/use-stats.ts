@@ -1,8 +1,9 @@
 'use client';
 
-import { useQuery, type DefinedUseQueryResult } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, type DefinedUseQueryResult } from '@tanstack/react-query';
 import type { Breakdown, Summary, Timeseries } from '@/db/types';
 import type { ExpectedBand } from '@/lib/expected-band';
+import type { FilterValues } from '@/db/filter-values';
 import { fetchJson } from './query-client';
 import { queryKeys } from './query-keys';
 
@@ -47,4 +48,15 @@ export function useBreakdown(query: string, opts: LiveOptions<Breakdown>) {
 /** The errors series' expected band and incidents: GET /api/v1/stats/expected?{filters}&interval (null: none yet). */
 export function useExpectedBand(query: string, opts: LiveOptions<ExpectedBand | null>) {
   return useLive(queryKeys.stats.expected(query), `/api/v1/stats/expected?${query}`, opts);
+}
+
+/** Values offered for a filter field as the user types: GET /api/v1/stats/values?{filters}&field&q. Off while `enabled` is false. */
+export function useFilterValues(query: string, enabled: boolean) {
+  return useQuery<FilterValues>({
+    queryKey: queryKeys.stats.values(query),
+    queryFn: ({ signal }) => fetchJson<FilterValues>(`/api/v1/stats/values?${query}`, signal),
+    enabled,
+    staleTime: 30_000,
+    placeholderData: keepPreviousData,
+  });
 }

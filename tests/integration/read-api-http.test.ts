@@ -128,7 +128,7 @@ describe('requests', () => {
       expect(res.status).toBe(200);
       const r = lookupResultSchema.parse(body);
       expect(r.found.map((f) => f.request_id)).toEqual([formula.request_id]);
-      expect(r.missing).toEqual(['req_missing_4242']);
+      expect(r.missing).toEqual([{ id: 'req_missing_4242', did_you_mean: [] }]);
     }
     await expectError('/api/v1/requests/lookup', 400, 'invalid_body', 'text', { method: 'POST', body: '{"text": 5}' });
   });

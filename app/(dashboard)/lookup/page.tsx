@@ -4,6 +4,7 @@ import { connection } from 'next/server';
 import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
 import { LookupForm } from '@/components/lookup/lookup-form';
+import { lookupAnswer } from '@/components/lookup/lookup-answer';
 import { LookupResults } from '@/components/lookup/lookup-results';
 import styles from '@/components/request/page.module.css';
 
@@ -35,7 +36,7 @@ export default async function LookupPage({ searchParams }: { searchParams: Searc
       </header>
       <LookupForm key={q} initial={q} />
       {result ? (
-        <LookupResults result={result} now={now} csvHref={`/lookup/results.csv?q=${encodeURIComponent(result.candidates.join('\n'))}`} />
+        <LookupResults answer={lookupAnswer(result)} now={now} csvHref={`/lookup/results.csv?q=${encodeURIComponent(result.candidates.join('\n'))}`} />
       ) : null}
       {!result && sp.none ? (
         <p role="status" className={styles.notFound}>

@@ -1,4 +1,5 @@
 import { getStore } from '@/db';
+import { lookupAnswer } from '@/components/lookup/lookup-answer';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { readCapped } from '@/lib/auth/body';
 import { requireAccess } from '@/lib/auth/guard';
@@ -28,7 +29,8 @@ export const POST = withApi(async (req, _ctx, requestId) => {
   // Read capped in bytes (a JSON-escaped 1 MB text may take up to 6 bytes a character) before the length check.
   const body = await readCapped(req, MAX_LOOKUP_TEXT * 6 + 1024);
   if (body.length > MAX_LOOKUP_TEXT) throw new ApiError('payload_too_large', 'Paste at most 1 MB of text.', { limit: MAX_LOOKUP_TEXT });
-  return jsonResponse(await getStore().lookup(textOf(body)), requestId);
+  // The lookup page's answer (found lines, near misses, not-ids, store facts, one reply), built by the same function.
+  return jsonResponse(lookupAnswer(await getStore().supportLookup(textOf(body))), requestId);
 });
 
 // Without this, Next answers a GET with a bare 405 (no envelope, no X-Request-Id).
