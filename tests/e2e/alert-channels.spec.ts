@@ -201,9 +201,9 @@ test.describe('as an admin', () => {
     const form = page.getByRole('form', { name: 'Add a channel' });
     await form.getByLabel('Kind').selectOption('email');
     await form.getByLabel('Name').fill(`Mail ${RUN}`);
-    await form.getByLabel('SMTP host').fill('127.0.0.1');
+    await form.getByLabel('SMTP host', { exact: true }).fill('127.0.0.1');
     await form.getByLabel('Port', { exact: true }).fill(String(port));
-    await form.getByLabel('From').fill('errata@example.com');
+    await form.getByLabel('From', { exact: true }).fill('errata@example.com');
     await form.getByLabel(/^To/).fill('oncall@example.com');
     await form.getByRole('button', { name: 'Add channel' }).click();
     await expect(form.getByRole('alert')).toContainText('config: the SMTP server refused');
