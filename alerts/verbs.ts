@@ -1,5 +1,5 @@
 // The verbs that change alert settings, used by the API, pages and CLI alike; each writes the audit log.
-// Exports: createRule, updateRule, deleteRule, createChannel, deleteChannel, acknowledgeAlert, silenceAlert,
+// Exports: createRule, updateRule, deleteRule, createChannel, updateChannel, testChannel, deleteChannel, acknowledgeAlert, silenceAlert,
 // replayDelivery, ruleView, channelView.
 import type { Db } from '@/db/client';
 import {
@@ -10,6 +10,8 @@ import {
   getAlertRule,
   getDelivery,
   insertAlertChannel,
+  insertClaimedDelivery,
+  updateAlertChannel,
   insertAlertRule,
   listAlertChannels,
   markAlertEvent,
@@ -20,7 +22,10 @@ import {
 } from '@/db/queries/alerts';
 import { recordAudit } from '@/db/queries/audit';
 import { ApiError, NotFoundError, ValidationError } from '@/lib/api-error';
-import { channelInputSchema } from '@/lib/alert-channels';
+import { channelInputSchema, channelPatchSchema, type ChannelInput } from '@/lib/alert-channels';
+import { randomUUID } from 'node:crypto';
+import { attemptDelivery } from './delivery/worker';
+import type { Notification } from './delivery/notification';
 import { newWebhookSecret, verifySmtp } from './delivery/channels';
 import { checkDestination, DestinationError } from './delivery/ssrf';
 import { parseRuleSpec, type RuleSpec } from '@/lib/alert-rules';
@@ -67,10 +72,12 @@ export function deleteRule(db: Db, actor: string, id: number): void {
   recordAudit(db, { actor, action: 'alert_rule.delete', target: `alert_rule:${id}`, details: { name: row.name } });
 }
 
+const MASK = '********';
+
 /** A channel as admins see it: the webhook secret shown, SMTP password never. */
 export function channelView(row: AlertChannelRow) {
   const config = JSON.parse(row.config) as Record<string, unknown>;
-  if ('pass' in config) config.pass = '********';
+  if ('pass' in config) config.pass = MASK;
   return { id: row.id, name: row.name, type: row.type, config, allow_private: row.allow_private, enabled: row.enabled, disabled_reason: row.disabled_reason, created_ms: row.created_ms };
 }
 
@@ -78,14 +85,16 @@ export function channelView(row: AlertChannelRow) {
  * Validates everything before storing anything: the config's shape, the destination (scheme, and what the host
  * resolves to: SSRF), and for email a connection to the SMTP server. A refusal is a 400 in our envelope.
  */
-export async function createChannel(db: Db, actor: string, input: unknown) {
-  const res = channelInputSchema.safeParse(input);
-  if (!res.success) {
-    const issue = res.error.issues[0];
-    const field = issue.path.map(String).join('.') || 'body';
-    throw new ValidationError(`${field}: ${issue.message}`, field);
-  }
-  const c = res.data;
+/** The wire schema's first complaint, as a 400 naming the field. */
+function parseOrThrow<T>(res: { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T {
+  if (res.success) return res.data;
+  const issue = res.error.issues[0];
+  const field = issue.path.map(String).join('.') || 'body';
+  throw new ValidationError(`${field}: ${issue.message}`, field);
+}
+
+/** The destination (scheme, and what the host resolves to: SSRF) or, for email, a connection to the SMTP server. */
+async function checkChannel(c: ChannelInput): Promise<void> {
   if (c.type === 'webhook' || c.type === 'slack') {
     try {
       await checkDestination(c.config.url, c.allow_private);
@@ -100,10 +109,100 @@ export async function createChannel(db: Db, actor: string, input: unknown) {
       throw new ApiError('invalid_parameter', `config: the SMTP server refused: ${err instanceof Error ? err.message : String(err)}`, { field: 'config.host' });
     }
   }
+}
+
+/**
+ * Validates everything before storing anything: the config's shape, the destination (scheme, and what the host
+ * resolves to: SSRF), and for email a connection to the SMTP server. A refusal is a 400 in our envelope.
+ */
+export async function createChannel(db: Db, actor: string, input: unknown) {
+  const c = parseOrThrow(channelInputSchema.safeParse(input));
+  await checkChannel(c);
   const config = c.type === 'webhook' ? { ...c.config, secret: c.config.secret ?? newWebhookSecret() } : c.config;
   const row = insertAlertChannel(db, { name: c.name, type: c.type, config: JSON.stringify(config), allow_private: c.allow_private });
   recordAudit(db, { actor, action: 'alert_channel.create', target: `alert_channel:${row.id}`, details: { name: c.name, type: c.type, allow_private: c.allow_private } });
   return channelView(row);
+}
+
+/**
+ * Changes a channel's name, settings, private-address permission or on/off switch; the type stays. Settings left out
+ * keep their stored value, and so do a webhook secret left out and an SMTP password sent back masked. The result is
+ * checked like a new channel (SSRF, SMTP) before anything is stored; switching on clears why it was switched off.
+ */
+export async function updateChannel(db: Db, actor: string, id: number, input: unknown) {
+  const row = getAlertChannel(db, id);
+  if (!row) throw new NotFoundError('No such channel.', { id });
+  const patch = parseOrThrow(channelPatchSchema.safeParse(input));
+  const stored = JSON.parse(row.config) as Record<string, unknown>;
+  let config = stored;
+  if (patch.config) {
+    const next = { ...patch.config } as Record<string, unknown>;
+    if (row.type === 'webhook' && next.secret === undefined) next.secret = stored.secret;
+    if (row.type === 'email' && (next.pass === undefined || next.pass === MASK)) next.pass = stored.pass;
+    config = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined));
+  }
+  const merged = parseOrThrow(
+    channelInputSchema.safeParse({ type: row.type, name: patch.name ?? row.name, config, allow_private: patch.allow_private ?? row.allow_private }),
+  );
+  const destinationChanged = patch.config !== undefined || (patch.allow_private !== undefined && patch.allow_private !== row.allow_private);
+  if (destinationChanged) await checkChannel(merged);
+  const enabled = patch.enabled ?? row.enabled;
+  const after = updateAlertChannel(db, id, {
+    name: merged.name,
+    config: JSON.stringify(merged.config),
+    allow_private: merged.allow_private,
+    enabled,
+    disabled_reason: enabled ? null : patch.enabled === false ? `switched off by ${actor}` : row.disabled_reason,
+  })!;
+  const changed = [patch.name !== undefined && 'name', patch.config !== undefined && 'config', patch.allow_private !== undefined && 'allow_private', patch.enabled !== undefined && 'enabled'].filter(Boolean);
+  recordAudit(db, { actor, action: 'alert_channel.update', target: `alert_channel:${id}`, details: { name: merged.name, changed, enabled, allow_private: merged.allow_private } });
+  return channelView(after);
+}
+
+/** What a test message says: made up, marked as a test, with links that lead to real pages. */
+function testNotification(baseUrl: string, channelName: string, now: number): Notification {
+  const iso = new Date(now).toISOString();
+  return {
+    type: 'alert.test',
+    alert: {
+      id: 0,
+      url: `${baseUrl}/alerts`,
+      rule_id: 0,
+      rule_name: 'Test notification',
+      severity: 'warning',
+      state: 'firing',
+      measure: 'error_count',
+      kind: 'threshold',
+      split: null,
+      since: iso,
+      since_ms: now,
+      window_from: new Date(now - 5 * 60_000).toISOString(),
+      window_to: iso,
+      observed: 0,
+      expected: 0,
+      upper: 0,
+      baseline: 'none',
+    },
+    summary: `A test message sent to the channel "${channelName}" from errata. Nothing is firing.`,
+    top: { keys: [], codes: [], routes: [] },
+    samples: [],
+    catalog: [],
+    dashboard_url: `${baseUrl}/`,
+  };
+}
+
+/**
+ * Sends a test message to a channel now (even one switched off, to check it before switching it back on) and logs
+ * it in the delivery log like any delivery, without retries. Returns the delivery and what the receiver answered.
+ */
+export async function testChannel(db: Db, actor: string, id: number, baseUrl: string, now = Date.now()) {
+  const channel = getAlertChannel(db, id);
+  if (!channel) throw new NotFoundError('No such channel.', { id });
+  const payload = JSON.stringify(testNotification(baseUrl, channel.name, now));
+  const d = insertClaimedDelivery(db, { channel_id: id, message_id: `msg_${randomUUID().replace(/-/g, '')}`, payload }, now, 2 * 60_000);
+  const r = await attemptDelivery(db, d, now, { retry: false, anyChannel: true });
+  recordAudit(db, { actor, action: 'alert_channel.test', target: `alert_channel:${id}`, details: { name: channel.name, delivered: r.error === null, status: r.status } }, now);
+  return { delivery_id: d.id, message_id: d.message_id, delivered: r.error === null, response_status: r.status, error: r.error };
 }
 
 export function deleteChannel(db: Db, actor: string, id: number): void {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { alertMeasure, measureAlertTick, type AlertTickRun } from './alerts';
 import { allKnownIds, datasetCached, prepareDatasetAsync, type Dataset } from './dataset';
 import {
   floorCsv,
@@ -221,10 +222,21 @@ async function main() {
   const lookupT = Date.now();
   const floorLookups: LatencySummary = floorLookup(floorFile, ids, opts.scale === 'quick' ? 2_000 : 20_000, random);
   log(`floor: lookup p50 ${(floorLookups.p50_ms * 1000).toFixed(0)} µs, p99 ${(floorLookups.p99_ms * 1000).toFixed(0)} µs`);
-  removeDb(floorFile);
   phaseDone('floor', floorDetail(floor, (Date.now() - lookupT) / 1000));
   // The floor is the machine's speed today: the rest of the run scales with it.
   log(`estimate: ${plan.rescale(floor.wall_s).text}`);
+  // Alert evaluation over the floor's file (the product's schema and data; removed right after).
+  let alertRun: AlertTickRun | null = null;
+  let alertError: string | null = null;
+  try {
+    alertRun = await measureAlertTick(floorFile);
+    log(`alerts: steady tick ${ms(alertRun.steady_median_ms)}, after a restart ${ms(alertRun.cold_ms)}, floor ${ms(alertRun.floor_ms)}`);
+  } catch (err) {
+    alertError = (err as Error).message.split('\n')[0];
+    notes.push(`Alert evaluation not measured: ${alertError}`);
+  }
+  removeDb(floorFile);
+  phaseDone('alerts', alertRun ? `first start ${(alertRun.catchup_ms / 1000).toFixed(1)} s, then ${alertRun.steady_ms.length} steady ticks and one cold` : 'failed');
 
   let ingest: IngestRun | null = null;
   const aggregates: AggregateResult[] = [];
@@ -370,6 +382,7 @@ async function main() {
       met: csvRatio === null ? null : csvRatio >= 0.5 && csvFlat,
       figures: { product: csv, floor: csvFloor, rss_growth_bytes: csvGrowth },
     });
+    measures.push(alertMeasure(alertRun, alertError));
     measures.push({
       id: 'server_rss',
       measure: 'server RSS, peak during ingest',

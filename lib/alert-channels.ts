@@ -1,5 +1,5 @@
 // Alert channel settings (admin only): the wire schema for the API, the OpenAPI document and the verbs.
-// Exports: channelInputSchema, webhookConfigSchema, slackConfigSchema, emailConfigSchema, types ChannelInput, WebhookConfig, SlackConfig, EmailConfig, ChannelConfig.
+// Exports: channelInputSchema, channelPatchSchema, webhookConfigSchema, slackConfigSchema, emailConfigSchema, types ChannelInput, WebhookConfig, SlackConfig, EmailConfig, ChannelConfig.
 import { z } from 'zod';
 
 const url = z.string().trim().min(1).max(2048);
@@ -29,3 +29,14 @@ export const channelInputSchema = z.discriminatedUnion('type', [
 ]);
 export type ChannelInput = z.infer<typeof channelInputSchema>;
 
+
+/** An edit: any of the fields; `config` is checked against the channel's type when merged with what is stored. */
+export const channelPatchSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    allow_private: z.boolean().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });

@@ -595,7 +595,24 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         ),
       },
       '/api/v1/alerts/channels/{id}': {
+        patch: op(
+          'Change a channel (admin): name, config, allow_private, enabled. Config left out, a webhook secret left out and a masked SMTP password keep their stored values; checked like a new channel',
+          [idParam],
+          { '200': { description: 'The channel' }, '404': notFound },
+          {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { type: 'object', properties: { name: { type: 'string' }, config: { type: 'object' }, allow_private: { type: 'boolean' }, enabled: { type: 'boolean' } }, additionalProperties: false } } },
+            },
+          },
+        ),
         delete: op('Delete a channel (admin)', [idParam], { '200': { description: '{"deleted": true}' }, '404': notFound }),
+      },
+      '/api/v1/alerts/channels/{id}/test': {
+        post: op('Send a test message now, also to a switched-off channel (admin); logged in the delivery log, not retried', [idParam], {
+          '200': { description: '{"delivery_id", "message_id", "delivered", "response_status", "error"}' },
+          '404': notFound,
+        }),
       },
       '/api/v1/alerts/deliveries': {
         get: op('The delivery log with every attempt (admin)', [], { '200': { description: '{"deliveries": [...]}' } }),

@@ -25,6 +25,11 @@ export function signWebhook(secret: string, id: string, timestampS: number, body
   return `v1,${createHmac('sha256', key).update(`${id}.${timestampS}.${body}`).digest('base64')}`;
 }
 
+/** The headline's first word: a test message says so. */
+function headline(n: Notification): string {
+  return n.type === 'alert.test' ? 'Test' : n.alert.state === 'firing' ? 'Firing' : 'Resolved';
+}
+
 function line(rows: { value: string; errors: number; requests: number }[]): string {
   return rows.length ? rows.map((r) => `${r.value} (${r.errors} errors / ${r.requests})`).join(', ') : '—';
 }
@@ -34,7 +39,7 @@ export function slackPayload(n: Notification) {
   const a = n.alert;
   const icon = a.state === 'firing' ? (a.severity === 'page' ? ':rotating_light:' : ':warning:') : ':white_check_mark:';
   const blocks: Record<string, unknown>[] = [
-    { type: 'header', text: { type: 'plain_text', text: `${a.state === 'firing' ? 'Firing' : 'Resolved'}: ${a.rule_name}`.slice(0, 150), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: `${headline(n)}: ${a.rule_name}`.slice(0, 150), emoji: true } },
     { type: 'section', text: { type: 'mrkdwn', text: `${icon} ${n.summary}`.slice(0, 3000) } },
     {
       type: 'section',
@@ -56,7 +61,7 @@ export function slackPayload(n: Notification) {
       { type: 'button', text: { type: 'plain_text', text: 'Open the view' }, url: n.dashboard_url },
     ],
   });
-  return { text: `${a.state === 'firing' ? 'Firing' : 'Resolved'}: ${n.summary}`, blocks };
+  return { text: `${headline(n)}: ${n.summary}`, blocks };
 }
 
 export function emailMessage(n: Notification): { subject: string; text: string } {
@@ -79,7 +84,7 @@ export function emailMessage(n: Notification): { subject: string; text: string }
     `The alert: ${a.url}`,
     `The view: ${n.dashboard_url}`,
   ].join('\n');
-  return { subject: `[errata ${a.severity}] ${a.state === 'firing' ? 'Firing' : 'Resolved'}: ${a.rule_name}${a.split ? ` (${a.split.by} ${a.split.value})` : ''}`, text };
+  return { subject: `[errata ${a.severity}] ${headline(n)}: ${a.rule_name}${a.split ? ` (${a.split.by} ${a.split.value})` : ''}`, text };
 }
 
 function transport(c: EmailConfig) {

@@ -13,7 +13,8 @@ export interface TopRow {
 }
 
 export interface Notification {
-  type: 'alert.firing' | 'alert.resolved';
+  /** `alert.test`: a channel's test message, sent by an admin. */
+  type: 'alert.firing' | 'alert.resolved' | 'alert.test';
   alert: {
     id: number;
     url: string;

@@ -283,6 +283,15 @@ export function listDeliveryAttempts(db: Db, delivery_id: number): AlertDelivery
   return db.select().from(alertDeliveryAttempts).where(eq(alertDeliveryAttempts.delivery_id, delivery_id)).orderBy(asc(alertDeliveryAttempts.id)).all();
 }
 
+/** A message sent now by hand (a channel's test): stored already claimed, so the background sender leaves it alone. */
+export function insertClaimedDelivery(db: Db, v: { channel_id: number; message_id: string; payload: string }, now: number, leaseMs: number): AlertDeliveryRow {
+  return db
+    .insert(alertDeliveries)
+    .values({ ...v, event_id: null, status: 'pending', attempts: 1, next_attempt_ms: now, lease_until_ms: now + leaseMs, created_ms: now })
+    .returning()
+    .get();
+}
+
 /** Replay: send the same message (same webhook-id) again now. */
 export function requeueDelivery(db: Db, id: number, now = Date.now()): AlertDeliveryRow | undefined {
   return db.update(alertDeliveries).set({ status: 'pending', next_attempt_ms: now, lease_until_ms: 0 }).where(eq(alertDeliveries.id, id)).returning().get();

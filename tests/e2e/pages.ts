@@ -28,5 +28,7 @@ export const MAIN_PAGES: MainPage[] = [
   { name: 'code', path: () => '/codes/capacity_exceeded', role: 'engineer', ready: 'h1' },
   { name: 'ingest', path: () => '/ingest', role: 'admin', ready: 'h1' },
   { name: 'admin', path: () => '/admin', role: 'admin', ready: 'h1' },
+  { name: 'alert-channels', path: () => '/alerts/channels', role: 'admin', ready: 'h1' },
+  { name: 'alert-deliveries', path: () => '/alerts/deliveries', role: 'admin', ready: 'h1' },
   { name: 'login', path: () => '/login', role: null, ready: 'h1' },
 ];

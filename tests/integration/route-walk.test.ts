@@ -91,6 +91,8 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   '/(dashboard)/alerts/page': { kind: 'page', path: '/alerts', role: 'support' },
   '/(dashboard)/alerts/[id]/page': { kind: 'page', path: '/alerts/999999', role: 'support', ok: 404 },
   '/(dashboard)/alerts/rules/new/page': { kind: 'page', path: '/alerts/rules/new', role: 'engineer' },
+  '/(dashboard)/alerts/channels/page': { kind: 'page', path: '/alerts/channels', role: 'support' },
+  '/(dashboard)/alerts/deliveries/page': { kind: 'page', path: '/alerts/deliveries', role: 'support' },
   '/(dashboard)/codes/[code]/page': { kind: 'page', path: '/codes/rate_limited', role: 'engineer' },
   '/(dashboard)/breakdowns/page': { kind: 'page', path: '/breakdowns', role: 'engineer' },
   '/(dashboard)/reports/page': { kind: 'page', path: '/reports', role: 'engineer' },
@@ -217,7 +219,14 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
       { method: 'POST', path: '/api/v1/alerts/channels', need: ADMIN, ok: 400, okCode: 'invalid_parameter', body: {} },
     ],
   },
-  '/api/v1/alerts/channels/[id]/route': { kind: 'api', calls: [{ method: 'DELETE', path: '/api/v1/alerts/channels/999999', need: ADMIN, ok: 404, okCode: 'not_found' }] },
+  '/api/v1/alerts/channels/[id]/route': {
+    kind: 'api',
+    calls: [
+      { method: 'PATCH', path: '/api/v1/alerts/channels/999999', need: ADMIN, ok: 404, okCode: 'not_found', body: { enabled: false } },
+      { method: 'DELETE', path: '/api/v1/alerts/channels/999999', need: ADMIN, ok: 404, okCode: 'not_found' },
+    ],
+  },
+  '/api/v1/alerts/channels/[id]/test/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/alerts/channels/999999/test', need: ADMIN, ok: 404, okCode: 'not_found' }] },
   '/api/v1/alerts/deliveries/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/alerts/deliveries', need: ADMIN, ok: 200 }] },
   '/api/v1/alerts/deliveries/[id]/replay/route': { kind: 'api', calls: [{ method: 'POST', path: '/api/v1/alerts/deliveries/999999/replay', need: ADMIN, ok: 404, okCode: 'not_found' }] },
 

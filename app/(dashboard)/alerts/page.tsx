@@ -72,13 +72,15 @@ export default async function AlertsPage() {
           What fired against the learned baseline (the same time of week over the last 4 weeks), what is pending a second breach, and what resolved.{' '}
           {rules.filter((r) => r.enabled).length} of {rules.length} rules on.
         </p>
-        {hasRole(user.role, 'engineer') ? (
-          <div>
+        <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
+          {hasRole(user.role, 'engineer') ? (
             <LinkButton href="/alerts/rules/new" variant="primary">
               New rule
             </LinkButton>
-          </div>
-        ) : null}
+          ) : null}
+          <LinkButton href="/alerts/channels">Channels</LinkButton>
+          <LinkButton href="/alerts/deliveries">Delivery log</LinkButton>
+        </div>
       </header>
       <Card title="Firing and pending" flush>
         {open.length ? <AlertTable rows={open} now={now} caption="Open alerts" /> : <EmptyState title="Nothing is firing">Every rule is within its expected band.</EmptyState>}

@@ -59,7 +59,7 @@ export default async function AlertPage({ params }: Props) {
           <AlertActions id={a.id} acked={a.acked_by !== null} silenced={(a.silenced_until_ms ?? 0) > now} />
         ) : null}
         <p style={{ margin: 0 }}>
-          <Link href={`/?${d.view_query}`}>Open this view on the overview</Link>
+          <Link href={`/?${d.view_query}`}>Open this view on the overview</Link> · <Link href={`/alerts/deliveries?alert=${a.id}`}>Its notifications (delivery log)</Link>
         </p>
       </header>
       <Card title="Observed against the expected band">
