@@ -35,6 +35,7 @@ import {
   type IngestRun,
   type PageTiming,
 } from './product';
+import { otlpPhase } from './otlp-phase';
 import { markdown, writeResults, type BenchResults, type Measure } from './report';
 import { root, startServer, type BenchServer } from './server';
 import { compact, mb, ms, round } from './stats';
@@ -550,6 +551,12 @@ async function main() {
   importDone = true;
   removeDb(importDb);
   phaseDone('import', imported ? `exit ${imported.exit_code}` : 'not run');
+
+  // 5b. OTLP protobuf vs NDJSON ingest and the /metrics scrape cost (bench/otlp-phase.ts).
+  if (serverAvailable) {
+    notes.push(...otlpPhase(opts, log));
+    phaseDone('otlp');
+  }
 
   // 6. The floor again: the machine's load drifts during a run, so the product is bracketed by two floors.
   log('floor: bare better-sqlite3 insert, again after the product');
