@@ -38,6 +38,7 @@ import {
   type IngestRun,
   type PageTiming,
 } from './product';
+import { otlpPhase } from './otlp-phase';
 import { markdown, writeResults, type BenchResults, type Measure } from './report';
 import { root, startServer, type BenchServer } from './server';
 import { compact, mb, ms, round } from './stats';
@@ -594,6 +595,12 @@ async function main() {
     notes.push(`behaviour ingest not measured: ${(err as Error).message.split('\n')[0]}`);
   }
   phaseDone('behaviour ingest', behaviourRun ? `${behaviourRun.ratio_cpu}× per CPU-second` : 'failed');
+
+  // 5b. OTLP protobuf vs NDJSON ingest and the /metrics scrape cost (bench/otlp-phase.ts).
+  if (serverAvailable) {
+    notes.push(...otlpPhase(opts, log));
+    phaseDone('otlp');
+  }
 
   // 6. The floor again: the machine's load drifts during a run, so the product is bracketed by two floors.
   log('floor: bare better-sqlite3 insert, again after the product');

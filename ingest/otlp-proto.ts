@@ -13,7 +13,32 @@ interface Message<T> {
   fromObject(object: Record<string, unknown>): T;
 }
 
+/** The part of protobufjs's wire reader that ingest/otlp-protobuf.ts calls, as the generated decoders call it. */
+export interface ProtoReader {
+  pos: number;
+  len: number;
+  uint32(): number;
+  int32(): number;
+  int64(): number | { toNumber(): number };
+  bool(): boolean;
+  double(): number;
+  fixed32(): number;
+  string(): string;
+  bytes(): Uint8Array;
+  skip(length: number): ProtoReader;
+  skipType(wireType: number): ProtoReader;
+}
+
+interface SubMessage {
+  decode(reader: ProtoReader, length: number): unknown;
+}
+
 export interface OtlpProto {
+  /** protobufjs's Reader (a BufferReader for a Buffer: strings through Node's UTF-8 decoder). */
+  Reader: { create(bytes: Uint8Array): ProtoReader };
+  /** Generated decoders of the messages errata reads nothing from, so they are checked exactly as before. */
+  Resource: SubMessage;
+  InstrumentationScope: SubMessage;
   ExportLogsServiceRequest: Message<Record<string, unknown>>;
   ExportLogsServiceResponse: Message<Record<string, unknown>>;
   Status: Message<Record<string, unknown>>;
@@ -51,12 +76,22 @@ export function otlpProto(): OtlpProto {
   if (cached) return cached;
   const load = createRequire(path.join(/* turbopackIgnore: true */ process.cwd(), 'package.json'));
   const root = load('@opentelemetry/otlp-transformer/build/src/generated/root.js') as {
-    opentelemetry: { proto: { collector: { logs: { v1: Record<string, Message<Record<string, unknown>>> } } } };
+    opentelemetry: {
+      proto: {
+        collector: { logs: { v1: Record<string, Message<Record<string, unknown>>> } };
+        resource: { v1: { Resource: SubMessage } };
+        common: { v1: { InstrumentationScope: SubMessage } };
+      };
+    };
   };
   const protobuf = load('protobufjs/light.js') as typeof protobufLight;
   const logs = root.opentelemetry.proto.collector.logs.v1;
   const status = protobuf.Root.fromJSON(STATUS_DESCRIPTOR).lookupType('google.rpc.Status');
   cached = {
+    // The generated decoders' own protobufjs, so a reader passed to them is one of theirs.
+    Reader: createRequire(load.resolve('@opentelemetry/otlp-transformer/build/src/generated/root.js'))('protobufjs/minimal').Reader,
+    Resource: root.opentelemetry.proto.resource.v1.Resource,
+    InstrumentationScope: root.opentelemetry.proto.common.v1.InstrumentationScope,
     ExportLogsServiceRequest: logs.ExportLogsServiceRequest,
     ExportLogsServiceResponse: logs.ExportLogsServiceResponse,
     Status: status as unknown as Message<Record<string, unknown>>,

@@ -1,19 +1,18 @@
 // OTLP/HTTP logs (ExportLogsServiceRequest) → the pipeline's raw items: each log record becomes one gateway
-// record for normalize/validate, exactly as a line of an NDJSON body would. Protobuf is decoded by the code the
-// OpenTelemetry JS project generated from the official .proto files (ingest/otlp-proto.ts); the JSON form is the
-// OTLP JSON mapping (lowerCamelCase names, 64-bit integers as strings or numbers).
+// record for normalize/validate, exactly as a line of an NDJSON body would. Protobuf is read record by record
+// (ingest/otlp-protobuf.ts, protobufjs's reader driven as the generated decoders drive it); the JSON form is the
+// OTLP JSON mapping (lowerCamelCase names, 64-bit integers as strings or numbers), walked here as decoded objects.
 import { ApiError } from '@/lib/api-error';
-import { FIELD_ALIASES, pick, unwrap, type Obj } from './normalize';
+import type { Obj } from './normalize';
+import { Budget, isObj, MAX_DEPTH, nanoHalvesToMs, recordValue, withHeaderRequestId } from './otlp-record';
+import { readLogsExport } from './otlp-protobuf';
 import { MAX_RECORD_BYTES, MAX_RECORDS, type ParseOptions, type RawItem } from './parse';
-import { otlpProto } from './otlp-proto';
 
 export type OtlpForm = 'otlp_protobuf' | 'otlp_json';
 
-/** Nested kvlist/array levels kept; deeper values are dropped (a gateway record is two or three levels deep). */
-const MAX_DEPTH = 16;
 const SAMPLE_CHARS = 300;
 
-/** The fields we read, in both the decoded-protobuf and the JSON shape (the names are the same). */
+/** The fields we read, in both the JSON shape and protobufjs's decoded objects (the names are the same). */
 interface AnyValueLike {
   stringValue?: unknown;
   boolValue?: unknown;
@@ -23,8 +22,6 @@ interface AnyValueLike {
   kvlistValue?: { values?: unknown } | null;
 }
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** int64 as a protobufjs Long, a number, or (JSON) a decimal string → a number (exact below 2^53). */
 function int64(v: unknown): number | undefined {
   if (v === null || v === undefined) return undefined;
@@ -32,12 +29,21 @@ function int64(v: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+interface LongLike {
+  low: number;
+  high: number;
+}
+
+const isLong = (v: unknown): v is LongLike => isObj(v) && typeof v.low === 'number' && typeof v.high === 'number';
+
 /**
- * Epoch nanoseconds (fixed64) → ms, or undefined when unset (0). In integers: today's nanoseconds are past 2^53, so a
- * float division lands a millisecond low for about half of all times (…978000000 / 1e6 = 977.9999…).
+ * Epoch nanoseconds (fixed64: a JSON decimal string or number, or a protobufjs Long) → ms, or undefined when unset
+ * (0). In integers: today's nanoseconds are past 2^53, so a float division lands a millisecond low for about half of
+ * all times (…978000000 / 1e6 = 977.9999…).
  */
-function nanosToMs(v: unknown): number | undefined {
+export function nanosToMs(v: unknown): number | undefined {
   if (v === null || v === undefined) return undefined;
+  if (isLong(v)) return nanoHalvesToMs(v.low, v.high);
   let ns: bigint;
   try {
     ns = typeof v === 'bigint' ? v : BigInt(typeof v === 'number' ? Math.trunc(v) : String(v));
@@ -45,11 +51,6 @@ function nanosToMs(v: unknown): number | undefined {
     return undefined;
   }
   return ns > 0n ? Number(ns / 1_000_000n) : undefined;
-}
-
-/** Counts what a record costs, to apply the same per-record cap as a JSON line. */
-class Budget {
-  bytes = 0;
 }
 
 function anyValue(v: unknown, depth: number, budget: Budget): unknown {
@@ -90,65 +91,24 @@ function keyValues(list: unknown, depth: number, budget: Budget): Obj {
   return out;
 }
 
-/** Semantic-convention request headers are string arrays (`http.request.header.x-request-id: ["abc"]`). */
-const HEADER_ID = /^http\.(request|response)\.header\.x[-_]request[-_]id$/i;
-
-function attributesOf(list: unknown, budget: Budget): Obj {
-  const attrs = keyValues(list, 0, budget);
-  if (attrs['x-request-id'] === undefined) {
-    for (const k of Object.keys(attrs)) {
-      if (!HEADER_ID.test(k)) continue;
-      const v = attrs[k];
-      const first = Array.isArray(v) ? v[0] : v;
-      if (typeof first === 'string' && first !== '') {
-        attrs['x-request-id'] = first;
-        break;
-      }
-    }
-  }
-  return attrs;
-}
-
-function jsonObject(s: string): Obj | undefined {
-  const t = s.trim();
-  if (!t.startsWith('{') || !t.endsWith('}')) return undefined;
-  try {
-    const v: unknown = JSON.parse(t);
-    return isObj(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const hasRequestId = (o: Obj) => {
-  const layers = unwrap(o);
-  return pick(layers[layers.length - 1], FIELD_ALIASES.request_id) !== undefined;
-};
-
-/**
- * One log record → the value normalize() reads. A string body holding a JSON object is the gateway's line (the
- * filelog receiver's default); a kvlist body and the attributes are the record's fields otherwise (semantic-
- * convention names such as `http.response.status_code` are aliases normalize knows). The line's own fields win.
- */
+/** One decoded log record (OTLP JSON, or protobufjs's object) → the value normalize() reads (otlp-record.ts). */
 export function logRecordValue(lr: Obj, budget = new Budget()): Obj {
-  const attrs = attributesOf(lr.attributes, budget);
+  const attrs = withHeaderRequestId(keyValues(lr.attributes, 0, budget));
   const body = isObj(lr.body) ? (lr.body as AnyValueLike) : undefined;
   if (body && typeof body.stringValue === 'string') {
     budget.bytes += body.stringValue.length;
-    const line = jsonObject(body.stringValue);
-    if (line) return hasRequestId(line) ? line : { ...attrs, ...line };
-    // Not a gateway line: kept as `body` so a rejection sample shows what arrived.
-    return { ...attrs, body: body.stringValue };
+    return recordValue(attrs, body.stringValue, undefined);
   }
-  if (body && isObj(body.kvlistValue)) return { ...attrs, ...keyValues(body.kvlistValue.values, 1, budget) };
+  if (body && isObj(body.kvlistValue)) return recordValue(attrs, undefined, keyValues(body.kvlistValue.values, 1, budget));
   return attrs;
 }
 
 /** The export's log records in order (resource → scope → record), the deprecated pre-1.0 grouping included. */
-function* logRecords(request: unknown): Generator<unknown> {
+export function decodedLogRecords(request: unknown): unknown[] {
   if (!isObj(request)) throw new ApiError('invalid_body', 'The body is not an OTLP ExportLogsServiceRequest: expected an object.');
   const resources = request.resourceLogs;
-  if (resources === undefined || resources === null) return;
+  const out: unknown[] = [];
+  if (resources === undefined || resources === null) return out;
   if (!Array.isArray(resources)) throw new ApiError('invalid_body', 'resourceLogs must be an array.');
   for (const rl of resources) {
     if (!isObj(rl)) continue;
@@ -156,27 +116,19 @@ function* logRecords(request: unknown): Generator<unknown> {
       if (!Array.isArray(group)) continue;
       for (const sl of group) {
         if (!isObj(sl) || !Array.isArray(sl.logRecords)) continue;
-        yield* sl.logRecords;
+        for (const lr of sl.logRecords) out.push(lr);
       }
     }
   }
+  return out;
 }
 
-function decode(body: Uint8Array, form: OtlpForm): unknown {
-  if (form === 'otlp_json') {
-    if (body.byteLength === 0) throw new ApiError('invalid_body', 'The body is empty: send an OTLP JSON ExportLogsServiceRequest.');
-    try {
-      return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
-    } catch (err) {
-      throw new ApiError('invalid_body', `The body is not OTLP JSON: ${(err as Error).message}`);
-    }
-  }
+function decodeJson(body: Uint8Array): unknown {
+  if (body.byteLength === 0) throw new ApiError('invalid_body', 'The body is empty: send an OTLP JSON ExportLogsServiceRequest.');
   try {
-    // A Buffer, so protobufjs reads strings with Node's UTF-8 decoder rather than its JavaScript one.
-    return otlpProto().ExportLogsServiceRequest.decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
   } catch (err) {
-    // Truncated or mistyped wire data, or nesting deep enough to exhaust the stack: the body itself is bad.
-    throw new ApiError('invalid_body', `The body is not a protobuf ExportLogsServiceRequest: ${(err as Error).message}`);
+    throw new ApiError('invalid_body', `The body is not OTLP JSON: ${(err as Error).message}`);
   }
 }
 
@@ -184,26 +136,38 @@ function decode(body: Uint8Array, form: OtlpForm): unknown {
 export function parseOtlpLogs(body: Uint8Array, form: OtlpForm, options: ParseOptions = {}): { items: RawItem[] } {
   const maxRecords = options.maxRecords ?? MAX_RECORDS;
   const maxBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
-  const request = decode(body, form);
   const items: RawItem[] = [];
-  let line = 0;
-  for (const lr of logRecords(request)) {
-    line++;
+  const add = (value: Obj, event_ms: number | undefined, bytes: number) => {
+    const line = items.length + 1;
     if (line > maxRecords) throw new ApiError('too_many_records', `A batch may hold at most ${maxRecords} records.`, { limit: maxRecords });
+    const sample = () => JSON.stringify(value).slice(0, SAMPLE_CHARS);
+    if (bytes > maxBytes) {
+      items.push({ line, start: 0, end: 0, sample, error: { code: 'record_too_large', message: `The record is larger than ${maxBytes} bytes.` } });
+      return;
+    }
+    // The gateway's own time wins (normalize); then the record's time, then when the collector observed it.
+    items.push({ line, start: 0, end: 0, value, event_ms, sample });
+  };
+  if (form === 'otlp_protobuf') {
+    try {
+      readLogsExport(body, (r) => add(r.value, r.event_ms, r.bytes));
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      // Truncated or mistyped wire data, or groups nested deep enough to exhaust the stack: the body itself is bad.
+      throw new ApiError('invalid_body', `The body is not a protobuf ExportLogsServiceRequest: ${(err as Error).message}`);
+    }
+    return { items };
+  }
+  for (const lr of decodedLogRecords(decodeJson(body))) {
     if (!isObj(lr)) {
+      const line = items.length + 1;
+      if (line > maxRecords) throw new ApiError('too_many_records', `A batch may hold at most ${maxRecords} records.`, { limit: maxRecords });
       items.push({ line, start: 0, end: 0, error: { code: 'not_an_object', message: 'A log record must be an object.' } });
       continue;
     }
     const budget = new Budget();
     const value = logRecordValue(lr, budget);
-    const sample = () => JSON.stringify(value).slice(0, SAMPLE_CHARS);
-    if (budget.bytes > maxBytes) {
-      items.push({ line, start: 0, end: 0, sample, error: { code: 'record_too_large', message: `The record is larger than ${maxBytes} bytes.` } });
-      continue;
-    }
-    // The gateway's own time wins (normalize); then the record's time, then when the collector observed it.
-    const event_ms = nanosToMs(lr.timeUnixNano) ?? nanosToMs(lr.observedTimeUnixNano);
-    items.push({ line, start: 0, end: 0, value, event_ms, sample });
+    add(value, nanosToMs(lr.timeUnixNano) ?? nanosToMs(lr.observedTimeUnixNano), budget.bytes);
   }
   return { items };
 }
