@@ -6,6 +6,7 @@ import { getRetentionDays } from './queries/settings';
 import { getTokenInfos } from './queries/tokens';
 import { sqliteStoreOn } from './sqlite/store';
 import type { RequestStore } from './store';
+import type { RequestRow, WriteOutcome } from './types';
 import { checkStoreConfig, configuredStoreKind } from './store-config';
 
 export { checkStoreConfig, configuredStoreKind, StoreConfigError } from './store-config';
@@ -26,4 +27,15 @@ export function openRequestStore(meta: Db, env: NodeJS.ProcessEnv = process.env)
     });
   }
   return sqliteStoreOn(meta);
+}
+
+/** Where `errata copy` writes: rows stored as they are (token and receive time kept), with the store's exact dedupe. */
+export interface CopyTarget {
+  copyRows(rows: RequestRow[]): Promise<WriteOutcome>;
+  close(): Promise<void>;
+}
+
+/** The ClickHouse store at `url` (cluster or not), ready: its schema migrated before the first copied row. */
+export function openCopyTarget(opts: { url: string; cluster: string | null }): Promise<CopyTarget> {
+  return ClickHouseRequestStore.open(opts);
 }

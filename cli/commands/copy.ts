@@ -3,7 +3,7 @@
 // each (request_id, code) once; a checkpoint file beside the SQLite database lets a restart skip what is done.
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { ClickHouseRequestStore } from '@/db/clickhouse/store';
+import { openCopyTarget } from '@/db/open-store';
 import type { RequestRow } from '@/db/types';
 import { databasePath, EXIT, fmt, fmtDuration, parse, UsageError } from '../lib/cli';
 import { Progress } from '../lib/progress';
@@ -151,7 +151,7 @@ export async function run(argv: string[]): Promise<number> {
   // A plain read-only connection: the copy never changes the database it reads.
   const db = new Database(source, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 10000');
-  const store = await ClickHouseRequestStore.open({ url, cluster });
+  const store = await openCopyTarget({ url, cluster });
   const progress = new Progress(process.stderr, !values.quiet);
   const started = performance.now();
   let interrupted = false;
