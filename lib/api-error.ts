@@ -26,8 +26,18 @@ export const API_ERROR_CODES = {
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;
 
+// Next.js bundles instrumentation.ts and each route separately, so one process can hold several copies of this
+// class: the writer started at boot rejects with the boot bundle's ApiError, which a route's plain `instanceof` would
+// not recognise (and answer 500). The brand is shared across copies.
+const API_ERROR_BRAND = Symbol.for('errata.ApiError');
+
 export class ApiError extends Error {
   readonly status: number;
+  readonly [API_ERROR_BRAND] = true;
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== ApiError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[API_ERROR_BRAND] === true;
+  }
   constructor(
     readonly code: ApiErrorCode,
     message: string,

@@ -20,12 +20,15 @@ const MEASURES = [
   'http_ingest',
   'import',
   'lookup',
+  'hostile_lookup',
   'breakdown_key',
   'breakdown_code',
   'hourly_status_class',
   'overview',
   'csv_export',
+  'alert_tick',
   'server_rss',
+  'behaviour_ingest',
 ];
 
 interface Results {

@@ -5,7 +5,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { listAudit } from '@/db/queries/audit';
 import { getBreakdown, getTimeseries } from '@/db/queries/stats';
 import { createToken } from '@/db/queries/tokens';
-import { BREAKDOWN_DIMENSIONS, parseFilters } from '@/lib/filters';
+import { BREAKDOWN_DIMENSIONS, parseFilters, STATS_BREAKDOWN_DIMENSIONS } from '@/lib/filters';
 import {
   breakdownSchema,
   errorEnvelopeSchema,
@@ -361,6 +361,7 @@ describe('unknown query parameters: a 400 naming the parameter and the nearest v
     ['/api/v1/stats/breakdown', `/api/v1/stats/breakdown?${RANGE}&by=tier`, 'GET'],
     ['/api/v1/stats/timeseries', `/api/v1/stats/timeseries?${RANGE}`, 'GET'],
     ['/api/v1/stats/expected', `/api/v1/stats/expected?${RANGE}`, 'GET'],
+    ['/api/v1/stats/values', `/api/v1/stats/values?${RANGE}&field=code&q=rate`, 'GET'],
     ['/api/v1/export/requests.csv', `/api/v1/export/requests.csv?${RANGE}`, 'GET'],
     ['/api/v1/export/breakdown.csv', `/api/v1/export/breakdown.csv?${RANGE}&by=tier`, 'GET'],
     ['/api/v1/export/timeseries.csv', `/api/v1/export/timeseries.csv?${RANGE}`, 'GET'],
@@ -409,7 +410,7 @@ test('GET /api/v1/openapi.json: OpenAPI 3.1 with every read endpoint and the fil
   }
   const names = body.paths['/api/v1/stats/breakdown'].get.parameters.map((p: { name: string }) => p.name);
   expect(names).toEqual(['from', 'to', 'status', 'code', 'tier', 'key', 'account', 'route', 'method', 'reason', 'idempotency_key', 'user_agent', 'by', 'limit']);
-  expect(body.components.schemas.Breakdown.properties.by.enum).toEqual([...BREAKDOWN_DIMENSIONS]);
+  expect(body.components.schemas.Breakdown.properties.by.enum).toEqual([...STATS_BREAKDOWN_DIMENSIONS]);
   expect(body.info.description).toContain('Error rate = matching failures ÷ matching requests');
   expect(body.paths['/api/v1/stats/summary'].get.summary).toContain('filters on the population');
   expect(body.paths['/api/v1/export/requests.csv'].get.parameters.map((p: { name: string }) => p.name)).toContain('cols');

@@ -180,6 +180,7 @@ const EXPECTATIONS: Record<string, RouteSpec> = {
   '/api/v1/stats/summary/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/stats/summary', need: READ_ENGINEER, ok: 200 }] },
   '/api/v1/stats/breakdown/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/stats/breakdown?by=status', need: READ_ENGINEER, ok: 200 }] },
   '/api/v1/stats/values/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/stats/values?field=code&q=rate', need: READ_SUPPORT, ok: 200 }] },
+  '/api/v1/stats/expected/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/stats/expected?interval=hour', need: READ_ENGINEER, ok: 200 }] },
   '/api/v1/stats/timeseries/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/stats/timeseries?interval=hour', need: READ_ENGINEER, ok: 200 }] },
   '/api/v1/export/requests.csv/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/export/requests.csv', need: READ_ENGINEER, ok: 200 }] },
   '/api/v1/behaviour/keys/route': { kind: 'api', calls: [{ method: 'GET', path: '/api/v1/behaviour/keys', need: READ_SUPPORT, ok: 200 }] },
