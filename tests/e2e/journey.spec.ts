@@ -74,10 +74,6 @@ test.describe('engineer', () => {
     await first.click();
     await expect(page).toHaveURL(new RegExp(`/requests/${encodeURIComponent(id)}$`));
     await expect(page.getByRole('heading', { level: 1 })).toContainText(id);
-    // The spike's key made more requests around it than the list holds: the summary says how many it shows of how many.
-    const made = Number((await page.getByText(/made \d+ requests? within/).innerText()).match(/made (\d+)/)![1]);
-    expect(made).toBeGreaterThan(50);
-    await expect(page.getByText(`The first 50 of the ${made} requests in this window`)).toBeVisible();
     await shoot(page, 'engineer-request');
   });
 
