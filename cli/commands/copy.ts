@@ -37,7 +37,7 @@ interface Checkpoint {
 }
 
 const COLUMNS =
-  'id, request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms';
+  'id, request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id, received_ms, idempotency_key, request_fingerprint, idempotent_replayed, user_agent';
 
 interface SqliteRow {
   id: number;
@@ -59,6 +59,10 @@ interface SqliteRow {
   status_mismatch: number;
   token_id: number | null;
   received_ms: number;
+  idempotency_key: string | null;
+  request_fingerprint: string | null;
+  idempotent_replayed: number | null;
+  user_agent: string | null;
 }
 
 function toRow(r: SqliteRow): RequestRow {
@@ -81,10 +85,10 @@ function toRow(r: SqliteRow): RequestRow {
     r.status_mismatch ? 1 : 0,
     r.token_id,
     r.received_ms,
-    null,
-    null,
-    null,
-    null,
+    r.idempotency_key,
+    r.request_fingerprint,
+    r.idempotent_replayed,
+    r.user_agent,
   ];
 }
 
