@@ -28,8 +28,38 @@ http.createServer = function (...args) {
   };
   server.prependListener('request', stamp);
   server.prependListener('upgrade', stamp);
+  server.on('connection', (socket) => {
+    socket.destroySoon = lingeringClose;
+  });
   return server;
 };
+
+// A refusal mid-upload (413 payload_too_large, decompressed_too_large, 401 ...) answers with `Connection: close`
+// while the client is still sending. Node closes such a socket as soon as the answer is flushed; with the upload's
+// bytes unread in the kernel, that close sends a TCP reset, and a client slower to read than we were to answer
+// loses the answer to ECONNRESET. As Apache and nginx do (lingering close), send FIN, then read and drop what
+// still arrives until the client closes, for at most LINGER_MS or LINGER_BYTES.
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 64 * 1024 * 1024;
+function lingeringClose() {
+  if (this.destroyed) return;
+  if (this.writable) this.end();
+  let dropped = 0;
+  // Destroying drops writes still queued: wait for our side to be flushed, except when time is up.
+  const close = () => (this.writableFinished ? this.destroy() : this.once('finish', () => this.destroy()));
+  const timer = setTimeout(() => this.destroy(), LINGER_MS);
+  timer.unref();
+  this.once('close', () => clearTimeout(timer));
+  this.once('end', close);
+  // The HTTP parser reads the socket's handle directly; taking the 'data' events detaches it, so what arrives now
+  // is dropped here instead of parsed as a next request.
+  this.removeAllListeners('data');
+  this.on('data', (chunk) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) close();
+  });
+  this.resume();
+}
 process.chdir(root);
 process.argv = [process.execPath, nextBin, ...args];
 createRequire(import.meta.url)(nextBin);

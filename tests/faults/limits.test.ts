@@ -218,6 +218,13 @@ describe('limits and abuse', () => {
     expect(chunked.sentBeforeAnswer).toBeLessThan(40 * MiB);
     limitsHit.set('payload_too_large', (limitsHit.get('payload_too_large') ?? 0) + 1);
 
+    // A client that reads its answer late (busy, or on a slow link) while still uploading: the server must not
+    // reset the connection with the upload unread, or the client loses the 413 to ECONNRESET/EPIPE.
+    const late = await chunkedUpload(server.port, server.token, Buffer.alloc(64 * MiB, 0x20), undefined, Infinity, 700);
+    recordFigure('limits.chunked_64MiB_late_reader', { status: late.status, ms: Math.round(late.ms) });
+    expect(late.status).toBe(413);
+    expect(JSON.parse(late.body).error.code).toBe('payload_too_large');
+
     // Compressed and chunked: the wire bytes are what the 16 MiB cap counts.
     const incompressible = zlib.gzipSync(randomBytes(17 * MiB), { level: 1 });
     // The client pauses just past the cap: what it sent beyond is what the server leaves unread when it closes.

@@ -215,10 +215,16 @@ export function chunkedUpload(
   encoding?: string,
   /** Stop sending (without ending the body) after this many bytes and wait for the answer. */
   stopAfter = Infinity,
+  /** A busy client: read nothing of the answer for this long after connecting (it keeps sending meanwhile). */
+  readAfterMs = 0,
 ): Promise<{ status: number; body: string; ms: number; sentBeforeAnswer: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const sock = net.connect(port, '127.0.0.1');
+    if (readAfterMs > 0) {
+      sock.pause();
+      setTimeout(() => sock.resume(), readAfterMs);
+    }
     let answer = '';
     let sent = 0;
     let sentBeforeAnswer = -1;
