@@ -1,8 +1,8 @@
 // What the lookup says about the rest of a pasted text: tokens that look meant as request ids but are not ids errata
 // can look up (listed as "not ids", never silently dropped), and prefixed ids the extractor's patterns miss
 // (`REQ_ab12`), which are looked up too. Pure; extractRequestIds (lib/request-ids.ts) stays the one id extractor.
-// Exports: planLookup, classifyTokens, plausibleId, MAX_NOT_IDS, types LookupPlan, TokenClasses.
-import { extractRequestIds, MAX_LOOKUP_IDS, MAX_LOOKUP_TEXT, unwrapToken } from './request-ids';
+import { isSpace, MAX_LOOKUP_IDS, MAX_LOOKUP_TEXT, scanRequestIds, unwrapToken } from './request-ids';
+import { runAll, runSliced, type SlicedWork } from './sliced';
 
 export const MAX_NOT_IDS = 20;
 /** Tokens longer than this are shown cut, with an ellipsis: a not-id is a hint, not a record. */
@@ -40,27 +40,49 @@ export interface TokenClasses {
   notIds: string[];
 }
 
+/** Tokens, and characters of one long token, looked at between two yields of the sliced scan. */
+const TOKENS_PER_SLICE = 2048;
+const CHARS_PER_SLICE = 1 << 16;
+
 /**
  * Splits the text on whitespace (one linear pass) and classifies what the extractor left behind. `ids` are the
  * extractor's candidates; those that are not plausible ids move to `notIds`.
  */
 export function classifyTokens(text: string, ids: readonly string[], maxChars = 1_000_000): TokenClasses & { ids: string[] } {
+  return runAll(classifySteps(text, ids, maxChars));
+}
+
+function* classifySteps(text: string, ids: readonly string[], maxChars: number): SlicedWork<TokenClasses & { ids: string[] }> {
   const input = text.length > maxChars ? text.slice(0, maxChars) : text;
   const kept = ids.filter(plausibleId);
   const notIds = new Set<string>(ids.filter((id) => !plausibleId(id)).map(shown));
   const extra = new Set<string>();
   const known = new Set(ids);
-  const inKnown = (t: string) => known.has(t) || kept.some((id) => id.includes(t) || t.includes(id));
   let examined = 0;
-  for (const raw of input.split(/\s+/)) {
+  let tokens = 0;
+  for (let end = 0, start = 0; start < input.length; start = end + 1) {
     if ((notIds.size >= MAX_NOT_IDS && extra.size >= MAX_NOT_IDS) || examined >= MAX_EXAMINED) break;
-    const t = clean(raw);
+    if (++tokens % TOKENS_PER_SLICE === 0) yield;
+    end = start;
+    while (end < input.length && !isSpace(input.charCodeAt(end))) if (++end % CHARS_PER_SLICE === 0) yield;
+    if (end - start < 4) continue;
+    const t = clean(input.slice(start, end));
     if (t.length < 4) continue;
     const prefixed = REQ_PREFIXED.test(t);
     const meant = DIGIT.test(t) && (prefixed || (LETTER.test(t) && t.length >= 8 && !t.includes('/') && !t.includes('@') && !t.includes('=')));
     if (!meant) continue;
     examined++;
-    if (inKnown(t)) continue;
+    // Is the token part of an extracted id, or an id part of it? ids × token length: for a long token, in slices.
+    let inKnown = known.has(t);
+    for (let i = 0, compared = 0; !inKnown && i < kept.length; i++) {
+      inKnown = kept[i].includes(t) || t.includes(kept[i]);
+      compared += t.length;
+      if (compared >= CHARS_PER_SLICE) {
+        compared = 0;
+        yield;
+      }
+    }
+    if (inKnown) continue;
     if (prefixed && t.length > 4 && t.length <= 128 && ID_CHARS.test(t)) {
       if (extra.size < MAX_NOT_IDS) extra.add(t);
     } else if (notIds.size < MAX_NOT_IDS) notIds.add(shown(t));
@@ -75,10 +97,20 @@ export interface LookupPlan {
   truncated: boolean;
 }
 
-/** The ids of a pasted text and the tokens that are not ids: what goes into the lookup URL (never the text itself). */
-export function planLookup(text: string): LookupPlan {
-  const { ids, truncated } = extractRequestIds(text, MAX_LOOKUP_IDS);
-  const c = classifyTokens(text, ids, MAX_LOOKUP_TEXT);
+/** planLookup as sliced work (runAll or runSliced). */
+export function* planLookupSteps(text: string): SlicedWork<LookupPlan> {
+  const { ids, truncated } = yield* scanRequestIds(text, MAX_LOOKUP_IDS);
+  const c = yield* classifySteps(text, ids, MAX_LOOKUP_TEXT);
   const all = [...c.ids, ...c.extra].slice(0, MAX_LOOKUP_IDS);
   return { ids: all, notIds: c.notIds, truncated: truncated || c.ids.length + c.extra.length > MAX_LOOKUP_IDS };
+}
+
+/** The ids of a pasted text and the tokens that are not ids: what goes into the lookup URL (never the text itself). */
+export function planLookup(text: string): LookupPlan {
+  return runAll(planLookupSteps(text));
+}
+
+/** The same, giving the event loop a turn every few milliseconds: a 1 MB text takes up to a few hundred. */
+export function planLookupAsync(text: string): Promise<LookupPlan> {
+  return runSliced(planLookupSteps(text));
 }

@@ -1,7 +1,7 @@
 // Finds request ids in free text (a pasted email, ticket or log line). Pure; ids are opaque, so this casts a wide
 // net and the database decides: anything not stored comes back as "missing".
-// Exports: extractRequestIds, isRequestId, lookupBodySchema, MAX_LOOKUP_IDS, MAX_LOOKUP_TEXT.
 import { z } from 'zod';
+import { runAll, runSliced, type SlicedWork } from './sliced';
 
 export const MAX_LOOKUP_IDS = 200;
 /** Longer texts are cut: a ticket thread is a few KB, and the scan is linear. */
@@ -21,8 +21,9 @@ export function isRequestId(s: string): boolean {
 // An id right after a label: "Request ID: abc", "X-Request-Id: abc", "request_id": "abc", requestId=abc.
 // Every pattern here sees up to MAX_LOOKUP_TEXT of anyone's text, so none may backtrack more than a bounded
 // amount: no two adjacent runs that can match the same character (`\s*:?\s*` splits a run of spaces n ways,
-// and a failed match tries them all), hence the whitespace after the separator only when there is one.
-const LABELLED = /(?:x[-_ ]?)?(?:request|req)[-_ ]?id(["'`]?\s*(?:(?:[:=#]|\bis\b)\s*)?["'`]?)([\x21-\x7e]{1,200})/gi;
+// and a failed match tries them all), hence the whitespace after the separator only when there is one. The runs
+// are bounded too: after a label followed by a megabyte of spaces, one failed match would retreat through all of it.
+const LABELLED = /(?:x[-_ ]?)?(?:request|req)[-_ ]?id(["'`]?\s{0,64}(?:(?:[:=#]|\bis\b)\s{0,64})?["'`]?)([\x21-\x7e]{1,200})/gi;
 const PREFIXED = /\b(?:req|request)[_-][A-Za-z0-9_-]{6,120}/g;
 const UUID = /\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b/g;
 const HEX = /\b[0-9a-fA-F]{16,128}\b/g;
@@ -99,13 +100,22 @@ function labelled(m: RegExpExecArray): Hit | null {
 }
 
 /** What `\s` matches, by code unit. */
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
-/** Each non-blank line as [start, end) without surrounding whitespace, starting at `from`; null at the end. */
+/** Characters of blank lines nextLine skips before it returns BLANK. */
+const BLANK_CHARS = 1 << 16;
+/** nextLine's answer when it skipped BLANK_CHARS of blank lines without finding a line: ask again from `next`. */
+const BLANK = -1;
+
+/**
+ * The next non-blank line as [start, end) without surrounding whitespace and where the line after it starts,
+ * starting at `from`; [BLANK, BLANK, next] after a long run of blank lines; null at the end.
+ */
 function nextLine(input: string, from: number): [number, number, number] | null {
   for (let pos = from; pos <= input.length; ) {
+    if (pos - from > BLANK_CHARS) return [BLANK, BLANK, pos];
     let nl = input.indexOf('\n', pos);
     if (nl < 0) nl = input.length;
     let a = pos;
@@ -130,9 +140,10 @@ function singleTokenLines(input: string): Source {
     if (checking) {
       for (let line = nextLine(input, pos); line; line = nextLine(input, pos)) {
         const [a, b, next] = line;
+        pos = next;
+        if (a === BLANK) return TICK;
         if (b - a > 128) return null;
         for (let i = a; i < b; i++) if (isSpace(input.charCodeAt(i))) return null;
-        pos = next;
         if (++n === SLICE) return TICK;
       }
       checking = false;
@@ -140,6 +151,7 @@ function singleTokenLines(input: string): Source {
     }
     for (let line = nextLine(input, pos); line; line = nextLine(input, pos)) {
       pos = line[2];
+      if (line[0] === BLANK) return TICK;
       const h = hit(line[0], input.slice(line[0], line[1]));
       if (h) return h;
       if (++n === SLICE) return TICK;
@@ -148,13 +160,13 @@ function singleTokenLines(input: string): Source {
   };
 }
 
-type Found = { ids: string[]; truncated: boolean };
+export type Found = { ids: string[]; truncated: boolean };
 
 /**
  * The scan, as a generator that pauses (yields) after every slice of work so a caller can let other requests
  * run: a 1 MB text takes tens to hundreds of milliseconds.
  */
-function* scan(text: string, max: number): Generator<void, Found> {
+export function* scanRequestIds(text: string, max: number): SlicedWork<Found> {
   const input = text.length > MAX_LOOKUP_TEXT ? text.slice(0, MAX_LOOKUP_TEXT) : text;
   const sources: Source[] = [
     matches(input, LABELLED, labelled),
@@ -169,6 +181,8 @@ function* scan(text: string, max: number): Generator<void, Found> {
     let h = next();
     for (; h === TICK; h = next()) yield;
     heads.push(h);
+    // A source with no candidate may have just run its pattern over the whole text.
+    yield;
   }
   const seen = new Set<string>();
   const ids: string[] = [];
@@ -189,6 +203,7 @@ function* scan(text: string, max: number): Generator<void, Found> {
     let next = sources[best]();
     for (; next === TICK; next = sources[best]()) yield;
     heads[best] = next;
+    if (next === null) yield;
     const end = h.at + h.id.length;
     if (end <= covered) continue;
     covered = end;
@@ -205,23 +220,10 @@ function* scan(text: string, max: number): Generator<void, Found> {
  * Each source yields in order of position and is merged lazily, so the scan stops once `max` ids are found.
  */
 export function extractRequestIds(text: string, max = MAX_LOOKUP_IDS): Found {
-  const run = scan(text, max);
-  for (;;) {
-    const step = run.next();
-    if (step.done) return step.value;
-  }
+  return runAll(scanRequestIds(text, max));
 }
 
 /** The same, giving the event loop a turn every few milliseconds: what a server answering other requests uses. */
-export async function extractRequestIdsAsync(text: string, max = MAX_LOOKUP_IDS, sliceMs = 5): Promise<Found> {
-  const run = scan(text, max);
-  let since = performance.now();
-  for (;;) {
-    const step = run.next();
-    if (step.done) return step.value;
-    if (performance.now() - since >= sliceMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      since = performance.now();
-    }
-  }
+export function extractRequestIdsAsync(text: string, max = MAX_LOOKUP_IDS, sliceMs = 5): Promise<Found> {
+  return runSliced(scanRequestIds(text, max), sliceMs);
 }

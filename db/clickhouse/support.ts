@@ -6,7 +6,7 @@
 // - a key's hours from rollup_key_hour (sorted by key first), its latest records from requests_by_key (key, ts_ms),
 //   the reasons of those records by point reads (requests_by_key keeps light columns only).
 import { edgeHourFor, explainKeyHistory, HOUR_MS, INSIGHT_LOOKBACK_MS, type EdgeRow, type InsightAnchor, type KeyHistory, type KeyHourCount, type KeyInsight } from '@/lib/key-insight';
-import { planLookup } from '@/lib/lookup-tokens';
+import { planLookupAsync } from '@/lib/lookup-tokens';
 import { confusableVariants, NEAR_ID_LIMITS, prefixVariants, rangePrefixes, withinOneEdit } from '@/lib/near-ids';
 import type { KeySummary } from '../queries/key-history';
 import type { SupportFound, SupportLookup } from '../queries/support-lookup';
@@ -120,7 +120,7 @@ export class ClickHouseSupport {
 
   async supportLookup(text: string, opts: SupportLookupOptions = {}): Promise<SupportLookup> {
     const now_ms = opts.now_ms ?? Date.now();
-    const plan = planLookup(text);
+    const plan = await planLookupAsync(text);
     const byId = await this.r.getRequests(plan.ids);
     const unresolved = plan.ids.filter((id) => !byId.has(id));
     const variants = await this.variants(unresolved);

@@ -8,7 +8,7 @@ import { findNearRequestIds, findRequestIdVariants, getNewestRecordMs } from './
 import { getKeyHistory } from './key-history';
 import { getRetentionDays } from './settings';
 import { explainKeyHistory, type KeyInsight } from '@/lib/key-insight';
-import { planLookup } from '@/lib/lookup-tokens';
+import type { LookupPlan } from '@/lib/lookup-tokens';
 
 /** Distinct (key, code) histories read per lookup; further found ids get no history sentence. */
 const MAX_INSIGHTS = 20;
@@ -45,9 +45,9 @@ export function insightFor(db: Db, record: Pick<RequestRecord, 'key_id' | 'code'
   return explainKeyHistory(getKeyHistory(db, { key_id: record.key_id, anchor, now_ms }), anchor);
 }
 
-export function lookupForSupport(db: Db, text: string, opts: { now_ms?: number; not_ids?: readonly string[]; insights?: boolean } = {}): SupportLookup {
+/** `plan`: the pasted text's ids (planLookupAsync, sliced so other requests are answered while a 1 MB text is read). */
+export function lookupForSupport(db: Db, plan: LookupPlan, opts: { now_ms?: number; not_ids?: readonly string[]; insights?: boolean } = {}): SupportLookup {
   const now_ms = opts.now_ms ?? Date.now();
-  const plan = planLookup(text);
   const byId = getRequestsByIds(db, plan.ids);
   const unresolved = plan.ids.filter((id) => !byId.has(id));
   const variants = findRequestIdVariants(db, unresolved);

@@ -19,6 +19,7 @@ import {
 import { getTokenLastCalls } from '../queries/ingest-health';
 import { insightFor, lookupForSupport } from '../queries/support-lookup';
 import type { Filters } from '@/lib/filters';
+import { planLookupAsync } from '@/lib/lookup-tokens';
 import { openDatabase, type Db, type OpenOptions } from '../client';
 import { requestsCsvStream } from '../queries/export';
 import { getIngestHealthSeries, getIngestHealthTotals, getRejectionReasons, listRecentRejections } from '../queries/ingest-health';
@@ -128,7 +129,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async supportLookup(text: string, opts: SupportLookupOptions = {}) {
-    return lookupForSupport(this.db, text, opts);
+    return lookupForSupport(this.db, await planLookupAsync(text), opts);
   }
 
   async keyInsight(record: Pick<RequestRecord, 'key_id' | 'code' | 'reason' | 'ts_ms'>, now_ms: number): Promise<KeyInsight | null> {

@@ -5,6 +5,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { getKeyHistory, getKeySummary } from '@/db/queries/key-history';
 import { findNearRequestIds, findRequestIdVariants, getNewestRecordMs } from '@/db/queries/near-ids';
 import { lookupForSupport } from '@/db/queries/support-lookup';
+import { planLookup } from '@/lib/lookup-tokens';
 import { explainKeyHistory } from '@/lib/key-insight';
 import { insertRecords, makeRecord } from '../support/factories';
 
@@ -92,7 +93,7 @@ test('lookupForSupport: found (directly and as REQ_), missing with suggestions, 
     makeRecord({ request_id: 'req_CCCC3333dddd4444', code: 'rate_limited', ts_ms: NOW - 2 * H }),
   ]);
   const email = 'Hi,\nThese failed: req_AAAA1111bbbb2222, REQ_CCCC3333dddd4444 and req_AAAA1111bbbb2223.\nAlso ref ab12\u200bcd34ef.\nThanks';
-  const r = lookupForSupport(db, email, { now_ms: NOW });
+  const r = lookupForSupport(db, planLookup(email), { now_ms: NOW });
   expect(r.found.map((f) => [f.request_id, f.asked])).toEqual([
     ['req_AAAA1111bbbb2222', null],
     ['req_CCCC3333dddd4444', 'REQ_CCCC3333dddd4444'],

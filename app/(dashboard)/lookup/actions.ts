@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import { getStore } from '@/db';
 import { requirePageUser } from '@/lib/auth';
-import { planLookup } from '@/lib/lookup-tokens';
+import { planLookupAsync } from '@/lib/lookup-tokens';
 
 /**
  * Every lookup goes through here (a POST): the ids are found server-side and the page is reached with just them
@@ -13,7 +13,7 @@ export async function lookupAction(formData: FormData): Promise<void> {
   await requirePageUser('support');
   const q = formData.get('q');
   const text = typeof q === 'string' ? q : '';
-  const plan = planLookup(text);
+  const plan = await planLookupAsync(text);
   // One token that is no request id but an Idempotency-Key: its chain.
   const token = text.trim();
   if (plan.ids.length <= 1 && /^\S{1,255}$/.test(token) && (await getStore().hasIdempotencyKey(token)) && !(await getStore().getRequests([token])).has(token)) {
