@@ -5,7 +5,7 @@ import { getMetaDb } from '@/db';
 import { countUsers } from '@/db/queries/users';
 import { lockedMessage } from '@/lib/auth/login';
 import { getPageUser, safeNext } from '@/lib/auth/page';
-import { homeFor } from '@/lib/auth/roles';
+import { homeFor } from '@/lib/roles';
 import { parseIntStrict } from '@/lib/int-param';
 import { ensureSetupCode } from '@/lib/auth/setup';
 import styles from './auth.module.css';

@@ -3,10 +3,10 @@
 // inside the change's transaction), the same audit entries (actor 'cli').
 import { openDatabase, type Db } from '../../db/client';
 import { isValidEmail, listUsers, normalizeEmail } from '../../db/queries/users';
-import { USER_ROLES, type UserRole } from '../../db/schema';
+import { USER_ROLES, type UserRole } from '../../lib/roles';
 import { ApiError } from '../../lib/api-error';
 import { inviteUser, resetPassword, updateUser, userByEmail } from '../../lib/auth/admin';
-import { passwordProblem } from '../../lib/auth/password';
+import { passwordProblem } from '../../lib/password';
 
 const USAGE = `Usage:
   errata user create --email E --role support|engineer|admin   (password from stdin when piped, else generated and printed)

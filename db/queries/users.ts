@@ -1,8 +1,9 @@
 // Users: accounts, roles, password checks and lockout. Plain functions over a Db; no Next.js imports.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { login_throttle, users, USER_ROLES, type UserRole } from '../schema';
-import { dummyPasswordHash, generatePassword, hashPassword, hashPasswordSync, verifyPassword } from '@/lib/auth/password';
+import { USER_ROLES, type UserRole } from '@/lib/roles';
+import { login_throttle, users } from '../schema';
+import { dummyPasswordHash, generatePassword, hashPassword, hashPasswordSync, verifyPassword } from '@/lib/password';
 
 export { USER_ROLES, type UserRole };
 

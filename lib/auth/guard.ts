@@ -5,11 +5,11 @@ import 'server-only';
 import { getMetaDb } from '@/db';
 import { findSession } from '@/db/queries/sessions';
 import { findToken, type TokenInfo } from '@/db/queries/tokens';
-import type { TokenScope, UserRole } from '@/db/schema';
+import type { TokenScope, UserRole } from '@/lib/roles';
 import { ApiError } from '@/lib/api-error';
 import { readCookie, SESSION_COOKIE } from './cookies';
 import { isSameOrigin } from './csrf';
-import { hasRole } from './roles';
+import { hasRole } from '../roles';
 
 export type Principal = { kind: 'token'; token: TokenInfo } | { kind: 'user'; user_id: number; email: string; role: UserRole };
 

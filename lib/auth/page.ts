@@ -7,10 +7,10 @@ import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getMetaDb } from '@/db';
 import { findSession, type SessionUser } from '@/db/queries/sessions';
-import type { UserRole } from '@/db/schema';
+import type { UserRole } from '@/lib/roles';
 import { SESSION_COOKIE } from './cookies';
 import { safeNext } from './next-path';
-import { hasRole } from './roles';
+import { hasRole } from '../roles';
 
 export type PageUser = SessionUser;
 

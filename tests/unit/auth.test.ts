@@ -14,9 +14,9 @@ import { clearedSessionCookie, readCookie, sessionCookie } from '@/lib/auth/cook
 import { isSameOrigin } from '@/lib/auth/csrf';
 import { issueDevice } from '@/lib/auth/device';
 import { ACCOUNT_RULE, ADDRESS_RULE, signIn } from '@/lib/auth/login';
-import { generatePassword, hashPassword, verifyPassword } from '@/lib/auth/password';
-import { clientAddress, createThrottle, memoryThrottleStore, trustedProxyHops } from '@/lib/auth/rate-limit';
-import { hasRole } from '@/lib/auth/roles';
+import { generatePassword, hashPassword, verifyPassword } from '@/lib/password';
+import { clientAddress, createThrottle, memoryThrottleStore, trustedProxyHops } from '@/lib/rate-limit';
+import { hasRole } from '@/lib/roles';
 
 let db: Db;
 beforeEach(() => {

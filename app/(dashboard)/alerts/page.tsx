@@ -5,7 +5,7 @@ import { getMetaDb } from '@/db';
 import { listAlertRules } from '@/db/queries/alerts';
 import { listAlerts, type AlertListItem } from '@/alerts/views';
 import { requirePageUser } from '@/lib/auth';
-import { hasRole } from '@/lib/auth/roles';
+import { hasRole } from '@/lib/roles';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';

@@ -6,7 +6,7 @@ import { getMetaDb, getStore } from '@/db';
 import { alertDetail } from '@/alerts/views';
 import { NotFoundError } from '@/lib/api-error';
 import { requirePageUser } from '@/lib/auth';
-import { hasRole } from '@/lib/auth/roles';
+import { hasRole } from '@/lib/roles';
 import { AlertActions } from '@/components/alerts/alert-actions';
 import { BandChart } from '@/components/alerts/band-chart';
 import { Badge } from '@/components/ui/badge';

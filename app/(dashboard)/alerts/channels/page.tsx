@@ -4,7 +4,7 @@ import { connection } from 'next/server';
 import { getMetaDb } from '@/db';
 import { channelList } from '@/alerts/channel-views';
 import { requirePageUser } from '@/lib/auth';
-import { hasRole } from '@/lib/auth/roles';
+import { hasRole } from '@/lib/roles';
 import { AddChannelForm, ChannelActions } from '@/components/alerts/channel-admin';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';

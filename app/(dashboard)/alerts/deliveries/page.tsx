@@ -5,7 +5,7 @@ import { getMetaDb } from '@/db';
 import { getAlertChannel, getAlertEvent } from '@/db/queries/alerts';
 import { deliveryLog } from '@/alerts/channel-views';
 import { requirePageUser } from '@/lib/auth';
-import { hasRole } from '@/lib/auth/roles';
+import { hasRole } from '@/lib/roles';
 import { ReplayButton } from '@/components/alerts/channel-admin';
 import styles from '@/components/alerts/channels.module.css';
 import { Badge, type Tone } from '@/components/ui/badge';

@@ -7,8 +7,8 @@ import { DEVICE_COOKIE, deviceCookie } from '@/lib/auth/device';
 import { isSameOrigin } from '@/lib/auth/csrf';
 import { signIn } from '@/lib/auth/login';
 import { safeNext } from '@/lib/auth/page';
-import { clientAddress } from '@/lib/auth/rate-limit';
-import { homeFor } from '@/lib/auth/roles';
+import { clientAddress } from '@/lib/rate-limit';
+import { homeFor } from '@/lib/roles';
 import { SESSION_MAX_MS } from '@/db/queries/sessions';
 
 export const runtime = 'nodejs';

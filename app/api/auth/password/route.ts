@@ -7,7 +7,7 @@ import { readSmallBody, seeOther } from '@/lib/auth/body';
 import { isSecureRequest, sessionCookie } from '@/lib/auth/cookies';
 import { requireAccess } from '@/lib/auth/guard';
 import { checkCurrentPassword, lockedMessage } from '@/lib/auth/login';
-import { passwordProblem } from '@/lib/auth/password';
+import { passwordProblem } from '@/lib/password';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

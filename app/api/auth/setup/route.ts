@@ -6,7 +6,7 @@ import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { readSmallBody, seeOther } from '@/lib/auth/body';
 import { isSecureRequest, sessionCookie } from '@/lib/auth/cookies';
 import { isSameOrigin } from '@/lib/auth/csrf';
-import { passwordProblem } from '@/lib/auth/password';
+import { passwordProblem } from '@/lib/password';
 import { checkSetupCode, consumeSetupCode } from '@/lib/auth/setup';
 
 export const runtime = 'nodejs';

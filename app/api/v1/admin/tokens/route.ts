@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getMetaDb } from '@/db';
 import { listTokens } from '@/db/queries/tokens';
-import { TOKEN_SCOPES } from '@/db/schema';
+import { TOKEN_SCOPES } from '@/lib/roles';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { issueToken } from '@/lib/auth/admin';
 import { readSmallBody } from '@/lib/auth/body';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getMetaDb } from '@/db';
 import { listUsers } from '@/db/queries/users';
-import { USER_ROLES } from '@/db/schema';
+import { USER_ROLES } from '@/lib/roles';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { inviteUser } from '@/lib/auth/admin';
 import { readSmallBody } from '@/lib/auth/body';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getMetaDb } from '@/db';
-import { USER_ROLES } from '@/db/schema';
+import { USER_ROLES } from '@/lib/roles';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { resetPassword, updateUser } from '@/lib/auth/admin';
 import { readSmallBody } from '@/lib/auth/body';
