@@ -227,7 +227,7 @@ export const users = sqliteTable('users', {
   last_login_ms: integer('last_login_ms'),
 });
 
-/** Sign-in failure counters (lib/auth/rate-limit.ts), kept so a restart does not reset a guesser's waits. */
+/** Sign-in failure counters (lib/rate-limit.ts), kept so a restart does not reset a guesser's waits. */
 export const login_throttle = sqliteTable(
   'login_throttle',
   {

@@ -5,7 +5,7 @@ import { LookupBox } from '@/components/lookup/lookup-box';
 import { QueryProviders } from '@/components/queries/providers';
 import { AppHeader, AppMain } from '@/components/shell/app-header';
 import { THEME_COOKIE, parseTheme } from '@/components/ui/theme';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 
 // The signed-in shell. Each page checks its own role too: a layout check alone does not guard a page.
 export default async function DashboardLayout({ children }: { children: ReactNode }) {

@@ -1,6 +1,6 @@
 // `errata token create|list|revoke`: API tokens for machines (shippers, scripts). Secrets are shown once.
 import { listTokens, type TokenInfo } from '@/db/queries/tokens';
-import { issueToken, revokeTokenById } from '@/lib/auth/admin';
+import { issueToken, revokeTokenById } from '@/auth/admin';
 import { TOKEN_SCOPES, type TokenScope } from '@/lib/roles';
 import { closeDb, databasePath, EXIT, fmtTime, openCliDb, parse, UsageError } from '../lib/cli';
 

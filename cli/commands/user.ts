@@ -1,11 +1,11 @@
 // `errata user create|list|disable|enable|set-role|reset-password`: manage dashboard users from the shell.
-// Every change goes through lib/auth/admin.ts, as the pages and the API do: the same checks (the last active admin
+// Every change goes through auth/admin.ts, as the pages and the API do: the same checks (the last active admin
 // inside the change's transaction), the same audit entries (actor 'cli').
 import { openDatabase, type Db } from '../../db/client';
 import { isValidEmail, listUsers, normalizeEmail } from '../../db/queries/users';
 import { USER_ROLES, type UserRole } from '../../lib/roles';
 import { ApiError } from '../../lib/api-error';
-import { inviteUser, resetPassword, updateUser, userByEmail } from '../../lib/auth/admin';
+import { inviteUser, resetPassword, updateUser, userByEmail } from '../../auth/admin';
 import { passwordProblem } from '../../lib/password';
 
 const USAGE = `Usage:

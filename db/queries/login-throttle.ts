@@ -1,4 +1,4 @@
-// The sign-in throttles' counters (lib/auth/rate-limit.ts) in the metadata database: they outlive a restart, and a
+// The sign-in throttles' counters (lib/rate-limit.ts) in the metadata database: they outlive a restart, and a
 // password reset from any process clears them.
 import { and, eq, lt } from 'drizzle-orm';
 import type { ThrottleStore } from '@/lib/rate-limit';

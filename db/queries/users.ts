@@ -122,7 +122,7 @@ export type PasswordCheck =
 /**
  * Checks an email and password. Unknown emails and disabled users answer 'invalid' after the same hashing work
  * (a dummy hash), so neither the answer nor its timing tells them apart. Throttling is the caller's
- * (lib/auth/login.ts); the lockout columns are only cleared here, for databases from older versions.
+ * (auth/login.ts); the lockout columns are only cleared here, for databases from older versions.
  */
 export async function checkPassword(db: Db, email: string, password: string, now = Date.now()): Promise<PasswordCheck> {
   const row = db.select().from(users).where(eq(users.email, normalizeEmail(email))).get();

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requirePageUser } from '@/lib/auth/page';
+import { requirePageUser } from '@/auth/page';
 import { MIN_PASSWORD_LENGTH } from '@/lib/password';
 import styles from '../admin/admin.module.css';
 

@@ -4,7 +4,7 @@ import { connection } from 'next/server';
 import { getMetaDb } from '@/db';
 import { listAlertRules } from '@/db/queries/alerts';
 import { listAlerts, type AlertListItem } from '@/alerts/views';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import { hasRole } from '@/lib/roles';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { LinkButton } from '@/components/ui/button';

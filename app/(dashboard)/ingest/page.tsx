@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import { getMetaDb, getStore } from '@/db';
 import { listTokens } from '@/db/queries/tokens';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import type { ChartConfig, TimePoint } from '@/components/charts/types';
 import { toUrlSearchParams, withoutParam, withParam, hrefWith } from '@/components/filters/url-params';
 import { IngestChart } from '@/components/ingest/ingest-chart';

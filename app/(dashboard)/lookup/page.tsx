@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
 import { getStore } from '@/db';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import { LookupForm } from '@/components/lookup/lookup-form';
 import { lookupAnswer } from '@/components/lookup/lookup-answer';
 import { LookupResults } from '@/components/lookup/lookup-results';

@@ -5,7 +5,7 @@ import { connection } from 'next/server';
 import { getMetaDb, getStore } from '@/db';
 import { alertDetail } from '@/alerts/views';
 import { NotFoundError } from '@/lib/api-error';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import { hasRole } from '@/lib/roles';
 import { AlertActions } from '@/components/alerts/alert-actions';
 import { BandChart } from '@/components/alerts/band-chart';

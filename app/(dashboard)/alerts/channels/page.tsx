@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import { getMetaDb } from '@/db';
 import { channelList } from '@/alerts/channel-views';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import { hasRole } from '@/lib/roles';
 import { AddChannelForm, ChannelActions } from '@/components/alerts/channel-admin';
 import { Badge, type Tone } from '@/components/ui/badge';

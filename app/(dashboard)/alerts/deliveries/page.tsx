@@ -4,7 +4,7 @@ import { connection } from 'next/server';
 import { getMetaDb } from '@/db';
 import { getAlertChannel, getAlertEvent } from '@/db/queries/alerts';
 import { deliveryLog } from '@/alerts/channel-views';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import { hasRole } from '@/lib/roles';
 import { ReplayButton } from '@/components/alerts/channel-admin';
 import styles from '@/components/alerts/channels.module.css';
