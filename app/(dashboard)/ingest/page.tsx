@@ -7,7 +7,7 @@ import { requirePageUser } from '@/auth';
 import type { ChartConfig, TimePoint } from '@/components/charts/types';
 import { toUrlSearchParams, withoutParam, withParam, hrefWith } from '@/components/filters/url-params';
 import { IngestChart } from '@/components/ingest/ingest-chart';
-import { loadIngestHealth, parseIngestScope } from '@/components/ingest/ingest-view';
+import { loadIngestHealth, parseIngestScope } from './ingest-view';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
