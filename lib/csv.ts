@@ -4,18 +4,13 @@
 // Exports: neutralizeCell, csvText, csvNumber, csvLine, toCsv, csvStream, filtersSlug, csvFilename, csvHeaders,
 // CSV_CONTENT_TYPE, REQUEST_CSV_COLUMNS, parseRequestCsvColumns, requestCsvRow, breakdownCsvColumns, breakdownCsvRows,
 // timeseriesCsvColumns, timeseriesCsvRows, types CsvCell, RequestCsvColumn.
-import type { z } from 'zod';
-import type { breakdownSchema, requestRecordSchema, timeseriesSchema } from './openapi';
+// The export layouts take the API's answers (lib/api-types.ts): a CSV has the same fields as the JSON.
+import type { Breakdown, RequestRecord, Timeseries } from './api-types';
 import { ValidationError } from './api-error';
 import { errorRate, shownRows } from './error-rate';
 import { filtersToQueryString, LIST_FILTER_FIELDS, statusFilterToString, type BreakdownDimension, type Filters, type StatsBreakdownDimension } from './filters';
 import { percentNumber } from './percent';
 import { nearestParam } from './param-names';
-
-// The export layouts take the API's answers (the JSON a client gets, lib/openapi.ts): a CSV has the same fields.
-type RequestRecord = z.infer<typeof requestRecordSchema>;
-type Breakdown = z.infer<typeof breakdownSchema>;
-type Timeseries = z.infer<typeof timeseriesSchema>;
 
 export type CsvCell = string | number | boolean | null | undefined;
 
