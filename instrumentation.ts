@@ -1,5 +1,5 @@
 // Runs once when the server starts. On a database with no users yet, print the first-run code at once
-// (lib/auth/setup.ts) so the operator finds it in the log before opening /setup. Then start the ingest writer (its
+// (auth/setup.ts) so the operator finds it in the log before opening /setup. Then start the ingest writer (its
 // retention prune runs at start and hourly, whether or not anything is sent) and alert evaluation.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
@@ -12,7 +12,7 @@ export async function register() {
     process.exit(1);
   }
   try {
-    const { announceFirstRun } = await import('./lib/auth/first-run');
+    const { announceFirstRun } = await import('./auth/first-run');
     announceFirstRun();
   } catch (err) {
     console.error('errata: the first-run check failed; /setup will print the code when opened', err);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@/db/client';
 import { SqliteRequestStore } from '@/db/sqlite/store';
 import { processBatch } from '@/ingest';
-import { behaviourStories, trafficLines } from '@/lib/traffic';
+import { behaviourStories, trafficLines } from '@/demo/traffic';
 import type { Measure } from './report';
 import { compact, round } from './stats';
 

@@ -1,10 +1,10 @@
-// Bench data from the project's own seeded generator (lib/traffic.ts): one .ndjson.gz file made of one gzip
+// Bench data from the project's own seeded generator (demo/traffic.ts): one .ndjson.gz file made of one gzip
 // member per batch, so `errata import` reads it whole and the HTTP senders post each member as one body.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { newTrafficStats, trafficLines, type TrafficOptions } from '@/lib/traffic';
+import { newTrafficStats, trafficLines, type TrafficOptions } from '@/demo/traffic';
 import { root } from './server';
 
 const DAY = 86_400_000;
@@ -46,7 +46,7 @@ export function benchRange(now = Date.now()): { start: number; end: number } {
 }
 
 function generatorFingerprint(): string {
-  const src = fs.readFileSync(path.join(root, 'lib/traffic.ts'));
+  const src = fs.readFileSync(path.join(root, 'demo/traffic.ts'));
   return crypto.createHash('sha256').update(src).digest('hex').slice(0, 12);
 }
 

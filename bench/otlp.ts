@@ -3,7 +3,7 @@
 //   npx tsx bench/otlp.ts                    # 100k lines of the standard data, 2 rounds, the build in .next
 //   npx tsx bench/otlp.ts --records 1000000 --rounds 3 --dist .next-bench
 //
-// 1. OTLP protobuf vs NDJSON: each 5,000-line batch of the bench data (lib/traffic.ts, seed 7) is posted gzipped
+// 1. OTLP protobuf vs NDJSON: each 5,000-line batch of the bench data (demo/traffic.ts, seed 7) is posted gzipped
 //    as NDJSON to /api/v1/ingest, and as an ExportLogsServiceRequest built by the OpenTelemetry JS SDK (one log
 //    record per line, the line as a string body: the Collector's filelog receiver) to /api/v1/otlp/v1/logs.
 // 2. /metrics every second: the NDJSON ingest again, with and without a scraper reading /metrics once a second.

@@ -47,7 +47,7 @@ export function markdown(r: BenchResults): string {
     '',
     `\`npm run bench -- --scale ${r.scale}\` on ${m.cpu} (${m.cores} cores, ${m.memory_gb} GiB), ${m.os}; Node ${s.node}, SQLite ${s.sqlite}, ` +
       `better-sqlite3 ${s.better_sqlite3}, Next.js ${s.next}; commit ${s.commit}. Load average at start ${m.load_start}, at end ${m.load_end} ` +
-      `(shared machine: compare ratios, not absolute times). Data: ${Number(d.lines).toLocaleString('en')} gateway lines from lib/traffic.ts ` +
+      `(shared machine: compare ratios, not absolute times). Data: ${Number(d.lines).toLocaleString('en')} gateway lines from demo/traffic.ts ` +
       `(seed ${d.seed}; ${Number(d.unique).toLocaleString('en')} distinct records, ${Number(d.duplicates).toLocaleString('en')} resent duplicates, ` +
       `${Number(d.bad).toLocaleString('en')} bad lines, ${d.error_pct} % errors, ${d.keys} keys, 30 days, ${d.raw_mb} MB NDJSON / ${d.gzip_mb} MB gzip). ` +
       `Whole run ${r.duration_s < 120 ? `${Math.round(r.duration_s)} s` : `${Math.round(r.duration_s / 60)} min`}.`,

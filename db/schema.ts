@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-
-export const TOKEN_SCOPES = ['ingest', 'read', 'metrics', 'admin'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
-
-export const USER_ROLES = ['support', 'engineer', 'admin'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
+// Relative: drizzle-kit loads this file with its own loader, which need not know the '@/' alias.
+import { USER_ROLES } from '../lib/roles';
 
 // One row per (request_id, code); '' is the code of a success record because NULLs never conflict in a UNIQUE key.
 export const requests = sqliteTable(
@@ -231,7 +227,7 @@ export const users = sqliteTable('users', {
   last_login_ms: integer('last_login_ms'),
 });
 
-/** Sign-in failure counters (lib/auth/rate-limit.ts), kept so a restart does not reset a guesser's waits. */
+/** Sign-in failure counters (lib/rate-limit.ts), kept so a restart does not reset a guesser's waits. */
 export const login_throttle = sqliteTable(
   'login_throttle',
   {

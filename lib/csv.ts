@@ -4,7 +4,8 @@
 // Exports: neutralizeCell, csvText, csvNumber, csvLine, toCsv, csvStream, filtersSlug, csvFilename, csvHeaders,
 // CSV_CONTENT_TYPE, REQUEST_CSV_COLUMNS, parseRequestCsvColumns, requestCsvRow, breakdownCsvColumns, breakdownCsvRows,
 // timeseriesCsvColumns, timeseriesCsvRows, types CsvCell, RequestCsvColumn.
-import type { Breakdown, RequestRecord, Timeseries } from '@/db/types';
+// The export layouts take the API's answers (lib/api-types.ts): a CSV has the same fields as the JSON.
+import type { Breakdown, RequestRecord, Timeseries } from './api-types';
 import { ValidationError } from './api-error';
 import { errorRate, shownRows } from './error-rate';
 import { filtersToQueryString, LIST_FILTER_FIELDS, statusFilterToString, type BreakdownDimension, type Filters, type StatsBreakdownDimension } from './filters';

@@ -2,7 +2,7 @@
 // invalid_credentials ever since a given moment, "daily quota used up since …", "rate-limited 80 times in these
 // hours". Pure: the history comes from db/queries/key-history.ts (hourly counts plus the records of one hour).
 // Exports: explainKeyHistory, edgeHourFor, HOUR_MS, INSIGHT_LOOKBACK_MS, types KeyHistory, KeyHourCount, EdgeRow,
-// InsightAnchor, KeyInsight.
+// InsightAnchor, KeyInsight, KeySummary.
 
 export const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -220,4 +220,20 @@ export function explainKeyHistory(history: KeyHistory, a: InsightAnchor): KeyIns
   }
   if (count < (PARTIAL_CODES.has(code) ? MIN_REPEATED : MIN_REPEATED + 2)) return null;
   return { kind: 'repeated', code, reason: code === 'capacity_exceeded' ? a.reason : null, from_ms, to_ms, count, total };
+}
+
+/** What support may see of a key (RequestStore.keySummary): who owns it, what it did over the window, its latest failures. */
+export interface KeySummary {
+  key_id: string;
+  account_id: string | null;
+  tier: string | null;
+  from_ms: number;
+  to_ms: number;
+  requests: number;
+  errors: number;
+  /** Records by code over the window (null = success), most frequent first. */
+  by_code: { code: string | null; count: number }[];
+  latest_ms: number | null;
+  /** The key's latest failures (found among its latest records), newest first. */
+  recent_failures: { request_id: string; code: string; reason: string | null; status: number; ts_ms: number; method: string | null; endpoint: string | null }[];
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@/db/client';
 import { processBatch } from '@/ingest';
-import { trafficLines } from '@/lib/traffic';
+import { trafficLines } from '@/demo/traffic';
 
 const records = Number(process.argv[2] ?? 200_000);
 const variant = process.argv[3] ?? 'plain';

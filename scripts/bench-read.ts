@@ -1,5 +1,5 @@
 // Read-path latency at scale: `npx tsx scripts/bench-read.ts --records 1000000 [--db /tmp/x.db]`.
-// Fills a temp database from lib/traffic.ts through the ingest pipeline (reused when it exists), then times a
+// Fills a temp database from demo/traffic.ts through the ingest pipeline (reused when it exists), then times a
 // lookup, a 30-day breakdown by key, a 30-day hourly series and the CSV export. Not the product bench (npm run bench).
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +10,7 @@ import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { prepareBatch } from '@/ingest';
 import { writeRecords } from '@/ingest/write';
 import { parseFilters } from '@/lib/filters';
-import { trafficChunks } from '@/lib/traffic';
+import { trafficChunks } from '@/demo/traffic';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

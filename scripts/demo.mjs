@@ -11,7 +11,7 @@ process.env.NEXT_TELEMETRY_DISABLED = '1';
 const distDir = process.env.NEXT_DIST_DIR || '.next';
 const databasePath = path.resolve(root, process.env.DATABASE_PATH || './data/errata.db');
 const port = process.env.PORT || '3000';
-const SOURCES = ['app', 'components', 'lib', 'db', 'ingest', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json'];
+const SOURCES = ['app', 'auth', 'components', 'lib', 'db', 'ingest', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json'];
 
 function newestMtime(p) {
   let st;

@@ -6,7 +6,7 @@ import type { RequestStore } from '@/db/store';
 import { prepareBatch } from '@/ingest';
 import { toRow } from '@/ingest/write';
 import { parseFilters } from '@/lib/filters';
-import { trafficChunks } from '@/lib/traffic';
+import { trafficChunks } from '@/demo/traffic';
 import { startClickHouse, startCluster } from '../tests/support/clickhouse';
 
 const count = Number(process.argv[2] ?? 200_000);

@@ -17,7 +17,7 @@ const port = process.env.PORT || '3000';
 const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
 const args = ['start', '-p', port];
 if (process.env.ERRATA_HOST) args.push('-H', process.env.ERRATA_HOST);
-// Sign-in limits count per client address (lib/auth/rate-limit.ts clientAddress). Next passes route handlers no
+// Sign-in limits count per client address (lib/rate-limit.ts clientAddress). Next passes route handlers no
 // socket, and fills X-Forwarded-For from it only when the client sent none, so every request carries its peer
 // address in a header of our own; a client's copy of that header is dropped first.
 const createServer = http.createServer;

@@ -5,7 +5,8 @@ import { LookupBox } from '@/components/lookup/lookup-box';
 import { QueryProviders } from '@/components/queries/providers';
 import { AppHeader, AppMain } from '@/components/shell/app-header';
 import { THEME_COOKIE, parseTheme } from '@/components/ui/theme';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
+import { lookupAction } from './lookup/actions';
 
 // The signed-in shell. Each page checks its own role too: a layout check alone does not guard a page.
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
@@ -15,7 +16,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     <QueryProviders>
       {/* No Suspense around the page: forbidden() and redirect() must set the status before anything streams. */}
       <NavigationPendingProvider>
-        <AppHeader user={{ email: user.email, role: user.role }} theme={theme} lookup={<LookupBox />} />
+        <AppHeader user={{ email: user.email, role: user.role }} theme={theme} lookup={<LookupBox action={lookupAction} />} />
         <AppMain>{children}</AppMain>
       </NavigationPendingProvider>
     </QueryProviders>

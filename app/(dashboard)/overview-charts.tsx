@@ -11,7 +11,7 @@ import { buttonClass } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { EmptyState, NoTotalsNotice } from '@/components/ui/states';
-import type { Timeseries } from '@/db/types';
+import type { Timeseries } from '@/lib/api-types';
 import { errorRate } from '@/lib/error-rate';
 import type { ExpectedBand } from '@/lib/expected-band';
 import { FILTER_PARAM, LIVE_REFRESH_MS, OVERVIEW_BY, OVERVIEW_BY_LABELS, SERIES_LIMIT, type OverviewBy } from './overview-config';

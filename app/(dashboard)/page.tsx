@@ -9,7 +9,7 @@ import { Card } from '@/components/ui/card';
 import { ErrorState } from '@/components/ui/states';
 import { ValidationError } from '@/lib/api-error';
 import type { ExpectedBand } from '@/lib/expected-band';
-import { getPageUser, hasRole, requirePageUser } from '@/lib/auth';
+import { getPageUser, hasRole, requirePageUser } from '@/auth';
 import { filtersToQueryString, isOpenEnded, parseFilters, previousPeriod, type Filters } from '@/lib/filters';
 import { OverviewBreakdown } from './overview-breakdown';
 import { OverviewCharts } from './overview-charts';

@@ -3,11 +3,11 @@ import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
 import { getMetaDb } from '@/db';
 import { countUsers } from '@/db/queries/users';
-import { lockedMessage } from '@/lib/auth/login';
-import { getPageUser, safeNext } from '@/lib/auth/page';
-import { homeFor } from '@/lib/auth/roles';
+import { lockedMessage } from '@/auth/login';
+import { getPageUser, safeNext } from '@/auth/page';
+import { homeFor } from '@/lib/roles';
 import { parseIntStrict } from '@/lib/int-param';
-import { ensureSetupCode } from '@/lib/auth/setup';
+import { ensureSetupCode } from '@/auth/setup';
 import styles from './auth.module.css';
 
 export const metadata: Metadata = { title: 'Sign in' };

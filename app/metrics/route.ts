@@ -1,7 +1,7 @@
 import { getMetaDb, getStore } from '@/db';
 import { readMetaDbStats } from '@/db/queries/db-stats';
 import { withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { metrics } from '@/lib/metrics';
 
 export const runtime = 'nodejs';

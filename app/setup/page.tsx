@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
 import { getMetaDb } from '@/db';
-import { MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
-import { ensureSetupCode } from '@/lib/auth/setup';
+import { MIN_PASSWORD_LENGTH } from '@/lib/password';
+import { ensureSetupCode } from '@/auth/setup';
 import styles from '../login/auth.module.css';
 
 export const metadata: Metadata = { title: 'First-run setup' };

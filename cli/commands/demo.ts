@@ -1,4 +1,4 @@
-// `errata demo`: a fresh database filled with a week of realistic gateway traffic (lib/traffic.ts), written
+// `errata demo`: a fresh database filled with a week of realistic gateway traffic (demo/traffic.ts), written
 // through the ingest pipeline (processBatch) exactly as a log shipper's batches would be.
 import fs from 'node:fs';
 import { openDatabase, type Db } from '@/db/client';
@@ -11,7 +11,7 @@ import { getRetentionDays } from '@/db/queries/settings';
 import { processBatch } from '@/ingest';
 import { MAX_RECORDS } from '@/ingest/parse';
 import { getCatalogEntry } from '@/lib/catalog';
-import { behaviourStories, newTrafficStats, trafficChunks, trafficScript, type TrafficOptions } from '@/lib/traffic';
+import { behaviourStories, newTrafficStats, trafficChunks, trafficScript, type TrafficOptions } from '@/demo/traffic';
 import { closeDb, databasePath, EXIT, fmt, fmtTime, parse, UsageError } from '../lib/cli';
 import { Progress } from '../lib/progress';
 

@@ -1,7 +1,7 @@
 // `errata token create|list|revoke`: API tokens for machines (shippers, scripts). Secrets are shown once.
 import { listTokens, type TokenInfo } from '@/db/queries/tokens';
-import { issueToken, revokeTokenById } from '@/lib/auth/admin';
-import { TOKEN_SCOPES, type TokenScope } from '@/db/schema';
+import { issueToken, revokeTokenById } from '@/auth/admin';
+import { TOKEN_SCOPES, type TokenScope } from '@/lib/roles';
 import { closeDb, databasePath, EXIT, fmtTime, openCliDb, parse, UsageError } from '../lib/cli';
 
 const HELP = `Usage:

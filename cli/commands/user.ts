@@ -1,12 +1,12 @@
 // `errata user create|list|disable|enable|set-role|reset-password`: manage dashboard users from the shell.
-// Every change goes through lib/auth/admin.ts, as the pages and the API do: the same checks (the last active admin
+// Every change goes through auth/admin.ts, as the pages and the API do: the same checks (the last active admin
 // inside the change's transaction), the same audit entries (actor 'cli').
 import { openDatabase, type Db } from '../../db/client';
 import { isValidEmail, listUsers, normalizeEmail } from '../../db/queries/users';
-import { USER_ROLES, type UserRole } from '../../db/schema';
+import { USER_ROLES, type UserRole } from '../../lib/roles';
 import { ApiError } from '../../lib/api-error';
-import { inviteUser, resetPassword, updateUser, userByEmail } from '../../lib/auth/admin';
-import { passwordProblem } from '../../lib/auth/password';
+import { inviteUser, resetPassword, updateUser, userByEmail } from '../../auth/admin';
+import { passwordProblem } from '../../lib/password';
 
 const USAGE = `Usage:
   errata user create --email E --role support|engineer|admin   (password from stdin when piped, else generated and printed)

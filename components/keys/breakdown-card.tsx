@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Breakdown } from '@/db/types';
+import type { Breakdown } from '@/lib/api-types';
 import { BreakdownTable } from '@/components/ui/breakdown-table';
 import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { KeySummary } from '@/db/types';
+import type { KeySummary } from '@/lib/key-insight';
 import { getCatalogEntry } from '@/lib/catalog';
 import type { KeyInsight } from '@/lib/key-insight';
 import { insightText } from '@/components/request/details';

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { RequestRecord } from '@/db/types';
+import type { RequestRecord } from '@/lib/api-types';
 import { CodeBadge, ReasonBadge, StatusBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { Timeseries } from '@/db/types';
+import type { Timeseries } from '@/lib/api-types';
 import { ErrorRateChart, StackedCountChart } from '@/components/charts/time-chart';
 import type { ChartConfig, TimePoint } from '@/components/charts/types';
 import { useFilterNavigation } from '@/components/filters/use-filter-navigation';

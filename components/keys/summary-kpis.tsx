@@ -1,4 +1,4 @@
-import type { Summary } from '@/db/types';
+import type { Summary } from '@/lib/api-types';
 import { formatCount, formatPercent } from '@/components/ui/format';
 import { Kpi, KpiGrid } from '@/components/ui/kpi';
 import { AllFailedNotice, NoTotalsNotice } from '@/components/ui/states';

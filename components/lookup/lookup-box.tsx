@@ -1,8 +1,7 @@
 'use client';
 
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { lookupAction } from '@/app/(dashboard)/lookup/actions';
-import { useLookupSubmit } from './use-lookup-submit';
+import { useLookupSubmit, type LookupAction } from './use-lookup-submit';
 import styles from './lookup-box.module.css';
 
 const MAX_ROWS = 8;
@@ -14,12 +13,12 @@ function isTypingTarget(target: EventTarget | null): boolean {
 }
 
 /** Header search: one request id, many, or a whole pasted email. `/` focuses it; Enter submits, Shift+Enter adds a line. */
-export function LookupBox() {
+export function LookupBox({ action }: { action: LookupAction }) {
   const inputId = useId();
   const hintId = useId();
   const ref = useRef<HTMLTextAreaElement>(null);
   const [text, setText] = useState('');
-  const { submit, pending } = useLookupSubmit();
+  const { submit, pending } = useLookupSubmit(action);
   const rows = Math.min(MAX_ROWS, Math.max(1, text.split('\n').length));
 
   useEffect(() => {
@@ -56,7 +55,7 @@ export function LookupBox() {
   }
 
   return (
-    <form role="search" aria-label="Request lookup" className={styles.form} action={lookupAction} onSubmit={onSubmit}>
+    <form role="search" aria-label="Request lookup" className={styles.form} action={action} onSubmit={onSubmit}>
       <label htmlFor={inputId} className={styles.srOnly}>
         Look up request ids
       </label>

@@ -1,16 +1,15 @@
 'use client';
 
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { lookupAction } from '@/app/(dashboard)/lookup/actions';
-import { useLookupSubmit } from './use-lookup-submit';
+import { useLookupSubmit, type LookupAction } from './use-lookup-submit';
 import styles from './lookup.module.css';
 
 /** The lookup page's own paste area: roomy, Ctrl/⌘+Enter submits (Enter adds lines, as in an email). */
-export function LookupForm({ initial = '' }: { initial?: string }) {
+export function LookupForm({ action, initial = '' }: { action: LookupAction; initial?: string }) {
   const id = useId();
   const hint = useId();
   const [text, setText] = useState(initial);
-  const { submit, pending } = useLookupSubmit();
+  const { submit, pending } = useLookupSubmit(action);
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -23,7 +22,7 @@ export function LookupForm({ initial = '' }: { initial?: string }) {
     }
   }
   return (
-    <form className={styles.form} action={lookupAction} onSubmit={onSubmit}>
+    <form className={styles.form} action={action} onSubmit={onSubmit}>
       <label htmlFor={id} className={styles.label}>
         Request ids, or a whole email or ticket
       </label>

@@ -1,9 +1,8 @@
 'use client';
 
 import { keepPreviousData, useQuery, type DefinedUseQueryResult } from '@tanstack/react-query';
-import type { Breakdown, Summary, Timeseries } from '@/db/types';
+import type { Breakdown, FilterValues, Summary, Timeseries } from '@/lib/api-types';
 import type { ExpectedBand } from '@/lib/expected-band';
-import type { FilterValues } from '@/db/filter-values';
 import { fetchJson } from './query-client';
 import { queryKeys } from './query-keys';
 

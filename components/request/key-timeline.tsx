@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { AroundKey } from '@/db/types';
+import type { AroundKey } from '@/lib/api-types';
 import { formatUtc } from './details';
 import type { DrillLinks } from './links';
 import { StatusBadge } from '@/components/ui/badge';

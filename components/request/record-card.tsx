@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { getCatalogEntry, KIND_LABELS, kindOf } from '@/lib/catalog';
-import type { RequestRecord } from '@/db/types';
+import type { RequestRecord } from '@/lib/api-types';
 import type { KeyInsight } from '@/lib/key-insight';
 import { fixFor, formatNumber, formatUtc, insightText, interpretDetails, suggestedReply } from './details';
 import type { DrillLinks } from './links';

@@ -3,7 +3,7 @@
 // Exports: getKeyHistory, getKeySummary, types KeyHistoryInput, KeySummary.
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
-import { edgeHourFor, HOUR_MS, INSIGHT_LOOKBACK_MS, type EdgeRow, type InsightAnchor, type KeyHistory, type KeyHourCount } from '@/lib/key-insight';
+import { edgeHourFor, HOUR_MS, INSIGHT_LOOKBACK_MS, type EdgeRow, type InsightAnchor, type KeyHistory, type KeyHourCount, type KeySummary } from '@/lib/key-insight';
 
 /** Records of the edge hour read at most: a busier hour places the start at the hour instead. */
 const EDGE_ROWS = 5000;
@@ -66,20 +66,7 @@ export function getKeyHistory(db: Db, input: KeyHistoryInput): KeyHistory {
   return { key_id: input.key_id, from_ms, to_ms, hours, edge_rows, edge_truncated };
 }
 
-export interface KeySummary {
-  key_id: string;
-  account_id: string | null;
-  tier: string | null;
-  from_ms: number;
-  to_ms: number;
-  requests: number;
-  errors: number;
-  /** Records by code over the window (null = success), most frequent first. */
-  by_code: { code: string | null; count: number }[];
-  latest_ms: number | null;
-  /** The key's latest failures (found among its latest records), newest first. */
-  recent_failures: { request_id: string; code: string; reason: string | null; status: number; ts_ms: number; method: string | null; endpoint: string | null }[];
-}
+export type { KeySummary };
 
 /** What support may see of a key: who owns it, what it did over the window, its latest failures. */
 export function getKeySummary(db: Db, input: { key_id: string; from_ms: number; to_ms: number; failures?: number }): KeySummary {

@@ -1,7 +1,7 @@
-// The sign-in throttles' counters (lib/auth/rate-limit.ts) in the metadata database: they outlive a restart, and a
+// The sign-in throttles' counters (lib/rate-limit.ts) in the metadata database: they outlive a restart, and a
 // password reset from any process clears them.
 import { and, eq, lt } from 'drizzle-orm';
-import type { ThrottleStore } from '@/lib/auth/rate-limit';
+import type { ThrottleStore } from '@/lib/rate-limit';
 import type { Db } from '../client';
 import { login_throttle } from '../schema';
 

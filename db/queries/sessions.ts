@@ -2,7 +2,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { eq, lt } from 'drizzle-orm';
 import type { Db } from '../client';
-import { sessions, users, type UserRole } from '../schema';
+import type { UserRole } from '@/lib/roles';
+import { sessions, users } from '../schema';
 
 /** Idle lifetime: a session unused for this long expires. */
 export const SESSION_IDLE_MS = 7 * 24 * 60 * 60_000;

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq, inArray } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
-import { tokens, TOKEN_SCOPES, type TokenScope } from '../schema';
+import { TOKEN_SCOPES, type TokenScope } from '@/lib/roles';
+import { tokens } from '../schema';
 
 export const TOKEN_PREFIX = 'errata_';
 

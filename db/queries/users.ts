@@ -1,8 +1,9 @@
 // Users: accounts, roles, password checks and lockout. Plain functions over a Db; no Next.js imports.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { login_throttle, users, USER_ROLES, type UserRole } from '../schema';
-import { dummyPasswordHash, generatePassword, hashPassword, hashPasswordSync, verifyPassword } from '@/lib/auth/password';
+import { USER_ROLES, type UserRole } from '@/lib/roles';
+import { login_throttle, users } from '../schema';
+import { dummyPasswordHash, generatePassword, hashPassword, hashPasswordSync, verifyPassword } from '@/lib/password';
 
 export { USER_ROLES, type UserRole };
 
@@ -121,7 +122,7 @@ export type PasswordCheck =
 /**
  * Checks an email and password. Unknown emails and disabled users answer 'invalid' after the same hashing work
  * (a dummy hash), so neither the answer nor its timing tells them apart. Throttling is the caller's
- * (lib/auth/login.ts); the lockout columns are only cleared here, for databases from older versions.
+ * (auth/login.ts); the lockout columns are only cleared here, for databases from older versions.
  */
 export async function checkPassword(db: Db, email: string, password: string, now = Date.now()): Promise<PasswordCheck> {
   const row = db.select().from(users).where(eq(users.email, normalizeEmail(email))).get();

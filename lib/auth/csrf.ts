@@ -1,5 +1,5 @@
 // Origin checks for cookie-authenticated mutations: a browser always sends Origin on a cross-site POST.
-import { trustedProxyHops } from './rate-limit';
+import { trustedProxyHops } from '../rate-limit';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RequestStore } from '@/db/store';
 import { processBatch } from '@/ingest';
 import { parseFilters } from '@/lib/filters';
-import { behaviourStories } from '@/lib/traffic';
+import { behaviourStories } from '@/demo/traffic';
 import { RETRY_CLASS_VALUES } from '@/lib/behaviour-rules';
 import { build, scenarioArb, type GatewayLine } from '../support/behaviour-scenarios';
 

@@ -13,7 +13,7 @@ import { openSqliteStore, type SqliteRequestStore } from '@/db/sqlite/store';
 import { prepareBatch } from '@/ingest';
 import { toRow } from '@/ingest/write';
 import { parseFilters } from '@/lib/filters';
-import { trafficChunks } from '@/lib/traffic';
+import { trafficChunks } from '@/demo/traffic';
 import { startClickHouse, stopAndRemove, type ClickHouseServer } from '../support/clickhouse';
 
 const root = path.resolve(__dirname, '../..');

@@ -8,7 +8,7 @@ import { createSession } from '@/db/queries/sessions';
 import { createToken } from '@/db/queries/tokens';
 import { createUser } from '@/db/queries/users';
 import { SESSION_COOKIE } from '@/lib/auth/cookies';
-import { trafficChunks } from '@/lib/traffic';
+import { trafficChunks } from '@/demo/traffic';
 import { startCluster, type ClickHouseCluster } from '../support/clickhouse';
 import { startServer, tempDatabasePath, type TestServer } from '../support/server';
 

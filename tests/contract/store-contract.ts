@@ -13,7 +13,7 @@ import { prepareBatch } from '@/ingest';
 import { toRow } from '@/ingest/write';
 import { ApiError } from '@/lib/api-error';
 import { BREAKDOWN_DIMENSIONS, parseFilters, type BreakdownDimension } from '@/lib/filters';
-import { trafficChunks } from '@/lib/traffic';
+import { trafficChunks } from '@/demo/traffic';
 import type { RequestCsvColumn } from '@/lib/csv';
 import { behaviourBatches, behaviourContract } from './behaviour-contract';
 

@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { openDatabase } from '../../db/client';
 import { createToken } from '../../db/queries/tokens';
 import { createUser } from '../../db/queries/users';
-import type { UserRole } from '../../db/schema';
+import type { UserRole } from '../../lib/roles';
 import { storageStateFor } from './e2e-env';
 
 const PASSWORD = 'auth-e2e-password-1';

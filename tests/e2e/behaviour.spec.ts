@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { BEHAVIOUR_STORY_KEYS as K } from '../../lib/traffic';
+import { BEHAVIOUR_STORY_KEYS as K } from '../../demo/traffic';
 import { seedInfo, storageStateFor } from './e2e-env';
 
 const OUT = path.resolve('tests/e2e/screenshots');

@@ -8,7 +8,7 @@ import { createSession } from '../../db/queries/sessions';
 import { createUser } from '../../db/queries/users';
 import { sqliteStoreOn } from '../../db/sqlite/store';
 import { processBatch } from '../../ingest/index';
-import { behaviourStories, BEHAVIOUR_STORY_KEYS, trafficChunks } from '../../lib/traffic';
+import { behaviourStories, BEHAVIOUR_STORY_KEYS, trafficChunks } from '../../demo/traffic';
 import { SESSION_COOKIE } from '../../lib/auth/cookies';
 import { authDir, type Role, type SeedInfo } from './e2e-env';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/db/client';
-import { trafficLines } from '@/lib/traffic';
+import { trafficLines } from '@/demo/traffic';
 import { runCli, tempDir } from './cli-support';
 
 interface Report {

@@ -8,7 +8,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { createSession } from '@/db/queries/sessions';
 import { createToken, revokeToken } from '@/db/queries/tokens';
 import { createUser } from '@/db/queries/users';
-import type { TokenScope, UserRole } from '@/db/schema';
+import type { TokenScope, UserRole } from '@/lib/roles';
 import { distDir, startServer, type TestServer } from '../support/server';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -5,7 +5,7 @@ import { isErrorDimension } from '@/lib/error-rate';
 import type { AlertStore } from '@/alerts/store';
 import type { Breakdown, BreakdownRow, Timeseries } from '@/db/queries/stats';
 import type { BreakdownDimension, Filters } from '@/lib/filters';
-import { createRng, type Rng } from '@/lib/traffic';
+import { createRng, type Rng } from '@/demo/traffic';
 
 const MIN = 60_000;
 const DAY = 86_400_000;

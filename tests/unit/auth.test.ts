@@ -9,14 +9,14 @@ import { getRetentionDays, setRetentionDays } from '@/db/queries/settings';
 import { checkPassword, createUser, ensureDemoAdmin, getUserByEmail, setUserDisabled, setUserPassword } from '@/db/queries/users';
 import { sessions } from '@/db/schema';
 import { ApiError } from '@/lib/api-error';
-import { inviteUser, updateUser } from '@/lib/auth/admin';
+import { inviteUser, updateUser } from '@/auth/admin';
 import { clearedSessionCookie, readCookie, sessionCookie } from '@/lib/auth/cookies';
 import { isSameOrigin } from '@/lib/auth/csrf';
-import { issueDevice } from '@/lib/auth/device';
-import { ACCOUNT_RULE, ADDRESS_RULE, signIn } from '@/lib/auth/login';
-import { generatePassword, hashPassword, verifyPassword } from '@/lib/auth/password';
-import { clientAddress, createThrottle, memoryThrottleStore, trustedProxyHops } from '@/lib/auth/rate-limit';
-import { hasRole } from '@/lib/auth/roles';
+import { issueDevice } from '@/auth/device';
+import { ACCOUNT_RULE, ADDRESS_RULE, signIn } from '@/auth/login';
+import { generatePassword, hashPassword, verifyPassword } from '@/lib/password';
+import { clientAddress, createThrottle, memoryThrottleStore, trustedProxyHops } from '@/lib/rate-limit';
+import { hasRole } from '@/lib/roles';
 
 let db: Db;
 beforeEach(() => {
@@ -321,7 +321,7 @@ describe('admin actions', () => {
 
 describe('redirect targets and CSP', () => {
   it('safeNext keeps only local paths', async () => {
-    const { safeNext } = await import('@/lib/auth/page');
+    const { safeNext } = await import('@/auth/page');
     expect(safeNext('/admin/users?x=1')).toBe('/admin/users?x=1');
     for (const bad of ['//evil.example/', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '', null, undefined, '/' + 'a'.repeat(2001)]) {
       expect(safeNext(bad)).toBe('/');

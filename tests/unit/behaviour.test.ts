@@ -213,7 +213,7 @@ describe('idempotency chain reading', () => {
 
 describe('the demo tells the three stories', () => {
   test('one client ignores Retry-After, one retries invalid_credentials forever, one reuses idempotency keys across bodies', async () => {
-    const { behaviourStories, BEHAVIOUR_STORY_KEYS: K } = await import('@/lib/traffic');
+    const { behaviourStories, BEHAVIOUR_STORY_KEYS: K } = await import('@/demo/traffic');
     const { retryAfterMs } = await import('@/lib/behaviour-rules');
     const stories = [...behaviourStories({ end: T0 })];
     expect([...behaviourStories({ end: T0 })]).toEqual(stories);

@@ -1,4 +1,4 @@
-// lib/traffic.ts: the generator the demo, the e2e seed and the benchmarks rely on.
+// demo/traffic.ts: the generator the demo, the e2e seed and the benchmarks rely on.
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/db/client';
@@ -16,7 +16,7 @@ import {
   type GatewayLogRecord,
   type TrafficOptions,
   type TrafficStats,
-} from '@/lib/traffic';
+} from '@/demo/traffic';
 
 const HOUR = 3_600_000;
 const END = Date.UTC(2026, 10, 20, 6); // a Friday morning

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
-import { requirePageUser } from '@/lib/auth/page';
-import { MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
+import { requirePageUser } from '@/auth/page';
+import { MIN_PASSWORD_LENGTH } from '@/lib/password';
 import styles from '../admin/admin.module.css';
 
 export const metadata: Metadata = { title: 'Your account' };

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { requirePageUser } from '@/lib/auth/page';
+import { requirePageUser } from '@/auth/page';
 import styles from './admin.module.css';
 
 // Admin section inside the dashboard shell. Each page still calls requirePageUser('admin') itself.

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requirePageUser } from '@/lib/auth/page';
+import { requirePageUser } from '@/auth/page';
 import styles from './admin.module.css';
 
 export const metadata: Metadata = { title: 'Admin' };

@@ -4,7 +4,7 @@ import { connection } from 'next/server';
 import { listWorstKeys } from '@/behaviour';
 import { getStore } from '@/db';
 import { dayRange } from '@/lib/behaviour-rules';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import { filtersToQueryString, parseFilters } from '@/lib/filters';
 import { verdictLabel, verdictTone } from '@/components/behaviour/format';
 import { FilterBar } from '@/components/filters/filter-bar';

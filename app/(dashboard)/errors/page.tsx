@@ -12,7 +12,7 @@ import { formatCount, formatDuration, formatInt, formatLatency, formatRelative, 
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { DataTable } from '@/components/ui/table';
 import { ValidationError } from '@/lib/api-error';
-import { hasRole, requirePageUser } from '@/lib/auth';
+import { hasRole, requirePageUser } from '@/auth';
 import { PAGE_QUERY } from '@/lib/param-names';
 import { filtersToQueryString, parseFilters, parseListParams, type Filters } from '@/lib/filters';
 import { ColumnChooser } from './column-chooser';

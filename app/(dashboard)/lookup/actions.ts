@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { getStore } from '@/db';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import { planLookupAsync } from '@/lib/lookup-tokens';
 
 /**

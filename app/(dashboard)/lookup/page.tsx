@@ -2,11 +2,12 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
 import { getStore } from '@/db';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import { LookupForm } from '@/components/lookup/lookup-form';
 import { lookupAnswer } from '@/components/lookup/lookup-answer';
 import { LookupResults } from '@/components/lookup/lookup-results';
 import styles from '@/components/request/page.module.css';
+import { lookupAction } from './actions';
 
 export const metadata: Metadata = { title: 'Lookup · errata' };
 
@@ -34,7 +35,7 @@ export default async function LookupPage({ searchParams }: { searchParams: Searc
         <h1>Look up requests</h1>
         <p className="muted">Paste one request id, many, or a whole customer email: every id in it is looked up, and one reply drafted.</p>
       </header>
-      <LookupForm key={q} initial={q} />
+      <LookupForm key={q} initial={q} action={lookupAction} />
       {result ? (
         <LookupResults answer={lookupAnswer(result)} now={now} csvHref={`/lookup/results.csv?q=${encodeURIComponent(result.candidates.join('\n'))}`} />
       ) : null}

@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
 import type { TokenInfo } from '@/db/queries/tokens';
-import type { TokenScope } from '@/db/schema';
+import type { TokenScope } from '@/lib/roles';
 import styles from '../admin.module.css';
 import { adminFetch, formatTime } from './api';
 import { ActionError, useAdminAction } from './use-admin-action';

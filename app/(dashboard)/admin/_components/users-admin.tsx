@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
 import type { UserInfo } from '@/db/queries/users';
-import type { UserRole } from '@/db/schema';
+import type { UserRole } from '@/lib/roles';
 import { CopyButton } from '@/components/request/copy-button';
 import styles from '../admin.module.css';
 import { adminFetch, formatTime } from './api';

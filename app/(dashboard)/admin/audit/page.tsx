@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getMetaDb } from '@/db';
 import { listAudit } from '@/db/queries/audit';
-import { requirePageUser } from '@/lib/auth/page';
+import { requirePageUser } from '@/auth/page';
 import { parseIntStrict } from '@/lib/int-param';
 import styles from '../admin.module.css';
 

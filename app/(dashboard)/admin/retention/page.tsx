@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getMetaDb } from '@/db';
 import { getRetentionDays, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '@/db/queries/settings';
-import { requirePageUser } from '@/lib/auth/page';
+import { requirePageUser } from '@/auth/page';
 import { getEnv } from '@/lib/env';
 import { RetentionAdmin } from '../_components/retention-admin';
 

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getMetaDb, getStore } from '@/db';
 import { lastUsedMs } from '@/lib/last-used';
 import { listTokens } from '@/db/queries/tokens';
-import { requirePageUser } from '@/lib/auth/page';
+import { requirePageUser } from '@/auth/page';
 import { TokensAdmin } from '../_components/tokens-admin';
 
 export const metadata: Metadata = { title: 'Admin: tokens' };

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getMetaDb } from '@/db';
 import { listUsers } from '@/db/queries/users';
-import { requirePageUser } from '@/lib/auth/page';
+import { requirePageUser } from '@/auth/page';
 import { UsersAdmin } from '../_components/users-admin';
 
 export const metadata: Metadata = { title: 'Admin: users' };

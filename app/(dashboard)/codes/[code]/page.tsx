@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import { getStore } from '@/db';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import { PAGE_QUERY } from '@/lib/param-names';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { CAPACITY_REASON_INFO, getCatalogEntry, type CapacityReason } from '@/lib/catalog';

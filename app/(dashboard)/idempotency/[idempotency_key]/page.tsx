@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import { getIdempotencyKeyChain } from '@/behaviour';
 import { getStore } from '@/db';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import { IdempotencyChain } from '@/components/behaviour/idempotency-chain';
 import { EntityHeader } from '@/components/keys/entity-header';
 import { decodeRouteParam } from '@/components/request/route-param';

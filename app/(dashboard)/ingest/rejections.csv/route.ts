@@ -1,9 +1,9 @@
 import { getMetaDb, getStore } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
 import { ApiError, withApi } from '@/lib/api-error';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { CSV_CONTENT_TYPE, csvFilename, csvStream } from '@/lib/csv';
-import { parseIngestScope } from '@/components/ingest/ingest-view';
+import { parseIngestScope } from '../ingest-view';
 import { endpointQuery } from '@/lib/query-params';
 
 export const runtime = 'nodejs';

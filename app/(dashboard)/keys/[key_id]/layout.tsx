@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 
 // Checked here as well as in the page: the page streams behind loading.tsx, and only a check above that
 // boundary can still answer with a real 403 or redirect status. Support staff get the key's read-only summary.

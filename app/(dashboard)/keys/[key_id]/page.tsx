@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
 import { getStore } from '@/db';
-import { hasRole, requirePageUser } from '@/lib/auth';
+import { hasRole, requirePageUser } from '@/auth';
 import { PAGE_QUERY } from '@/lib/param-names';
 import { KeySummaryView } from '@/components/keys/key-summary';
 import { getKeyBehaviour } from '@/behaviour';

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import { describeClientAction } from '@/behaviour';
 import { getStore } from '@/db';
-import { hasRole, requirePageUser } from '@/lib/auth';
+import { hasRole, requirePageUser } from '@/auth';
 import { drillLinks } from '@/components/request/links';
 import { decodeRouteParam } from '@/components/request/route-param';
 import { CopyButton } from '@/components/request/copy-button';

@@ -3,12 +3,12 @@ import { getMetaDb } from '@/db';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { readSmallBody, seeOther } from '@/lib/auth/body';
 import { isSecureRequest, readCookie, sessionCookie } from '@/lib/auth/cookies';
-import { DEVICE_COOKIE, deviceCookie } from '@/lib/auth/device';
+import { DEVICE_COOKIE, deviceCookie } from '@/auth/device';
 import { isSameOrigin } from '@/lib/auth/csrf';
-import { signIn } from '@/lib/auth/login';
-import { safeNext } from '@/lib/auth/page';
-import { clientAddress } from '@/lib/auth/rate-limit';
-import { homeFor } from '@/lib/auth/roles';
+import { signIn } from '@/auth/login';
+import { safeNext } from '@/auth/page';
+import { clientAddress } from '@/lib/rate-limit';
+import { homeFor } from '@/lib/roles';
 import { SESSION_MAX_MS } from '@/db/queries/sessions';
 
 export const runtime = 'nodejs';

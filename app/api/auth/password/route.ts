@@ -5,9 +5,9 @@ import { setUserPassword } from '@/db/queries/users';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { readSmallBody, seeOther } from '@/lib/auth/body';
 import { isSecureRequest, sessionCookie } from '@/lib/auth/cookies';
-import { requireAccess } from '@/lib/auth/guard';
-import { checkCurrentPassword, lockedMessage } from '@/lib/auth/login';
-import { passwordProblem } from '@/lib/auth/password';
+import { requireAccess } from '@/auth/guard';
+import { checkCurrentPassword, lockedMessage } from '@/auth/login';
+import { passwordProblem } from '@/lib/password';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

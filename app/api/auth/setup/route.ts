@@ -6,8 +6,8 @@ import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { readSmallBody, seeOther } from '@/lib/auth/body';
 import { isSecureRequest, sessionCookie } from '@/lib/auth/cookies';
 import { isSameOrigin } from '@/lib/auth/csrf';
-import { passwordProblem } from '@/lib/auth/password';
-import { checkSetupCode, consumeSetupCode } from '@/lib/auth/setup';
+import { passwordProblem } from '@/lib/password';
+import { checkSetupCode, consumeSetupCode } from '@/auth/setup';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

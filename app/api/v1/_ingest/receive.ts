@@ -8,7 +8,7 @@ import type { BatchContext } from '@/ingest';
 import type { IngestResult } from '@/ingest/types';
 import { getWriter } from '@/ingest/writer';
 import { ApiError } from '@/lib/api-error';
-import { presentedTokenId, requireAccess } from '@/lib/auth/guard';
+import { presentedTokenId, requireAccess } from '@/auth/guard';
 import { recordBatchRefused } from '@/lib/metrics';
 
 /** Whole batches refused in this thread, shown on the ingest health page (the worker records its own). */

@@ -1,6 +1,6 @@
 // Who may do what under /api/v1/alerts: support reads, engineers and admins edit rules and acknowledge, channels and
 // the delivery log are admin settings. Tokens: read, or admin for changes.
-import type { AccessNeed } from '@/lib/auth/guard';
+import type { AccessNeed } from '@/auth/guard';
 
 export const READ: AccessNeed = { scope: 'read', role: 'support' };
 export const EDIT: AccessNeed = { scope: 'admin', role: 'engineer' };

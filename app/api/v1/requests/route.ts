@@ -1,6 +1,6 @@
 import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { parseFilters, parseListParams } from '@/lib/filters';
 import { endpointQuery } from '@/lib/query-params';
 

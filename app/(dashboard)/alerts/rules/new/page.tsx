@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requirePageUser } from '@/lib/auth';
+import { requirePageUser } from '@/auth';
 import { RuleEditor } from '@/components/alerts/rule-editor';
 import { Card } from '@/components/ui/card';
 import styles from '@/components/keys/entity.module.css';

@@ -1,7 +1,7 @@
 import { getMetaDb } from '@/db';
 import { listAudit } from '@/db/queries/audit';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { auditParamsSchema, endpointQuery } from '@/lib/query-params';
 
 export const runtime = 'nodejs';

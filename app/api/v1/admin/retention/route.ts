@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { getMetaDb } from '@/db';
 import { getRetentionDays, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '@/db/queries/settings';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { changeRetention } from '@/lib/auth/admin';
+import { changeRetention } from '@/auth/admin';
 import { readSmallBody } from '@/lib/auth/body';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { getEnv } from '@/lib/env';
 import { intField } from '@/lib/int-param';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { getMetaDb } from '@/db';
 import { listTokens } from '@/db/queries/tokens';
-import { TOKEN_SCOPES } from '@/db/schema';
+import { TOKEN_SCOPES } from '@/lib/roles';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { issueToken } from '@/lib/auth/admin';
+import { issueToken } from '@/auth/admin';
 import { readSmallBody } from '@/lib/auth/body';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

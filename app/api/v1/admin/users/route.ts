@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { getMetaDb } from '@/db';
 import { listUsers } from '@/db/queries/users';
-import { USER_ROLES } from '@/db/schema';
+import { USER_ROLES } from '@/lib/roles';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { inviteUser } from '@/lib/auth/admin';
+import { inviteUser } from '@/auth/admin';
 import { readSmallBody } from '@/lib/auth/body';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 import { getMetaDb } from '@/db';
 import { listDeliveries, listDeliveryAttempts } from '@/db/queries/alerts';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { ADMIN } from '../access';
 
 export const runtime = 'nodejs';

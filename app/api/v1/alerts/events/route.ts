@@ -2,7 +2,7 @@ import { getMetaDb } from '@/db';
 import { ALERT_EVENT_STATES } from '@/db/schema';
 import { listAlerts } from '@/alerts/views';
 import { jsonResponse, ValidationError, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { READ } from '../access';
 
 export const runtime = 'nodejs';

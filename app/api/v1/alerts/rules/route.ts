@@ -3,7 +3,7 @@ import { listAlertRules } from '@/db/queries/alerts';
 import { createRule, ruleView } from '@/alerts/verbs';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { readSmallBody } from '@/lib/auth/body';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { EDIT, READ } from '../access';
 
 export const runtime = 'nodejs';

@@ -1,7 +1,7 @@
 import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { dayRange } from '@/lib/behaviour-rules';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { endpointQuery } from '@/lib/query-params';
 import { parseBehaviourParams, parseFilters } from '@/lib/filters';
 

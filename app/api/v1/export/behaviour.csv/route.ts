@@ -3,7 +3,7 @@ import { getMetaDb, getStore } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
 import { ValidationError, withApi } from '@/lib/api-error';
 import { dayRange } from '@/lib/behaviour-rules';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { endpointQuery } from '@/lib/query-params';
 import { BEHAVIOUR_KEYS_CSV_COLUMNS, behaviourKeyCsvRow, csvHeaders, csvStream, RETRIES_CSV_COLUMNS, retryCsvRow } from '@/lib/csv';
 import { filtersToQueryString, parseBehaviourParams, parseFilters } from '@/lib/filters';

@@ -2,7 +2,7 @@ import { statsBreakdown } from '@/behaviour/breakdown';
 import { getMetaDb, getStore } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
 import { withApi } from '@/lib/api-error';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { breakdownCsvColumns, breakdownCsvRows, csvHeaders, csvStream } from '@/lib/csv';
 import { filtersToQueryString, parseBreakdownParams, parseFilters } from '@/lib/filters';
 import { endpointQuery } from '@/lib/query-params';

@@ -1,7 +1,7 @@
 import { getMetaDb, getStore } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
 import { withApi } from '@/lib/api-error';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { csvHeaders, parseRequestCsvColumns } from '@/lib/csv';
 import { endpointQuery } from '@/lib/query-params';
 import { filtersToQueryString, parseFilters } from '@/lib/filters';

@@ -1,7 +1,7 @@
 import { getMetaDb, getStore } from '@/db';
 import { recordAudit } from '@/db/queries/audit';
 import { withApi } from '@/lib/api-error';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { csvHeaders, csvStream, timeseriesCsvColumns, timeseriesCsvRows } from '@/lib/csv';
 import { filtersToQueryString, parseFilters, parseTimeseriesParams } from '@/lib/filters';
 import { endpointQuery } from '@/lib/query-params';

@@ -1,7 +1,7 @@
 import { getIdempotencyKeyChain } from '@/behaviour';
 import { getStore } from '@/db';
 import { jsonResponse, NotFoundError, ValidationError, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 import { getStore } from '@/db';
 import { jsonResponse, NotFoundError, ValidationError, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { isRequestId } from '@/lib/request-ids';
 import { endpointQuery } from '@/lib/query-params';
 

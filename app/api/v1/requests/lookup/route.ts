@@ -2,7 +2,7 @@ import { getStore } from '@/db';
 import { lookupAnswer } from '@/components/lookup/lookup-answer';
 import { ApiError, jsonResponse, withApi } from '@/lib/api-error';
 import { readCapped } from '@/lib/auth/body';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { lookupBodySchema, MAX_LOOKUP_TEXT } from '@/lib/request-ids';
 import { endpointQuery } from '@/lib/query-params';
 

@@ -1,7 +1,7 @@
 import { statsBreakdown } from '@/behaviour/breakdown';
 import { getStore } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { parseBreakdownParams, parseFilters } from '@/lib/filters';
 import { endpointQuery } from '@/lib/query-params';
 

@@ -1,7 +1,7 @@
 import { getStore } from '@/db';
 import { expectedBand } from '@/alerts/expected-band';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { parseFilters, parseTimeseriesParams } from '@/lib/filters';
 import { endpointQuery } from '@/lib/query-params';
 

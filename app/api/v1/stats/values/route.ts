@@ -1,7 +1,7 @@
 import { getStore } from '@/db';
 import { filterValues } from '@/db/filter-values';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { parseFilters } from '@/lib/filters';
 import { endpointQuery, parseValuesParams } from '@/lib/query-params';
 

@@ -1,7 +1,7 @@
 import { getMetaDb } from '@/db';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { revokeTokenById } from '@/lib/auth/admin';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { revokeTokenById } from '@/auth/admin';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { parseIdParam } from '@/lib/int-param';
 
 export const runtime = 'nodejs';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { getMetaDb } from '@/db';
-import { USER_ROLES } from '@/db/schema';
+import { USER_ROLES } from '@/lib/roles';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { resetPassword, updateUser } from '@/lib/auth/admin';
+import { resetPassword, updateUser } from '@/auth/admin';
 import { readSmallBody } from '@/lib/auth/body';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { parseIdParam } from '@/lib/int-param';
 
 export const runtime = 'nodejs';

@@ -2,7 +2,7 @@ import { getMetaDb } from '@/db';
 import { deleteChannel, updateChannel } from '@/alerts/verbs';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { readSmallBody } from '@/lib/auth/body';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { ADMIN, idParam } from '../../access';
 
 export const runtime = 'nodejs';

@@ -1,7 +1,7 @@
 import { getMetaDb, getStore } from '@/db';
 import { alertDetail } from '@/alerts/views';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { idParam, READ } from '../../access';
 
 export const runtime = 'nodejs';

@@ -3,7 +3,7 @@ import { getAlertRule } from '@/db/queries/alerts';
 import { deleteRule, ruleView, updateRule } from '@/alerts/verbs';
 import { jsonResponse, NotFoundError, withApi } from '@/lib/api-error';
 import { readSmallBody } from '@/lib/auth/body';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { EDIT, idParam, READ } from '../../access';
 
 export const runtime = 'nodejs';

@@ -3,7 +3,7 @@ import { backtestRule } from '@/alerts/backtest';
 import { parseRuleSpec } from '@/lib/alert-rules';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { readSmallBody } from '@/lib/auth/body';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { READ } from '../../access';
 
 export const runtime = 'nodejs';

@@ -1,7 +1,7 @@
 import { getKeyBehaviour } from '@/behaviour';
 import { getStore } from '@/db';
 import { jsonResponse, ValidationError, withApi } from '@/lib/api-error';
-import { requireAccess } from '@/lib/auth/guard';
+import { requireAccess } from '@/auth/guard';
 import { endpointQuery } from '@/lib/query-params';
 import { parseFilters } from '@/lib/filters';
 

@@ -1,7 +1,7 @@
 import { getMetaDb } from '@/db';
 import { replayDelivery } from '@/alerts/verbs';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { ADMIN, idParam } from '../../../access';
 
 export const runtime = 'nodejs';

@@ -1,7 +1,7 @@
 import { getMetaDb } from '@/db';
 import { acknowledgeAlert } from '@/alerts/verbs';
 import { jsonResponse, withApi } from '@/lib/api-error';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { EDIT, idParam } from '../../../access';
 
 export const runtime = 'nodejs';

@@ -3,7 +3,7 @@ import { getMetaDb } from '@/db';
 import { silenceAlert } from '@/alerts/verbs';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { readSmallBody } from '@/lib/auth/body';
-import { actorOf, requireAccess } from '@/lib/auth/guard';
+import { actorOf, requireAccess } from '@/auth/guard';
 import { EDIT, idParam } from '../../../access';
 
 export const runtime = 'nodejs';

@@ -7,10 +7,9 @@ import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getMetaDb } from '@/db';
 import { findSession, type SessionUser } from '@/db/queries/sessions';
-import type { UserRole } from '@/db/schema';
-import { SESSION_COOKIE } from './cookies';
-import { safeNext } from './next-path';
-import { hasRole } from './roles';
+import { hasRole, type UserRole } from '@/lib/roles';
+import { SESSION_COOKIE } from '@/lib/auth/cookies';
+import { safeNext } from '@/lib/auth/next-path';
 
 export type PageUser = SessionUser;
 

@@ -1,5 +1,10 @@
-// Role ordering, shared by the guards and the UI. Pure: safe to import from client components.
-import type { UserRole } from '@/db/schema';
+// Who may do what: the user roles and token scopes (the metadata schema stores them, db/schema.ts) and the role
+// ordering shared by the guards and the UI. Pure: safe to import from client components.
+export const TOKEN_SCOPES = ['ingest', 'read', 'metrics', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export const USER_ROLES = ['support', 'engineer', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
 
 export const ROLE_RANK: Record<UserRole, number> = { support: 0, engineer: 1, admin: 2 };
 

@@ -1,15 +1,14 @@
 // API route handlers: `const who = await requireAccess(req, { scope: 'read', role: 'support' })` first, inside withApi.
-// Pages and layouts: `const user = await requirePageUser('engineer')` from lib/auth/page.ts (redirects / 403s).
+// Pages and layouts: `const user = await requirePageUser('engineer')` from auth/page.ts (redirects / 403s).
 // Both read the same tables; middleware (proxy.ts) only adds headers and is never the guard.
 import 'server-only';
 import { getMetaDb } from '@/db';
 import { findSession } from '@/db/queries/sessions';
 import { findToken, type TokenInfo } from '@/db/queries/tokens';
-import type { TokenScope, UserRole } from '@/db/schema';
+import { hasRole, type TokenScope, type UserRole } from '@/lib/roles';
 import { ApiError } from '@/lib/api-error';
-import { readCookie, SESSION_COOKIE } from './cookies';
-import { isSameOrigin } from './csrf';
-import { hasRole } from './roles';
+import { readCookie, SESSION_COOKIE } from '@/lib/auth/cookies';
+import { isSameOrigin } from '@/lib/auth/csrf';
 
 export type Principal = { kind: 'token'; token: TokenInfo } | { kind: 'user'; user_id: number; email: string; role: UserRole };
 

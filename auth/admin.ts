@@ -5,9 +5,9 @@ import { deleteUserSessions } from '@/db/queries/sessions';
 import { setRetentionDays } from '@/db/queries/settings';
 import { createToken, listTokens, revokeToken, type CreatedToken } from '@/db/queries/tokens';
 import { countActiveAdmins, createUser, getUserByEmail, getUserById, isValidEmail, normalizeEmail, setUserDisabled, setUserPassword, setUserRole, type UserInfo } from '@/db/queries/users';
-import type { TokenScope, UserRole } from '@/db/schema';
+import type { TokenScope, UserRole } from '@/lib/roles';
 import { ApiError } from '@/lib/api-error';
-import { generatePassword, passwordProblem } from './password';
+import { generatePassword, passwordProblem } from '@/lib/password';
 
 /** Finds a user by email for the CLI's verbs, which name users by email rather than id. */
 export function userByEmail(db: Db, email: string): UserInfo {

@@ -10,7 +10,7 @@ import { createSession, pruneExpiredSessions } from '@/db/queries/sessions';
 import { throttleStore } from '@/db/queries/login-throttle';
 import { checkPassword, normalizeEmail, recordAccountLock, type UserInfo } from '@/db/queries/users';
 import { issueDevice, verifyDevice } from './device';
-import { createThrottle, type Throttle, type ThrottleRule } from './rate-limit';
+import { createThrottle, type Throttle, type ThrottleRule } from '@/lib/rate-limit';
 
 const MINUTE = 60_000;
 /** Per account: 3 tries, then 10 s, 20 s, 40 s, ... up to 15 minutes between tries (5 tries in the first minute). */

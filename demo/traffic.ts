@@ -19,7 +19,7 @@
 // API: trafficRecords(opts, stats?) yields objects; trafficLines(opts, stats?) yields NDJSON lines (no "\n");
 // trafficChunks(opts, linesPerChunk, stats?) yields "\n"-terminated NDJSON text. `stats` (from newTrafficStats())
 // is filled in as lines are produced: unique records, duplicates, bad lines, errors, per-code counts.
-import { CATALOG, type CapacityReason } from './catalog';
+import { CATALOG, type CapacityReason } from '@/lib/catalog';
 
 export interface TrafficOptions {
   seed?: number | string;
