@@ -41,8 +41,8 @@ export interface TokenClasses {
 }
 
 /** Tokens, and characters of one long token, looked at between two yields of the sliced scan. */
-const TOKENS_PER_SLICE = 2048;
-const CHARS_PER_SLICE = 1 << 16;
+const TOKENS_PER_SLICE = 256;
+const CHARS_PER_SLICE = 1 << 14;
 
 /**
  * Splits the text on whitespace (one linear pass) and classifies what the extractor left behind. `ids` are the

@@ -30,8 +30,16 @@ const HEX = /\b[0-9a-fA-F]{16,128}\b/g;
 // Long base62-ish tokens with both letters and digits (ULIDs, nanoids, Stripe-style ids); plain words never match.
 const TOKEN = /(?<![\x21-\x7e])[A-Za-z0-9][A-Za-z0-9_.:-]{14,126}[A-Za-z0-9](?![\x21-\x7e])/g;
 
-const LEADING = new Set('([{<"\'`');
-const TRAILING = new Set('.,;:!?)]}>"\'`');
+/** By character code (a megabyte of "(" is one token to unwrap): 1 for the brackets and quotes around an id. */
+const LEADING_CODE = codeTable('([{<"\'`');
+/** 1 for the closing brackets, quotes and sentence punctuation after an id. */
+const TRAILING_CODE = codeTable('.,;:!?)]}>"\'`');
+
+function codeTable(chars: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const c of chars) table[c.charCodeAt(0)] = 1;
+  return table;
+}
 const QUOTES = '"\'`';
 
 function looksLikeId(token: string): boolean {
@@ -47,8 +55,8 @@ interface Hit {
 function unwrapBounds(raw: string): [number, number] {
   let start = 0;
   let end = raw.length;
-  while (start < end && LEADING.has(raw[start])) start++;
-  while (end > start && TRAILING.has(raw[end - 1])) end--;
+  while (start < end && LEADING_CODE[raw.charCodeAt(start)] === 1) start++;
+  while (end > start && TRAILING_CODE[raw.charCodeAt(end - 1)] === 1) end--;
   return [start, end];
 }
 
@@ -68,20 +76,42 @@ function hit(at: number, raw: string): Hit | null {
 /** Returned by a source that has done a slice of work without reaching its next candidate: ask again. */
 const TICK = 0;
 /** Regex matches or lines a source looks at before it returns TICK. */
-const SLICE = 512;
+const SLICE = 128;
 
 /** The next candidate in order of position, null when there are no more, or TICK. */
 type Source = () => Hit | null | typeof TICK;
 
-/** Candidates from one global pattern, left to right (a copy of `re`, so its lastIndex is ours). */
+/** Characters one regex search covers before its source returns TICK. */
+const WINDOW = 1 << 14;
+/** Longer than any match of the patterns above (LABELLED's is at most ~350): the context a window searches past its end. */
+const OVERLAP = 512;
+
+/**
+ * Candidates from one global pattern, left to right, as a global search of the whole text would find them. The
+ * search runs on windows of WINDOW characters (plus one character before, for \b and lookbehind, and OVERLAP after)
+ * so one call never scans the whole megabyte: a match may start only inside the window, and every match is shorter
+ * than OVERLAP, so it ends, lookahead included, inside the searched text.
+ */
 function matches(input: string, re: RegExp, toHit: (m: RegExpExecArray) => Hit | null): Source {
   const own = new RegExp(re.source, re.flags);
+  let from = 0;
   return () => {
     let n = 0;
-    for (let m = own.exec(input); m; m = own.exec(input)) {
-      const h = toHit(m);
-      if (h) return h;
-      if (++n === SLICE) return TICK;
+    while (from < input.length) {
+      const base = Math.max(0, from - 1);
+      const windowEnd = Math.min(input.length, from + WINDOW);
+      const chunk = input.slice(base, Math.min(input.length, windowEnd + OVERLAP));
+      own.lastIndex = from - base;
+      let m = own.exec(chunk);
+      for (; m && base + m.index < windowEnd; m = own.exec(chunk)) {
+        from = base + own.lastIndex;
+        m.index += base;
+        const h = toHit(m);
+        if (h) return h;
+        if (++n === SLICE) return TICK;
+      }
+      from = Math.max(from, windowEnd);
+      if (from < input.length) return TICK;
     }
     return null;
   };
@@ -105,7 +135,7 @@ export function isSpace(c: number): boolean {
 }
 
 /** Characters of blank lines nextLine skips before it returns BLANK. */
-const BLANK_CHARS = 1 << 16;
+const BLANK_CHARS = 1 << 14;
 /** nextLine's answer when it skipped BLANK_CHARS of blank lines without finding a line: ask again from `next`. */
 const BLANK = -1;
 

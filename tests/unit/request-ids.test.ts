@@ -39,3 +39,24 @@ describe('extractRequestIds', () => {
     for (const id of ids(noisy)) expect(isRequestId(id)).toBe(true);
   });
 });
+
+describe('ids across the scan windows (each pattern searches 16K characters at a time)', () => {
+  const ids = ['req_9f8e7d6c5b4a3210', '3f2b8c1e-6a4d-4e5f-9a7b-1c2d3e4f5a6b', '01HZY3K7Q9V2XW5N8M4P6R0T1S', 'a3f9c2e17b4d8f06a3f9c2e17b4d8f06'];
+  const boundary = 1 << 14;
+  test.each(ids)('%s, wherever it falls around a window edge, alone or labelled', (id) => {
+    for (const label of ['', 'Request ID: ', 'x-request-id="']) {
+      const needle = `${label}${id}`;
+      for (let at = boundary - needle.length - 2; at <= boundary + 2; at++) {
+        const text = `${'lorem ipsum '.repeat(Math.ceil(at / 12)).slice(0, at - 1)} ${needle} and more words after it`;
+        expect(extractRequestIds(text).ids, `${JSON.stringify(label)} at ${at}`).toEqual([id]);
+      }
+    }
+  });
+
+  test('a word longer than any id, cut by a window edge, is still no id', () => {
+    const run = 'ab12'.repeat(100);
+    for (let at = boundary - 300; at <= boundary; at += 7) {
+      expect(extractRequestIds(`${'x '.repeat(at / 2)}${at % 2 ? 'y' : ''}${run} end`).ids).toEqual([]);
+    }
+  });
+});
