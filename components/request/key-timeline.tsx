@@ -86,8 +86,9 @@ export function KeyTimeline({ around, requestId, anchorMs, links }: { around: Ar
       {around.timeline.length ? (
         <details className={styles.details}>
           <summary>
-            The {around.timeline.length} request{around.timeline.length === 1 ? '' : 's'} in this window
-            {around.timeline_truncated ? ' (first 50)' : ''}
+            {around.timeline_truncated
+              ? `The first ${around.timeline.length} of the ${around.total} requests in this window`
+              : `The ${around.timeline.length} request${around.timeline.length === 1 ? '' : 's'} in this window`}
           </summary>
           <div className={styles.tableWrap}>
             <table className={styles.table}>

@@ -74,6 +74,10 @@ test.describe('engineer', () => {
     await first.click();
     await expect(page).toHaveURL(new RegExp(`/requests/${encodeURIComponent(id)}$`));
     await expect(page.getByRole('heading', { level: 1 })).toContainText(id);
+    // The list under the key's strip says how many it shows of how many the summary counted (it said "The 50
+    // requests in this window (first 50)" beside "made 151 requests").
+    const made = Number((await page.getByText(/made \d+ requests? within/).innerText()).match(/made (\d+)/)![1]);
+    await expect(page.getByText(made > 50 ? `The first 50 of the ${made} requests in this window` : `The ${made} request${made === 1 ? '' : 's'} in this window`)).toBeVisible();
     await shoot(page, 'engineer-request');
   });
 
