@@ -1,7 +1,6 @@
 // How often a rule would have fired over stored data (the rule editor's preview): the evaluator's own judgement
 // and state machine, run over past windows in memory, nothing written. Bounded by a time budget: the answer says how
 // much of the period it covered.
-// Exports: backtestRule, types Backtest.
 import { DAY_MS, floorTo } from '@/lib/time-buckets';
 import { earliestData, evaluateWindow, seenValuesBefore, WindowCache } from './evaluate';
 import { WINDOW_MS, type RuleSpec } from '@/lib/alert-rules';

@@ -1,7 +1,6 @@
 // The overview chart's expected band and its unusual stretches. Pure: counts in, band and stretches out.
 // The band is the alerts baseline (alerts/baseline.ts) drawn per chart bucket: the same history windows, the same
 // trimmed fit and dispersion, and a top edge that only a breach the anomaly rules would call one crosses.
-// Exports: historyStep, historySpans, bandPoint, lowerBound, findStretches, MIN_STRETCH_MS, types BandPoint, Stretch, WindowCount.
 import { DAY_MS, floorTo, HOUR_MS, MINUTE_MS } from '@/lib/time-buckets';
 import { DEFAULT_TEST, fitBaseline, historyWindows, lowerTail, MIN_SAMPLES, upperBound, SEASONAL_WEEKS, WEEK_MS, type BaselineSource, type HistoryPlan } from './baseline';
 

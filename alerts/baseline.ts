@@ -2,8 +2,6 @@
 // Expected count for a window = the same time of week over the last 4 weeks, pooled with neighbouring windows,
 // the top 10 % dropped (past incidents must not raise the bar); the spread is estimated from that history
 // (quasi-Poisson dispersion), and the tail test is negative binomial with that dispersion.
-// Exports: historyWindows, fitBaseline, expectedOf, upperTail, lowerTail, upperBound, judgeAnomaly, judgeNoData,
-// judgeThreshold, DEFAULT_TEST, types Sample, Baseline, BaselineSource, Verdict, TestOptions, HistoryPlan.
 import { DAY_MS, HOUR_MS } from '@/lib/time-buckets';
 
 export const WEEK_MS = 7 * DAY_MS;

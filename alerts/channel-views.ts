@@ -1,6 +1,5 @@
 // What the channel and delivery-log pages show. Admins see a channel's settings (SMTP password masked); everyone else
 // sees only its kind and host, since a webhook or Slack URL is itself a secret.
-// Exports: channelList, deliveryLog, types ChannelListItem, DeliveryLogItem.
 import type { Db } from '@/db/client';
 import { getAlertChannel, getAlertEvent, getAlertRule, listAlertChannels, listDeliveries, listDeliveryAttempts, type AlertDeliveryAttemptRow } from '@/db/queries/alerts';
 import { channelView } from './verbs';

@@ -1,6 +1,5 @@
 // Judging one rule over one window: counts through the store, the baseline from history windows, a verdict per
 // split value. No state and no writes (the evaluator and the backtest both use it).
-// Exports: evaluateWindow, windowCounts, earliestData, WindowCache, types GroupVerdict, WindowResult.
 import { DAY_MS } from '@/lib/time-buckets';
 import {
   bandTop,

@@ -1,7 +1,6 @@
 // The evaluation loop: every minute, each enabled rule judges the windows that closed since its checkpoint (one
 // transaction per window: events, transitions, outbox rows, checkpoint), so a restart catches up the missed windows
 // once and never fires twice. Windows close `lagMs` after their end, for records that arrive late.
-// Exports: AlertEvaluator, startAlerting, types EvaluatorOptions, TickReport.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
 import {

@@ -1,7 +1,6 @@
 // The overview chart's expected band and incidents, read through the store's rollup-backed verbs (timeseries and
 // breakdown), never raw rows. Work is bounded: one series for the chart, at most five history series about as long
 // as the range (hour or day resolution), and six breakdowns for each of at most MAX_INCIDENTS stretches.
-// Exports: expectedBand, MAX_INCIDENTS.
 import type { Filters, Interval } from '@/lib/filters';
 import { ValidationError } from '@/lib/api-error';
 import type { ExpectedBand, ExpectedIncident } from '@/lib/expected-band';

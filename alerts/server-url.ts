@@ -1,5 +1,4 @@
 // The dashboard's address as users reach it, for links in notifications: ERRATA_PUBLIC_URL, else localhost:PORT.
-// Exports: publicBaseUrl.
 import { getEnv } from '@/lib/env';
 
 export function publicBaseUrl(): string {

@@ -2,7 +2,6 @@
 // none → pending (first breach) → firing (second consecutive breach) → resolved (normal for `resolveAfter` windows
 // in a row; "normal" has hysteresis, see Verdict.normal). A pending alert whose next window does not breach is
 // cleared without ever notifying. Acknowledge and silence-until are marks on the open alert, not states.
-// Exports: stepAlert, acknowledge, silence, notifies, RESOLVE_AFTER, types AlertTrack, AlertState, Transition, Observation.
 
 export const ALERT_STATES = ['pending', 'firing', 'resolved', 'cleared'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];

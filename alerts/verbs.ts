@@ -1,6 +1,4 @@
 // The verbs that change alert settings, used by the API, pages and CLI alike; each writes the audit log.
-// Exports: createRule, updateRule, deleteRule, createChannel, updateChannel, testChannel, deleteChannel, acknowledgeAlert, silenceAlert,
-// replayDelivery, ruleView, channelView.
 import type { Db } from '@/db/client';
 import {
   deleteAlertChannel,

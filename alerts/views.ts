@@ -1,6 +1,5 @@
 // What the alert pages and API show: an alert with its rule, transitions, the series around it with the expected
 // band (re-judged through the store, so it reads what the evaluator read), and the rows behind it.
-// Exports: alertDetail, listAlerts, types AlertDetail, AlertListItem.
 import type { Db } from '@/db/client';
 import { getAlertEvent, getAlertRule, listAlertEvents, listTransitions, type AlertEventRow, type AlertTransitionRow } from '@/db/queries/alerts';
 import type { RequestRecord } from '@/db/types';

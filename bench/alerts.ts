@@ -2,7 +2,6 @@
 // same file in the same run: for each rule, the bare SQL over the newest window that any evaluator must run
 // (rollup_minute grouped by the rule's split, or the raw rows by time index for the per-key rule).
 // Used by bench/run.ts (on the floor's database) and scripts/bench-alerts.ts (on any database).
-// Exports: measureAlertTick, copyDatabase, alertMeasure, types AlertTickRun.
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';

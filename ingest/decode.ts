@@ -350,8 +350,8 @@ export interface DrainLimits {
 /**
  * Reads and drops what is left of a body that is being refused, before the refusal is sent. Closing a connection
  * with upload bytes unread makes the kernel reset it, and a client still writing then sees EPIPE/ECONNRESET instead
- * of its 413 (measured on `next start`: a 17 MiB upload with Content-Length refused from its header lost the 413
- * 8 times out of 10; 0 out of 30 when drained first). Bounded by bytes, total time and idle time; never throws.
+ * of its 413 (scripts/start.mjs also lingers after the answer). Bounded by bytes, total time and idle time; never
+ * throws.
  */
 export async function drainBody(
   body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null,

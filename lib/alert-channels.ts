@@ -1,5 +1,4 @@
 // Alert channel settings (admin only): the wire schema for the API, the OpenAPI document and the verbs.
-// Exports: channelInputSchema, channelPatchSchema, webhookConfigSchema, slackConfigSchema, emailConfigSchema, types ChannelInput, WebhookConfig, SlackConfig, EmailConfig, ChannelConfig.
 import { z } from 'zod';
 
 const url = z.string().trim().min(1).max(2048);

@@ -1,6 +1,4 @@
 // Alert rules: what a rule watches, over which scope (the one filter schema of lib/filters.ts), how it decides.
-// Exports: ruleSpecSchema, parseRuleSpec, scopeToFilters, denominatorScope, DEFAULT_RULES, WINDOW_MS, SEVERITY_OF,
-// ALERT_MEASURES, ALERT_KINDS, ALERT_SPLITS, ALERT_WINDOWS, types RuleSpec, RuleScope, AlertMeasure, AlertKind, AlertSplit.
 import { z } from 'zod';
 import { ValidationError } from '@/lib/api-error';
 import { filterParamsSchema, parseFilters, type Filters } from '@/lib/filters';

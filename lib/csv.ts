@@ -1,9 +1,6 @@
 // CSV for exports: RFC 4180 (CRLF line ends; a cell with a quote, comma, CR or LF quoted, quotes doubled), spreadsheet-safe
 // cells, streamed with backpressure. The escaper is hand-written (csvText/csvLine) so the requests export can write a
 // row's cells straight into its line, with no per-row cell arrays or library call per row (db/queries/export.ts).
-// Exports: neutralizeCell, csvText, csvNumber, csvLine, toCsv, csvStream, filtersSlug, csvFilename, csvHeaders,
-// CSV_CONTENT_TYPE, REQUEST_CSV_COLUMNS, parseRequestCsvColumns, requestCsvRow, breakdownCsvColumns, breakdownCsvRows,
-// timeseriesCsvColumns, timeseriesCsvRows, types CsvCell, RequestCsvColumn.
 // The export layouts take the API's answers (lib/api-types.ts): a CSV has the same fields as the JSON.
 import type { Breakdown, RequestRecord, Timeseries } from './api-types';
 import { ValidationError } from './api-error';

@@ -1,9 +1,6 @@
 // The error-rate rule, the same for the API, charts, tables, CSV and alerts: filters on the error (status, code,
 // reason) choose which failures count; filters on the population (key, account, tier, route, method, time) choose
 // which requests count; rate = matching failures ÷ matching requests.
-// Exports: ERROR_FILTERS, POPULATION_FILTERS, ERROR_DIMENSIONS, ERROR_RATE_RULE, populationOf, hasErrorFilters,
-// hasPopulationFilters, isErrorDimension, isFailure, matchesPopulation, matchesError, countRate, errorRate, rowShareBase,
-// shownRows, describeNoSuccesses, types RateCounts, RateRecord, NoSuccesses.
 import type { Filters, StatsBreakdownDimension, StatusFilter } from './filters';
 
 /** Filters that say which failures count. */

@@ -1,7 +1,6 @@
 // The wire shape of GET /api/v1/stats/expected: the overview chart's expected band and its incidents (zod; the
 // OpenAPI document and the chart's types come from here). Computed in alerts/expected-band.ts. Server-side only:
 // client code imports its types (import type), never its values.
-// Exports: expectedBandSchema, types ExpectedBand, ExpectedIncident.
 import { z } from 'zod';
 import { INTERVALS } from './filters';
 

@@ -1,7 +1,6 @@
 // The values a filter field may take, offered as the user types: what the data holds over the range (with counts)
 // merged with what errata knows without data (catalog codes, capacity reasons, status classes, HTTP methods), ranked
 // against the typed text. Pure; db/filter-values.ts reads the counts through the store.
-// Exports: VALUE_FIELDS, knownValues, rankValues, types ValueField, ValueCount, OfferedValue.
 import { CATALOG, CAPACITY_REASONS, ERROR_CODES } from './catalog';
 import { ERROR_FILTERS } from './error-rate';
 

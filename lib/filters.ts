@@ -1,7 +1,4 @@
 // The one filter schema: API query strings, CSV routes, dashboard URLs and db/queries all use it.
-// Exports: filterParamsSchema, breakdownParamsSchema, timeseriesParamsSchema, listParamsSchema, BREAKDOWN_DIMENSIONS,
-// parseFilters, parseBreakdownParams, parseTimeseriesParams, parseListParams, filtersToSearchParams, filtersToQueryString,
-// toParamRecord, previousPeriod, types Filters, StatusFilter, BreakdownDimension, Interval, SearchParamsInput.
 import { z } from 'zod';
 import { ValidationError } from './api-error';
 import { RETRY_CLASS_VALUES } from './behaviour-rules';

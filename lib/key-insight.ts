@@ -1,8 +1,6 @@
 // What a key's recent history says about one of its errors: "looks revoked since …" for a key that has failed with
 // invalid_credentials ever since a given moment, "daily quota used up since …", "rate-limited 80 times in these
 // hours". Pure: the history comes from db/queries/key-history.ts (hourly counts plus the records of one hour).
-// Exports: explainKeyHistory, edgeHourFor, HOUR_MS, INSIGHT_LOOKBACK_MS, types KeyHistory, KeyHourCount, EdgeRow,
-// InsightAnchor, KeyInsight, KeySummary.
 
 export const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -1,6 +1,5 @@
 // Near-miss request ids: the forms a customer's id takes when retyped (REQ_ for req_, a dropped prefix, one character
 // wrong). Pure: the database side (db/queries/near-ids.ts) asks for these candidates with bounded reads.
-// Exports: withinOneEdit, prefixVariants, confusableVariants, rangePrefixes, NEAR_ID_LIMITS.
 import { isRequestId } from './request-ids';
 
 export const NEAR_ID_LIMITS = {

@@ -1,6 +1,4 @@
 // The read API's wire schemas (zod) and the OpenAPI 3.1 document generated from them and from lib/filters.ts.
-// Exports: buildOpenApi, errorEnvelopeSchema, requestRecordSchema, requestDetailSchema, lookupResultSchema,
-// requestPageSchema, summarySchema, breakdownSchema, timeseriesSchema, filterValuesSchema.
 import { z } from 'zod';
 import { ERROR_KINDS } from './catalog';
 import { ERROR_RATE_RULE } from './error-rate';

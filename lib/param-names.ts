@@ -1,6 +1,5 @@
 // Parameter names and the nearest valid one for a mistyped name, with no schema or server imports so client
-// components can use them too (the dashboard's "ignored parameter" notice). Exports: FILTER_PARAMS, PAGE_QUERY,
-// nearestParam, unknownParams, types Page, UnknownParam.
+// components can use them too (the dashboard's "ignored parameter" notice).
 import { ERROR_FILTERS, POPULATION_FILTERS } from './error-rate';
 
 /** The shared filters' names (lib/filters.ts filterParamsSchema has exactly these; a unit test holds them equal). */

@@ -1,5 +1,4 @@
 // Percentages as the screen shows them, and as the CSV writes them beside the exact ratio (one rounding for both).
-// Exports: percentDecimals, percentNumber, describeChange, type Change.
 
 /** Decimals for a percentage: two under 1 % (a small rate never reads as 0), one under 10 %, none above. */
 export function percentDecimals(percent: number): number {

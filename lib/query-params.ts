@@ -1,6 +1,5 @@
 // Which query parameters each endpoint takes, in one place: handlers reject anything else (a 400 naming it and the
 // nearest valid one: `key_id` → "did you mean `key`?") and the OpenAPI document lists them. Pages: lib/param-names.ts.
-// Exports: ENDPOINT_QUERY, requestsCsvParamsSchema, valuesParamsSchema, parseValuesParams, auditParamsSchema, allowedParams, checkQuery, endpointQuery, type Endpoint.
 import { z } from 'zod';
 import { ValidationError } from './api-error';
 import { intField } from './int-param';

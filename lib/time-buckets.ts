@@ -1,6 +1,4 @@
 // Range → bucket: the one place that decides the series interval, shared by the API and the charts.
-// Exports: INTERVAL_MS, MAX_BUCKETS, AUTO_MINUTE_MAX_MS, AUTO_HOUR_MAX_MS, chooseBucket, bucketStarts, floorTo, ceilTo,
-// types BucketChoice, TickFormat.
 import type { Interval } from './filters';
 
 export const MINUTE_MS = 60_000;

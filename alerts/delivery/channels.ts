@@ -1,6 +1,5 @@
 // Channel settings (admin only) and how each kind renders and sends a notification.
 // Webhooks are signed the Standard Webhooks way; Slack gets blocks; email goes through SMTP with nodemailer.
-// Exports: parseChannelConfig, signWebhook, newWebhookSecret, slackPayload, emailMessage, sendTo, verifySmtp.
 import { createHmac, randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { emailConfigSchema, slackConfigSchema, webhookConfigSchema, type ChannelConfig, type EmailConfig, type WebhookConfig } from '@/lib/alert-channels';

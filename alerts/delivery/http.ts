@@ -1,6 +1,5 @@
 // One POST of a JSON body to a checked destination, following at most 3 redirects, each target checked again
 // (scheme and connected address), with a timeout. Answers are read and dropped (bounded).
-// Exports: postJson, types PostResult.
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';

@@ -2,7 +2,6 @@
 // metadata addresses; private and loopback addresses only when an admin allowed them for the channel. Checked at save
 // (the URL and what its host resolves to) and at send, on the address actually connected to (a DNS answer that
 // changed since, and every redirect, go through the same check).
-// Exports: classifyAddress, checkDestination, guardedLookup, DestinationError, types AddressClass.
 import dns from 'node:dns';
 import net from 'node:net';
 

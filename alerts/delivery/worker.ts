@@ -1,7 +1,6 @@
 // Sends the outbox: claims due deliveries (with a lease, so a sender killed mid-send leaves them to be retried),
 // sends each, logs the attempt, and schedules the next with the Standard Webhooks backoff (about a day in all).
 // A 410 Gone switches the channel off. Slack channels get at most one message per second.
-// Exports: DeliveryWorker, attemptDelivery, RETRY_SCHEDULE_MS.
 import type { Db } from '@/db/client';
 import { claimDueDeliveries, disableChannelGone, getAlertChannel, recordDeliveryAttempt, type AlertDeliveryRow } from '@/db/queries/alerts';
 import { parseChannelConfig, sendTo } from './channels';

@@ -1,4 +1,4 @@
-// Client behaviour on ClickHouse (issue 18; the design is in docs/clickhouse.md, "Client behaviour"). After a
+// Client behaviour on ClickHouse (the design is in docs/clickhouse.md, "Client behaviour"). After a
 // batch's insert is confirmed, the facts its rows may have changed are recomputed from scratch from the stored rows
 // of their bounded windows (requests_by_key, sorted by key and time) with the pure rules of lib/behaviour-window.ts,
 // and written whole, with a larger version, to ReplacingMergeTree fact tables. Reads take the latest version of each

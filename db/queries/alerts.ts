@@ -1,5 +1,5 @@
 // Alert metadata: rules, channels, events with their transitions, the delivery outbox and the evaluator checkpoint.
-// Rows only; what a rule means lives in alerts/. Exports: the row types and the verbs below.
+// Rows only; what a rule means lives in alerts/.
 import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../client';
 import {

@@ -1,6 +1,5 @@
 // The requests CSV export: positional rows from `.raw().iterate()` straight into ~64 KiB CSV chunks, produced only
-// when the response pulls (backpressure), so memory stays flat at any row count. Exports: requestsCsvStream,
-// requestExportLine, requestExportLineOf, EXPORT_PAGE_ROWS, type ExportRow.
+// when the response pulls (backpressure), so memory stays flat at any row count.
 import { and, desc, gte, is, lte, Placeholder, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { requests } from '../schema';
@@ -130,7 +129,7 @@ export function requestsCsvStream(
   const lineOf = requestExportLineOf(columns);
   const build = (keyset: boolean) => {
     // One upper bound on ts_ms only: given both `ts_ms < to` and the keyset's, SQLite ranges the index on the first
-    // and filters the other row by row, re-reading everything newer than the keyset on every page (150 ms a page at 1M).
+    // and filters the other row by row, re-reading everything newer than the keyset on every page.
     const conds = keyset
       ? [
           gte(requests.ts_ms, filters.from),

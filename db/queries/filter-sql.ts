@@ -1,5 +1,4 @@
 // Filters → WHERE conditions, for the raw table and each rollup; only active filters become conditions.
-// Exports: statusCondition, rawFilterConditions, type FilterColumns.
 import { and, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { LIST_FILTER_FIELDS, type Filters, type ListFilterField, type StatusFilter } from '@/lib/filters';

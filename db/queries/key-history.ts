@@ -1,6 +1,5 @@
 // One key's recent history for support: hourly counts by code (what lib/key-insight.ts reads), and a read-only
 // summary of the key. Every read is a range on one key's index (rollup_key_hour_key, requests_key_ts), bounded.
-// Exports: getKeyHistory, getKeySummary, types KeyHistoryInput, KeySummary.
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
 import { edgeHourFor, HOUR_MS, INSIGHT_LOOKBACK_MS, type EdgeRow, type InsightAnchor, type KeyHistory, type KeyHourCount, type KeySummary } from '@/lib/key-insight';

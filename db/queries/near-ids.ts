@@ -1,6 +1,5 @@
 // Reads behind "did you mean" on the lookup page, each bounded: point reads of a missing id's variants, and
 // prefix-range scans of the request_id index that stop at a row budget. Never a full scan.
-// Exports: findRequestIdVariants, findNearRequestIds, getNewestRecordMs.
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
 import { confusableVariants, NEAR_ID_LIMITS, prefixVariants, rangePrefixes, withinOneEdit } from '@/lib/near-ids';

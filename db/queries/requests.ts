@@ -1,8 +1,4 @@
 // Reads of single requests and request lists; rows come out in the wire format (snake_case, ISO ts, catalog).
-// Exports: getRequestById, getRequestsByIds, lookupRequestIds, listRequests, iterateRequests, encodeCursor, decodeCursor,
-// toRequestRecord, lookupStatementSql, AROUND_WINDOW_MS, types RequestRecord, CatalogInfo, RequestDetail,
-// AroundKey, TimelineEntry,
-// LookupResult, RequestPage.
 import { and, asc, desc, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';

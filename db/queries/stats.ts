@@ -1,7 +1,6 @@
 // Counts for KPIs, breakdowns and series, read from rollups (exact: whole UTC days of per-key counts from rollup_key_day,
 // whole hours from hourly rollups, partial hours from rollup_minute or raw rows). Counting follows lib/error-rate.ts:
-// population filters in WHERE, error filters inside the sums, so one pass gives requests and matching errors. Exports: getSummary, getBreakdown, getTimeseries, planSegments, RAW_MINUTE_MAX_MS,
-// types Summary, Metric, Breakdown, BreakdownRow, Timeseries, TimeseriesBucket, Counts, Segment.
+// population filters in WHERE, error filters inside the sums, so one pass gives requests and matching errors.
 import { and, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';

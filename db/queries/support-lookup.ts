@@ -1,7 +1,6 @@
 // The lookup page's answer to a pasted email: every id found (directly or as `REQ_x` → `req_x`), near misses for
 // the rest, what the key's history says about each error, and what the store holds (retention, newest record).
 // Composes the bounded reads of requests.ts, near-ids.ts and key-history.ts with the pure rules of lib/.
-// Exports: lookupForSupport, insightFor, types SupportLookup, SupportFound, SupportMissing.
 import type { Db } from '../client';
 import { getRequestsByIds, type RequestRecord } from './requests';
 import { findNearRequestIds, findRequestIdVariants, getNewestRecordMs } from './near-ids';
