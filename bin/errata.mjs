@@ -1,10 +1,25 @@
 #!/usr/bin/env node
-// `npx errata ...`: runs the TypeScript CLI through tsx's loader, with the project's tsconfig (for `@/` paths).
+// `npx errata ...`: the CLI that `npm run build` bundled into the build (<dist>/errata/cli.mjs, dist: NEXT_DIST_DIR or
+// .next). In a checkout without a build, the
+// TypeScript sources through tsx (a development dependency), with the project's tsconfig for `@/` paths.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { register } from 'tsx/esm/api';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-register({ tsconfig: path.join(root, 'tsconfig.json') });
-const { main } = await import(pathToFileURL(path.join(root, 'cli/errata.ts')).href);
-process.exitCode = await main(process.argv.slice(2));
+const built = path.join(root, process.env.NEXT_DIST_DIR || '.next', 'errata', 'cli.mjs');
+let cli;
+if (fs.existsSync(built) && !process.env.ERRATA_CLI_FROM_SOURCE) {
+  cli = await import(pathToFileURL(built).href);
+} else {
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write(`errata: no build of the CLI (${path.relative(root, built)}) and no tsx to run its sources: run \`npm run build\` first.\n`);
+    process.exit(1);
+  }
+  register({ tsconfig: path.join(root, 'tsconfig.json') });
+  cli = await import(pathToFileURL(path.join(root, 'cli/errata.ts')).href);
+}
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -1,7 +1,6 @@
 // `errata <command> [args]`: the admin's terminal. Each command module exports run(argv) → exit code.
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { EXIT, UsageError } from './lib/cli';
 
 type Run = (argv: string[]) => Promise<number>;
@@ -30,7 +29,6 @@ Run 'errata <command> --help' for a command's options.
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 import finished with rejected records, 130 stopped by Ctrl+C.
 `;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 async function load(name: string): Promise<Run | null> {
   switch (name) {
@@ -48,15 +46,8 @@ async function load(name: string): Promise<Run | null> {
     case 'copy':
       return (await import('./commands/copy')).run;
     case 'user':
-    case 'users': {
-      // Owned by the auth module and loaded only when present, so the rest of the CLI never depends on it.
-      if (!['.ts', '.js', '.mjs'].some((ext) => fs.existsSync(path.join(here, 'commands', `user${ext}`)))) {
-        process.stderr.write('errata user: user management is not available in this build (cli/commands/user.ts is missing).\n');
-        return async () => EXIT.failure;
-      }
-      const mod = (await import('./commands/user')) as { run: Run };
-      return mod.run;
-    }
+    case 'users':
+      return (await import('./commands/user')).run;
     default:
       return null;
   }

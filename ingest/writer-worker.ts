@@ -16,7 +16,6 @@ import { prepareBatch } from './index';
 import { DeadlineExceeded, MAX_REPORTED_ERRORS } from './types';
 import { toRow } from './rows';
 import type {
-  BatchCtx,
   FailureInfo,
   PreparedMessage,
   PrepareReply,
@@ -243,24 +242,6 @@ function runWriter() {
         console.error('errata: could not record refused calls', err);
       }
       return;
-    }
-    // A server built before the prepare worker existed sends raw bytes here (.errata/ingest-worker.mjs is shared
-    // by every build of the tree): prepare and write in this thread, as it did then.
-    const legacy = msg as unknown as { type: string; id: number; bytes: Uint8Array; ctx: BatchCtx };
-    if (legacy.type === 'batch') {
-      const ctx = { ...legacy.ctx, received_ms: legacy.ctx.received_ms ?? Date.now() };
-      let forward: PreparedMessage;
-      try {
-        const p = prepareBatch(legacy.bytes, { line_offset: ctx.line_offset, min_ts_ms: retentionCutoff(ctx.received_ms, getRetentionDays(db)) });
-        const errors = p.errors.slice(0, MAX_REPORTED_ERRORS);
-        const reasons: Record<string, number> = {};
-        for (const e of p.errors) reasons[e.code] = (reasons[e.code] ?? 0) + 1;
-        forward = { type: 'prepared', id: legacy.id, ctx, rows: p.records.map(toRow), errors, rejected: p.errors.length, reasons, samples: p.samples, start_by_ms: null };
-      } catch (err) {
-        if (!(err instanceof ApiError)) console.error('errata: ingest batch could not be prepared', err);
-        forward = { type: 'unprepared', id: legacy.id, ctx, error: describeFailure(err), api: err instanceof ApiError };
-      }
-      await write(forward);
     }
   });
   port.postMessage({ type: 'ready' } satisfies WorkerReply);

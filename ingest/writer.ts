@@ -56,7 +56,7 @@ interface Job {
 /** The bundled worker in production (`npm run build` writes it), else the TypeScript source through tsx. */
 // turbopackIgnore: the worker is resolved at run time; Next must not trace or bundle it into the route.
 export function resolveWorkerFile(cwd = process.cwd()): { file: string; execArgv?: string[] } {
-  const built = path.join(/* turbopackIgnore: true */ cwd, '.errata', 'ingest-worker.mjs');
+  const built = path.join(/* turbopackIgnore: true */ cwd, process.env.NEXT_DIST_DIR || '.next', 'errata', 'ingest-worker.mjs');
   if (fs.existsSync(built)) return { file: built };
   return { file: path.join(/* turbopackIgnore: true */ cwd, 'ingest', 'writer-worker-dev.mjs') };
 }

@@ -1,29 +1,37 @@
-// Bundles the ingest writer worker for production: Next bundles route handlers, so a worker file has to be
-// built on its own. The server spawns .errata/ingest-worker.mjs (ingest/writer.ts resolveWorkerFile).
+// The parts of errata that run outside Next, bundled for production at `npm run build` (Next bundles only its
+// routes) into the build's own folder, `<dist>/errata/` (dist: NEXT_DIST_DIR or .next), so every build carries the
+// worker and CLI of its own sources: the ingest writer worker, which the server spawns (ingest/writer.ts
+// resolveWorkerFile), and the `errata` CLI, run by bin/errata.mjs. A production install needs no TypeScript loader.
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = path.join(root, '.errata/ingest-worker.mjs');
-const result = await build({
-  entryPoints: [path.join(root, 'ingest/writer-worker.ts')],
-  outfile,
+const outDir = path.join(process.env.NEXT_DIST_DIR || '.next', 'errata');
+const common = {
   write: false,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   tsconfig: path.join(root, 'tsconfig.json'),
-  // The native addon stays a normal dependency; everything else is inlined.
-  external: ['better-sqlite3'],
   banner: { js: "import { createRequire as __errataRequire } from 'node:module'; const require = __errataRequire(import.meta.url);" },
   logLevel: 'warning',
-});
-// Written then renamed: a server starting during another build never loads half a file.
-fs.mkdirSync(path.dirname(outfile), { recursive: true });
-const tmp = `${outfile}.${process.pid}.tmp`;
-fs.writeFileSync(tmp, result.outputFiles[0].contents);
-fs.renameSync(tmp, outfile);
-console.log('built .errata/ingest-worker.mjs');
+};
+
+async function bundle(entry, out, options) {
+  const outfile = path.join(root, out);
+  const result = await build({ ...common, ...options, entryPoints: [path.join(root, entry)], outfile });
+  // Written then renamed: a server or CLI starting during another build never loads half a file.
+  fs.mkdirSync(path.dirname(outfile), { recursive: true });
+  const tmp = `${outfile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, result.outputFiles[0].contents);
+  fs.renameSync(tmp, outfile);
+  console.log(`built ${out}`);
+}
+
+// The worker inlines everything but the native addon: it starts in every server, and fast.
+await bundle('ingest/writer-worker.ts', path.join(outDir, 'ingest-worker.mjs'), { external: ['better-sqlite3'] });
+// The CLI loads its packages from node_modules (production dependencies only) and inlines our own code.
+await bundle('cli/errata.ts', path.join(outDir, 'cli.mjs'), { packages: 'external' });

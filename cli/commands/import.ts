@@ -53,8 +53,13 @@ const GUNZIP_OPTIONS: zlib.ZlibOptions & TransformOptions = {
   readableHighWaterMark: READ_AHEAD_BYTES,
   writableHighWaterMark: 4 * 1024 * 1024,
 };
-/** The prepare worker, run from source through tsx (ingest/writer-worker-dev.mjs), as the CLI itself is. */
-const WORKER_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../ingest/writer-worker-dev.mjs');
+const here = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The prepare worker of the same build as this CLI: the bundle beside the bundled CLI (`<dist>/errata/`, both
+ * written by `npm run build`), or the TypeScript source through tsx when the CLI itself runs from source.
+ */
+const BUNDLED_WORKER = path.join(here, 'ingest-worker.mjs');
+const WORKER_FILE = fs.existsSync(BUNDLED_WORKER) ? BUNDLED_WORKER : path.resolve(here, '../../ingest/writer-worker-dev.mjs');
 
 export interface ImportError extends RecordError {
   file: string;
@@ -215,7 +220,6 @@ class Batcher {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    // The TypeScript source, like the CLI itself: a bundle left by an older build could speak another protocol.
     const worker = new Worker(WORKER_FILE, { workerData: { role: 'prepare', databasePath: databasePath(), retentionIntervalMs: 0 } });
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => {

@@ -105,6 +105,7 @@ test('an admin creates a token shown once, and revokes it', async ({ page }) => 
   await signIn(page, 'admin');
   await expect(page).toHaveURL(/\/admin\/tokens$/);
   const name = `e2e shipper ${run}`;
+  await expect(page.getByRole('button', { name: 'Create' })).toBeEnabled();
   await page.getByLabel('Name').fill(name);
   await page.getByRole('button', { name: 'Create' }).click();
   const value = await page.getByTestId('token-value').textContent();
@@ -127,7 +128,11 @@ test('an admin creates a user (password shown once, with a copy button), changes
   await expect(page).toHaveURL(/\/admin\/users$/);
   const invitee = email('invitee');
   const emailField = page.getByLabel('Email', { exact: true });
+  // The admin forms enable their buttons once React has hydrated: typing before that can be lost (a CI run filled
+  // the field, then found it empty and nothing created).
+  await expect(page.getByRole('button', { name: 'Create user' })).toBeEnabled();
   await emailField.fill(invitee);
+  await expect(emailField).toHaveValue(invitee);
   await page.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByTestId('invite-result')).toContainText(invitee);
   await expect(page.getByTestId('invite-password')).toHaveText(/^\S{12,}$/);
@@ -152,6 +157,7 @@ test('an admin creates a user (password shown once, with a copy button), changes
   // Saving retention keeps the typed value and says when it applies (same value: other specs' data stays).
   await page.goto('/admin/retention');
   const days = (await page.getByTestId('retention-current').textContent())!.trim();
+  await expect(page.getByRole('button', { name: 'Save' })).toBeEnabled();
   await page.getByLabel('Days to keep').fill(days);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toHaveText(`Saved: ${days} days. Older data goes at the next pruning run.`);

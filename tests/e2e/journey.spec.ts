@@ -94,6 +94,8 @@ test.describe('admin', () => {
   test('creates a support user and a token', async ({ page }) => {
     await page.goto('/admin/users');
     const email = `journey-support-${RUN}@errata.test`;
+    // Enabled once hydrated: what is typed before that can be lost.
+    await expect(page.getByRole('button', { name: 'Create user' })).toBeEnabled();
     await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByRole('button', { name: 'Create user' }).click();
     await expect(page.getByTestId('invite-result')).toContainText(email);
@@ -102,6 +104,7 @@ test.describe('admin', () => {
 
     await page.goto('/admin/tokens');
     const name = `journey shipper ${RUN}`;
+    await expect(page.getByRole('button', { name: 'Create' })).toBeEnabled();
     await page.getByLabel('Name').fill(name);
     await page.getByRole('button', { name: 'Create' }).click();
     await expect(page.getByTestId('token-value')).toHaveText(/^errata_/);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const root = path.resolve(__dirname, '../..');
-const SOURCES = ['app', 'auth', 'ingest', 'lib', 'db', 'components', 'scripts', 'proxy.ts', 'next.config.ts', 'package.json'];
+const SOURCES = ['app', 'auth', 'alerts', 'behaviour', 'cli', 'demo', 'ingest', 'lib', 'db', 'components', 'scripts', 'proxy.ts', 'next.config.ts', 'package.json'];
 
 function newestMtime(p: string): number {
   let st: fs.Stats;
