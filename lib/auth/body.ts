@@ -15,8 +15,12 @@ export async function readCapped(req: Request, maxBytes = MAX_BYTES): Promise<st
   if (Number(req.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
   if (!req.body) return '';
   const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
+  // Decoded as it arrives, with a turn of the event loop every YIELD_BYTES: when a megabyte is already buffered,
+  // reads resolve as microtasks one after the other and would otherwise hold every other request until the end.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const parts: string[] = [];
   let size = 0;
+  let sinceYield = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -25,10 +29,18 @@ export async function readCapped(req: Request, maxBytes = MAX_BYTES): Promise<st
       await reader.cancel();
       throw tooLarge();
     }
-    chunks.push(value);
+    parts.push(decoder.decode(value, { stream: true }));
+    sinceYield += value.byteLength;
+    if (sinceYield >= YIELD_BYTES) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
-  return Buffer.concat(chunks).toString('utf8');
+  parts.push(decoder.decode());
+  return parts.join('');
 }
+
+const YIELD_BYTES = 128 * 1024;
 
 export async function readSmallBody(req: Request): Promise<ParsedBody> {
   const type = (req.headers.get('content-type') ?? '').toLowerCase();
