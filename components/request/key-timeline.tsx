@@ -5,11 +5,13 @@ import type { DrillLinks } from './links';
 import { StatusBadge } from '@/components/ui/badge';
 import styles from './timeline.module.css';
 
-function offset(ms: number): string {
+/** Time from this request to another: `+42 s`, `−3 min 5 s`, `−15 h 30 min` (past an hour, seconds are noise). */
+export function offset(ms: number): string {
   if (ms === 0) return '0 s';
   const sign = ms < 0 ? '−' : '+';
   const s = Math.round(Math.abs(ms) / 1000);
   const m = Math.floor(s / 60);
+  if (m >= 60) return `${sign}${Math.floor(m / 60)} h ${m % 60} min`;
   return m ? `${sign}${m} min ${s % 60} s` : `${sign}${s} s`;
 }
 
