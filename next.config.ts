@@ -1,16 +1,6 @@
 import type { NextConfig } from 'next';
 import path from 'node:path';
-
-// Headers every response carries; pages also get a nonce-based Content-Security-Policy from proxy.ts.
-const securityHeaders = [
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  // Dashboard URLs carry request ids and key ids: never leak them to other sites.
-  { key: 'Referrer-Policy', value: 'same-origin' },
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
-  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
-  { key: 'Strict-Transport-Security', value: 'max-age=31536000' },
-];
+import { API_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './lib/security-headers';
 
 const config: NextConfig = {
   // Separate build dirs let several builds (tests, benches) coexist in one checkout.
@@ -23,9 +13,8 @@ const config: NextConfig = {
   experimental: { authInterrupts: true },
   async headers() {
     return [
-      { source: '/:path*', headers: securityHeaders },
-      // API answers are data, never documents to render.
-      { source: '/api/:path*', headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }] },
+      { source: '/:path*', headers: [...SECURITY_HEADERS] },
+      { source: '/api/:path*', headers: [{ key: 'Content-Security-Policy', value: API_CONTENT_SECURITY_POLICY }] },
     ];
   },
 };

@@ -1,7 +1,8 @@
 // The parts of errata that run outside Next, bundled for production at `npm run build` (Next bundles only its
 // routes) into the build's own folder, `<dist>/errata/` (dist: NEXT_DIST_DIR or .next), so every build carries the
 // worker and CLI of its own sources: the ingest writer worker, which the server spawns (ingest/writer.ts
-// resolveWorkerFile), and the `errata` CLI, run by bin/errata.mjs. A production install needs no TypeScript loader.
+// resolveWorkerFile), the endpoints scripts/start.mjs answers outside Next (app/_direct), and the `errata` CLI, run
+// by bin/errata.mjs. A production install needs no TypeScript loader.
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,5 +34,15 @@ async function bundle(entry, out, options) {
 
 // The worker inlines everything but the native addon: it starts in every server, and fast.
 await bundle('ingest/writer-worker.ts', path.join(outDir, 'ingest-worker.mjs'), { external: ['better-sqlite3'] });
+// The server's direct answers (app/_direct) load packages from node_modules like Next's own route bundles, so
+// better-sqlite3 and prom-client are the very modules Next's routes use; `server-only` guards React bundles only.
+const serverOnlyEmpty = {
+  name: 'server-only-empty',
+  setup(b) {
+    b.onResolve({ filter: /^server-only$/ }, () => ({ path: 'server-only', namespace: 'errata-empty' }));
+    b.onLoad({ filter: /.*/, namespace: 'errata-empty' }, () => ({ contents: 'export {};' }));
+  },
+};
+await bundle('app/_direct/serve.ts', path.join(outDir, 'direct.mjs'), { packages: 'external', plugins: [serverOnlyEmpty] });
 // The CLI loads its packages from node_modules (production dependencies only) and inlines our own code.
 await bundle('cli/errata.ts', path.join(outDir, 'cli.mjs'), { packages: 'external' });

@@ -5,10 +5,11 @@
 // pass the same flag): below V8's 2 GiB threshold its heap grows by ~1.6x its live size between full GCs instead of
 // up to 4x, for the main thread and both ingest workers. The server's live heap is ~50 MB; a 9.9M-row CSV export
 // otherwise let promoted garbage grow the main thread's old space to ~140 MB before V8 collected it.
+import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.env.NEXT_TELEMETRY_DISABLED = '1';
@@ -17,11 +18,26 @@ const port = process.env.PORT || '3000';
 const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
 const args = ['start', '-p', port];
 if (process.env.ERRATA_HOST) args.push('-H', process.env.ERRATA_HOST);
+
+// The lookup by request id and the health probe are answered outside Next (app/_direct/serve.ts, bundled into the
+// build by scripts/build-worker.mjs). Only once Next has answered a first request: by then it has loaded the
+// environment files and run instrumentation.ts (the store configuration check, the writer).
+const directFile = path.join(root, process.env.NEXT_DIST_DIR || '.next', 'errata', 'direct.mjs');
+const serveDirect = fs.existsSync(directFile) ? (await import(pathToFileURL(directFile).href)).serveDirect : null;
+let nextHasAnswered = false;
+function routed(nextListener) {
+  return function (req, res) {
+    if (nextHasAnswered && serveDirect(req, res)) return;
+    if (!nextHasAnswered) res.once('finish', () => (nextHasAnswered = true));
+    return nextListener.call(this, req, res);
+  };
+}
 // Sign-in limits count per client address (lib/rate-limit.ts clientAddress). Next passes route handlers no
 // socket, and fills X-Forwarded-For from it only when the client sent none, so every request carries its peer
 // address in a header of our own; a client's copy of that header is dropped first.
 const createServer = http.createServer;
 http.createServer = function (...args) {
+  if (serveDirect && typeof args.at(-1) === 'function') args[args.length - 1] = routed(args.at(-1));
   const server = createServer.apply(this, args);
   const stamp = (req) => {
     req.headers['x-errata-peer'] = req.socket?.remoteAddress ?? 'unknown';
