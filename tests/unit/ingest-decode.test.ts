@@ -76,6 +76,31 @@ describe('decodeStream', () => {
     expect(out.buffer.byteLength).toBe(out.byteLength);
   });
 
+  // Ordinary batches are kept as their chunks and copied once; past 8 MiB the bytes move into one growing buffer.
+  // Either way every byte comes out in order, even from zstd, whose decoder reuses its output window.
+  describe('bodies either side of the 8 MiB switch come out whole, own their buffer and give the budget back', () => {
+    const big = new TextEncoder().encode(
+      Array.from({ length: 200_000 }, (_, i) => JSON.stringify({ request_id: `req_${i.toString(36)}_${(i * 2654435761) >>> 0}`, status: 200 + (i % 7) })).join('\n'),
+    );
+    const small = big.subarray(0, 3 * 1024 * 1024);
+    test.each([
+      ['identity', 'identity' as const, (b: Uint8Array) => b],
+      ['gzip', 'gzip' as const, (b: Uint8Array) => zlib.gzipSync(b)],
+      ['zstd', 'zstd' as const, (b: Uint8Array) => zstdCompress(b)],
+    ])('%s', async (_name, encoding, encode) => {
+      expect(big.byteLength).toBeGreaterThan(8 * 1024 * 1024);
+      for (const body of [small, big]) {
+        const budget = new DecodeBudget(64 * 1024 * 1024);
+        const out = await decodeStream(chunked(encode(body), 64 * 1024), encoding, { budget });
+        expect(out.byteLength).toBe(body.byteLength);
+        expect(Buffer.compare(Buffer.from(out.buffer, out.byteOffset, out.byteLength), Buffer.from(body))).toBe(0);
+        expect(out.byteOffset).toBe(0);
+        expect(out.buffer.byteLength).toBe(out.byteLength);
+        expect(budget.used).toBe(0);
+      }
+    });
+  });
+
   test('a body over the wire cap is payload_too_large', async () => {
     expect(await code(decodeStream(chunked(plain), 'identity', { maxBody: 10_000 }))).toBe('payload_too_large');
     expect(await code(decodeStream(chunked(zlib.gzipSync(plain)), 'gzip', { maxBody: 100 }))).toBe('payload_too_large');
