@@ -14,16 +14,24 @@ export function historyStep(intervalMs: number): number {
 
 /**
  * The stretches of history [from, to) to read, at `step` resolution, for a chart of [from, to): the range shifted back
- * by each of the last 4 weeks (widened by one window either side for the neighbours) and the trailing day before it.
- * At most five reads, each about as long as the range.
+ * by each of the last 4 weeks (widened by one window either side for the neighbours) and the trailing day before it,
+ * oldest first, overlapping ones merged. At most five reads, each about as long as the range; a range of a week or
+ * more is one read of the range plus four weeks, not five reads of the range.
  */
 export function historySpans(from: number, to: number, step: number): [number, number][] {
   const a = floorTo(from, step);
   const b = Math.ceil(to / step) * step;
   const spans: [number, number][] = [];
-  for (let k = 1; k <= SEASONAL_WEEKS; k++) spans.push([a - k * WEEK_MS - step, b - k * WEEK_MS + step]);
+  for (let k = SEASONAL_WEEKS; k >= 1; k--) spans.push([a - k * WEEK_MS - step, b - k * WEEK_MS + step]);
   spans.push([a - 24 * Math.max(step, HOUR_MS), b]);
-  return spans;
+  spans.sort((x, y) => x[0] - y[0]);
+  const merged: [number, number][] = [];
+  for (const [s, e] of spans) {
+    const last = merged.at(-1);
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
 }
 
 /** The largest count whose lower tail is still below alpha, plus one: the bottom of the expected band. */

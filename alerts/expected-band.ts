@@ -60,11 +60,21 @@ async function describe(store: AlertStore, filters: Filters, s: Stretch, earlies
   };
 }
 
-export async function expectedBand(store: AlertStore, filters: Filters, opts: { interval?: Interval | 'auto'; now?: number } = {}): Promise<ExpectedBand> {
+export async function expectedBand(
+  store: AlertStore,
+  filters: Filters,
+  opts: { interval?: Interval | 'auto'; now?: number; series?: Awaited<ReturnType<AlertStore['timeseries']>> } = {},
+): Promise<ExpectedBand> {
   const requested = opts.interval ?? 'auto';
   const choice = chooseBucket(filters.from, filters.to, requested);
   if (!choice) throw new ValidationError(`interval: a ${requested} series of this range has too many points; pick a coarser interval`, 'interval');
-  const series = await store.timeseries(filters, { interval: choice.interval });
+  // A series the caller already read for these filters at this interval (the overview's chart, split by a dimension
+  // or not: every bucket carries its totals) is not read again.
+  const given = opts.series;
+  const series =
+    given && given.interval === choice.interval && given.from_ms === filters.from && given.to_ms === filters.to
+      ? given
+      : await store.timeseries(filters, { interval: choice.interval });
   const iv = series.interval_ms;
   const step = historyStep(iv);
   const earliest = await earliestData(store, opts.now ?? Date.now());

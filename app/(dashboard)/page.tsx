@@ -158,7 +158,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
         }
         let band: ExpectedBand | null = null;
         try {
-          band = await expectedBand(store, filters, { interval: current.interval, now });
+          band = await expectedBand(store, filters, { interval: current.interval, now, series: current });
         } catch (e) {
           console.error('errata: overview expected band failed', e);
         }

@@ -92,12 +92,33 @@ describe('bandPoint', () => {
   });
 });
 
-test('historySpans: the range one to four weeks back (with a window either side) and the trailing day', () => {
+test('historySpans: the range one to four weeks back (with a window either side) and the trailing day, oldest first', () => {
   const spans = historySpans(T, T + 6 * H, H);
   expect(spans).toHaveLength(5);
-  expect(spans[0]).toEqual([T - WEEK_MS - H, T + 6 * H - WEEK_MS + H]);
-  expect(spans[3]).toEqual([T - 4 * WEEK_MS - H, T + 6 * H - 4 * WEEK_MS + H]);
+  expect(spans[0]).toEqual([T - 4 * WEEK_MS - H, T + 6 * H - 4 * WEEK_MS + H]);
+  expect(spans[3]).toEqual([T - WEEK_MS - H, T + 6 * H - WEEK_MS + H]);
   expect(spans[4]).toEqual([T - D, T + 6 * H]);
+});
+
+test('historySpans: overlapping spans of a long range are read once, covering exactly the same hours', () => {
+  // 30 days: every shifted copy overlaps the next, and the trailing day lies inside the range.
+  expect(historySpans(T, T + 30 * D, H)).toEqual([[T - 4 * WEEK_MS - H, T + 30 * D]]);
+  // 8 days: the weekly copies overlap each other and reach the trailing day.
+  expect(historySpans(T, T + 8 * D, H)).toEqual([[T - 4 * WEEK_MS - H, T + 8 * D]]);
+  // 3 days: four separate weekly copies and the trailing day.
+  expect(historySpans(T, T + 3 * D, H)).toHaveLength(5);
+  // Whatever the range, the merged spans cover the hours the unmerged ones did, and nothing else.
+  for (const len of [H, 6 * H, D, 3 * D, 6 * D + 22 * H, 7 * D, 9 * D, 30 * D, 90 * D]) {
+    const hours = (spans: [number, number][]) => {
+      const set = new Set<number>();
+      for (const [a, b] of spans) for (let t = a; t < b; t += H) set.add(t);
+      return set;
+    };
+    const unmerged: [number, number][] = [...[1, 2, 3, 4].map((k): [number, number] => [T - k * WEEK_MS - H, T + len - k * WEEK_MS + H]), [T - D, T + len]];
+    const spans = historySpans(T, T + len, H);
+    expect(hours(spans)).toEqual(hours(unmerged));
+    for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBeGreaterThan(spans[i - 1][1]);
+  }
 });
 
 describe('findStretches', () => {
