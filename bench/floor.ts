@@ -123,7 +123,7 @@ export function openBare(file: string, readonly = false): Database.Database {
 }
 
 /**
- * The floor's writer: bare INSERT OR IGNORE + the same four rollup upserts as ingest/write.ts (minute, hour,
+ * The floor's writer: bare INSERT OR IGNORE + the same five rollup upserts as ingest/write.ts (minute, hour, day,
  * key-hour, key-day) and its one ingest_health_hour upsert per batch, one IMMEDIATE transaction per batch.
  */
 export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[], received_ms?: number): number; close(): void } {
@@ -137,6 +137,10 @@ export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[],
   );
   const upHour = sqlite.prepare(
     `INSERT INTO rollup_hour (bucket_ms, status, code, tier, reason, route, method, count, latency_ms_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT DO UPDATE SET count = count + excluded.count, latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum`,
+  );
+  const upDay = sqlite.prepare(
+    `INSERT INTO rollup_day (bucket_ms, status, code, tier, reason, route, method, count, latency_ms_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT DO UPDATE SET count = count + excluded.count, latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum`,
   );
   const upKeyHour = sqlite.prepare(
@@ -153,6 +157,7 @@ export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[],
   const write = sqlite.transaction((rows: Row[], received_ms: number) => {
     const minute = new Map<string, Tally>();
     const hour = new Map<string, Tally>();
+    const day = new Map<string, Tally>();
     const keyHour = new Map<string, Tally>();
     const keyDay = new Map<string, Tally>();
     let inserted = 0;
@@ -166,12 +171,14 @@ export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[],
       bump(minute, [ts - (ts % MINUTE), status, code, t, why], lat);
       const h = ts - (ts % HOUR);
       bump(hour, [h, status, code, t, why, route ?? '', method ?? ''], lat);
+      bump(day, [ts - (ts % DAY), status, code, t, why, route ?? '', method ?? ''], lat);
       if (key !== null || account !== null) bump(keyHour, [h, key ?? '', account ?? '', t, status, code, why], lat);
       // As the product: every record, keyless ones under ('', '').
       bump(keyDay, [ts - (ts % DAY), key ?? '', account ?? '', t, status, code, why], lat);
     }
     for (const v of minute.values()) upMinute.run(...v.dims, v.count);
     for (const v of hour.values()) upHour.run(...v.dims, v.count, v.latency);
+    for (const v of day.values()) upDay.run(...v.dims, v.count, v.latency);
     for (const v of keyHour.values()) upKeyHour.run(...v.dims, v.count);
     for (const v of keyDay.values()) upKeyDay.run(...v.dims, v.count);
     upHealth.run(received_ms - (received_ms % HOUR), tokenId, inserted, rows.length - inserted, 0);
@@ -273,12 +280,16 @@ export const RAW_SCAN_SQL: Record<AggregateName, string> = {
     WHERE ts_ms >= ? AND ts_ms < ? GROUP BY 1, 2`,
 };
 
-/** The same counts read from the product's rollup tables with bare SQL (the range is whole UTC days: per-key counts come from rollup_key_day, as the product reads them). */
+/**
+ * The same counts read from the product's rollup tables with bare SQL, as the product reads them: the range is whole
+ * UTC days, so breakdowns come from the day rollups (rollup_key_day per key, rollup_day per code); the hourly series
+ * from rollup_hour.
+ */
 export const ROLLUP_SQL: Record<AggregateName, string> = {
   breakdown_key: `SELECT key_id AS value, sum(count) AS requests, sum(CASE WHEN status >= 400 THEN count ELSE 0 END) AS errors
     FROM rollup_key_day WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY key_id`,
   breakdown_code: `SELECT code AS value, sum(count) AS requests, sum(CASE WHEN status >= 400 THEN count ELSE 0 END) AS errors
-    FROM rollup_hour WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY code`,
+    FROM rollup_day WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY code`,
   hourly_status_class: `SELECT bucket_ms AS bucket, status / 100 AS class, sum(count) AS requests
     FROM rollup_hour WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY 1, 2`,
 };

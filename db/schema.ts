@@ -121,6 +121,24 @@ export const rollupHour = sqliteTable(
   (t) => [primaryKey({ columns: [t.bucket_ms, t.status, t.code, t.tier, t.reason, t.route, t.method] })],
 );
 
+// rollup_hour summed by UTC day: a multi-day breakdown or summary reads ~24× fewer rows for its whole days.
+// WITHOUT ROWID in its migration.
+export const rollupDay = sqliteTable(
+  'rollup_day',
+  {
+    bucket_ms: integer('bucket_ms').notNull(),
+    status: integer('status').notNull(),
+    code: text('code').notNull(),
+    tier: text('tier').notNull(),
+    reason: text('reason').notNull(),
+    route: text('route').notNull(),
+    method: text('method').notNull(),
+    count: integer('count').notNull(),
+    latency_ms_sum: real('latency_ms_sum').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.bucket_ms, t.status, t.code, t.tier, t.reason, t.route, t.method] })],
+);
+
 // Per-key counts live in their own hourly rollup: keyed by minute they would be as big as the raw table.
 export const rollupKeyHour = sqliteTable(
   'rollup_key_hour',

@@ -18,6 +18,7 @@ interface Statements {
   insertRequest: Statement;
   upsertMinute: Statement;
   upsertHour: Statement;
+  upsertDay: Statement;
   upsertKeyHour: Statement;
   upsertKeyDay: Statement;
   upsertHealth: Statement;
@@ -28,6 +29,9 @@ interface Statements {
   deleteRequest: Statement;
   deleteEmptyRollups: Statement[];
 }
+
+/** Every rollup of the request rows, in the order PrunedRows reports them. */
+export const ROLLUP_TABLES = ['rollup_minute', 'rollup_hour', 'rollup_day', 'rollup_key_hour', 'rollup_key_day'] as const;
 
 // Prepared once per connection: the hot path writes thousands of rows per commit, so it skips the query builder.
 const statementCache = new WeakMap<object, Statements>();
@@ -47,6 +51,10 @@ function statements(db: Db): Statements {
     ),
     upsertHour: sqlite.prepare(
       `INSERT INTO rollup_hour (bucket_ms, status, code, tier, reason, route, method, count, latency_ms_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET count = count + excluded.count, latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum`,
+    ),
+    upsertDay: sqlite.prepare(
+      `INSERT INTO rollup_day (bucket_ms, status, code, tier, reason, route, method, count, latency_ms_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET count = count + excluded.count, latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum`,
     ),
     upsertKeyHour: sqlite.prepare(
@@ -79,7 +87,7 @@ function statements(db: Db): Statements {
        FROM requests WHERE ts_ms < ? ORDER BY ts_ms LIMIT ?`,
     ),
     deleteRequest: sqlite.prepare('DELETE FROM requests WHERE id = ?'),
-    deleteEmptyRollups: ['rollup_minute', 'rollup_hour', 'rollup_key_hour', 'rollup_key_day'].map((table) =>
+    deleteEmptyRollups: ROLLUP_TABLES.map((table) =>
       sqlite.prepare(`DELETE FROM ${table} WHERE bucket_ms >= ? AND bucket_ms < ? AND count <= 0`),
     ),
   };
@@ -111,12 +119,13 @@ const t = (s: string) => `${s.length}:${s}`;
 interface Tallies {
   minute: Map<string, Tally>;
   hour: Map<string, Tally>;
+  day: Map<string, Tally>;
   keyHour: Map<string, Tally>;
   keyDay: Map<string, Tally>;
 }
 
 function newTallies(): Tallies {
-  return { minute: new Map(), hour: new Map(), keyHour: new Map(), keyDay: new Map() };
+  return { minute: new Map(), hour: new Map(), day: new Map(), keyHour: new Map(), keyDay: new Map() };
 }
 
 /** Counts one stored row into every rollup it belongs to: the one definition of each rollup's key. */
@@ -139,12 +148,19 @@ function tallyRow(tl: Tallies, r: RequestRow): void {
   } else tl.minute.set(k, { dims: [minuteMs, status, code, tier, reason], count: 1, latency });
   const route = r[6] ?? '';
   const method = r[4] ?? '';
-  k = `${hourMs},${core}${t(route)}${t(method)}`;
+  const routeCore = `${core}${t(route)}${t(method)}`;
+  k = `${hourMs},${routeCore}`;
   v = tl.hour.get(k);
   if (v) {
     v.count++;
     v.latency += latency;
   } else tl.hour.set(k, { dims: [hourMs, status, code, tier, reason, route, method], count: 1, latency });
+  k = `${dayMs},${routeCore}`;
+  v = tl.day.get(k);
+  if (v) {
+    v.count++;
+    v.latency += latency;
+  } else tl.day.set(k, { dims: [dayMs, status, code, tier, reason, route, method], count: 1, latency });
   const key = r[8];
   const account = r[9];
   const keyCore = `${t(key ?? '')}${t(account ?? '')}${core}`;
@@ -165,6 +181,7 @@ function tallyRow(tl: Tallies, r: RequestRow): void {
 function applyTallies(s: Statements, tl: Tallies, sign: 1 | -1): void {
   for (const v of tl.minute.values()) s.upsertMinute.run([...v.dims, sign * v.count]);
   for (const v of tl.hour.values()) s.upsertHour.run([...v.dims, sign * v.count, sign * v.latency]);
+  for (const v of tl.day.values()) s.upsertDay.run([...v.dims, sign * v.count, sign * v.latency]);
   for (const v of tl.keyHour.values()) s.upsertKeyHour.run([...v.dims, sign * v.count]);
   for (const v of tl.keyDay.values()) s.upsertKeyDay.run([...v.dims, sign * v.count]);
 }
@@ -232,12 +249,11 @@ export function recordRejectedBatch(db: Db, ctx: { token_id: number | null; rece
     .immediate();
 }
 
-export interface PrunedRows {
-  requests: number;
-  rollup_minute: number;
-  rollup_hour: number;
-  rollup_key_hour: number;
-  rollup_key_day: number;
+export type PrunedRows = { requests: number } & Record<(typeof ROLLUP_TABLES)[number], number>;
+
+/** Nothing pruned yet. */
+export function noPrunedRows(): PrunedRows {
+  return { requests: 0, rollup_minute: 0, rollup_hour: 0, rollup_day: 0, rollup_key_hour: 0, rollup_key_day: 0 };
 }
 
 /**
@@ -251,15 +267,17 @@ export function pruneOldestRows(db: Db, cutoff_ms: number, limit: number): Prune
     .transaction((): PrunedRows => {
       // Columns in RequestRow order up to `reason`, which is all a rollup key reads.
       const rows = s.selectOldest.raw().all(cutoff_ms, limit) as (RequestRow & { 22: number })[];
-      if (rows.length === 0) return { requests: 0, rollup_minute: 0, rollup_hour: 0, rollup_key_hour: 0, rollup_key_day: 0 };
+      const pruned = noPrunedRows();
+      if (rows.length === 0) return pruned;
       const tallies = newTallies();
       for (const r of rows) tallyRow(tallies, r);
       applyTallies(s, tallies, -1);
       const lo = floorTo(rows[0][2], DAY_MS);
       const hi = rows[rows.length - 1][2] + 1;
-      const [rollup_minute, rollup_hour, rollup_key_hour, rollup_key_day] = s.deleteEmptyRollups.map((del) => del.run(lo, hi).changes);
+      ROLLUP_TABLES.forEach((table, i) => (pruned[table] = s.deleteEmptyRollups[i].run(lo, hi).changes));
       for (const r of rows) s.deleteRequest.run(r[22]);
-      return { requests: rows.length, rollup_minute, rollup_hour, rollup_key_hour, rollup_key_day };
+      pruned.requests = rows.length;
+      return pruned;
     })
     .immediate();
 }

@@ -16,12 +16,13 @@ import {
 } from '@/lib/error-rate';
 import type { BreakdownDimension, Filters, Interval, ListFilterField } from '@/lib/filters';
 import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS } from '@/lib/time-buckets';
-import { OTHER_GROUP, planSegments, RAW_MINUTE_MAX_MS } from '../queries/stats';
+import { OTHER_GROUP, planSegments, RAW_MINUTE_MAX_MS, type Segment } from '../queries/stats';
 import type { Breakdown, BreakdownRow, Counts, Metric, Summary, Timeseries, TimeseriesBucket } from '../types';
 import { and, join, raw, sql, type Sql } from './sql';
 
 type BaseDim = 'status' | ListFilterField;
-type SourceName = 'raw' | 'minute' | 'hour' | 'key_hour' | 'key_day';
+/** The SQLite planner's sources (planSegments), each mapped to a ClickHouse table below. */
+type SourceName = Segment['source'];
 
 interface Source {
   table: string;
@@ -43,16 +44,20 @@ const RAW_COLS: Partial<Record<BaseDim, string>> = {
   reason: 'reason',
 };
 
+const HOUR_SOURCE: Source = {
+  table: 'rollup_hour',
+  ts: 'bucket_ms',
+  count: 'count',
+  cols: { status: 'status', code: 'code', tier: 'tier', reason: 'reason', route: 'route', method: 'method' },
+  nullable: false,
+};
+
 const SOURCES: Record<SourceName, Source> = {
   raw: { table: 'requests', ts: 'ts_ms', count: '1', cols: RAW_COLS, nullable: true },
   minute: { table: 'rollup_minute', ts: 'bucket_ms', count: 'count', cols: { status: 'status', code: 'code', tier: 'tier', reason: 'reason' }, nullable: false },
-  hour: {
-    table: 'rollup_hour',
-    ts: 'bucket_ms',
-    count: 'count',
-    cols: { status: 'status', code: 'code', tier: 'tier', reason: 'reason', route: 'route', method: 'method' },
-    nullable: false,
-  },
+  hour: HOUR_SOURCE,
+  // No day rollup in ClickHouse: whole days are summed from rollup_hour, which it scans fast enough.
+  day: HOUR_SOURCE,
   key_hour: {
     table: 'rollup_key_hour',
     ts: 'bucket_ms',

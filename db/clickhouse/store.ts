@@ -797,6 +797,8 @@ export class ClickHouseRequestStore implements RequestStore {
       requests,
       rollup_minute: result.rollup_minute,
       rollup_hour: result.rollup_hour,
+      // No day rollup here: ClickHouse sums rollup_hour's days fast enough.
+      rollup_day: 0,
       rollup_key_hour: result.rollup_key_hour,
       rollup_key_day: result.rollup_key_day,
       ingest_health_hour: result.ingest_health_hour,

@@ -1,6 +1,6 @@
 // Retention: raw rows (which are also the dedupe state: UNIQUE(request_id, code)), rollups and ingest health
 // are pruned at the same UTC day boundary, so rollup counts always equal the raw rows they summarize.
-import { pruneOldestRows, type PrunedRows } from '@/ingest/write';
+import { noPrunedRows, pruneOldestRows, ROLLUP_TABLES, type PrunedRows } from '@/ingest/write';
 import type { Db } from '../client';
 import { retentionCutoff } from '@/lib/time-buckets';
 
@@ -10,13 +10,8 @@ export const DAY_MS = 86_400_000;
 /** Rows deleted per statement: short transactions keep the writer responsive to ingest between chunks. */
 export const PRUNE_CHUNK = 10_000;
 
-export interface PruneResult {
+export interface PruneResult extends PrunedRows {
   cutoff_ms: number;
-  requests: number;
-  rollup_minute: number;
-  rollup_hour: number;
-  rollup_key_hour: number;
-  rollup_key_day: number;
   ingest_health_hour: number;
   ingest_rejections: number;
   behaviour_limits: number;
@@ -34,7 +29,7 @@ export function pruneRetention(db: Db, opts: { days: number; now_ms?: number; ma
   const sqlite = db.$client;
   const cutoff = retentionCutoff(opts.now_ms ?? Date.now(), opts.days);
   const budget = opts.maxRows ?? Number.POSITIVE_INFINITY;
-  const total: PrunedRows = { requests: 0, rollup_minute: 0, rollup_hour: 0, rollup_key_hour: 0, rollup_key_day: 0 };
+  const total: PrunedRows = noPrunedRows();
   let more = false;
   for (;;) {
     const step = pruneOldestRows(db, cutoff, Math.min(PRUNE_CHUNK, budget - total.requests));
@@ -48,7 +43,7 @@ export function pruneRetention(db: Db, opts: { days: number; now_ms?: number; ma
   const small = sqlite.transaction(() => {
     // Rollup rows older than the cutoff with no raw rows behind them (none, unless an older version wrote them).
     if (!more) {
-      for (const t of ['rollup_minute', 'rollup_hour', 'rollup_key_hour', 'rollup_key_day'] as const) {
+      for (const t of ROLLUP_TABLES) {
         total[t] += sqlite.prepare(`DELETE FROM ${t} WHERE bucket_ms < ?`).run(cutoff).changes;
       }
     }

@@ -4,7 +4,7 @@
 import { and, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
-import { requests, rollupHour, rollupKeyDay, rollupKeyHour, rollupMinute } from '../schema';
+import { requests, rollupDay, rollupHour, rollupKeyDay, rollupKeyHour, rollupMinute } from '../schema';
 import { ValidationError } from '@/lib/api-error';
 import { kindOf, statusClass } from '@/lib/catalog';
 import {
@@ -24,7 +24,7 @@ import { dimensionConditions, RAW_COLUMNS, rawFilterConditions, type FilterColum
 export const RAW_MINUTE_MAX_MS = 6 * HOUR_MS;
 
 type BaseDim = 'status' | ListFilterField;
-type SourceName = 'raw' | 'minute' | 'hour' | 'key_hour' | 'key_day';
+type SourceName = 'raw' | 'minute' | 'hour' | 'day' | 'key_hour' | 'key_day';
 
 interface Source {
   name: SourceName;
@@ -40,7 +40,7 @@ interface Source {
 
 const rollupSource = (
   name: SourceName,
-  table: typeof rollupMinute | typeof rollupHour | typeof rollupKeyHour | typeof rollupKeyDay,
+  table: typeof rollupMinute | typeof rollupHour | typeof rollupDay | typeof rollupKeyHour | typeof rollupKeyDay,
   grain: number,
   cols: FilterColumns,
 ): Source => ({
@@ -77,6 +77,14 @@ const SOURCES: Record<SourceName, Source> = {
     route: rollupHour.route,
     method: rollupHour.method,
   }),
+  day: rollupSource('day', rollupDay, DAY_MS, {
+    status: rollupDay.status,
+    code: rollupDay.code,
+    tier: rollupDay.tier,
+    reason: rollupDay.reason,
+    route: rollupDay.route,
+    method: rollupDay.method,
+  }),
   key_hour: rollupSource('key_hour', rollupKeyHour, HOUR_MS, {
     status: rollupKeyHour.status,
     code: rollupKeyHour.code,
@@ -108,8 +116,9 @@ export interface Segment {
 
 /**
  * Splits [from, to) into pieces each served by the smallest source that covers `dims` at that alignment: whole UTC
- * days of per-key counts from rollup_key_day (when `finest` is 'day': the caller needs no bucket below a day), whole
- * hours from an hourly rollup, whole minutes of the edge hours from rollup_minute, the rest from raw rows.
+ * days from rollup_day or, for per-key counts, rollup_key_day (when `finest` is 'day': the caller needs no bucket
+ * below a day), whole hours from an hourly rollup, whole minutes of the edge hours from rollup_minute, the rest from
+ * raw rows.
  */
 export function planSegments(
   from: number,
@@ -145,9 +154,9 @@ export function planSegments(
   edge(from, h1);
   const d1 = ceilTo(h1, DAY_MS);
   const d2 = floorTo(h2, DAY_MS);
-  if (hourly === 'key_hour' && finest === 'day' && d1 < d2) {
+  if (finest === 'day' && d1 < d2) {
     add(hourly, h1, d1);
-    add('key_day', d1, d2);
+    add(hourly === 'key_hour' ? 'key_day' : 'day', d1, d2);
     add(hourly, d2, h2);
   } else add(hourly, h1, h2);
   edge(h2, to);

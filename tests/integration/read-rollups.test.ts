@@ -189,7 +189,32 @@ describe('rollups equal raw counts (randomized)', () => {
       { source: 'raw', from: T0 + 5 * D + 2 * H, to },
     ]);
     expect(planSegments(from, to, new Set(['status', 'key']), 'hour').map((s) => s.source)).toEqual(['raw', 'key_hour', 'raw']);
-    expect(planSegments(from, to, new Set(['status', 'code']), 'day').map((s) => s.source)).toEqual(['minute', 'hour', 'minute']);
+    expect(planSegments(from, to, new Set(['status', 'code']), 'day')).toEqual([
+      { source: 'minute', from, to: T0 + D + 23 * H },
+      { source: 'hour', from: T0 + D + 23 * H, to: T0 + 2 * D },
+      { source: 'day', from: T0 + 2 * D, to: T0 + 5 * D },
+      { source: 'hour', from: T0 + 5 * D, to: T0 + 5 * D + 2 * H },
+      { source: 'minute', from: T0 + 5 * D + 2 * H, to },
+    ]);
+    expect(planSegments(from, to, new Set(['route']), 'hour').map((s) => s.source)).toEqual(['raw', 'hour', 'raw']);
+  });
+
+  test('a multi-day range with unaligned edges read partly from rollup_day: breakdowns, the summary and daily series equal raw counts', () => {
+    const from = T0 + 22 * H + 30 * M + 1_234;
+    const to = T0 + 9 * D + 2 * H + 10 * M + 7;
+    expect(planSegments(from, to, new Set(['route']), 'day').map((s) => s.source)).toContain('day');
+    for (const extra of [{}, { route: '/v1/keys' }, { status: '5xx', method: 'POST' }, { tier: 'free', code: 'rate_limited' }] as Record<string, string>[]) {
+      const f = parseFilters(new URLSearchParams({ from: String(from), to: String(to), ...extra }), { now: T0 + SPAN });
+      for (const by of ['route', 'method', 'code', 'status', 'tier', 'reason'] as const) {
+        expect(asMap(getBreakdown(db, f, { by, limit: 1000 }).rows), `by=${by} ${JSON.stringify(extra)}`).toEqual(reference(f, by));
+      }
+      expect(getSummary(db, f).requests.value).toBe(records.filter((r) => inPopulation(r, f, f.from, f.to)).length);
+      const t = getTimeseries(db, f, { interval: 'day', by: 'route', limit: 3 });
+      for (const b of t.buckets) {
+        const inBucket = records.filter((r) => inPopulation(r, f, Math.max(b.ts_ms, f.from), Math.min(b.ts_ms + D, f.to)));
+        expect(b.requests, b.ts).toBe(inBucket.length);
+      }
+    }
   });
 
   test('a multi-day range with unaligned edges: key and account breakdowns, keys with errors and a daily key series equal raw counts', () => {
@@ -210,6 +235,24 @@ describe('rollups equal raw counts (randomized)', () => {
           expect(b.groups![g.key].requests, `${g.key} @ ${b.ts}`).toBe(inBucket.filter((r) => (r.key_id ?? '') === g.key).length);
         }
       }
+    }
+  });
+
+  test('the upgrade backfill rebuilds rollup_day from rollup_hour exactly as ingest writes it', () => {
+    const written = db.$client.prepare('SELECT * FROM rollup_day ORDER BY 1, 2, 3, 4, 5, 6, 7').all();
+    expect(written.length).toBeGreaterThan(100);
+    const migration = fs.readFileSync(path.resolve('db/migrations/0009_day-rollup.sql'), 'utf8').split('--> statement-breakpoint');
+    const backfill = migration.filter((stmt) => stmt.includes('INSERT INTO'));
+    expect(backfill).toHaveLength(1);
+    const copy = openDatabase(':memory:');
+    try {
+      const rows = db.$client.prepare('SELECT * FROM rollup_hour').raw().all() as unknown[][];
+      const ins = copy.$client.prepare(`INSERT INTO rollup_hour VALUES (${rows[0].map(() => '?').join(', ')})`);
+      for (const r of rows) ins.run(...r);
+      for (const stmt of backfill) copy.$client.prepare(stmt).run();
+      expect(copy.$client.prepare('SELECT * FROM rollup_day ORDER BY 1, 2, 3, 4, 5, 6, 7').all()).toEqual(written);
+    } finally {
+      copy.$client.close();
     }
   });
 

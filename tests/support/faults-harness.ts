@@ -322,6 +322,14 @@ export function rollupProblems(from: string | Database.Database): string[] {
         'SELECT bucket_ms, key_id, account_id, tier, status, code, reason, count FROM rollup_key_hour',
       ],
     ];
+    // rollup_hour by UTC day, where the schema has it.
+    if (db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_day'`).get()) {
+      checks.push([
+        'rollup_day',
+        `SELECT (ts_ms / 86400000) * 86400000, status, code, coalesce(tier, ''), coalesce(reason, ''), coalesce(route, ''), coalesce(method, ''), count(*) FROM requests GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+        'SELECT bucket_ms, status, code, tier, reason, route, method, count FROM rollup_day',
+      ]);
+    }
     // A daily per-key rollup of every record (keyless ones under '') where the schema has one.
     if (db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_key_day'`).get()) {
       checks.push([
