@@ -105,79 +105,54 @@ export const rollupMinute = sqliteTable(
   (t) => [primaryKey({ columns: [t.bucket_ms, t.status, t.code, t.tier, t.reason] })],
 );
 
-export const rollupHour = sqliteTable(
-  'rollup_hour',
-  {
-    bucket_ms: integer('bucket_ms').notNull(),
-    status: integer('status').notNull(),
-    code: text('code').notNull(),
-    tier: text('tier').notNull(),
-    reason: text('reason').notNull(),
-    route: text('route').notNull(),
-    method: text('method').notNull(),
-    count: integer('count').notNull(),
-    latency_ms_sum: real('latency_ms_sum').notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.bucket_ms, t.status, t.code, t.tier, t.reason, t.route, t.method] })],
-);
+/** rollup_hour's and rollup_day's columns: every dimension but key and account, with the latency sum. */
+const routeRollupColumns = () => ({
+  bucket_ms: integer('bucket_ms').notNull(),
+  status: integer('status').notNull(),
+  code: text('code').notNull(),
+  tier: text('tier').notNull(),
+  reason: text('reason').notNull(),
+  route: text('route').notNull(),
+  method: text('method').notNull(),
+  count: integer('count').notNull(),
+  latency_ms_sum: real('latency_ms_sum').notNull().default(0),
+});
+
+export const rollupHour = sqliteTable('rollup_hour', routeRollupColumns(), (t) => [
+  primaryKey({ columns: [t.bucket_ms, t.status, t.code, t.tier, t.reason, t.route, t.method] }),
+]);
 
 // rollup_hour summed by UTC day: a multi-day breakdown or summary reads ~24× fewer rows for its whole days.
 // WITHOUT ROWID in its migration.
-export const rollupDay = sqliteTable(
-  'rollup_day',
-  {
-    bucket_ms: integer('bucket_ms').notNull(),
-    status: integer('status').notNull(),
-    code: text('code').notNull(),
-    tier: text('tier').notNull(),
-    reason: text('reason').notNull(),
-    route: text('route').notNull(),
-    method: text('method').notNull(),
-    count: integer('count').notNull(),
-    latency_ms_sum: real('latency_ms_sum').notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.bucket_ms, t.status, t.code, t.tier, t.reason, t.route, t.method] })],
-);
+export const rollupDay = sqliteTable('rollup_day', routeRollupColumns(), (t) => [
+  primaryKey({ columns: [t.bucket_ms, t.status, t.code, t.tier, t.reason, t.route, t.method] }),
+]);
+
+/** rollup_key_hour's and rollup_key_day's columns: per key and account, without route and method. */
+const keyRollupColumns = () => ({
+  bucket_ms: integer('bucket_ms').notNull(),
+  key_id: text('key_id').notNull(),
+  account_id: text('account_id').notNull(),
+  tier: text('tier').notNull(),
+  status: integer('status').notNull(),
+  code: text('code').notNull(),
+  reason: text('reason').notNull(),
+  count: integer('count').notNull(),
+});
 
 // Per-key counts live in their own hourly rollup: keyed by minute they would be as big as the raw table.
-export const rollupKeyHour = sqliteTable(
-  'rollup_key_hour',
-  {
-    bucket_ms: integer('bucket_ms').notNull(),
-    key_id: text('key_id').notNull(),
-    account_id: text('account_id').notNull(),
-    tier: text('tier').notNull(),
-    status: integer('status').notNull(),
-    code: text('code').notNull(),
-    reason: text('reason').notNull(),
-    count: integer('count').notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.bucket_ms, t.key_id, t.account_id, t.tier, t.status, t.code, t.reason] }),
-    index('rollup_key_hour_key').on(t.key_id, t.bucket_ms),
-  ],
-);
+export const rollupKeyHour = sqliteTable('rollup_key_hour', keyRollupColumns(), (t) => [
+  primaryKey({ columns: [t.bucket_ms, t.key_id, t.account_id, t.tier, t.status, t.code, t.reason] }),
+  index('rollup_key_hour_key').on(t.key_id, t.bucket_ms),
+]);
 
 // Per-key counts by UTC day, of every record (no key and no account: both ''), so multi-day key/account breakdowns
 // group ~5× fewer rows than rollup_key_hour and need no keyless residual. WITHOUT ROWID in its migration.
-export const rollupKeyDay = sqliteTable(
-  'rollup_key_day',
-  {
-    bucket_ms: integer('bucket_ms').notNull(),
-    key_id: text('key_id').notNull(),
-    account_id: text('account_id').notNull(),
-    tier: text('tier').notNull(),
-    status: integer('status').notNull(),
-    code: text('code').notNull(),
-    reason: text('reason').notNull(),
-    count: integer('count').notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.bucket_ms, t.key_id, t.account_id, t.tier, t.status, t.code, t.reason] }),
-    // One key's daily counts (the key page) without a range scan over every key's days.
-    index('rollup_key_day_key').on(t.key_id, t.bucket_ms),
-  ],
-);
+export const rollupKeyDay = sqliteTable('rollup_key_day', keyRollupColumns(), (t) => [
+  primaryKey({ columns: [t.bucket_ms, t.key_id, t.account_id, t.tier, t.status, t.code, t.reason] }),
+  // One key's daily counts (the key page) without a range scan over every key's days.
+  index('rollup_key_day_key').on(t.key_id, t.bucket_ms),
+]);
 
 export const tokens = sqliteTable('tokens', {
   id: integer('id').primaryKey({ autoIncrement: true }),

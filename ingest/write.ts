@@ -141,40 +141,33 @@ function tallyRow(tl: Tallies, r: RequestRow): void {
   const hourMs = floorTo(ts, HOUR_MS);
   const dayMs = floorTo(ts, DAY_MS);
   let k = `${minuteMs},${core}`;
-  let v = tl.minute.get(k);
-  if (v) {
-    v.count++;
-    v.latency += latency;
-  } else tl.minute.set(k, { dims: [minuteMs, status, code, tier, reason], count: 1, latency });
+  if (!bumped(tl.minute, k, latency)) tl.minute.set(k, { dims: [minuteMs, status, code, tier, reason], count: 1, latency });
   const route = r[6] ?? '';
   const method = r[4] ?? '';
   const routeCore = `${core}${t(route)}${t(method)}`;
   k = `${hourMs},${routeCore}`;
-  v = tl.hour.get(k);
-  if (v) {
-    v.count++;
-    v.latency += latency;
-  } else tl.hour.set(k, { dims: [hourMs, status, code, tier, reason, route, method], count: 1, latency });
+  if (!bumped(tl.hour, k, latency)) tl.hour.set(k, { dims: [hourMs, status, code, tier, reason, route, method], count: 1, latency });
   k = `${dayMs},${routeCore}`;
-  v = tl.day.get(k);
-  if (v) {
-    v.count++;
-    v.latency += latency;
-  } else tl.day.set(k, { dims: [dayMs, status, code, tier, reason, route, method], count: 1, latency });
+  if (!bumped(tl.day, k, latency)) tl.day.set(k, { dims: [dayMs, status, code, tier, reason, route, method], count: 1, latency });
   const key = r[8];
   const account = r[9];
   const keyCore = `${t(key ?? '')}${t(account ?? '')}${core}`;
   if (key !== null || account !== null) {
     k = `${hourMs},${keyCore}`;
-    v = tl.keyHour.get(k);
-    if (v) v.count++;
-    else tl.keyHour.set(k, { dims: [hourMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
+    if (!bumped(tl.keyHour, k, latency)) tl.keyHour.set(k, { dims: [hourMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
   }
   // Every record, keyless ones under ('', ''): a day's key breakdown needs no keyless residual from rollup_hour.
   k = `${dayMs},${keyCore}`;
-  v = tl.keyDay.get(k);
-  if (v) v.count++;
-  else tl.keyDay.set(k, { dims: [dayMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
+  if (!bumped(tl.keyDay, k, latency)) tl.keyDay.set(k, { dims: [dayMs, key ?? '', account ?? '', tier, status, code, reason], count: 1, latency });
+}
+
+/** Counts one more record into the group `key` when the tally has it (the group's dimensions are built only once). */
+function bumped(tally: Map<string, Tally>, key: string, latency: number): boolean {
+  const v = tally.get(key);
+  if (!v) return false;
+  v.count++;
+  v.latency += latency;
+  return true;
 }
 
 /** Adds (sign 1) or takes away (sign -1) the tallies in every rollup table. */

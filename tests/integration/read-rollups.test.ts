@@ -238,39 +238,26 @@ describe('rollups equal raw counts (randomized)', () => {
     }
   });
 
-  test('the upgrade backfill rebuilds rollup_day from rollup_hour exactly as ingest writes it', () => {
-    const written = db.$client.prepare('SELECT * FROM rollup_day ORDER BY 1, 2, 3, 4, 5, 6, 7').all();
+  // An existing database's day rollups are backfilled from its hourly ones (hour buckets never straddle a UTC day).
+  test.each([
+    ['rollup_day', '0009_day-rollup.sql', ['rollup_hour'], 1],
+    ['rollup_key_day', '0001_key-day-rollup.sql', ['rollup_hour', 'rollup_key_hour'], 2],
+  ] as const)('the upgrade backfill rebuilds %s from the hourly rollups exactly as ingest writes it', (table, file, sources, statements) => {
+    const written = db.$client.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3, 4, 5, 6, 7`).all();
     expect(written.length).toBeGreaterThan(100);
-    const migration = fs.readFileSync(path.resolve('db/migrations/0009_day-rollup.sql'), 'utf8').split('--> statement-breakpoint');
+    const migration = fs.readFileSync(path.resolve('db/migrations', file), 'utf8').split('--> statement-breakpoint');
     const backfill = migration.filter((stmt) => stmt.includes('INSERT INTO'));
-    expect(backfill).toHaveLength(1);
+    expect(backfill).toHaveLength(statements);
     const copy = openDatabase(':memory:');
     try {
-      const rows = db.$client.prepare('SELECT * FROM rollup_hour').raw().all() as unknown[][];
-      const ins = copy.$client.prepare(`INSERT INTO rollup_hour VALUES (${rows[0].map(() => '?').join(', ')})`);
-      for (const r of rows) ins.run(...r);
-      for (const stmt of backfill) copy.$client.prepare(stmt).run();
-      expect(copy.$client.prepare('SELECT * FROM rollup_day ORDER BY 1, 2, 3, 4, 5, 6, 7').all()).toEqual(written);
-    } finally {
-      copy.$client.close();
-    }
-  });
-
-  test('the upgrade backfill rebuilds rollup_key_day from the hourly rollups exactly as ingest writes it', () => {
-    const written = db.$client.prepare('SELECT * FROM rollup_key_day ORDER BY 1, 2, 3, 4, 5, 6, 7').all();
-    expect(written.length).toBeGreaterThan(100);
-    const migration = fs.readFileSync(path.resolve('db/migrations/0001_key-day-rollup.sql'), 'utf8').split('--> statement-breakpoint');
-    const backfill = migration.filter((stmt) => stmt.includes('INSERT INTO'));
-    expect(backfill).toHaveLength(2);
-    const copy = openDatabase(':memory:');
-    try {
-      for (const t of ['rollup_hour', 'rollup_key_hour']) {
+      for (const t of sources) {
         const rows = db.$client.prepare(`SELECT * FROM ${t}`).raw().all() as unknown[][];
         const ins = copy.$client.prepare(`INSERT INTO ${t} VALUES (${rows[0].map(() => '?').join(', ')})`);
         for (const r of rows) ins.run(...r);
       }
+      copy.$client.prepare(`DELETE FROM ${table}`).run();
       for (const stmt of backfill) copy.$client.prepare(stmt).run();
-      expect(copy.$client.prepare('SELECT * FROM rollup_key_day ORDER BY 1, 2, 3, 4, 5, 6, 7').all()).toEqual(written);
+      expect(copy.$client.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3, 4, 5, 6, 7`).all()).toEqual(written);
     } finally {
       copy.$client.close();
     }
