@@ -89,10 +89,12 @@ interface MarkShapeProps {
  * An incident: a tinted stretch with a flag on top. Only the flag is a click target (one click goes to its filtered
  * view): the bars under the tint stay clickable and draggable like everywhere else on the chart.
  */
-function MarkShape({ x = 0, y = 0, width = 0, height = 0, mark }: MarkShapeProps & { mark: ChartMark }) {
+function MarkShape({ x = 0, y = 0, width = 0, height = 0, mark, flagLeftward }: MarkShapeProps & { mark: ChartMark; flagLeftward: boolean }) {
   const w = Math.max(width, 6);
   const left = x + width / 2 - w / 2;
   const flagW = Math.max(w, mark.label.length * 6.6 + 10);
+  // A stretch in the right part of the chart hangs its flag to the left, so the label is not cut at the plot's edge.
+  const flagX = flagLeftward ? left + w - flagW : left;
   return (
     <g className={styles.mark}>
       <rect x={left} y={y} width={w} height={height} className={styles.markArea} />
@@ -109,8 +111,8 @@ function MarkShape({ x = 0, y = 0, width = 0, height = 0, mark }: MarkShapeProps
         }}
       >
         <title>{mark.title}</title>
-        <rect x={left} y={y} width={flagW} height={16} rx={2} />
-        <text x={left + 5} y={y + 12}>
+        <rect x={flagX} y={y} width={flagW} height={16} rx={2} />
+        <text x={flagX + 5} y={y + 12}>
           {mark.label}
         </text>
       </g>
@@ -260,9 +262,18 @@ function TimeChart({
                   type="step"
                 />
               )}
-              {marks?.map((m) => (
-                <ReferenceArea key={`${m.x1}-${m.x2}`} x1={m.x1} x2={m.x2} ifOverflow="visible" shape={(p: MarkShapeProps) => <MarkShape {...p} mark={m} />} />
-              ))}
+              {marks?.map((m) => {
+                const flagLeftward = data.length > 1 && m.x1 > data[0].t + (data[data.length - 1].t - data[0].t) * 0.7;
+                return (
+                  <ReferenceArea
+                    key={`${m.x1}-${m.x2}`}
+                    x1={m.x1}
+                    x2={m.x2}
+                    ifOverflow="visible"
+                    shape={(p: MarkShapeProps) => <MarkShape {...p} mark={m} flagLeftward={flagLeftward} />}
+                  />
+                );
+              })}
             </ComposedChart>
           )}
         </ResponsiveContainer>
