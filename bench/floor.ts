@@ -123,8 +123,8 @@ export function openBare(file: string, readonly = false): Database.Database {
 }
 
 /**
- * The floor's writer: bare INSERT OR IGNORE + the same five rollup upserts as ingest/write.ts (minute, hour, day,
- * key-hour, key-day) and its one ingest_health_hour upsert per batch, one IMMEDIATE transaction per batch.
+ * The floor's writer: bare INSERT OR IGNORE + the same six rollup upserts as ingest/write.ts (minute, code-hour,
+ * hour, day, key-hour, key-day) and its one ingest_health_hour upsert per batch, one IMMEDIATE transaction per batch.
  */
 export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[], received_ms?: number): number; close(): void } {
   const sqlite = openBare(file);
@@ -134,6 +134,9 @@ export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[],
   );
   const upMinute = sqlite.prepare(
     `INSERT INTO rollup_minute (bucket_ms, status, code, tier, reason, count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
+  );
+  const upCodeHour = sqlite.prepare(
+    `INSERT INTO rollup_code_hour (bucket_ms, status, code, tier, reason, count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
   );
   const upHour = sqlite.prepare(
     `INSERT INTO rollup_hour (bucket_ms, status, code, tier, reason, route, method, count, latency_ms_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -156,6 +159,7 @@ export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[],
   );
   const write = sqlite.transaction((rows: Row[], received_ms: number) => {
     const minute = new Map<string, Tally>();
+    const codeHour = new Map<string, Tally>();
     const hour = new Map<string, Tally>();
     const day = new Map<string, Tally>();
     const keyHour = new Map<string, Tally>();
@@ -170,6 +174,7 @@ export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[],
       const why = reason ?? '';
       bump(minute, [ts - (ts % MINUTE), status, code, t, why], lat);
       const h = ts - (ts % HOUR);
+      bump(codeHour, [h, status, code, t, why], lat);
       bump(hour, [h, status, code, t, why, route ?? '', method ?? ''], lat);
       bump(day, [ts - (ts % DAY), status, code, t, why, route ?? '', method ?? ''], lat);
       if (key !== null || account !== null) bump(keyHour, [h, key ?? '', account ?? '', t, status, code, why], lat);
@@ -177,6 +182,7 @@ export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[],
       bump(keyDay, [ts - (ts % DAY), key ?? '', account ?? '', t, status, code, why], lat);
     }
     for (const v of minute.values()) upMinute.run(...v.dims, v.count);
+    for (const v of codeHour.values()) upCodeHour.run(...v.dims, v.count);
     for (const v of hour.values()) upHour.run(...v.dims, v.count, v.latency);
     for (const v of day.values()) upDay.run(...v.dims, v.count, v.latency);
     for (const v of keyHour.values()) upKeyHour.run(...v.dims, v.count);
@@ -283,7 +289,7 @@ export const RAW_SCAN_SQL: Record<AggregateName, string> = {
 /**
  * The same counts read from the product's rollup tables with bare SQL, as the product reads them: the range is whole
  * UTC days, so breakdowns come from the day rollups (rollup_key_day per key, rollup_day per code); the hourly series
- * from rollup_hour.
+ * from rollup_code_hour.
  */
 export const ROLLUP_SQL: Record<AggregateName, string> = {
   breakdown_key: `SELECT key_id AS value, sum(count) AS requests, sum(CASE WHEN status >= 400 THEN count ELSE 0 END) AS errors
@@ -291,7 +297,7 @@ export const ROLLUP_SQL: Record<AggregateName, string> = {
   breakdown_code: `SELECT code AS value, sum(count) AS requests, sum(CASE WHEN status >= 400 THEN count ELSE 0 END) AS errors
     FROM rollup_day WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY code`,
   hourly_status_class: `SELECT bucket_ms AS bucket, status / 100 AS class, sum(count) AS requests
-    FROM rollup_hour WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY 1, 2`,
+    FROM rollup_code_hour WHERE bucket_ms >= ? AND bucket_ms < ? GROUP BY 1, 2`,
 };
 
 export interface QueryTiming {

@@ -497,7 +497,7 @@ async function main() {
       };
       const ro: Database.Database = openBare(serverDb, true);
       // Row counts say how much each rollup shrinks the raw table: the main lever of these reads.
-      for (const t of ['requests', 'rollup_minute', 'rollup_hour', 'rollup_day', 'rollup_key_hour', 'rollup_key_day']) {
+      for (const t of ['requests', 'rollup_minute', 'rollup_code_hour', 'rollup_hour', 'rollup_day', 'rollup_key_hour', 'rollup_key_day']) {
         tableRows[t] = (ro.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
       }
       log(`table rows: ${Object.entries(tableRows).map(([t, n]) => `${t} ${n.toLocaleString('en')}`).join(', ')}`);

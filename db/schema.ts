@@ -92,18 +92,25 @@ export const behaviourFutile = sqliteTable(
 );
 
 // Rollups use '' for a missing dimension so their primary keys stay unique.
-export const rollupMinute = sqliteTable(
-  'rollup_minute',
-  {
-    bucket_ms: integer('bucket_ms').notNull(),
-    status: integer('status').notNull(),
-    code: text('code').notNull(),
-    tier: text('tier').notNull(),
-    reason: text('reason').notNull(),
-    count: integer('count').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.bucket_ms, t.status, t.code, t.tier, t.reason] })],
-);
+/** rollup_minute's and rollup_code_hour's columns: status, code, tier and reason. */
+const codeRollupColumns = () => ({
+  bucket_ms: integer('bucket_ms').notNull(),
+  status: integer('status').notNull(),
+  code: text('code').notNull(),
+  tier: text('tier').notNull(),
+  reason: text('reason').notNull(),
+  count: integer('count').notNull(),
+});
+
+export const rollupMinute = sqliteTable('rollup_minute', codeRollupColumns(), (t) => [
+  primaryKey({ columns: [t.bucket_ms, t.status, t.code, t.tier, t.reason] }),
+]);
+
+// rollup_minute by hour (without rollup_hour's route and method: ~2.5× fewer rows): hourly series and the expected
+// band's history that split or filter by nothing else. WITHOUT ROWID in its migration.
+export const rollupCodeHour = sqliteTable('rollup_code_hour', codeRollupColumns(), (t) => [
+  primaryKey({ columns: [t.bucket_ms, t.status, t.code, t.tier, t.reason] }),
+]);
 
 /** rollup_hour's and rollup_day's columns: every dimension but key and account, with the latency sum. */
 const routeRollupColumns = () => ({

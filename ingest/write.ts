@@ -17,6 +17,7 @@ export type { RejectionSample, WriteContext, WriteOutcome } from '@/db/types';
 interface Statements {
   insertRequest: Statement;
   upsertMinute: Statement;
+  upsertCodeHour: Statement;
   upsertHour: Statement;
   upsertDay: Statement;
   upsertKeyHour: Statement;
@@ -31,7 +32,7 @@ interface Statements {
 }
 
 /** Every rollup of the request rows, in the order PrunedRows reports them. */
-export const ROLLUP_TABLES = ['rollup_minute', 'rollup_hour', 'rollup_day', 'rollup_key_hour', 'rollup_key_day'] as const;
+export const ROLLUP_TABLES = ['rollup_minute', 'rollup_code_hour', 'rollup_hour', 'rollup_day', 'rollup_key_hour', 'rollup_key_day'] as const;
 
 // Prepared once per connection: the hot path writes thousands of rows per commit, so it skips the query builder.
 const statementCache = new WeakMap<object, Statements>();
@@ -47,6 +48,10 @@ function statements(db: Db): Statements {
     ),
     upsertMinute: sqlite.prepare(
       `INSERT INTO rollup_minute (bucket_ms, status, code, tier, reason, count) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET count = count + excluded.count`,
+    ),
+    upsertCodeHour: sqlite.prepare(
+      `INSERT INTO rollup_code_hour (bucket_ms, status, code, tier, reason, count) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET count = count + excluded.count`,
     ),
     upsertHour: sqlite.prepare(
@@ -118,6 +123,7 @@ const t = (s: string) => `${s.length}:${s}`;
 /** The rollup deltas of a set of stored rows: what writing them adds, and what pruning them takes away. */
 interface Tallies {
   minute: Map<string, Tally>;
+  codeHour: Map<string, Tally>;
   hour: Map<string, Tally>;
   day: Map<string, Tally>;
   keyHour: Map<string, Tally>;
@@ -125,7 +131,7 @@ interface Tallies {
 }
 
 function newTallies(): Tallies {
-  return { minute: new Map(), hour: new Map(), day: new Map(), keyHour: new Map(), keyDay: new Map() };
+  return { minute: new Map(), codeHour: new Map(), hour: new Map(), day: new Map(), keyHour: new Map(), keyDay: new Map() };
 }
 
 /** Counts one stored row into every rollup it belongs to: the one definition of each rollup's key. */
@@ -142,6 +148,8 @@ function tallyRow(tl: Tallies, r: RequestRow): void {
   const dayMs = floorTo(ts, DAY_MS);
   let k = `${minuteMs},${core}`;
   if (!bumped(tl.minute, k, latency)) tl.minute.set(k, { dims: [minuteMs, status, code, tier, reason], count: 1, latency });
+  k = `${hourMs},${core}`;
+  if (!bumped(tl.codeHour, k, latency)) tl.codeHour.set(k, { dims: [hourMs, status, code, tier, reason], count: 1, latency });
   const route = r[6] ?? '';
   const method = r[4] ?? '';
   const routeCore = `${core}${t(route)}${t(method)}`;
@@ -173,6 +181,7 @@ function bumped(tally: Map<string, Tally>, key: string, latency: number): boolea
 /** Adds (sign 1) or takes away (sign -1) the tallies in every rollup table. */
 function applyTallies(s: Statements, tl: Tallies, sign: 1 | -1): void {
   for (const v of tl.minute.values()) s.upsertMinute.run([...v.dims, sign * v.count]);
+  for (const v of tl.codeHour.values()) s.upsertCodeHour.run([...v.dims, sign * v.count]);
   for (const v of tl.hour.values()) s.upsertHour.run([...v.dims, sign * v.count, sign * v.latency]);
   for (const v of tl.day.values()) s.upsertDay.run([...v.dims, sign * v.count, sign * v.latency]);
   for (const v of tl.keyHour.values()) s.upsertKeyHour.run([...v.dims, sign * v.count]);
@@ -246,7 +255,7 @@ export type PrunedRows = { requests: number } & Record<(typeof ROLLUP_TABLES)[nu
 
 /** Nothing pruned yet. */
 export function noPrunedRows(): PrunedRows {
-  return { requests: 0, rollup_minute: 0, rollup_hour: 0, rollup_day: 0, rollup_key_hour: 0, rollup_key_day: 0 };
+  return { requests: 0, rollup_minute: 0, rollup_code_hour: 0, rollup_hour: 0, rollup_day: 0, rollup_key_hour: 0, rollup_key_day: 0 };
 }
 
 /**

@@ -55,8 +55,9 @@ const HOUR_SOURCE: Source = {
 const SOURCES: Record<SourceName, Source> = {
   raw: { table: 'requests', ts: 'ts_ms', count: '1', cols: RAW_COLS, nullable: true },
   minute: { table: 'rollup_minute', ts: 'bucket_ms', count: 'count', cols: { status: 'status', code: 'code', tier: 'tier', reason: 'reason' }, nullable: false },
+  // No code_hour or day rollup in ClickHouse: those hours and days are summed from rollup_hour, fast enough there.
+  code_hour: HOUR_SOURCE,
   hour: HOUR_SOURCE,
-  // No day rollup in ClickHouse: whole days are summed from rollup_hour, which it scans fast enough.
   day: HOUR_SOURCE,
   key_hour: {
     table: 'rollup_key_hour',

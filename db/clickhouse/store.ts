@@ -797,7 +797,8 @@ export class ClickHouseRequestStore implements RequestStore {
       requests,
       rollup_minute: result.rollup_minute,
       rollup_hour: result.rollup_hour,
-      // No day rollup here: ClickHouse sums rollup_hour's days fast enough.
+      // No code-hour or day rollup here: ClickHouse sums rollup_hour fast enough.
+      rollup_code_hour: 0,
       rollup_day: 0,
       rollup_key_hour: result.rollup_key_hour,
       rollup_key_day: result.rollup_key_day,

@@ -4,7 +4,7 @@
 import { and, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
-import { requests, rollupDay, rollupHour, rollupKeyDay, rollupKeyHour, rollupMinute } from '../schema';
+import { requests, rollupCodeHour, rollupDay, rollupHour, rollupKeyDay, rollupKeyHour, rollupMinute } from '../schema';
 import { ValidationError } from '@/lib/api-error';
 import { kindOf, statusClass } from '@/lib/catalog';
 import {
@@ -24,7 +24,7 @@ import { dimensionConditions, RAW_COLUMNS, rawFilterConditions, type FilterColum
 export const RAW_MINUTE_MAX_MS = 6 * HOUR_MS;
 
 type BaseDim = 'status' | ListFilterField;
-type SourceName = 'raw' | 'minute' | 'hour' | 'day' | 'key_hour' | 'key_day';
+type SourceName = 'raw' | 'minute' | 'code_hour' | 'hour' | 'day' | 'key_hour' | 'key_day';
 
 interface Source {
   name: SourceName;
@@ -40,7 +40,7 @@ interface Source {
 
 const rollupSource = (
   name: SourceName,
-  table: typeof rollupMinute | typeof rollupHour | typeof rollupDay | typeof rollupKeyHour | typeof rollupKeyDay,
+  table: typeof rollupMinute | typeof rollupCodeHour | typeof rollupHour | typeof rollupDay | typeof rollupKeyHour | typeof rollupKeyDay,
   grain: number,
   cols: FilterColumns,
 ): Source => ({
@@ -68,6 +68,12 @@ const SOURCES: Record<SourceName, Source> = {
     code: rollupMinute.code,
     tier: rollupMinute.tier,
     reason: rollupMinute.reason,
+  }),
+  code_hour: rollupSource('code_hour', rollupCodeHour, HOUR_MS, {
+    status: rollupCodeHour.status,
+    code: rollupCodeHour.code,
+    tier: rollupCodeHour.tier,
+    reason: rollupCodeHour.reason,
   }),
   hour: rollupSource('hour', rollupHour, HOUR_MS, {
     status: rollupHour.status,
@@ -117,7 +123,7 @@ export interface Segment {
 /**
  * Splits [from, to) into pieces each served by the smallest source that covers `dims` at that alignment: whole UTC
  * days from rollup_day or, for per-key counts, rollup_key_day (when `finest` is 'day': the caller needs no bucket
- * below a day), whole hours from an hourly rollup, whole minutes of the edge hours from rollup_minute, the rest from
+ * below a day), whole hours from the narrowest hourly rollup that has the dimensions, whole minutes of the edge hours from rollup_minute, the rest from
  * raw rows.
  */
 export function planSegments(
@@ -127,7 +133,7 @@ export function planSegments(
   finest: 'minute' | 'hour' | 'day' = 'hour',
 ): Segment[] {
   const minuteOk = covers(SOURCES.minute, dims);
-  const hourly = finest !== 'minute' ? (['hour', 'key_hour'] as const).find((s) => covers(SOURCES[s], dims)) : undefined;
+  const hourly = finest !== 'minute' ? (['code_hour', 'hour', 'key_hour'] as const).find((s) => covers(SOURCES[s], dims)) : undefined;
   const out: Segment[] = [];
   const add = (source: SourceName, lo: number, hi: number) => {
     if (lo < hi) out.push({ source, from: lo, to: hi });
@@ -156,6 +162,7 @@ export function planSegments(
   const d2 = floorTo(h2, DAY_MS);
   if (finest === 'day' && d1 < d2) {
     add(hourly, h1, d1);
+    // rollup_day covers every dimension of rollup_code_hour and rollup_hour, in fewer rows for whole days.
     add(hourly === 'key_hour' ? 'key_day' : 'day', d1, d2);
     add(hourly, d2, h2);
   } else add(hourly, h1, h2);

@@ -109,6 +109,7 @@ describe('bench floor', () => {
         requests:
           'SELECT request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, token_id FROM requests ORDER BY request_id, code',
         rollup_minute: 'SELECT * FROM rollup_minute ORDER BY 1, 2, 3, 4, 5',
+        rollup_code_hour: 'SELECT * FROM rollup_code_hour ORDER BY 1, 2, 3, 4, 5',
         rollup_hour: 'SELECT * FROM rollup_hour ORDER BY 1, 2, 3, 4, 5, 6, 7',
         rollup_day: 'SELECT * FROM rollup_day ORDER BY 1, 2, 3, 4, 5, 6, 7',
         rollup_key_hour: 'SELECT * FROM rollup_key_hour ORDER BY 1, 2, 3, 4, 5, 6, 7',

@@ -46,6 +46,11 @@ function expectRollupsMatchRaw(db: Db) {
   // The day rollup holds every record (keyless ones under key '' and account ''), grouped exactly as the raw rows.
   const rawByDay = db.$client.prepare("SELECT (ts_ms / 86400000) * 86400000, coalesce(key_id, ''), coalesce(account_id, ''), coalesce(tier, ''), status, code, coalesce(reason, ''), count(*) FROM requests GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7").raw().all();
   expect(db.$client.prepare('SELECT * FROM rollup_key_day ORDER BY 1, 2, 3, 4, 5, 6, 7').raw().all()).toEqual(rawByDay);
+  const rawCodeHour = db.$client
+    .prepare("SELECT (ts_ms / 3600000) * 3600000, status, code, coalesce(tier, ''), coalesce(reason, ''), count(*) FROM requests GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")
+    .raw()
+    .all();
+  expect(db.$client.prepare('SELECT * FROM rollup_code_hour ORDER BY 1, 2, 3, 4, 5').raw().all()).toEqual(rawCodeHour);
   // rollup_day: every record by UTC day, status, code, tier, reason, route and method, with its latency sum.
   const rawDay = db.$client
     .prepare("SELECT (ts_ms / 86400000) * 86400000, status, code, coalesce(tier, ''), coalesce(reason, ''), coalesce(route, ''), coalesce(method, ''), count(*), sum(coalesce(latency_ms, 0)) FROM requests GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7")
@@ -139,7 +144,7 @@ describe('processBatch', () => {
     const rows = prepareBatch(enc([rec(1), rec(2), rec(3)])).records.map(toRow);
     expect(() => writeRows(db, rows, { token_id: 1, received_ms: NOW, deadline_ms: Date.now() - 1 })).toThrow(DeadlineExceeded);
     expect(() => prepareBatch(enc([rec(1)]), { deadline_ms: Date.now() - 1 })).toThrow(DeadlineExceeded);
-    for (const t of ['requests', 'rollup_minute', 'rollup_hour', 'rollup_day', 'rollup_key_day', 'ingest_health_hour']) expect(count(db, `SELECT count(*) FROM ${t}`)).toBe(0);
+    for (const t of ['requests', 'rollup_minute', 'rollup_code_hour', 'rollup_hour', 'rollup_day', 'rollup_key_day', 'ingest_health_hour']) expect(count(db, `SELECT count(*) FROM ${t}`)).toBe(0);
     // The same rows with time left are stored, and the rollups match them.
     expect(writeRows(db, rows, { token_id: 1, received_ms: NOW, deadline_ms: Date.now() + 60_000 })).toEqual({ accepted: 3, duplicates: 0 });
     expectRollupsMatchRaw(db);
@@ -197,6 +202,7 @@ describe('retention', () => {
     expect(r).toMatchObject({ requests: 50, ingest_health_hour: 1, more: false });
     expect(r.rollup_key_day).toBeGreaterThan(0);
     expect(r.rollup_day).toBeGreaterThan(0);
+    expect(r.rollup_code_hour).toBeGreaterThan(0);
     expect(count(db, 'SELECT count(*) FROM requests')).toBe(50);
     expect(count(db, `SELECT count(*) FROM requests WHERE ts_ms < ${r.cutoff_ms}`)).toBe(0);
     expectRollupsMatchRaw(db);

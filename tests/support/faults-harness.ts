@@ -322,6 +322,14 @@ export function rollupProblems(from: string | Database.Database): string[] {
         'SELECT bucket_ms, key_id, account_id, tier, status, code, reason, count FROM rollup_key_hour',
       ],
     ];
+    // rollup_minute by hour, where the schema has it.
+    if (db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_code_hour'`).get()) {
+      checks.push([
+        'rollup_code_hour',
+        `SELECT (ts_ms / 3600000) * 3600000, status, code, coalesce(tier, ''), coalesce(reason, ''), count(*) FROM requests GROUP BY 1, 2, 3, 4, 5`,
+        'SELECT bucket_ms, status, code, tier, reason, count FROM rollup_code_hour',
+      ]);
+    }
     // rollup_hour by UTC day, where the schema has it.
     if (db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_day'`).get()) {
       checks.push([
