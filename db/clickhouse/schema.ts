@@ -247,12 +247,21 @@ MIGRATIONS.push({
   statements: (t) => {
     const n = names(t);
     const out: Sql[] = [];
-    const both = (table: string, column: string) => {
-      out.push(addColumn(`${t.database}.${t.cluster ? `${table}_local` : table}`, n.onCluster, column));
-      if (t.cluster) out.push(addColumn(`${t.database}.${table}`, n.onCluster, column));
-    };
+    const both = (table: string, column: string) => out.push(addColumn(`${t.database}.${t.cluster ? `${table}_local` : table}`, n.onCluster, column));
     for (const c of BEHAVIOUR_REQUEST_COLUMNS) both('requests', c);
     both('requests_by_key', 'retry_after_ms Nullable(Int64)');
+    // A Distributed table takes the new columns by being made again (it holds no rows): ALTER ... ON CLUSTER of a
+    // table that is not replicated fails where shards set internal_replication ("Table requests isn't replicated").
+    if (t.cluster) {
+      for (const table of ['requests', 'requests_by_key']) {
+        out.push(
+          raw(`DROP TABLE IF EXISTS ${t.database}.${table}${n.onCluster}`),
+          raw(
+            `CREATE TABLE IF NOT EXISTS ${t.database}.${table}${n.onCluster} AS ${t.database}.${table}_local ENGINE = Distributed(${t.cluster}, ${t.database}, ${table}_local, halfMD5(request_id))`,
+          ),
+        );
+      }
+    }
     // Migrations run before the first write, so no insert falls between the two.
     out.push(
       raw(`DROP TABLE IF EXISTS ${t.database}.requests_by_key_mv${n.onCluster}`),
