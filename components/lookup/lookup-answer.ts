@@ -1,6 +1,6 @@
 // The answer to a pasted email, as facts and sentences: the lookup page renders it and POST /api/v1/requests/lookup
 // returns it, so the two never say different things. Pure (no DB, no React).
-import type { SupportLookup } from '@/db/types';
+import type { SupportLookup } from '@/lib/api-types';
 import { getCatalogEntry } from '@/lib/catalog';
 import type { LookupAnswer } from '@/lib/openapi';
 import { combinedReply, formatUtc, insightText } from '@/components/request/details';

@@ -6,36 +6,14 @@ import { getRequestsByIds, type RequestRecord } from './requests';
 import { findNearRequestIds, findRequestIdVariants, getNewestRecordMs } from './near-ids';
 import { getKeyHistory } from './key-history';
 import { getRetentionDays } from './settings';
+import type { SupportFound, SupportLookup, SupportMissing } from '@/lib/api-types';
 import { explainKeyHistory, type KeyInsight } from '@/lib/key-insight';
 import type { LookupPlan } from '@/lib/lookup-tokens';
 
 /** Distinct (key, code) histories read per lookup; further found ids get no history sentence. */
 const MAX_INSIGHTS = 20;
 
-export interface SupportFound {
-  request_id: string;
-  /** The id as the text wrote it, when it matched only as a prefix variant (`REQ_x` for `req_x`). */
-  asked: string | null;
-  records: RequestRecord[];
-  /** The record the answer is about: its error, else its only record. */
-  main: RequestRecord;
-  insight: KeyInsight | null;
-}
-
-export interface SupportMissing {
-  id: string;
-  did_you_mean: string[];
-}
-
-export interface SupportLookup {
-  candidates: string[];
-  truncated: boolean;
-  found: SupportFound[];
-  missing: SupportMissing[];
-  not_ids: string[];
-  retention_days: number;
-  newest_record_ms: number | null;
-}
+export type { SupportFound, SupportLookup, SupportMissing };
 
 /** What the key's history says about this record (null without a key or an error). */
 export function insightFor(db: Db, record: Pick<RequestRecord, 'key_id' | 'code' | 'reason' | 'ts_ms'>, now_ms: number): KeyInsight | null {
