@@ -1,10 +1,8 @@
 // Summary, breakdown and series for the ClickHouse store: the same plan as db/queries/stats.ts (planSegments: whole
-// days from rollup_key_day, whole hours from the hourly rollups, minutes from rollup_minute, the rest raw) and the
-// same shaping and the same error-rate rule (lib/error-rate.ts), so every answer is identical; only the SQL of one
-// source read differs. Rollups are SummingMergeTree
-// tables that may hold unmerged rows: every read sums.
+// days and hours from rollups, minutes from rollup_minute, the rest raw), the same counts and rows (db/stats-counts.ts)
+// and the same error-rate rule (lib/error-rate.ts), so every answer is identical; only the SQL of one source read
+// differs. Rollups are SummingMergeTree tables that may hold unmerged rows: every read sums.
 import { ValidationError } from '@/lib/api-error';
-import { kindOf, statusClass } from '@/lib/catalog';
 import {
   describeNoSuccesses,
   errorRate,
@@ -12,15 +10,38 @@ import {
   isErrorDimension,
   populationOf,
   rowShareBase,
-  type RateCounts,
 } from '@/lib/error-rate';
-import type { BreakdownDimension, Filters, Interval, ListFilterField } from '@/lib/filters';
+import { LIST_FILTER_FIELDS, type BreakdownDimension, type Filters, type Interval, type ListFilterField } from '@/lib/filters';
 import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS } from '@/lib/time-buckets';
 import { OTHER_GROUP, planSegments, RAW_MINUTE_MAX_MS, type Segment } from '../queries/stats';
-import type { Breakdown, BreakdownRow, Counts, Metric, Summary, Timeseries, TimeseriesBucket } from '../types';
+import {
+  addInto,
+  baseDim,
+  bump,
+  countsOf,
+  ERROR_ONLY_FILTERS,
+  filterDims,
+  groupedCounts,
+  metric,
+  MINUTE_ROLLUP_DIMS,
+  NO_FILTERS,
+  num,
+  ONE_PASS_DIMS,
+  SEP,
+  sumCounts,
+  toRow,
+  wireValue,
+  ZERO,
+  type AggCounts,
+  type AggRow,
+  type AggSpec,
+  type BaseDim,
+  type Grouped,
+  type PeriodKpis,
+} from '../stats-counts';
+import type { Breakdown, BreakdownRow, Counts, Summary, Timeseries, TimeseriesBucket } from '../types';
 import { and, join, raw, sql, type Sql } from './sql';
 
-type BaseDim = 'status' | ListFilterField;
 /** The SQLite planner's sources (planSegments), each mapped to a ClickHouse table below. */
 type SourceName = Segment['source'];
 
@@ -33,7 +54,8 @@ interface Source {
   nullable: boolean;
 }
 
-const RAW_COLS: Partial<Record<BaseDim, string>> = {
+/** The columns of `requests` behind each filter (db/queries/filter-sql.ts RAW_COLUMNS on SQLite). */
+export const RAW_COLS: Partial<Record<BaseDim, string>> = {
   status: 'status',
   code: 'code',
   tier: 'tier',
@@ -42,6 +64,8 @@ const RAW_COLS: Partial<Record<BaseDim, string>> = {
   route: 'route',
   method: 'method',
   reason: 'reason',
+  idempotency_key: 'idempotency_key',
+  user_agent: 'user_agent',
 };
 
 const HOUR_SOURCE: Source = {
@@ -88,7 +112,7 @@ export function filterConditions(cols: Partial<Record<BaseDim, string>>, filters
     if (exact.length) parts.push(sql`${status} IN (${join(exact.map((n) => sql`${n}`), ', ')})`);
     out.push(join(parts, ' OR '));
   }
-  for (const field of ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const) {
+  for (const field of LIST_FILTER_FIELDS) {
     const values = filters[field];
     if (values.length === 0) continue;
     const col = cols[field];
@@ -102,122 +126,6 @@ function covers(src: Source, dims: ReadonlySet<BaseDim>): boolean {
   for (const d of dims) if (!src.cols[d]) return false;
   return true;
 }
-
-interface AggSpec {
-  dim?: BaseDim;
-  interval_ms?: number;
-  only?: readonly string[];
-  errorsOnly?: boolean;
-}
-
-type AggCounts = RateCounts;
-const ZERO = (): AggCounts => ({ requests: 0, errors: 0, failures: 0, records: 0 });
-
-const SEP = '\u0001';
-
-interface AggRow {
-  b: unknown;
-  v: unknown;
-  requests: unknown;
-  errors: unknown;
-  failures: unknown;
-  records: unknown;
-}
-
-const num = (v: unknown) => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`stats: expected a number from ClickHouse, got ${JSON.stringify(v)}`);
-  return n;
-};
-
-function countsOf(r: AggRow): AggCounts {
-  return { requests: num(r.requests), errors: num(r.errors), failures: num(r.failures), records: num(r.records) };
-}
-
-function addInto(into: AggCounts, c: AggCounts) {
-  into.requests += c.requests;
-  into.errors += c.errors;
-  into.failures += c.failures;
-  into.records += c.records;
-}
-
-function bump(map: Map<string, AggCounts>, key: string, c: AggCounts) {
-  const cur = map.get(key);
-  if (cur) addInto(cur, c);
-  else map.set(key, { ...c });
-}
-
-const ERROR_ONLY_FILTERS = (f: Filters): Filters => ({ ...f, key: [], account: [], tier: [], route: [], method: [] });
-const NO_FILTERS = (f: Filters): Filters => ({ ...f, status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [] });
-
-function filterDims(filters: Filters): Set<BaseDim> {
-  const dims = new Set<BaseDim>();
-  for (const f of ['code', 'tier', 'key', 'account', 'route', 'method', 'reason'] as const) if (filters[f].length) dims.add(f);
-  return dims;
-}
-
-function baseDim(by: BreakdownDimension): BaseDim {
-  return by === 'status_class' ? 'status' : by === 'kind' ? 'code' : by;
-}
-
-function wireValue(by: BreakdownDimension, rawValue: string): string | null {
-  if (by === 'status_class') return statusClass(Number(rawValue));
-  if (by === 'kind') return kindOf(rawValue);
-  return rawValue === '' ? null : rawValue;
-}
-
-function sortRows<T extends { value: string | null; requests: number; errors: number; records: number }>(rows: T[]): T[] {
-  return rows.sort(
-    (a, b) =>
-      b.errors - a.errors || b.records - a.records || b.requests - a.requests || String(a.value ?? '').localeCompare(String(b.value ?? '')),
-  );
-}
-
-interface Grouped {
-  rows: (AggCounts & { value: string | null })[];
-  total: AggCounts;
-}
-
-/** Counts per wire value, most errors first; grouped by an error dimension every row's requests are the population's. */
-function groupedCounts(by: BreakdownDimension, counts: Map<string, AggCounts>): Grouped {
-  const merged = new Map<string | null, AggCounts>();
-  const total = ZERO();
-  for (const [key, c] of counts) {
-    addInto(total, c);
-    const v = wireValue(by, key.split(SEP)[1]);
-    const m = merged.get(v);
-    if (m) addInto(m, c);
-    else merged.set(v, { ...c });
-  }
-  let rows = [...merged].map(([value, c]) => ({ value, ...c }));
-  if (isErrorDimension(by)) rows = rows.filter((r) => r.records > 0 || r.errors > 0).map((r) => ({ ...r, requests: total.requests }));
-  return { rows: sortRows(rows), total };
-}
-
-function toRow(value: string | null, c: AggCounts, shareBase: number): BreakdownRow {
-  return { value, requests: c.requests, errors: c.errors, error_rate: errorRate(c), records: c.records, share: shareBase > 0 ? c.errors / shareBase : null };
-}
-
-function sumCounts(by: BreakdownDimension, rows: readonly AggCounts[], total: AggCounts): AggCounts {
-  const c = ZERO();
-  for (const r of rows) addInto(c, r);
-  if (isErrorDimension(by)) c.requests = total.requests;
-  return c;
-}
-
-function metric(value: number | null, previous: number | null): Metric {
-  const change = value !== null && previous !== null ? value - previous : null;
-  return { value, previous, change, change_pct: change !== null && previous ? change / previous : null };
-}
-
-interface PeriodKpis extends AggCounts {
-  errors_4xx: number;
-  errors_5xx: number;
-  keys_with_errors: number;
-}
-
-const MINUTE_ROLLUP_DIMS: ReadonlySet<string> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason']);
-const ONE_PASS_DIMS: ReadonlySet<BreakdownDimension> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason', 'method']);
 
 /** The aggregate reads of one store: `table(name)` is the (Distributed) table to read. */
 export class ClickHouseStats {

@@ -13,7 +13,7 @@ import type { KeyInsight } from '@/lib/key-insight';
 import { HOUR_MS } from '@/lib/time-buckets';
 import { requestExportLineOf, type ExportRow } from '../queries/export';
 import { NO_TOKEN_NAME, UNKNOWN_TOKEN_NAME } from '../queries/ingest-health';
-import { AROUND_WINDOW_MS, decodeCursor, encodeCursor, toRequestRecord, type Cursor } from '../queries/requests';
+import { AROUND_WINDOW_MS, keysetPage, pageRead, toRequestRecord, type Cursor } from '../queries/requests';
 import { retentionCutoff } from '../queries/retention';
 import type { KeySummary } from '../queries/key-history';
 import type { SupportLookup } from '../queries/support-lookup';
@@ -59,7 +59,7 @@ import {
 import { AddColumn, checkIdentifier, MIGRATIONS, migrationsTable, names, REQUEST_INDEX_PARTITION_DAYS, SMALL_TABLES, type Topology } from './schema';
 import { FingerprintSet, PAIR_FINGERPRINT_SQL, pairFingerprint } from './seen';
 import { and, join, raw, sql, type Sql } from './sql';
-import { ClickHouseStats, filterConditions } from './stats';
+import { ClickHouseStats, filterConditions, RAW_COLS } from './stats';
 import { ClickHouseSupport } from './support';
 import { ClickHouseBehaviour } from './behaviour';
 import { storedRetryAfterMs } from '@/lib/behaviour-window';
@@ -928,7 +928,7 @@ export class ClickHouseRequestStore implements RequestStore {
     const conds: Sql[] = [
       sql`ts_ms >= ${filters.from}`,
       sql`ts_ms < ${after ? Math.min(filters.to, after.ts_ms + 1) : filters.to}`,
-      ...filterConditions({ status: 'status', code: 'code', tier: 'tier', key: 'key_id', account: 'account_id', route: 'route', method: 'method', reason: 'reason' }, filters),
+      ...filterConditions(RAW_COLS, filters),
     ];
     if (after) conds.push(sql`(ts_ms < ${after.ts_ms} OR (ts_ms = ${after.ts_ms} AND id < ${after.id}))`);
     const R = raw(this.names.dist('requests'));
@@ -947,7 +947,7 @@ export class ClickHouseRequestStore implements RequestStore {
     const conds: Sql[] = [
       sql`ts_ms >= ${Math.max(filters.from, before.ts_ms)}`,
       sql`ts_ms < ${filters.to}`,
-      ...filterConditions({ status: 'status', code: 'code', tier: 'tier', key: 'key_id', account: 'account_id', route: 'route', method: 'method', reason: 'reason' }, filters),
+      ...filterConditions(RAW_COLS, filters),
       sql`(ts_ms > ${before.ts_ms} OR (ts_ms = ${before.ts_ms} AND id > ${before.id}))`,
     ];
     return this.rows<Json>(sql`SELECT ${raw(RECORD_COLUMNS)} FROM ${raw(this.names.dist('requests'))} WHERE ${and(conds)} ORDER BY ts_ms ASC, id ASC LIMIT ${limit}`);
@@ -956,26 +956,9 @@ export class ClickHouseRequestStore implements RequestStore {
   async listRequests(filters: Filters, page: ListPage = {}): Promise<RequestPage> {
     await this.ready();
     const limit = page.limit ?? 100;
-    if (page.before) {
-      const up = (await this.listRowsNewer(filters, decodeCursor(page.before), limit + 1)).map(toRecordRow);
-      const newer = up.length > limit;
-      const shown = (newer ? up.slice(0, limit) : up).reverse();
-      return {
-        records: shown.map(toRequestRecord),
-        next_cursor: shown.length ? encodeCursor(shown[shown.length - 1]) : page.before,
-        prev_cursor: newer && shown.length ? encodeCursor(shown[0]) : null,
-      };
-    }
-    const after = page.cursor ? decodeCursor(page.cursor) : null;
-    const rows = (await this.listRows(filters, after, limit + 1, RECORD_COLUMNS)).map(toRecordRow);
-    const more = rows.length > limit;
-    const shown = more ? rows.slice(0, limit) : rows;
-    const last = shown[shown.length - 1];
-    return {
-      records: shown.map(toRequestRecord),
-      next_cursor: more && last ? encodeCursor(last) : null,
-      prev_cursor: after && shown.length ? encodeCursor(shown[0]) : null,
-    };
+    const read = pageRead(page);
+    const rows = read.newer ? await this.listRowsNewer(filters, read.before, limit + 1) : await this.listRows(filters, read.after, limit + 1, RECORD_COLUMNS);
+    return keysetPage(read, rows.map(toRecordRow), limit, toRequestRecord, page.before);
   }
 
   async requestsCsv(filters: Filters, opts: RequestsCsvOptions = {}): Promise<ReadableStream<Uint8Array>> {

@@ -355,6 +355,38 @@ function listRowsNewer(db: Db, filters: Filters, before: Cursor, limit: number):
   return db.select().from(requests).where(and(...conds)).orderBy(asc(requests.ts_ms), asc(requests.id)).limit(limit).all();
 }
 
+/** Which way a page reads: the records just newer than `before` (a prev_cursor), or those older than `after`. */
+export type PageRead = { newer: true; before: Cursor } | { newer: false; after: Cursor | null };
+
+/** What a listRequests call asks of its store's keyset reads (each store reads `limit + 1` rows that way). */
+export function pageRead(page: { cursor?: string | null; before?: string | null }): PageRead {
+  if (page.before) return { newer: true, before: decodeCursor(page.before) };
+  return { newer: false, after: page.cursor ? decodeCursor(page.cursor) : null };
+}
+
+/**
+ * The page a store's keyset read makes, the same on every store: `rows` are up to `limit + 1` rows read the way
+ * `read` says (newer ones oldest first, older ones newest first); the extra row only tells that more exist.
+ */
+export function keysetPage<R extends Cursor>(read: PageRead, rows: R[], limit: number, toRecord: (r: R) => RequestRecord, before?: string | null): RequestPage {
+  const more = rows.length > limit;
+  if (read.newer) {
+    const shown = (more ? rows.slice(0, limit) : rows).reverse();
+    return {
+      records: shown.map(toRecord),
+      next_cursor: shown.length ? encodeCursor(shown[shown.length - 1]) : (before ?? encodeCursor(read.before)),
+      prev_cursor: more && shown.length ? encodeCursor(shown[0]) : null,
+    };
+  }
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown[shown.length - 1];
+  return {
+    records: shown.map(toRecord),
+    next_cursor: more && last ? encodeCursor(last) : null,
+    prev_cursor: read.after && shown.length ? encodeCursor(shown[0]) : null,
+  };
+}
+
 /**
  * Newest first, keyset-paginated on (ts_ms, id): no gaps or repeats while new records arrive. `cursor` pages to older
  * records, `before` (a `prev_cursor`) to the newer ones just above a page.
@@ -365,26 +397,9 @@ export function listRequests(
   page: { cursor?: string | null; before?: string | null; limit?: number } = {},
 ): RequestPage {
   const limit = page.limit ?? 100;
-  if (page.before) {
-    const up = listRowsNewer(db, filters, decodeCursor(page.before), limit + 1);
-    const newer = up.length > limit;
-    const shown = (newer ? up.slice(0, limit) : up).reverse();
-    return {
-      records: shown.map(toRequestRecord),
-      next_cursor: shown.length ? encodeCursor(shown[shown.length - 1]) : page.before,
-      prev_cursor: newer && shown.length ? encodeCursor(shown[0]) : null,
-    };
-  }
-  const after = page.cursor ? decodeCursor(page.cursor) : null;
-  const rows = listRows(db, filters, after, limit + 1);
-  const more = rows.length > limit;
-  const shown = more ? rows.slice(0, limit) : rows;
-  const last = shown[shown.length - 1];
-  return {
-    records: shown.map(toRequestRecord),
-    next_cursor: more && last ? encodeCursor(last) : null,
-    prev_cursor: after && shown.length ? encodeCursor(shown[0]) : null,
-  };
+  const read = pageRead(page);
+  const rows = read.newer ? listRowsNewer(db, filters, read.before, limit + 1) : listRows(db, filters, read.after, limit + 1);
+  return keysetPage(read, rows, limit, toRequestRecord, page.before);
 }
 
 /**

@@ -1,29 +1,45 @@
-// Counts for KPIs, breakdowns and series, read from rollups (exact: whole UTC days of per-key counts from rollup_key_day,
+// Counts for KPIs, breakdowns and series, read from rollups (exact: whole UTC days from rollup_day or rollup_key_day,
 // whole hours from hourly rollups, partial hours from rollup_minute or raw rows). Counting follows lib/error-rate.ts:
-// population filters in WHERE, error filters inside the sums, so one pass gives requests and matching errors.
+// population filters in WHERE, error filters inside the sums, so one pass gives requests and matching errors. The
+// counts' arithmetic and the rows they make are shared with the ClickHouse store (db/stats-counts.ts).
 import { and, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
 import { requests, rollupCodeHour, rollupDay, rollupHour, rollupKeyDay, rollupKeyHour, rollupMinute } from '../schema';
 import { ValidationError } from '@/lib/api-error';
-import { kindOf, statusClass } from '@/lib/catalog';
-import {
-  describeNoSuccesses,
-  errorRate,
-  hasPopulationFilters,
-  isErrorDimension,
-  populationOf,
-  rowShareBase,
-  type RateCounts,
-} from '@/lib/error-rate';
-import { LIST_FILTER_FIELDS, type BreakdownDimension, type Filters, type Interval, type ListFilterField, type StatsBreakdownDimension } from '@/lib/filters';
+import { describeNoSuccesses, errorRate, hasPopulationFilters, isErrorDimension, populationOf, rowShareBase } from '@/lib/error-rate';
+import type { BreakdownDimension, Filters, Interval, StatsBreakdownDimension } from '@/lib/filters';
 import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS, MINUTE_MS, type TickFormat } from '@/lib/time-buckets';
 import { dimensionConditions, RAW_COLUMNS, rawFilterConditions, type FilterColumns } from './filter-sql';
+import {
+  addInto,
+  baseDim,
+  bump,
+  countsOf,
+  ERROR_ONLY_FILTERS,
+  filterDims,
+  groupedCounts,
+  metric,
+  MINUTE_ROLLUP_DIMS,
+  NO_FILTERS,
+  num,
+  ONE_PASS_DIMS,
+  SEP,
+  sumCounts,
+  toRow,
+  wireValue,
+  ZERO,
+  type AggCounts,
+  type AggRow,
+  type AggSpec,
+  type BaseDim,
+  type Grouped,
+  type PeriodKpis,
+} from '../stats-counts';
 
 /** A minute series whose filters no minute rollup covers (route, method, key, account) reads raw rows: at most 6 h. */
 export const RAW_MINUTE_MAX_MS = 6 * HOUR_MS;
 
-type BaseDim = 'status' | ListFilterField;
 type SourceName = 'raw' | 'minute' | 'code_hour' | 'hour' | 'day' | 'key_hour' | 'key_day';
 
 interface Source {
@@ -176,40 +192,6 @@ export interface Counts {
   errors: number;
 }
 
-/** What one pass counts: see RateCounts (requests of the population, matching errors, all failures, matching records). */
-type AggCounts = RateCounts;
-
-const ZERO = (): AggCounts => ({ requests: 0, errors: 0, failures: 0, records: 0 });
-
-interface AggSpec {
-  dim?: BaseDim;
-  /** Bucket size in ms; results are keyed by bucket start. */
-  interval_ms?: number;
-  /** Only these values of `dim` ('' = missing) are returned. */
-  only?: readonly string[];
-  /** Count matching error records only (every filter in WHERE), and skip the '' group of rollup_key_hour: "which keys had errors". */
-  errorsOnly?: boolean;
-}
-
-const SEP = '\u0001';
-
-function num(v: unknown): number {
-  const n = typeof v === 'bigint' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`stats: expected a number from SQL, got ${typeof v}`);
-  return n;
-}
-
-interface AggRow {
-  b: unknown;
-  v: unknown;
-  requests: unknown;
-  errors: unknown;
-  failures: unknown;
-  records: unknown;
-}
-
-const ERROR_ONLY_FILTERS = (f: Filters): Filters => ({ ...f, key: [], account: [], tier: [], route: [], method: [] });
-
 /**
  * One grouped pass over a source: the population's filters in WHERE, the error filters inside the sums (the rule of
  * lib/error-rate.ts), so requests count the population and errors only the matching failures.
@@ -242,30 +224,6 @@ function querySource(db: Db, src: Source, filters: Filters, lo: number, hi: numb
     sql`SELECT ${bucket} AS b, ${value} AS v, sum(${src.count}) AS requests, ${errors} AS errors, ${failures} AS failures, ${records} AS records
         FROM ${src.table} WHERE ${and(...conds)} GROUP BY 1, 2`,
   );
-}
-
-function countsOf(r: AggRow): AggCounts {
-  return { requests: num(r.requests), errors: num(r.errors), failures: num(r.failures), records: num(r.records) };
-}
-
-function addInto(into: AggCounts, c: AggCounts) {
-  into.requests += c.requests;
-  into.errors += c.errors;
-  into.failures += c.failures;
-  into.records += c.records;
-}
-
-function bump(map: Map<string, AggCounts>, key: string, c: AggCounts) {
-  const cur = map.get(key);
-  if (cur) addInto(cur, c);
-  else map.set(key, { ...c });
-}
-
-/** The dimensions the active filters need a source to have. */
-function filterDims(filters: Filters): Set<BaseDim> {
-  const dims = new Set<BaseDim>();
-  for (const f of LIST_FILTER_FIELDS) if (filters[f].length) dims.add(f);
-  return dims;
 }
 
 /**
@@ -311,17 +269,6 @@ function aggregate(db: Db, filters: Filters, lo: number, hi: number, spec: AggSp
   return out;
 }
 
-function baseDim(by: BreakdownDimension): BaseDim {
-  return by === 'status_class' ? 'status' : by === 'kind' ? 'code' : by;
-}
-
-/** The wire value of a group: derived dimensions map here; '' (missing) becomes null. */
-function wireValue(by: BreakdownDimension, raw: string): string | null {
-  if (by === 'status_class') return statusClass(Number(raw));
-  if (by === 'kind') return kindOf(raw);
-  return raw === '' ? null : raw;
-}
-
 // ---------------------------------------------------------------- summary
 
 export interface Metric {
@@ -354,12 +301,6 @@ export interface Summary {
   previous_no_totals: boolean;
   /** The population failed every request while other traffic succeeded: the 100 % is real. */
   all_failed: { requests: number; since: string; since_ms: number } | null;
-}
-
-interface PeriodKpis extends AggCounts {
-  errors_4xx: number;
-  errors_5xx: number;
-  keys_with_errors: number;
 }
 
 function periodKpis(db: Db, filters: Filters, lo: number, hi: number): PeriodKpis {
@@ -406,16 +347,10 @@ function periodKpis(db: Db, filters: Filters, lo: number, hi: number): PeriodKpi
   return k;
 }
 
-function metric(value: number | null, previous: number | null): Metric {
-  const change = value !== null && previous !== null ? value - previous : null;
-  return { value, previous, change, change_pct: change !== null && previous ? change / previous : null };
-}
-
 /** Requests and failures of the whole range, no filter at all: consulted only when a population has no successes. */
 function everything(db: Db, filters: Filters, lo: number, hi: number): AggCounts {
-  const none: Filters = { ...filters, status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [] };
   const c = ZERO();
-  for (const v of aggregate(db, none, lo, hi, {}).values()) addInto(c, v);
+  for (const v of aggregate(db, NO_FILTERS(filters), lo, hi, {}).values()) addInto(c, v);
   return c;
 }
 
@@ -490,49 +425,6 @@ export interface Breakdown {
   total: BreakdownRow;
 }
 
-function sortRows<T extends { value: string | null; requests: number; errors: number; records: number }>(rows: T[]): T[] {
-  return rows.sort(
-    (a, b) =>
-      b.errors - a.errors || b.records - a.records || b.requests - a.requests || String(a.value ?? '').localeCompare(String(b.value ?? '')),
-  );
-}
-
-interface Grouped {
-  rows: (AggCounts & { value: string | null })[];
-  total: AggCounts;
-}
-
-/**
- * Counts per wire value, most errors first. Grouped by an error dimension, a value's requests are the population's
- * (every row shares the denominator), and values no matching record has (other codes under a code filter) drop out.
- */
-function groupedCounts(by: BreakdownDimension, counts: Map<string, AggCounts>): Grouped {
-  const merged = new Map<string | null, AggCounts>();
-  const total = ZERO();
-  for (const [key, c] of counts) {
-    addInto(total, c);
-    const v = wireValue(by, key.split(SEP)[1]);
-    const m = merged.get(v);
-    if (m) addInto(m, c);
-    else merged.set(v, { ...c });
-  }
-  let rows = [...merged].map(([value, c]) => ({ value, ...c }));
-  if (isErrorDimension(by)) rows = rows.filter((r) => r.records > 0 || r.errors > 0).map((r) => ({ ...r, requests: total.requests }));
-  return { rows: sortRows(rows), total };
-}
-
-function toRow(value: string | null, c: AggCounts, shareBase: number): BreakdownRow {
-  return { value, requests: c.requests, errors: c.errors, error_rate: errorRate(c), records: c.records, share: shareBase > 0 ? c.errors / shareBase : null };
-}
-
-/** The sum of some rows; for an error dimension the requests stay the population's. */
-function sumCounts(by: BreakdownDimension, rows: readonly AggCounts[], total: AggCounts): AggCounts {
-  const c = ZERO();
-  for (const r of rows) addInto(c, r);
-  if (isErrorDimension(by)) c.requests = total.requests;
-  return c;
-}
-
 /** Rows `{value, requests, errors, error_rate, records, share}` by one dimension, most errors first, at most `limit`. */
 export function getBreakdown(db: Db, filters: Filters, opts: { by: BreakdownDimension; limit?: number }): Breakdown {
   const limit = opts.limit ?? 50;
@@ -583,11 +475,6 @@ export interface Timeseries {
   groups: (BreakdownRow & { key: string })[];
   buckets: TimeseriesBucket[];
 }
-
-const MINUTE_ROLLUP_DIMS: ReadonlySet<string> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason']);
-
-/** Dimensions with few values per bucket: a series split by them is read in one grouped pass. */
-const ONE_PASS_DIMS: ReadonlySet<BreakdownDimension> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason', 'method']);
 
 /** Every bucket of the range, zero-filled, optionally split by a dimension (top `limit` groups plus "(other)"). */
 export function getTimeseries(

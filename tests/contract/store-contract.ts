@@ -98,7 +98,7 @@ export function contractBatches(): Batch[] {
     const code = j % 3 === 0 ? '' : j % 3 === 1 ? 'rate_limited' : 'not_a_catalog_code';
     const status = code === '' ? 200 : 429;
     const key = j % 2 === 0 ? `key_"hostile'\\${j % 4}` : 'key_ünï';
-    return [id, code, ts, status, 'POST', `/v1/x/${id}`, '/v1/x/{id}', 10 + j, key, `acct_${j % 3}`, 'pro', code ? `${code}: "quoted" \\ msg` : null, code ? JSON.stringify({ reason: 'r"q', id }) : null, code ? 'r"q' : null, code === 'not_a_catalog_code' ? 1 : 0, 0, null, 0, null, null, null, null];
+    return [id, code, ts, status, 'POST', `/v1/x/${id}`, '/v1/x/{id}', 10 + j, key, `acct_${j % 3}`, 'pro', code ? `${code}: "quoted" \\ msg` : null, code ? JSON.stringify({ reason: 'r"q', id }) : null, code ? 'r"q' : null, code === 'not_a_catalog_code' ? 1 : 0, 0, null, 0, null, null, null, j % 2 === 0 ? 'acme-sync/2.3.1 "q" python-requests/2.31' : null];
   });
   const second = batches[1];
   batches.push({
@@ -154,6 +154,8 @@ export function storeContract(opts: StoreContractOptions): void {
     const outcomes: { ref: WriteOutcome; sut: WriteOutcome }[] = [];
     const ids: string[] = [];
     const top: Partial<Record<BreakdownDimension, string>> = {};
+    /** A stored idempotency key and user agent, to filter by. */
+    const fieldValues: { idempotency_key?: string; user_agent?: string } = {};
 
     /** Both stores' answers to the same question, which must be equal (errors included). */
     async function same<T>(label: string, ask: (s: RequestStore) => Promise<T>): Promise<T | undefined> {
@@ -188,6 +190,9 @@ export function storeContract(opts: StoreContractOptions): void {
       reason: { reason: top.reason ?? 'none' },
       combined: { status: '4xx', tier: ['pro', 'enterprise', 'free'], method: ['POST', 'GET'] },
       hostileKey: { key: `key_"hostile'\\0` },
+      // The client-behaviour fields filter too: no rollup has them, so every store reads raw rows for them.
+      idempotencyKey: { idempotency_key: fieldValues.idempotency_key ?? 'none' },
+      userAgent: { user_agent: fieldValues.user_agent ?? 'none', status: '4xx' },
     });
 
     beforeAll(async () => {
@@ -231,9 +236,16 @@ export function storeContract(opts: StoreContractOptions): void {
       let cursor: string | null = null;
       do {
         const page = await ref.listRequests(all, { cursor, limit: 1000 });
-        for (const r of page.records) if (!seen.has(r.request_id)) seen.add(r.request_id) && ids.push(r.request_id);
+        for (const r of page.records) {
+          if (!seen.has(r.request_id)) seen.add(r.request_id) && ids.push(r.request_id);
+          if (r.idempotency_key && r.status >= 400) fieldValues.idempotency_key ??= r.idempotency_key;
+          if (r.user_agent) fieldValues.user_agent ??= r.user_agent;
+        }
         cursor = page.next_cursor;
       } while (cursor);
+      // The behaviour scenarios store both fields: the filter sets below must select something.
+      expect(fieldValues.idempotency_key, 'a stored idempotency key').toBeTruthy();
+      expect(fieldValues.user_agent, 'a stored user agent').toBeTruthy();
       for (const by of ['code', 'key', 'account', 'route', 'reason'] as const) {
         const b = await ref.breakdown(all, { by, limit: 5 });
         top[by] = b.rows.find((r) => r.value !== null)?.value ?? undefined;
