@@ -13,7 +13,7 @@ import type { KeyInsight } from '@/lib/key-insight';
 import { HOUR_MS } from '@/lib/time-buckets';
 import { requestExportLineOf, type ExportRow } from '../queries/export';
 import { NO_TOKEN_NAME, UNKNOWN_TOKEN_NAME } from '../queries/ingest-health';
-import { AROUND_WINDOW_MS, keysetPage, pageRead, toRequestRecord, type Cursor } from '../queries/requests';
+import { aroundAnswer, aroundWindow, keysetPage, pageRead, readTimeline, toRequestRecord, type AroundAnchor, type Cursor, type LightRow } from '../queries/requests';
 import { retentionCutoff } from '../queries/retention';
 import type { KeySummary } from '../queries/key-history';
 import type { SupportLookup } from '../queries/support-lookup';
@@ -51,7 +51,6 @@ import {
   type RefusedCall,
   type RefusedCalls,
   type StoreCounts,
-  type TimelineEntry,
   type TimeseriesOptions,
   type WriteContext,
   type WriteOutcome,
@@ -151,17 +150,6 @@ const RECORD_COLUMNS =
 const LIGHT_COLUMNS = 'id, request_id, code, status, ts_ms, method, route, path, latency_ms';
 
 type RecordRowCH = Parameters<typeof toRequestRecord>[0] & { id: number };
-interface LightRow {
-  id: number;
-  request_id: string;
-  code: string;
-  status: number;
-  ts_ms: number;
-  method: string | null;
-  route: string | null;
-  path: string | null;
-  latency_ms: number | null;
-}
 
 function toRecordRow(r: Json): RecordRowCH {
   return {
@@ -203,19 +191,6 @@ function toLight(r: Json): LightRow {
   };
 }
 
-function toEntry(r: LightRow): TimelineEntry {
-  return {
-    request_id: r.request_id,
-    code: r.code === '' ? null : r.code,
-    status: r.status,
-    ts: new Date(r.ts_ms).toISOString(),
-    ts_ms: r.ts_ms,
-    method: r.method,
-    path: r.path,
-    route: r.route,
-    latency_ms: r.latency_ms,
-  };
-}
 
 /** ClickHouse's halfMD5: the first 8 bytes of MD5 of the UTF-8 bytes, big-endian. The cluster's sharding key. */
 export function halfMD5(s: string): bigint {
@@ -842,67 +817,35 @@ export class ClickHouseRequestStore implements RequestStore {
     };
   }
 
-  private async aroundKey(anchor: { key_id: string; ts_ms: number; id: number; request_id: string }): Promise<AroundKey> {
+  private async aroundKey(anchor: AroundAnchor): Promise<AroundKey> {
     const R = raw(`${this.t.database}.requests_by_key`);
     const L = raw(LIGHT_COLUMNS);
-    const key_id = anchor.key_id;
-    const from_ms = anchor.ts_ms - AROUND_WINDOW_MS;
-    const to_ms = anchor.ts_ms + AROUND_WINDOW_MS;
-    const rows = (
-      await this.rows<Json>(sql`SELECT ${L} FROM ${R} WHERE key_value = ${key_id} AND ts_ms >= ${from_ms} AND ts_ms < ${to_ms} ORDER BY ts_ms, id LIMIT ${TIMELINE_LIMIT + 1}`)
-    ).map(toLight);
-    const truncated = rows.length > TIMELINE_LIMIT;
-    const shown = truncated ? rows.slice(0, TIMELINE_LIMIT) : rows;
-    let counts: { code: string; count: number }[];
-    if (truncated) {
-      counts = (
-        await this.rows<Json>(sql`SELECT code, count() AS count FROM ${R} WHERE key_value = ${key_id} AND ts_ms >= ${from_ms} AND ts_ms < ${to_ms} GROUP BY code`)
-      ).map((r) => ({ code: r.code as string, count: n(r.count) }));
-    } else {
-      const m = new Map<string, number>();
-      for (const r of rows) m.set(r.code, (m.get(r.code) ?? 0) + 1);
-      counts = [...m].map(([code, count]) => ({ code, count }));
-    }
-    counts.sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-    const before = (r: LightRow) => r.ts_ms < anchor.ts_ms || (r.ts_ms === anchor.ts_ms && r.id < anchor.id);
-    const after = (r: LightRow) => r.ts_ms > anchor.ts_ms || (r.ts_ms === anchor.ts_ms && r.id > anchor.id);
-    let previous: LightRow | undefined;
-    let next: LightRow | undefined;
-    if (rows.some((r) => r.id === anchor.id)) {
-      for (const r of rows) {
-        if (r.request_id === anchor.request_id) continue;
-        if (before(r)) previous = r;
-        else if (next === undefined && after(r)) next = r;
-      }
-    }
+    const win = aroundWindow(anchor);
+    const { key_id, from_ms, to_ms } = win;
+    const seen = readTimeline(
+      anchor,
+      (await this.rows<Json>(sql`SELECT ${L} FROM ${R} WHERE key_value = ${key_id} AND ts_ms >= ${from_ms} AND ts_ms < ${to_ms} ORDER BY ts_ms, id LIMIT ${TIMELINE_LIMIT + 1}`)).map(
+        toLight,
+      ),
+    );
     const t = anchor.ts_ms;
-    const [p, nx] = await Promise.all([
-      previous
+    const [counts, p, nx] = await Promise.all([
+      seen.counts ??
+        this.rows<Json>(sql`SELECT code, count() AS count FROM ${R} WHERE key_value = ${key_id} AND ts_ms >= ${from_ms} AND ts_ms < ${to_ms} GROUP BY code`).then((rows) =>
+          rows.map((r) => ({ code: r.code as string, count: n(r.count) })),
+        ),
+      seen.previous
         ? Promise.resolve([])
         : this.rows<Json>(
             sql`SELECT ${L} FROM ${R} WHERE key_value = ${key_id} AND ts_ms <= ${t} AND (ts_ms < ${t} OR id < ${anchor.id}) AND request_id != ${anchor.request_id} ORDER BY ts_ms DESC, id DESC LIMIT 1`,
           ),
-      next
+      seen.next
         ? Promise.resolve([])
         : this.rows<Json>(
             sql`SELECT ${L} FROM ${R} WHERE key_value = ${key_id} AND ts_ms >= ${t} AND (ts_ms > ${t} OR id > ${anchor.id}) AND request_id != ${anchor.request_id} ORDER BY ts_ms, id LIMIT 1`,
           ),
     ]);
-    if (!previous && p[0]) previous = toLight(p[0]);
-    if (!next && nx[0]) next = toLight(nx[0]);
-    return {
-      key_id,
-      from: new Date(from_ms).toISOString(),
-      to: new Date(to_ms).toISOString(),
-      from_ms,
-      to_ms,
-      counts_by_code: counts.map((c) => ({ code: c.code === '' ? null : c.code, count: c.count })),
-      total: counts.reduce((a, c) => a + c.count, 0),
-      previous: previous ? toEntry(previous) : null,
-      next: next ? toEntry(next) : null,
-      timeline: shown.map(toEntry),
-      timeline_truncated: truncated,
-    };
+    return aroundAnswer(win, seen, counts, seen.previous ?? (p[0] ? toLight(p[0]) : undefined), seen.next ?? (nx[0] ? toLight(nx[0]) : undefined));
   }
 
   async getRequests(ids: readonly string[]): Promise<Map<string, RequestRecord[]>> {

@@ -144,7 +144,8 @@ export interface RequestDetail {
   around: AroundKey | null;
 }
 
-type LightRow = { id: number; request_id: string; code: string; status: number; ts_ms: number; method: string | null; route: string | null; path: string | null; latency_ms: number | null };
+/** A timeline row: what a key's neighbourhood shows of each request. */
+export type LightRow = { id: number; request_id: string; code: string; status: number; ts_ms: number; method: string | null; route: string | null; path: string | null; latency_ms: number | null };
 
 const RECORD_COLUMNS =
   'id, request_id, code, ts_ms, status, method, path, route, latency_ms, key_id, account_id, tier, message, details, reason, unknown_code, status_mismatch, idempotency_key, request_fingerprint, idempotent_replayed, user_agent';
@@ -197,7 +198,7 @@ export function lookupStatementSql(db: Db): Record<string, string> {
 }
 
 /** The fields a timeline entry shares with the full record (toRequestRecord starts from it). */
-function toEntry(r: LightRow): TimelineEntry {
+export function toEntry(r: LightRow): TimelineEntry {
   return {
     request_id: r.request_id,
     code: r.code === '' ? null : r.code,
@@ -223,55 +224,88 @@ export function getRequestById(db: Db, request_id: string): RequestDetail | null
 const before = (r: LightRow, a: { ts_ms: number; id: number }) => r.ts_ms < a.ts_ms || (r.ts_ms === a.ts_ms && r.id < a.id);
 const after = (r: LightRow, a: { ts_ms: number; id: number }) => r.ts_ms > a.ts_ms || (r.ts_ms === a.ts_ms && r.id > a.id);
 
+/** The request a neighbourhood is drawn around: its key, time and row. */
+export interface AroundAnchor {
+  key_id: string;
+  ts_ms: number;
+  id: number;
+  request_id: string;
+}
+
+export interface CodeCount {
+  code: string;
+  count: number;
+}
+
+/** The same key's requests within AROUND_WINDOW_MS either side of the anchor: [from_ms, to_ms). */
+export function aroundWindow(anchor: AroundAnchor): { key_id: string; from_ms: number; to_ms: number } {
+  return { key_id: anchor.key_id, from_ms: anchor.ts_ms - AROUND_WINDOW_MS, to_ms: anchor.ts_ms + AROUND_WINDOW_MS };
+}
+
 /**
- * Usually two reads: the capped timeline, from which the counts, previous and next follow when it holds the
- * whole window (or, for previous/next, the rows on that side of the request). Otherwise one more indexed read each.
+ * What the capped timeline read (the window's first TIMELINE_LIMIT + 1 rows, oldest first) already answers: the
+ * counts when it holds the whole window, and the anchor's neighbours when the run reaches past them. A store reads
+ * only what is left undefined (one more indexed read each), the same way on every store.
  */
-function aroundKey(st: ReturnType<typeof lookupStatements>, anchor: { key_id: string; ts_ms: number; id: number; request_id: string }): AroundKey {
-  const key_id = anchor.key_id;
-  const from_ms = anchor.ts_ms - AROUND_WINDOW_MS;
-  const to_ms = anchor.ts_ms + AROUND_WINDOW_MS;
-  const rows = st.timeline.all(key_id, from_ms, to_ms, TIMELINE_LIMIT + 1);
+export function readTimeline(anchor: AroundAnchor, rows: LightRow[]): { shown: LightRow[]; truncated: boolean; counts?: CodeCount[]; previous?: LightRow; next?: LightRow } {
   const truncated = rows.length > TIMELINE_LIMIT;
   const shown = truncated ? rows.slice(0, TIMELINE_LIMIT) : rows;
-
-  let counts: { code: string; count: number }[];
-  if (truncated) counts = st.counts.all(key_id, from_ms, to_ms);
-  else {
+  let counts: CodeCount[] | undefined;
+  if (!truncated) {
     const m = new Map<string, number>();
     for (const r of rows) m.set(r.code, (m.get(r.code) ?? 0) + 1);
     counts = [...m].map(([code, count]) => ({ code, count }));
   }
-  counts.sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-
   // The timeline is a contiguous run from the window's start: the anchor's neighbours in it are the true ones,
   // as long as the run reaches past the anchor (previous) or holds a later row of another request (next).
-  const anchorInRun = rows.some((r) => r.id === anchor.id);
   let previous: LightRow | undefined;
   let next: LightRow | undefined;
-  if (anchorInRun) {
+  if (rows.some((r) => r.id === anchor.id)) {
     for (const r of rows) {
       if (r.request_id === anchor.request_id) continue;
       if (before(r, anchor)) previous = r;
       else if (next === undefined && after(r, anchor)) next = r;
     }
   }
-  if (!previous) previous = st.previous.get(key_id, anchor.ts_ms, anchor.ts_ms, anchor.id, anchor.request_id);
-  if (!next) next = st.next.get(key_id, anchor.ts_ms, anchor.ts_ms, anchor.id, anchor.request_id);
+  return { shown, truncated, counts, previous, next };
+}
 
+/** The API's `around` from a store's reads of the window. */
+export function aroundAnswer(
+  win: { key_id: string; from_ms: number; to_ms: number },
+  timeline: { shown: LightRow[]; truncated: boolean },
+  counts: CodeCount[],
+  previous: LightRow | undefined,
+  next: LightRow | undefined,
+): AroundKey {
+  const sorted = [...counts].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return {
-    key_id,
-    from: new Date(from_ms).toISOString(),
-    to: new Date(to_ms).toISOString(),
-    from_ms,
-    to_ms,
-    counts_by_code: counts.map((c) => ({ code: c.code === '' ? null : c.code, count: c.count })),
-    total: counts.reduce((n, c) => n + c.count, 0),
+    key_id: win.key_id,
+    from: new Date(win.from_ms).toISOString(),
+    to: new Date(win.to_ms).toISOString(),
+    from_ms: win.from_ms,
+    to_ms: win.to_ms,
+    counts_by_code: sorted.map((c) => ({ code: c.code === '' ? null : c.code, count: c.count })),
+    total: sorted.reduce((n, c) => n + c.count, 0),
     previous: previous ? toEntry(previous) : null,
     next: next ? toEntry(next) : null,
-    timeline: shown.map(toEntry),
-    timeline_truncated: truncated,
+    timeline: timeline.shown.map(toEntry),
+    timeline_truncated: timeline.truncated,
   };
+}
+
+/**
+ * Usually two reads: the capped timeline, from which the counts, previous and next follow when it holds the
+ * whole window (or, for previous/next, the rows on that side of the request). Otherwise one more indexed read each.
+ */
+function aroundKey(st: ReturnType<typeof lookupStatements>, anchor: AroundAnchor): AroundKey {
+  const win = aroundWindow(anchor);
+  const { key_id, from_ms, to_ms } = win;
+  const seen = readTimeline(anchor, st.timeline.all(key_id, from_ms, to_ms, TIMELINE_LIMIT + 1));
+  const counts = seen.counts ?? st.counts.all(key_id, from_ms, to_ms);
+  const previous = seen.previous ?? st.previous.get(key_id, anchor.ts_ms, anchor.ts_ms, anchor.id, anchor.request_id);
+  const next = seen.next ?? st.next.get(key_id, anchor.ts_ms, anchor.ts_ms, anchor.id, anchor.request_id);
+  return aroundAnswer(win, seen, counts, previous, next);
 }
 
 /** Records of many request ids in one query, grouped by id in the order asked. */
