@@ -9,7 +9,7 @@ import { edgeHourFor, explainKeyHistory, HOUR_MS, INSIGHT_LOOKBACK_MS, type Edge
 import { planLookupAsync } from '@/lib/lookup-tokens';
 import { confusableVariants, NEAR_ID_LIMITS, prefixVariants, rangePrefixes, withinOneEdit } from '@/lib/near-ids';
 import type { KeySummary } from '../queries/key-history';
-import type { SupportFound, SupportLookup } from '../queries/support-lookup';
+import { foundIds, insightsToRead, supportAnswer, type SupportLookup } from '../queries/support-lookup';
 import type { KeySummaryInput, SupportLookupOptions } from '../store';
 import type { RequestRecord } from '../types';
 import { and, join, raw, sql, type Sql } from './sql';
@@ -28,7 +28,6 @@ export interface SupportReads {
 }
 
 /** Distinct (key, code) histories read per lookup (as db/queries/support-lookup.ts). */
-const MAX_INSIGHTS = 20;
 const EDGE_ROWS = 5000;
 const RECENT_SCAN = 2000;
 
@@ -128,29 +127,17 @@ export class ClickHouseSupport {
     const stillMissing = unresolved.filter((id) => !variants.has(id));
     const near = await this.near(stillMissing);
 
+    const found = foundIds(plan.ids, byId, variants, variantRecords);
     const insights = new Map<string, KeyInsight | null>();
-    const seen = new Set<string>();
-    const found: SupportFound[] = [];
-    for (const id of plan.ids) {
-      const request_id = byId.has(id) ? id : variants.get(id);
-      const records = request_id === undefined ? undefined : (byId.get(request_id) ?? variantRecords.get(request_id));
-      if (request_id === undefined || !records || seen.has(request_id)) continue;
-      seen.add(request_id);
-      const main = records.find((x) => x.code !== null) ?? records[0];
-      const k = `${main.key_id}\u0000${main.code}\u0000${main.reason}\u0000${Math.floor(main.ts_ms / 3_600_000)}`;
-      if (opts.insights !== false && !insights.has(k) && insights.size < MAX_INSIGHTS) insights.set(k, await this.keyInsight(main, now_ms));
-      found.push({ request_id, asked: request_id === id ? null : id, records, main, insight: insights.get(k) ?? null });
-    }
+    for (const [k, main] of insightsToRead(found, opts.insights !== false)) insights.set(k, await this.keyInsight(main, now_ms));
     const [newest] = await this.r.rows<Json>(sql`SELECT count() AS c, max(ts_ms) AS t FROM ${raw(this.r.requests)}`);
-    return {
-      candidates: plan.ids,
-      truncated: plan.truncated,
+    return supportAnswer(
+      plan,
       found,
-      missing: stillMissing.map((id) => ({ id, did_you_mean: near.get(id) ?? [] })),
-      not_ids: [...new Set([...plan.notIds, ...(opts.not_ids ?? [])])].slice(0, 20),
-      retention_days: await this.r.retentionDays(),
-      newest_record_ms: newest && n(newest.c) > 0 ? n(newest.t) : null,
-    };
+      insights,
+      { ids: stillMissing, near },
+      { not_ids: opts.not_ids, retention_days: await this.r.retentionDays(), newest_record_ms: newest && n(newest.c) > 0 ? n(newest.t) : null },
+    );
   }
 
   /**
