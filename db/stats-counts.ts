@@ -148,3 +148,31 @@ export const MINUTE_ROLLUP_DIMS: ReadonlySet<string> = new Set(['status', 'statu
 
 /** Dimensions with few values per bucket: a series split by them is read in one grouped pass. */
 export const ONE_PASS_DIMS: ReadonlySet<BreakdownDimension> = new Set(['status', 'status_class', 'code', 'kind', 'tier', 'reason', 'method']);
+
+/** One read a shaping step asks of its store: exact counts over [lo, hi) (the store's `aggregate`). */
+export interface AggRead {
+  filters: Filters;
+  lo: number;
+  hi: number;
+  spec: AggSpec;
+}
+
+/**
+ * A breakdown or series written once for both stores: it yields the reads it needs (several at once where they are
+ * independent, for a store that can run them in parallel) and gets their counts back in the same order.
+ */
+export type Shaping<T> = Generator<AggRead[], T, Map<string, AggCounts>[]>;
+
+/** Runs a shaping on a store whose reads are synchronous (SQLite). */
+export function shapeSync<T>(shaping: Shaping<T>, read: (r: AggRead) => Map<string, AggCounts>): T {
+  let step = shaping.next();
+  while (!step.done) step = shaping.next(step.value.map(read));
+  return step.value;
+}
+
+/** Runs a shaping on a store whose reads are asynchronous (ClickHouse), each batch of reads in parallel. */
+export async function shapeAsync<T>(shaping: Shaping<T>, read: (r: AggRead) => Promise<Map<string, AggCounts>>): Promise<T> {
+  let step = shaping.next();
+  while (!step.done) step = shaping.next(await Promise.all(step.value.map(read)));
+  return step.value;
+}

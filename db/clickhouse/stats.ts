@@ -1,45 +1,31 @@
 // Summary, breakdown and series for the ClickHouse store: the same plan as db/queries/stats.ts (planSegments: whole
-// days and hours from rollups, minutes from rollup_minute, the rest raw), the same counts and rows (db/stats-counts.ts)
-// and the same error-rate rule (lib/error-rate.ts), so every answer is identical; only the SQL of one source read
-// differs. Rollups are SummingMergeTree tables that may hold unmerged rows: every read sums.
-import { ValidationError } from '@/lib/api-error';
-import {
-  describeNoSuccesses,
-  errorRate,
-  hasPopulationFilters,
-  isErrorDimension,
-  populationOf,
-  rowShareBase,
-} from '@/lib/error-rate';
+// days and hours from rollups, minutes from rollup_minute, the rest raw), the same counts, breakdowns and series
+// (db/stats-counts.ts, breakdownShaping and timeseriesShaping) and the same error-rate rule (lib/error-rate.ts), so
+// every answer is identical; only the SQL of one source read differs. Rollups are SummingMergeTree tables that may
+// hold unmerged rows: every read sums.
+import { describeNoSuccesses, errorRate, hasPopulationFilters, populationOf } from '@/lib/error-rate';
 import { LIST_FILTER_FIELDS, type BreakdownDimension, type Filters, type Interval, type ListFilterField } from '@/lib/filters';
-import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS } from '@/lib/time-buckets';
-import { OTHER_GROUP, planSegments, RAW_MINUTE_MAX_MS, type Segment } from '../queries/stats';
+import { ceilTo, DAY_MS, floorTo, HOUR_MS } from '@/lib/time-buckets';
+import { breakdownShaping, planSegments, timeseriesShaping, type Segment } from '../queries/stats';
 import {
   addInto,
-  baseDim,
   bump,
   countsOf,
   ERROR_ONLY_FILTERS,
   filterDims,
-  groupedCounts,
   metric,
-  MINUTE_ROLLUP_DIMS,
   NO_FILTERS,
   num,
-  ONE_PASS_DIMS,
   SEP,
-  sumCounts,
-  toRow,
-  wireValue,
   ZERO,
   type AggCounts,
   type AggRow,
   type AggSpec,
   type BaseDim,
-  type Grouped,
   type PeriodKpis,
+  shapeAsync,
 } from '../stats-counts';
-import type { Breakdown, BreakdownRow, Counts, Summary, Timeseries, TimeseriesBucket } from '../types';
+import type { Breakdown, Summary, Timeseries } from '../types';
 import { and, join, raw, sql, type Sql } from './sql';
 
 /** The SQLite planner's sources (planSegments), each mapped to a ClickHouse table below. */
@@ -302,126 +288,12 @@ export class ClickHouseStats {
   }
 
   async breakdown(filters: Filters, opts: { by: BreakdownDimension; limit?: number }): Promise<Breakdown> {
-    const limit = opts.limit ?? 50;
-    const { rows: all, total } = groupedCounts(opts.by, await this.aggregate(filters, filters.from, filters.to, { dim: baseDim(opts.by) }));
-    const base = rowShareBase(opts.by, all, total.errors);
-    const cut = all.slice(limit);
-    return {
-      by: opts.by,
-      from: new Date(filters.from).toISOString(),
-      to: new Date(filters.to).toISOString(),
-      from_ms: filters.from,
-      to_ms: filters.to,
-      rows: all.slice(0, limit).map((r) => toRow(r.value, r, base)),
-      other: cut.length ? toRow(null, sumCounts(opts.by, cut, total), base) : null,
-      total: toRow(null, total, total.errors),
-    };
+    return shapeAsync(breakdownShaping(filters, opts), (r) => this.aggregate(r.filters, r.lo, r.hi, r.spec));
   }
 
+
   async timeseries(filters: Filters, opts: { interval?: Interval | 'auto'; by?: BreakdownDimension | null; limit?: number } = {}): Promise<Timeseries> {
-    const requested = opts.interval ?? 'auto';
-    const by = opts.by ?? null;
-    const choice = chooseBucket(filters.from, filters.to, requested);
-    if (!choice) throw new ValidationError(`interval: a ${requested} series of this range has too many points; pick a coarser interval`, 'interval');
-    const minuteRollupCovers =
-      (['key', 'account', 'route', 'method'] as const).every((f) => filters[f].length === 0) && (by === null || MINUTE_ROLLUP_DIMS.has(by));
-    const needsRaw = choice.interval === 'minute' && !minuteRollupCovers;
-    if (needsRaw && filters.to - filters.from > RAW_MINUTE_MAX_MS) {
-      throw new ValidationError(
-        'interval: a per-minute series filtered or split by key, account, route or method may span at most 6 hours',
-        'interval',
-        { max_range_ms: RAW_MINUTE_MAX_MS },
-      );
-    }
-    const size = choice.interval_ms;
-    const errorDim = by !== null && isErrorDimension(by);
-    let totals: Map<string, AggCounts>;
-    let groups: (BreakdownRow & { key: string })[] = [];
-    const perBucket = new Map<number, Record<string, AggCounts>>();
-    const addTo = (b: number, g: string, c: AggCounts) => {
-      const rec = perBucket.get(b) ?? {};
-      addInto((rec[g] ??= ZERO()), c);
-      perBucket.set(b, rec);
-    };
-    const pickGroups = ({ rows: all, total }: Grouped) => {
-      const top = all.slice(0, opts.limit ?? 10);
-      const base = rowShareBase(by!, all, total.errors);
-      groups = top.map((r) => ({ ...toRow(r.value, r, base), key: r.value ?? '' }));
-      if (all.length > top.length) groups.push({ ...toRow(OTHER_GROUP, sumCounts(by!, all.slice(top.length), total), base), key: OTHER_GROUP });
-      return new Set(top.map((r) => r.value ?? ''));
-    };
-    if (by && ONE_PASS_DIMS.has(by)) {
-      const rows = await this.aggregate(filters, filters.from, filters.to, { dim: baseDim(by), interval_ms: size });
-      totals = new Map();
-      const byValue = new Map<string, AggCounts>();
-      for (const [key, c] of rows) {
-        const [b, rv] = key.split(SEP);
-        bump(totals, `${b}${SEP}`, c);
-        bump(byValue, `0${SEP}${rv}`, c);
-      }
-      const topKeys = pickGroups(groupedCounts(by, byValue));
-      for (const [key, c] of rows) {
-        const [b, rv] = key.split(SEP);
-        const g = wireValue(by, rv) ?? '';
-        if (topKeys.has(g)) addTo(Number(b), g, c);
-      }
-    } else {
-      const dim = by ? baseDim(by) : undefined;
-      const [t, byDim] = await Promise.all([
-        this.aggregate(filters, filters.from, filters.to, { interval_ms: size }),
-        dim ? this.aggregate(filters, filters.from, filters.to, { dim }) : Promise.resolve(null),
-      ]);
-      totals = t;
-      if (by && dim && byDim) {
-        const topKeys = pickGroups(groupedCounts(by, byDim));
-        for (const [key, c] of await this.aggregate(filters, filters.from, filters.to, { dim, interval_ms: size, only: [...topKeys] })) {
-          const [b, rv] = key.split(SEP);
-          const g = wireValue(by, rv) ?? '';
-          if (topKeys.has(g)) addTo(Number(b), g, c);
-        }
-      }
-    }
-    // A bucket whose population has failures and no successes is unknown (no_totals) unless other traffic of the same
-    // bucket succeeded; the unfiltered buckets are read only when such a bucket exists.
-    const starts = bucketStarts(filters.from, filters.to, size);
-    const noSuccess = (c: AggCounts | undefined) => !!c && c.failures > 0 && c.requests === c.failures;
-    let everyBucket: Map<string, AggCounts> | null = null;
-    if (hasPopulationFilters(filters) && starts.some((b) => noSuccess(totals.get(`${b}${SEP}`)))) {
-      everyBucket = await this.aggregate(NO_FILTERS(filters), filters.from, filters.to, { interval_ms: size });
-    }
-    const buckets = starts.map((b): TimeseriesBucket => {
-      const c = totals.get(`${b}${SEP}`) ?? ZERO();
-      const no_totals = noSuccess(c) && (everyBucket === null || noSuccess(everyBucket.get(`${b}${SEP}`)));
-      const out: TimeseriesBucket = { ts: new Date(b).toISOString(), ts_ms: b, requests: c.requests, errors: c.errors, error_rate: no_totals ? null : errorRate(c), no_totals };
-      if (by) {
-        const rec: Record<string, Counts> = {};
-        let sumReq = 0;
-        let sumErr = 0;
-        const got = perBucket.get(b) ?? {};
-        for (const g of groups) {
-          if (g.key === OTHER_GROUP) continue;
-          const gc = got[g.key] ?? ZERO();
-          rec[g.key] = { requests: errorDim ? c.requests : gc.requests, errors: gc.errors };
-          sumReq += gc.requests;
-          sumErr += gc.errors;
-        }
-        if (groups.some((g) => g.key === OTHER_GROUP)) rec[OTHER_GROUP] = { requests: errorDim ? c.requests : c.requests - sumReq, errors: c.errors - sumErr };
-        out.groups = rec;
-      }
-      return out;
-    });
-    return {
-      interval: choice.interval,
-      interval_ms: size,
-      auto: requested === 'auto',
-      tick_format: choice.tick_format,
-      from: new Date(filters.from).toISOString(),
-      to: new Date(filters.to).toISOString(),
-      from_ms: filters.from,
-      to_ms: filters.to,
-      by,
-      groups,
-      buckets,
-    };
+    return shapeAsync(timeseriesShaping(filters, opts), (r) => this.aggregate(r.filters, r.lo, r.hi, r.spec));
   }
+
 }

@@ -31,10 +31,13 @@ import {
   ZERO,
   type AggCounts,
   type AggRow,
+  shapeSync,
+  type AggRead,
   type AggSpec,
   type BaseDim,
   type Grouped,
   type PeriodKpis,
+  type Shaping,
 } from '../stats-counts';
 
 /** A minute series whose filters no minute rollup covers (route, method, key, account) reads raw rows: at most 6 h. */
@@ -427,8 +430,14 @@ export interface Breakdown {
 
 /** Rows `{value, requests, errors, error_rate, records, share}` by one dimension, most errors first, at most `limit`. */
 export function getBreakdown(db: Db, filters: Filters, opts: { by: BreakdownDimension; limit?: number }): Breakdown {
+  return shapeSync(breakdownShaping(filters, opts), (r) => aggregate(db, r.filters, r.lo, r.hi, r.spec));
+}
+
+/** A breakdown as both stores make it from their reads (shapeSync / shapeAsync). */
+export function* breakdownShaping(filters: Filters, opts: { by: BreakdownDimension; limit?: number }): Shaping<Breakdown> {
   const limit = opts.limit ?? 50;
-  const { rows: all, total } = groupedCounts(opts.by, aggregate(db, filters, filters.from, filters.to, { dim: baseDim(opts.by) }));
+  const [counts] = yield [{ filters, lo: filters.from, hi: filters.to, spec: { dim: baseDim(opts.by) } }];
+  const { rows: all, total } = groupedCounts(opts.by, counts);
   const base = rowShareBase(opts.by, all, total.errors);
   const cut = all.slice(limit);
   return {
@@ -482,6 +491,14 @@ export function getTimeseries(
   filters: Filters,
   opts: { interval?: Interval | 'auto'; by?: BreakdownDimension | null; limit?: number } = {},
 ): Timeseries {
+  return shapeSync(timeseriesShaping(filters, opts), (r) => aggregate(db, r.filters, r.lo, r.hi, r.spec));
+}
+
+/** A series as both stores make it from their reads (shapeSync / shapeAsync). */
+export function* timeseriesShaping(
+  filters: Filters,
+  opts: { interval?: Interval | 'auto'; by?: BreakdownDimension | null; limit?: number } = {},
+): Shaping<Timeseries> {
   const requested = opts.interval ?? 'auto';
   const by = opts.by ?? null;
   const choice = chooseBucket(filters.from, filters.to, requested);
@@ -516,7 +533,7 @@ export function getTimeseries(
   if (by && ONE_PASS_DIMS.has(by)) {
     // Few values per bucket: one grouped pass by (bucket, value) gives the bucket totals, the groups over the whole
     // range and each bucket's split (instead of three passes over the same rollup rows).
-    const rows = aggregate(db, filters, filters.from, filters.to, { dim: baseDim(by), interval_ms: size });
+    const [rows] = yield [{ filters, lo: filters.from, hi: filters.to, spec: { dim: baseDim(by), interval_ms: size } }];
     totals = new Map();
     const byValue = new Map<string, AggCounts>();
     for (const [key, c] of rows) {
@@ -531,12 +548,16 @@ export function getTimeseries(
       if (topKeys.has(g)) addTo(Number(b), g, c);
     }
   } else {
-    totals = aggregate(db, filters, filters.from, filters.to, { interval_ms: size });
-    if (by) {
-      const dim = baseDim(by);
-      const topKeys = pickGroups(groupedCounts(by, aggregate(db, filters, filters.from, filters.to, { dim })));
+    const dim = by ? baseDim(by) : undefined;
+    const reads: AggRead[] = [{ filters, lo: filters.from, hi: filters.to, spec: { interval_ms: size } }];
+    if (dim) reads.push({ filters, lo: filters.from, hi: filters.to, spec: { dim } });
+    const [t, byDim] = yield reads;
+    totals = t;
+    if (by && dim && byDim) {
+      const topKeys = pickGroups(groupedCounts(by, byDim));
       // Many values (keys, accounts, routes): the per-bucket pass is restricted in SQL to the top values.
-      for (const [key, c] of aggregate(db, filters, filters.from, filters.to, { dim, interval_ms: size, only: [...topKeys] })) {
+      const [split] = yield [{ filters, lo: filters.from, hi: filters.to, spec: { dim, interval_ms: size, only: [...topKeys] } }];
+      for (const [key, c] of split) {
         const [b, raw] = key.split(SEP);
         const g = wireValue(by, raw) ?? '';
         if (topKeys.has(g)) addTo(Number(b), g, c);
@@ -549,8 +570,7 @@ export function getTimeseries(
   const noSuccess = (c: AggCounts | undefined) => !!c && c.failures > 0 && c.requests === c.failures;
   let everyBucket: Map<string, AggCounts> | null = null;
   if (hasPopulationFilters(filters) && starts.some((b) => noSuccess(totals.get(`${b}${SEP}`)))) {
-    const none: Filters = { ...filters, status: [], code: [], tier: [], key: [], account: [], route: [], method: [], reason: [] };
-    everyBucket = aggregate(db, none, filters.from, filters.to, { interval_ms: size });
+    [everyBucket] = yield [{ filters: NO_FILTERS(filters), lo: filters.from, hi: filters.to, spec: { interval_ms: size } }];
   }
   const buckets = starts.map((b): TimeseriesBucket => {
     const c = totals.get(`${b}${SEP}`) ?? ZERO();
