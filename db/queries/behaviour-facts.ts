@@ -47,11 +47,12 @@ interface RawRow {
 }
 
 interface Statements {
-  limitsNear: Statement;
+  limitsNearKeys: Statement;
   updateLimit: Statement;
   insertLimit: Statement;
   rowsFrom: Statement;
   insertFutile: Statement;
+  clearRepeat: Statement;
   futileBetween: Statement;
   markRepeat: Statement;
 }
@@ -62,10 +63,14 @@ function statements(sqlite: Database.Database): Statements {
   let s = cache.get(sqlite);
   if (s) return s;
   s = {
-    limitsNear: sqlite.prepare(
-      `SELECT request_id, code, ts_ms, route, retry_after_ms, next_any_request_id, next_any_code, next_any_ts_ms, class_any,
-              next_route_request_id, next_route_code, next_route_ts_ms, class_route, before_n, after_n, storm
-         FROM behaviour_limits WHERE key_id = ? AND ts_ms >= ? AND ts_ms <= ?`,
+    // Every key's window probed in one statement: `?` is a JSON array of [key_id, from_ms, to_ms], the outer loop
+    // (CROSS JOIN keeps it outer), each element one range of the (key_id, ts_ms) index. One call per batch rather
+    // than one per key saves a few µs per key, most of which have no stored limit near.
+    limitsNearKeys: sqlite.prepare(
+      `SELECT l.key_id, l.request_id, l.code, l.ts_ms, l.route, l.retry_after_ms, l.next_any_request_id, l.next_any_code, l.next_any_ts_ms,
+              l.class_any, l.next_route_request_id, l.next_route_code, l.next_route_ts_ms, l.class_route, l.before_n, l.after_n, l.storm
+         FROM json_each(?) AS w CROSS JOIN behaviour_limits AS l
+        WHERE l.key_id = w.value ->> 0 AND l.ts_ms >= w.value ->> 1 AND l.ts_ms <= w.value ->> 2`,
     ),
     updateLimit: sqlite.prepare(
       `UPDATE behaviour_limits SET next_any_request_id = ?, next_any_code = ?, next_any_ts_ms = ?, class_any = ?,
@@ -78,7 +83,8 @@ function statements(sqlite: Database.Database): Statements {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     rowsFrom: sqlite.prepare(`SELECT request_id, code, ts_ms, route FROM requests WHERE key_id = ? AND ts_ms >= ? AND ts_ms <= ? ORDER BY ts_ms`),
-    insertFutile: sqlite.prepare(`INSERT OR IGNORE INTO behaviour_futile (request_id, code, key_id, ts_ms, route, repeat) VALUES (?, ?, ?, ?, ?, 0)`),
+    insertFutile: sqlite.prepare(`INSERT OR IGNORE INTO behaviour_futile (request_id, code, key_id, ts_ms, route, repeat) VALUES (?, ?, ?, ?, ?, ?)`),
+    clearRepeat: sqlite.prepare(`UPDATE behaviour_futile SET repeat = 0 WHERE request_id = ? AND code = ?`),
     futileBetween: sqlite.prepare(
       `SELECT request_id, code, ts_ms, repeat FROM behaviour_futile WHERE key_id = ? AND code = ? AND ts_ms >= ? AND ts_ms <= ?`,
     ),
@@ -137,21 +143,35 @@ export class BehaviourBatch {
   apply(deadline_ms: number | null = null): void {
     if (this.keys.size === 0) return;
     const s = statements(this.sqlite);
+    const windows: [string, number, number][] = [];
+    const special = new Set<string>();
     for (const [key_id, rows] of this.keys) {
-      if (deadline_ms !== null && Date.now() > deadline_ms) throw new DeadlineExceeded();
       let first = Infinity;
       let last = -Infinity;
-      let special = false;
+      let isSpecial = false;
       for (const r of rows) {
         const ts = r[2];
         if (ts < first) first = ts;
         if (ts > last) last = ts;
-        if (!special && ((r[12] !== null && isLimitStatus(r[3])) || (r[1] !== '' && isFutileCode(r[1])))) special = true;
+        if (!isSpecial && ((r[12] !== null && isLimitStatus(r[3])) || (r[1] !== '' && isFutileCode(r[1])))) isSpecial = true;
       }
-      const stored = s.limitsNear.all(key_id, first - ABANDON_MS, last + STORM_WINDOW_MS) as LimitRow[];
-      if (stored.length === 0 && !special) continue;
+      windows.push([key_id, first - ABANDON_MS, last + STORM_WINDOW_MS]);
+      if (isSpecial) special.add(key_id);
+    }
+    // The stored limits near each key's rows, read before any of this batch's limits is inserted (a key's window
+    // only ever holds its own limits, so reading them all first is what reading each key's before its own writes was).
+    const near = new Map<string, LimitRow[]>();
+    for (const l of s.limitsNearKeys.all(JSON.stringify(windows)) as (LimitRow & { key_id: string })[]) {
+      const list = near.get(l.key_id);
+      if (list) list.push(l);
+      else near.set(l.key_id, [l]);
+    }
+    for (const [key_id, rows] of this.keys) {
+      if (deadline_ms !== null && Date.now() > deadline_ms) throw new DeadlineExceeded();
+      const stored = near.get(key_id);
+      if (stored === undefined && !special.has(key_id)) continue;
       const events = rows.map((r) => toEvent(r, key_id)).sort(compareEvents);
-      if (stored.length > 0) correctStoredLimits(s, stored, events);
+      if (stored !== undefined) correctStoredLimits(s, stored, events);
       insertLimits(s, key_id, events.filter((e) => e.retry_after_ms !== null));
       markFutile(s, key_id, events);
     }
@@ -272,37 +292,69 @@ function markFutile(s: Statements, key_id: string, events: BehaviourEvent[]): vo
   const byCode = new Map<string, BehaviourEvent[]>();
   for (const e of events) {
     if (!isFutileCode(e.code)) continue;
-    s.insertFutile.run(e.request_id, e.code, key_id, e.ts_ms, e.route);
     const list = byCode.get(e.code);
     if (list) list.push(e);
     else byCode.set(e.code, [e]);
   }
   // Per code, the stored rows around runs of the batch's events (windows that overlap are read once), swept in
-  // event order: an event repeats when the row just before it is within FUTILE_WINDOW_MS, and makes the row just
-  // after it a repeat. Linear in the rows read, however many times the key repeated the code.
+  // event order with the run's events among them: an event repeats when the row just before it is within
+  // FUTILE_WINDOW_MS, and makes the row just after it a repeat. Linear in the rows read, however many times the key
+  // repeated the code. The run's events are inserted with their flag decided, so only stored rows are updated.
   for (const [code, list] of byCode) {
     // `events` is in event order, so each list is too.
     for (let a = 0; a < list.length; ) {
       let b = a + 1;
       while (b < list.length && list[b].ts_ms - FUTILE_WINDOW_MS <= list[b - 1].ts_ms + FUTILE_WINDOW_MS) b++;
-      const rows = (s.futileBetween.all(key_id, code, list[a].ts_ms - FUTILE_WINDOW_MS, list[b - 1].ts_ms + FUTILE_WINDOW_MS) as (RawRow & { repeat: number })[]).sort(
-        compareEvents,
-      );
-      const marked = new Set<number>();
-      const mark = (k: number) => {
-        if (rows[k].repeat === 1 || marked.has(k)) return;
-        marked.add(k);
-        s.markRepeat.run(rows[k].request_id, rows[k].code);
-      };
-      let k = 0;
-      for (let x = a; x < b; x++) {
-        const e = list[x];
-        while (k < rows.length && compareEvents(rows[k], e) < 0) k++;
-        // rows[k] is e itself (inserted above).
-        if (k > 0 && rows[k - 1].ts_ms >= e.ts_ms - FUTILE_WINDOW_MS) mark(k);
-        if (k + 1 < rows.length && rows[k + 1].ts_ms - e.ts_ms <= FUTILE_WINDOW_MS) mark(k + 1);
-      }
+      futileRun(s, key_id, code, list, a, b);
       a = b;
     }
   }
+}
+
+type FutileRow = RawRow & { repeat: number; fresh?: boolean };
+
+const futileWindow = (s: Statements, key_id: string, code: string, list: readonly BehaviourEvent[], a: number, b: number) =>
+  s.futileBetween.all(key_id, code, list[a].ts_ms - FUTILE_WINDOW_MS, list[b - 1].ts_ms + FUTILE_WINDOW_MS) as FutileRow[];
+
+/** The repeat marks of the run list[a..b) and of the rows around it: indexes into `rows` (sorted, the run among them). */
+function futileMarks(rows: readonly FutileRow[], list: readonly BehaviourEvent[], a: number, b: number): Set<number> {
+  const marked = new Set<number>();
+  const mark = (k: number) => {
+    if (rows[k].repeat !== 1) marked.add(k);
+  };
+  let k = 0;
+  for (let x = a; x < b; x++) {
+    const e = list[x];
+    while (k < rows.length && compareEvents(rows[k], e) < 0) k++;
+    // rows[k] is e itself.
+    if (k > 0 && rows[k - 1].ts_ms >= e.ts_ms - FUTILE_WINDOW_MS) mark(k);
+    if (k + 1 < rows.length && rows[k + 1].ts_ms - e.ts_ms <= FUTILE_WINDOW_MS) mark(k + 1);
+  }
+  return marked;
+}
+
+function futileRun(s: Statements, key_id: string, code: string, list: readonly BehaviourEvent[], a: number, b: number): void {
+  // The stored rows of the window, before the run's events are written; then the run's events among them.
+  const rows: FutileRow[] = futileWindow(s, key_id, code, list, a, b);
+  for (let x = a; x < b; x++) rows.push({ request_id: list[x].request_id, code, ts_ms: list[x].ts_ms, route: list[x].route, repeat: 0, fresh: true });
+  rows.sort(compareEvents);
+  const marked = futileMarks(rows, list, a, b);
+  let inserted = true;
+  const insertedRepeats: string[] = [];
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k];
+    if (!r.fresh) continue;
+    const repeat = marked.has(k) ? 1 : 0;
+    if (s.insertFutile.run(r.request_id, code, key_id, r.ts_ms, r.route, repeat).changes === 0) inserted = false;
+    else if (repeat === 1) insertedRepeats.push(r.request_id);
+  }
+  if (inserted) {
+    for (const k of marked) if (!rows[k].fresh) s.markRepeat.run(rows[k].request_id, code);
+    return;
+  }
+  // An event's fact was already stored (its request row pruned, the fact not yet): the result of inserting every new
+  // event with repeat 0 and then marking over the stored window, as it was computed before the flags were decided.
+  for (const id of insertedRepeats) s.clearRepeat.run(id, code);
+  const again = futileWindow(s, key_id, code, list, a, b).sort(compareEvents);
+  for (const k of futileMarks(again, list, a, b)) s.markRepeat.run(again[k].request_id, code);
 }
