@@ -170,13 +170,26 @@ export class BehaviourBatch {
       if (deadline_ms !== null && Date.now() > deadline_ms) throw new DeadlineExceeded();
       const stored = near.get(key_id);
       if (stored === undefined && !special.has(key_id)) continue;
-      const events = rows.map((r) => toEvent(r, key_id)).sort(compareEvents);
+      // Correcting stored limits counts every event around them; without any, only the limits and futile codes matter.
+      const events = (stored !== undefined ? rows.map((r) => toEvent(r, key_id)) : specialEvents(rows, key_id)).sort(compareEvents);
       if (stored !== undefined) correctStoredLimits(s, stored, events);
       insertLimits(s, key_id, events.filter((e) => e.retry_after_ms !== null));
       markFutile(s, key_id, events);
     }
     this.keys.clear();
   }
+}
+
+/** The events of `rows` that are limits (a retry_after) or futile codes: what insertLimits and markFutile read. */
+function specialEvents(rows: readonly BehaviourRow[], key_id: string): BehaviourEvent[] {
+  const out: BehaviourEvent[] = [];
+  for (const r of rows) {
+    const futile = r[1] !== '' && isFutileCode(r[1]);
+    if (!futile && (r[12] === null || !isLimitStatus(r[3]))) continue;
+    const e = toEvent(r, key_id);
+    if (futile || e.retry_after_ms !== null) out.push(e);
+  }
+  return out;
 }
 
 /** The stored limits this batch's events are neighbours of: an earlier successor, more requests around them. */
