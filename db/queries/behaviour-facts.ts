@@ -53,6 +53,7 @@ interface Statements {
   rowsFrom: Statement;
   insertFutile: Statement;
   clearRepeat: Statement;
+  futileNearRuns: Statement;
   futileBetween: Statement;
   markRepeat: Statement;
 }
@@ -85,6 +86,13 @@ function statements(sqlite: Database.Database): Statements {
     rowsFrom: sqlite.prepare(`SELECT request_id, code, ts_ms, route FROM requests WHERE key_id = ? AND ts_ms >= ? AND ts_ms <= ? ORDER BY ts_ms`),
     insertFutile: sqlite.prepare(`INSERT OR IGNORE INTO behaviour_futile (request_id, code, key_id, ts_ms, route, repeat) VALUES (?, ?, ?, ?, ?, ?)`),
     clearRepeat: sqlite.prepare(`UPDATE behaviour_futile SET repeat = 0 WHERE request_id = ? AND code = ?`),
+    // The stored rows of every futile run's window in one statement (`?`: JSON array of [key_id, code, from_ms, to_ms];
+    // `run` is the window's index), one range of the (key_id, code, ts_ms) index each: almost all are empty.
+    futileNearRuns: sqlite.prepare(
+      `SELECT w.key AS run, f.request_id, f.code, f.ts_ms, f.repeat
+         FROM json_each(?) AS w CROSS JOIN behaviour_futile AS f
+        WHERE f.key_id = w.value ->> 0 AND f.code = w.value ->> 1 AND f.ts_ms >= w.value ->> 2 AND f.ts_ms <= w.value ->> 3`,
+    ),
     futileBetween: sqlite.prepare(
       `SELECT request_id, code, ts_ms, repeat FROM behaviour_futile WHERE key_id = ? AND code = ? AND ts_ms >= ? AND ts_ms <= ?`,
     ),
@@ -166,6 +174,7 @@ export class BehaviourBatch {
       if (list) list.push(l);
       else near.set(l.key_id, [l]);
     }
+    const runs: FutileRun[] = [];
     for (const [key_id, rows] of this.keys) {
       if (deadline_ms !== null && Date.now() > deadline_ms) throw new DeadlineExceeded();
       const stored = near.get(key_id);
@@ -174,9 +183,10 @@ export class BehaviourBatch {
       const events = (stored !== undefined ? rows.map((r) => toEvent(r, key_id)) : specialEvents(rows, key_id)).sort(compareEvents);
       if (stored !== undefined) correctStoredLimits(s, stored, events);
       insertLimits(s, key_id, events.filter((e) => e.retry_after_ms !== null));
-      markFutile(s, key_id, events);
+      futileRuns(runs, key_id, events);
     }
     this.keys.clear();
+    markFutile(s, runs, deadline_ms);
   }
 }
 
@@ -300,8 +310,19 @@ function insertLimit(s: Statements, l: BehaviourEvent, rows: readonly RawRow[], 
  * Futile-code events: a new one is a repeat when the key got the same code within FUTILE_WINDOW_MS before it, and
  * it makes the first same-code event after it (within the window) a repeat. Only that one can change: any later one
  * already had a predecessor at least as close.
+ *
+ * A run is one key's events of one code whose windows (FUTILE_WINDOW_MS either side) overlap: its stored rows are
+ * read once. Runs of one key and code never share a window, and other keys' and codes' rows are never in it.
  */
-function markFutile(s: Statements, key_id: string, events: BehaviourEvent[]): void {
+interface FutileRun {
+  key_id: string;
+  code: string;
+  /** In event order. */
+  events: BehaviourEvent[];
+}
+
+/** The futile runs of one key's events (`events` in event order). */
+function futileRuns(out: FutileRun[], key_id: string, events: readonly BehaviourEvent[]): void {
   const byCode = new Map<string, BehaviourEvent[]>();
   for (const e of events) {
     if (!isFutileCode(e.code)) continue;
@@ -309,49 +330,60 @@ function markFutile(s: Statements, key_id: string, events: BehaviourEvent[]): vo
     if (list) list.push(e);
     else byCode.set(e.code, [e]);
   }
-  // Per code, the stored rows around runs of the batch's events (windows that overlap are read once), swept in
-  // event order with the run's events among them: an event repeats when the row just before it is within
-  // FUTILE_WINDOW_MS, and makes the row just after it a repeat. Linear in the rows read, however many times the key
-  // repeated the code. The run's events are inserted with their flag decided, so only stored rows are updated.
   for (const [code, list] of byCode) {
-    // `events` is in event order, so each list is too.
     for (let a = 0; a < list.length; ) {
       let b = a + 1;
       while (b < list.length && list[b].ts_ms - FUTILE_WINDOW_MS <= list[b - 1].ts_ms + FUTILE_WINDOW_MS) b++;
-      futileRun(s, key_id, code, list, a, b);
+      out.push({ key_id, code, events: a === 0 && b === list.length ? list : list.slice(a, b) });
       a = b;
     }
   }
 }
 
+const runWindow = (r: FutileRun): [string, string, number, number] => [
+  r.key_id,
+  r.code,
+  r.events[0].ts_ms - FUTILE_WINDOW_MS,
+  r.events[r.events.length - 1].ts_ms + FUTILE_WINDOW_MS,
+];
+
+/**
+ * Every run swept in event order with the stored rows of its window (read for all runs at once, before any run's
+ * events are written): an event repeats when the row just before it is within FUTILE_WINDOW_MS, and makes the row
+ * just after it a repeat. Linear in the rows read, however many times a key repeated a code. The events are
+ * inserted with their flag decided, so only stored rows are updated.
+ */
+function markFutile(s: Statements, runs: readonly FutileRun[], deadline_ms: number | null): void {
+  if (runs.length === 0) return;
+  const near: FutileRow[][] = runs.map(() => []);
+  for (const r of s.futileNearRuns.all(JSON.stringify(runs.map(runWindow))) as (FutileRow & { run: number })[]) near[r.run].push(r);
+  for (let i = 0; i < runs.length; i++) {
+    if (deadline_ms !== null && (i & 255) === 0 && Date.now() > deadline_ms) throw new DeadlineExceeded();
+    futileRun(s, runs[i], near[i]);
+  }
+}
+
 type FutileRow = RawRow & { repeat: number; fresh?: boolean };
 
-const futileWindow = (s: Statements, key_id: string, code: string, list: readonly BehaviourEvent[], a: number, b: number) =>
-  s.futileBetween.all(key_id, code, list[a].ts_ms - FUTILE_WINDOW_MS, list[b - 1].ts_ms + FUTILE_WINDOW_MS) as FutileRow[];
-
-/** The repeat marks of the run list[a..b) and of the rows around it: indexes into `rows` (sorted, the run among them). */
-function futileMarks(rows: readonly FutileRow[], list: readonly BehaviourEvent[], a: number, b: number): Set<number> {
+/** The repeat marks of the run's events and of the rows around them: indexes into `rows` (sorted, the events among them). */
+function futileMarks(rows: readonly FutileRow[], events: readonly BehaviourEvent[]): Set<number> {
   const marked = new Set<number>();
-  const mark = (k: number) => {
-    if (rows[k].repeat !== 1) marked.add(k);
-  };
   let k = 0;
-  for (let x = a; x < b; x++) {
-    const e = list[x];
+  for (const e of events) {
     while (k < rows.length && compareEvents(rows[k], e) < 0) k++;
     // rows[k] is e itself.
-    if (k > 0 && rows[k - 1].ts_ms >= e.ts_ms - FUTILE_WINDOW_MS) mark(k);
-    if (k + 1 < rows.length && rows[k + 1].ts_ms - e.ts_ms <= FUTILE_WINDOW_MS) mark(k + 1);
+    if (k > 0 && rows[k - 1].ts_ms >= e.ts_ms - FUTILE_WINDOW_MS && rows[k].repeat !== 1) marked.add(k);
+    if (k + 1 < rows.length && rows[k + 1].ts_ms - e.ts_ms <= FUTILE_WINDOW_MS && rows[k + 1].repeat !== 1) marked.add(k + 1);
   }
   return marked;
 }
 
-function futileRun(s: Statements, key_id: string, code: string, list: readonly BehaviourEvent[], a: number, b: number): void {
-  // The stored rows of the window, before the run's events are written; then the run's events among them.
-  const rows: FutileRow[] = futileWindow(s, key_id, code, list, a, b);
-  for (let x = a; x < b; x++) rows.push({ request_id: list[x].request_id, code, ts_ms: list[x].ts_ms, route: list[x].route, repeat: 0, fresh: true });
+function futileRun(s: Statements, run: FutileRun, stored: FutileRow[]): void {
+  const { key_id, code, events } = run;
+  const rows = stored;
+  for (const e of events) rows.push({ request_id: e.request_id, code, ts_ms: e.ts_ms, route: e.route, repeat: 0, fresh: true });
   rows.sort(compareEvents);
-  const marked = futileMarks(rows, list, a, b);
+  const marked = futileMarks(rows, events);
   let inserted = true;
   const insertedRepeats: string[] = [];
   for (let k = 0; k < rows.length; k++) {
@@ -368,6 +400,7 @@ function futileRun(s: Statements, key_id: string, code: string, list: readonly B
   // An event's fact was already stored (its request row pruned, the fact not yet): the result of inserting every new
   // event with repeat 0 and then marking over the stored window, as it was computed before the flags were decided.
   for (const id of insertedRepeats) s.clearRepeat.run(id, code);
-  const again = futileWindow(s, key_id, code, list, a, b).sort(compareEvents);
-  for (const k of futileMarks(again, list, a, b)) s.markRepeat.run(again[k].request_id, code);
+  const [, , lo, hi] = runWindow(run);
+  const again = (s.futileBetween.all(key_id, code, lo, hi) as FutileRow[]).sort(compareEvents);
+  for (const k of futileMarks(again, events)) s.markRepeat.run(again[k].request_id, code);
 }
