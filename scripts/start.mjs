@@ -28,7 +28,16 @@ let nextHasAnswered = false;
 function routed(nextListener) {
   return function (req, res) {
     if (nextHasAnswered && serveDirect(req, res)) return;
-    if (!nextHasAnswered) res.once('finish', () => (nextHasAnswered = true));
+    if (!nextHasAnswered) {
+      // Flagged as Next sends its first status line, before any byte of it reaches the client: a client that goes on
+      // as soon as it sees a status (a readiness probe) finds the next request already ours.
+      const writeHead = res.writeHead;
+      res.writeHead = function (...args) {
+        nextHasAnswered = true;
+        res.writeHead = writeHead;
+        return writeHead.apply(this, args);
+      };
+    }
     return nextListener.call(this, req, res);
   };
 }
