@@ -138,12 +138,7 @@ class Sink {
   private gather(): ResizableArrayBuffer {
     const buf = new ResizableArrayBuffer(0, { maxByteLength: this.max });
     buf.resize(Math.min(this.max, Math.ceil(this.size / GROW_STEP) * GROW_STEP));
-    let offset = 0;
-    for (const part of this.parts ?? []) {
-      new Uint8Array(buf, offset, part.byteLength).set(part);
-      offset += part.byteLength;
-    }
-    this.parts = null;
+    this.moveParts(new Uint8Array(buf));
     return buf;
   }
   /** Drops what is kept; a resizable buffer gives its pages back now (shrinking decommits them), not at the next GC. */
@@ -160,13 +155,17 @@ class Sink {
       return new Uint8Array(buf, 0, this.size);
     }
     const out = new Uint8Array(this.size);
+    this.moveParts(out);
+    return out;
+  }
+  /** Copies the kept chunks, in order, to the start of `into` and lets them go. */
+  private moveParts(into: Uint8Array): void {
     let offset = 0;
     for (const part of this.parts ?? []) {
-      out.set(part, offset);
+      into.set(part, offset);
       offset += part.byteLength;
     }
     this.parts = null;
-    return out;
   }
 }
 

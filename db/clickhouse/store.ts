@@ -901,7 +901,7 @@ export class ClickHouseRequestStore implements RequestStore {
     const limit = page.limit ?? 100;
     const read = pageRead(page);
     const rows = read.newer ? await this.listRowsNewer(filters, read.before, limit + 1) : await this.listRows(filters, read.after, limit + 1, RECORD_COLUMNS);
-    return keysetPage(read, rows.map(toRecordRow), limit, toRequestRecord, page.before);
+    return keysetPage(read, rows.map(toRecordRow), limit, toRequestRecord);
   }
 
   async requestsCsv(filters: Filters, opts: RequestsCsvOptions = {}): Promise<ReadableStream<Uint8Array>> {

@@ -198,7 +198,7 @@ export function lookupStatementSql(db: Db): Record<string, string> {
 }
 
 /** The fields a timeline entry shares with the full record (toRequestRecord starts from it). */
-export function toEntry(r: LightRow): TimelineEntry {
+function toEntry(r: LightRow): TimelineEntry {
   return {
     request_id: r.request_id,
     code: r.code === '' ? null : r.code,
@@ -390,11 +390,11 @@ function listRowsNewer(db: Db, filters: Filters, before: Cursor, limit: number):
 }
 
 /** Which way a page reads: the records just newer than `before` (a prev_cursor), or those older than `after`. */
-export type PageRead = { newer: true; before: Cursor } | { newer: false; after: Cursor | null };
+export type PageRead = { newer: true; before: Cursor; cursor: string } | { newer: false; after: Cursor | null };
 
 /** What a listRequests call asks of its store's keyset reads (each store reads `limit + 1` rows that way). */
 export function pageRead(page: { cursor?: string | null; before?: string | null }): PageRead {
-  if (page.before) return { newer: true, before: decodeCursor(page.before) };
+  if (page.before) return { newer: true, before: decodeCursor(page.before), cursor: page.before };
   return { newer: false, after: page.cursor ? decodeCursor(page.cursor) : null };
 }
 
@@ -402,13 +402,13 @@ export function pageRead(page: { cursor?: string | null; before?: string | null 
  * The page a store's keyset read makes, the same on every store: `rows` are up to `limit + 1` rows read the way
  * `read` says (newer ones oldest first, older ones newest first); the extra row only tells that more exist.
  */
-export function keysetPage<R extends Cursor>(read: PageRead, rows: R[], limit: number, toRecord: (r: R) => RequestRecord, before?: string | null): RequestPage {
+export function keysetPage<R extends Cursor>(read: PageRead, rows: R[], limit: number, toRecord: (r: R) => RequestRecord): RequestPage {
   const more = rows.length > limit;
   if (read.newer) {
     const shown = (more ? rows.slice(0, limit) : rows).reverse();
     return {
       records: shown.map(toRecord),
-      next_cursor: shown.length ? encodeCursor(shown[shown.length - 1]) : (before ?? encodeCursor(read.before)),
+      next_cursor: shown.length ? encodeCursor(shown[shown.length - 1]) : read.cursor,
       prev_cursor: more && shown.length ? encodeCursor(shown[0]) : null,
     };
   }
@@ -433,7 +433,7 @@ export function listRequests(
   const limit = page.limit ?? 100;
   const read = pageRead(page);
   const rows = read.newer ? listRowsNewer(db, filters, read.before, limit + 1) : listRows(db, filters, read.after, limit + 1);
-  return keysetPage(read, rows, limit, toRequestRecord, page.before);
+  return keysetPage(read, rows, limit, toRequestRecord);
 }
 
 /**

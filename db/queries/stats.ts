@@ -142,8 +142,8 @@ export interface Segment {
 /**
  * Splits [from, to) into pieces each served by the smallest source that covers `dims` at that alignment: whole UTC
  * days from rollup_day or, for per-key counts, rollup_key_day (when `finest` is 'day': the caller needs no bucket
- * below a day), whole hours from the narrowest hourly rollup that has the dimensions, whole minutes of the edge hours from rollup_minute, the rest from
- * raw rows.
+ * below a day), whole hours from the narrowest hourly rollup that has the dimensions, whole minutes of the edge
+ * hours from rollup_minute, the rest from raw rows.
  */
 export function planSegments(
   from: number,
@@ -203,7 +203,7 @@ function querySource(db: Db, src: Source, filters: Filters, lo: number, hi: numb
   // Buckets of the source's own grain are its rows' bucket_ms: grouping by the primary key's first column (not an
   // expression of it) lets SQLite group in index order instead of sorting every row first.
   const iv = spec.interval_ms;
-  const bucket = !iv ? sql`0` : iv === src.grain && src.name !== 'raw' ? sql`${src.ts}` : sql`(${src.ts} / ${sql.raw(String(iv))}) * ${sql.raw(String(iv))}`;
+  const bucket = !iv ? sql`0` : iv === src.grain ? sql`${src.ts}` : sql`(${src.ts} / ${sql.raw(String(iv))}) * ${sql.raw(String(iv))}`;
   const value = spec.dim ? src.group(spec.dim) : sql`''`;
   const where = spec.errorsOnly ? filters : populationOf(filters);
   const conds: (SQL | undefined)[] = [gte(src.ts, lo), lt(src.ts, hi), ...dimensionConditions(src.cols, where)];
