@@ -16,6 +16,8 @@ export const ZERO = (): AggCounts => ({ requests: 0, errors: 0, failures: 0, rec
 
 export interface AggSpec {
   dim?: BaseDim;
+  /** With dim 'status': one group per status class, keyed by its first status (400 for 4xx), so wireValue still maps it. */
+  byClass?: boolean;
   /** Bucket size in ms; results are keyed by bucket start. */
   interval_ms?: number;
   /** Only these values of `dim` ('' = missing) are returned. */
@@ -27,14 +29,17 @@ export interface AggSpec {
 /** Between a bucket and a value in an aggregate's keys: `${bucket}\u0001${value}`. */
 export const SEP = '\u0001';
 
-/** One grouped row of a source read, as the store's driver returns it. */
+/**
+ * One grouped row of a source read, as the store's driver returns it. A read without error filters may leave out
+ * `errors` and `records`: they are then `failures` and `requests`.
+ */
 export interface AggRow {
   b: unknown;
   v: unknown;
   requests: unknown;
-  errors: unknown;
+  errors?: unknown;
   failures: unknown;
-  records: unknown;
+  records?: unknown;
 }
 
 /** A count from a store: SQLite gives numbers or bigints, ClickHouse numbers or numeric strings; anything else is a bug. */
@@ -45,7 +50,9 @@ export function num(v: unknown): number {
 }
 
 export function countsOf(r: AggRow): AggCounts {
-  return { requests: num(r.requests), errors: num(r.errors), failures: num(r.failures), records: num(r.records) };
+  const requests = num(r.requests);
+  const failures = num(r.failures);
+  return { requests, errors: r.errors === undefined ? failures : num(r.errors), failures, records: r.records === undefined ? requests : num(r.records) };
 }
 
 export function addInto(into: AggCounts, c: AggCounts): void {
@@ -80,6 +87,11 @@ export function filterDims(filters: Filters): Set<BaseDim> {
 
 export function baseDim(by: BreakdownDimension): BaseDim {
   return by === 'status_class' ? 'status' : by === 'kind' ? 'code' : by;
+}
+
+/** How a source read groups for `by`: status classes are grouped in the query itself (a few rows per bucket, not dozens). */
+export function groupSpec(by: BreakdownDimension): Pick<AggSpec, 'dim' | 'byClass'> {
+  return by === 'status_class' ? { dim: 'status', byClass: true } : { dim: baseDim(by) };
 }
 
 /** The wire value of a group: derived dimensions map here; '' (missing) becomes null. */

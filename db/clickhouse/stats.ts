@@ -124,7 +124,7 @@ export class ClickHouseStats {
   private async querySource(src: Source, filters: Filters, lo: number, hi: number, spec: AggSpec): Promise<AggRow[]> {
     const ts = raw(src.ts);
     const bucket = spec.interval_ms ? sql`intDiv(${ts}, ${spec.interval_ms}) * ${spec.interval_ms}` : raw('0');
-    const value = spec.dim ? (src.nullable && spec.dim !== 'status' ? raw(`ifNull(${src.cols[spec.dim]!}, '')`) : raw(`toString(${src.cols[spec.dim]!})`)) : raw("''");
+    const value = spec.byClass ? raw(`toString(intDiv(${src.cols.status!}, 100) * 100)`) : spec.dim ? (src.nullable && spec.dim !== 'status' ? raw(`ifNull(${src.cols[spec.dim]!}, '')`) : raw(`toString(${src.cols[spec.dim]!})`)) : raw("''");
     const where = spec.errorsOnly ? filters : populationOf(filters);
     const conds: Sql[] = [sql`${ts} >= ${lo}`, sql`${ts} < ${hi}`, ...filterConditions(src.cols, where)];
     if (spec.errorsOnly) conds.push(raw(`${src.cols.status!} >= 400`));

@@ -15,6 +15,7 @@ import {
   addInto,
   baseDim,
   bump,
+  groupSpec,
   countsOf,
   ERROR_ONLY_FILTERS,
   filterDims,
@@ -204,7 +205,7 @@ function querySource(db: Db, src: Source, filters: Filters, lo: number, hi: numb
   // expression of it) lets SQLite group in index order instead of sorting every row first.
   const iv = spec.interval_ms;
   const bucket = !iv ? sql`0` : iv === src.grain ? sql`${src.ts}` : sql`(${src.ts} / ${sql.raw(String(iv))}) * ${sql.raw(String(iv))}`;
-  const value = spec.dim ? src.group(spec.dim) : sql`''`;
+  const value = spec.byClass ? sql`(${src.cols.status} / 100) * 100` : spec.dim ? src.group(spec.dim) : sql`''`;
   const where = spec.errorsOnly ? filters : populationOf(filters);
   const conds: (SQL | undefined)[] = [gte(src.ts, lo), lt(src.ts, hi), ...dimensionConditions(src.cols, where)];
   if (spec.errorsOnly) conds.push(gte(src.cols.status, 400));
@@ -218,16 +219,15 @@ function querySource(db: Db, src: Source, filters: Filters, lo: number, hi: numb
   }
   const failed = sql`${src.cols.status} >= 400`;
   const failures = sql`sum(CASE WHEN ${failed} THEN ${src.count} ELSE 0 END)`;
-  let errors = failures;
-  let records = sql`sum(${src.count})`;
+  // Without error filters, errors are the failures and records the requests (countsOf): two sums fewer per row.
+  let matching = sql``;
   const errConds = spec.errorsOnly ? [] : dimensionConditions(src.cols, ERROR_ONLY_FILTERS(filters));
   if (errConds.length) {
     const match = and(...errConds)!;
-    errors = sql`sum(CASE WHEN ${failed} AND ${match} THEN ${src.count} ELSE 0 END)`;
-    records = sql`sum(CASE WHEN ${match} THEN ${src.count} ELSE 0 END)`;
+    matching = sql`, sum(CASE WHEN ${failed} AND ${match} THEN ${src.count} ELSE 0 END) AS errors, sum(CASE WHEN ${match} THEN ${src.count} ELSE 0 END) AS records`;
   }
   return db.all<AggRow>(
-    sql`SELECT ${bucket} AS b, ${value} AS v, sum(${src.count}) AS requests, ${errors} AS errors, ${failures} AS failures, ${records} AS records
+    sql`SELECT ${bucket} AS b, ${value} AS v, sum(${src.count}) AS requests, ${failures} AS failures${matching}
         FROM ${src.table} WHERE ${and(...conds)} GROUP BY 1, 2`,
   );
 }
@@ -439,7 +439,7 @@ export function getBreakdown(db: Db, filters: Filters, opts: { by: BreakdownDime
 /** A breakdown as both stores make it from their reads (shapeSync / shapeAsync). */
 export function* breakdownShaping(filters: Filters, opts: { by: BreakdownDimension; limit?: number }): Shaping<Breakdown> {
   const limit = opts.limit ?? 50;
-  const [counts] = yield [{ filters, lo: filters.from, hi: filters.to, spec: { dim: baseDim(opts.by) } }];
+  const [counts] = yield [{ filters, lo: filters.from, hi: filters.to, spec: groupSpec(opts.by) }];
   const { rows: all, total } = groupedCounts(opts.by, counts);
   const base = rowShareBase(opts.by, all, total.errors);
   const cut = all.slice(limit);
@@ -536,7 +536,7 @@ export function* timeseriesShaping(
   if (by && ONE_PASS_DIMS.has(by)) {
     // Few values per bucket: one grouped pass by (bucket, value) gives the bucket totals, the groups over the whole
     // range and each bucket's split (instead of three passes over the same rollup rows).
-    const [rows] = yield [{ filters, lo: filters.from, hi: filters.to, spec: { dim: baseDim(by), interval_ms: size } }];
+    const [rows] = yield [{ filters, lo: filters.from, hi: filters.to, spec: { ...groupSpec(by), interval_ms: size } }];
     totals = new Map();
     const byValue = new Map<string, AggCounts>();
     // Each key split once; a value's wire form computed once (a month of hours repeats a few values ~700 times).
