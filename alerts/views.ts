@@ -2,7 +2,7 @@
 // band (re-judged through the store, so it reads what the evaluator read), and the rows behind it.
 import type { Db } from '@/db/client';
 import { getAlertEvent, getAlertRule, listAlertEvents, listTransitions, type AlertEventRow, type AlertTransitionRow } from '@/db/queries/alerts';
-import type { RequestRecord } from '@/db/types';
+import type { RequestRecord } from '@/lib/api-types';
 import { NotFoundError } from '@/lib/api-error';
 import { filtersToQueryString } from '@/lib/filters';
 import { alertFilters } from './delivery/notification';
