@@ -3,6 +3,10 @@
 // restates these shapes.
 import type { z } from 'zod';
 import type {
+  alertDetailSchema,
+  alertEventSchema,
+  alertRuleSchema,
+  backtestSchema,
   breakdownRowSchema,
   breakdownSchema,
   catalogInfoSchema,
@@ -50,6 +54,11 @@ export type FutileRepeat = z.infer<typeof futileRepeatSchema>;
 export type KeyDayVerdict = z.infer<typeof keyDayVerdictSchema>;
 export type KeyBehaviour = z.infer<typeof keyBehaviourSchema>;
 export type IdempotencyChain = z.infer<typeof idempotencyChainSchema>;
+/** An alert rule as the API shows it: its spec (lib/alert-rules.ts) with its id, default key, silence and times. */
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+export type AlertEvent = z.infer<typeof alertEventSchema>;
+export type AlertDetail = z.infer<typeof alertDetailSchema>;
+export type AlertBacktest = z.infer<typeof backtestSchema>;
 /** What a key's recent history says about one of its errors (lib/key-insight.ts explains it). */
 export type KeyInsight = z.infer<typeof keyInsightSchema>;
 

@@ -2,6 +2,7 @@
 // of lib/filters.ts.
 import { z } from 'zod';
 import { channelInputSchema } from './alert-channels';
+import { ALERT_STATES } from './alert-kinds';
 import { ruleSpecSchema } from './alert-rules';
 import { BEHAVIOUR_KEYS_CSV_COLUMNS, RETRIES_CSV_COLUMNS } from './csv';
 import { ERROR_RATE_RULE } from './error-rate';
@@ -10,7 +11,6 @@ import { OTHER_GROUP } from './groups';
 import { ENDPOINT_QUERY, type Endpoint } from './query-params';
 import { lookupBodySchema } from './request-ids';
 import {
-  ALERT_STATES,
   alertDetailSchema,
   alertEventSchema,
   alertRuleSchema,

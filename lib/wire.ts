@@ -2,7 +2,7 @@
 // (lib/api-types.ts) are inferred from them, the OpenAPI document (lib/openapi.ts) is generated from them, and the
 // stores' reads return exactly them (tests/unit/wire-shapes.test.ts). Pure: no db/ imports.
 import { z } from 'zod';
-import { ALERT_KINDS, ALERT_MEASURES, ALERT_SPLITS, ALERT_WINDOWS } from './alert-kinds';
+import { ALERT_KINDS, ALERT_MEASURES, ALERT_SPLITS, ALERT_STATES, ALERT_WINDOWS, BASELINE_SOURCES } from './alert-kinds';
 import { CHAIN_ROLES, RETRY_CLASS_VALUES, VERDICTS } from './behaviour-rules';
 import { ERROR_KINDS } from './catalog';
 import { VALUE_FIELDS } from './filter-values';
@@ -320,8 +320,6 @@ export const timeseriesSchema = z.object({
   ),
 });
 
-export const ALERT_STATES = ['pending', 'firing', 'resolved', 'cleared'] as const;
-
 export const alertRuleSchema = z.object({
   id: z.number().int(),
   name: z.string(),
@@ -357,13 +355,14 @@ export const alertEventSchema = z.object({
   upper: z.number().describe('Top of the expected band.'),
   exposure: z.number(),
   peak_observed: z.number(),
-  baseline_source: z.enum(['seasonal', 'trailing_day', 'none']),
+  baseline_source: z.enum(BASELINE_SOURCES),
   acked_ms: z.number().int().nullable(),
   acked_by: z.string().nullable(),
   silenced_until_ms: z.number().int().nullable(),
 });
 
 export const transitionSchema = z.object({
+  id: z.number().int(),
   at_ms: z.number().int(),
   from_state: z.string(),
   to_state: z.string().describe('pending, firing, resolved, cleared, or acknowledged / silenced (with the actor).'),
@@ -387,10 +386,12 @@ export const alertDetailSchema = z.object({
 export const backtestSchema = z.object({
   from_ms: z.number().int(),
   to_ms: z.number().int(),
-  windows: z.number().int(),
+  windows: z.number().int().describe('Windows judged'),
   complete: z.boolean().describe('False when the time budget ran out before the whole period was judged.'),
-  fired: z.array(z.object({ group: z.string(), fired_ms: z.number().int(), resolved_ms: z.number().int().nullable(), observed: z.number(), expected: z.number() })),
+  fired: z
+    .array(z.object({ group: z.string(), fired_ms: z.number().int(), resolved_ms: z.number().int().nullable(), observed: z.number(), expected: z.number() }))
+    .describe('Alerts that would have fired, newest first (at most 50 listed)'),
   fired_count: z.number().int(),
-  pending_only: z.number().int(),
+  pending_only: z.number().int().describe('Alerts that reached pending only'),
   baseline: z.string(),
 });

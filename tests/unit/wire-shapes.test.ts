@@ -3,14 +3,23 @@
 // parse and fails the comparison; a field it drops or mistypes fails the parse; at any depth.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
+import { backtestRule } from '@/alerts/backtest';
+import { AlertEvaluator } from '@/alerts/evaluator';
+import { acknowledgeAlert, createRule, silenceAlert } from '@/alerts/verbs';
+import { alertDetail, listAlerts } from '@/alerts/views';
 import { getIdempotencyKeyChain, getKeyBehaviour, listWorstKeys } from '@/behaviour';
 import { lookupAnswer } from '@/components/lookup/lookup-answer';
 import { openDatabase } from '@/db/client';
 import { sqliteStoreOn } from '@/db/sqlite/store';
 import { processBatch } from '@/ingest';
+import { parseRuleSpec } from '@/lib/alert-rules';
 import { parseFilters } from '@/lib/filters';
 import { OTHER_GROUP } from '@/lib/groups';
 import {
+  alertDetailSchema,
+  alertEventSchema,
+  alertRuleSchema,
+  backtestSchema,
   breakdownSchema,
   futileRepeatSchema,
   idempotencyChainSchema,
@@ -26,6 +35,7 @@ import {
   timeseriesSchema,
 } from '@/lib/wire';
 import { build, type GatewayLine } from '../support/behaviour-scenarios';
+import { insertRecords, makeRecord } from '../support/factories';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 10, 25, 8);
@@ -161,5 +171,34 @@ describe('the store returns exactly the wire format', () => {
       expect(chain, key).not.toBeNull();
       exactly(idempotencyChainSchema, chain);
     }
+  });
+});
+
+describe('the alert answers are exactly the wire format', () => {
+  const MIN = 60_000;
+  const W = 5 * MIN;
+
+  test('rules, events, an alert with its transitions and series, acknowledge and silence, a backtest', async () => {
+    const db = openDatabase(':memory:');
+    const store = sqliteStoreOn(db);
+    const T = Math.floor(Date.now() / W) * W - 12 * W;
+    const recs = [];
+    for (let w = 2; w < 5; w++) for (let i = 0; i < 30; i++) recs.push(makeRecord({ code: 'internal_error', status: 500, ts_ms: T + w * W + i * 1000 }));
+    insertRecords(db, recs);
+    const spec = { name: '5xx over 20', measure: 'error_count', scope: { status: ['5xx'] }, kind: 'threshold', threshold: 20, min_requests: 0, min_count: 1 };
+    exactly(alertRuleSchema, createRule(db, 'test', spec));
+    const now = T + 9 * W + MIN;
+    const evaluator = new AlertEvaluator({ db, store, baseUrl: 'http://errata.example', now: () => now, lagMs: MIN, maxCatchUpMs: 60 * MIN, createDefaults: false });
+    expect((await evaluator.tick()).windows).toBeGreaterThan(0);
+    const alerts = listAlerts(db);
+    expect(alerts.length).toBe(1);
+    exactly(z.array(alertEventSchema), alerts);
+    const detail = await alertDetail(db, store, alerts[0].id, now);
+    expect(detail.transitions.length).toBeGreaterThan(1);
+    expect(detail.series.length).toBeGreaterThan(0);
+    exactly(alertDetailSchema, detail);
+    exactly(alertEventSchema, silenceAlert(db, 'eng@test', alerts[0].id, now + 60 * MIN, now));
+    exactly(alertEventSchema, acknowledgeAlert(db, 'eng@test', alerts[0].id, now));
+    exactly(backtestSchema, await backtestRule(store, parseRuleSpec(spec), { now, days: 1 }));
   });
 });
