@@ -10,6 +10,7 @@ import { alertDetail, listAlerts } from '@/alerts/views';
 import { getIdempotencyKeyChain, getKeyBehaviour, listWorstKeys } from '@/behaviour';
 import { lookupAnswer } from '@/components/lookup/lookup-answer';
 import { openDatabase } from '@/db/client';
+import { filterValues } from '@/db/filter-values';
 import { sqliteStoreOn } from '@/db/sqlite/store';
 import { processBatch } from '@/ingest';
 import { parseRuleSpec } from '@/lib/alert-rules';
@@ -21,6 +22,7 @@ import {
   alertRuleSchema,
   backtestSchema,
   breakdownSchema,
+  filterValuesSchema,
   futileRepeatSchema,
   idempotencyChainSchema,
   keyBehaviourSchema,
@@ -131,6 +133,14 @@ describe('the store returns exactly the wire format', () => {
     }
     const cut = await store.breakdown(filters(), { by: 'key', limit: 1 });
     expect(cut.other).not.toBeNull();
+  });
+
+  test('filter values, with and without a typed value', async () => {
+    exactly(filterValuesSchema, await filterValues(store, filters(), { field: 'code', q: '', limit: 5 }));
+    const typed = await filterValues(store, filters(), { field: 'code', q: 'Invalid_credentials', limit: 5 });
+    expect(typed.typed).not.toBeNull();
+    exactly(filterValuesSchema, typed);
+    exactly(filterValuesSchema, await filterValues(store, filters(), { field: 'key', q: 'k_', limit: 2 }));
   });
 
   test('series: plain, split with the rest in OTHER_GROUP, per minute', async () => {
