@@ -6,20 +6,10 @@ import { earliestData, evaluateWindow, seenValuesBefore, WindowCache } from './e
 import { WINDOW_MS, type RuleSpec } from '@/lib/alert-rules';
 import { stepAlert, type AlertTrack } from './state';
 import type { AlertStore } from './store';
+import type { AlertBacktest } from '@/lib/api-types';
 
-export interface Backtest {
-  from_ms: number;
-  to_ms: number;
-  /** Windows judged (fewer than the period holds when the budget ran out: `complete` false). */
-  windows: number;
-  complete: boolean;
-  /** Alerts that would have fired, newest first (at most 50 listed). */
-  fired: { group: string; fired_ms: number; resolved_ms: number | null; observed: number; expected: number }[];
-  fired_count: number;
-  /** Alerts that reached pending only. */
-  pending_only: number;
-  baseline: string;
-}
+/** How often a rule would have fired, as POST /api/v1/alerts/rules/backtest answers (lib/wire.ts backtestSchema). */
+export type Backtest = AlertBacktest;
 
 export async function backtestRule(store: AlertStore, spec: RuleSpec, opts: { now: number; days?: number; budgetMs?: number }): Promise<Backtest> {
   const w = WINDOW_MS[spec.window];

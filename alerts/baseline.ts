@@ -2,6 +2,7 @@
 // Expected count for a window = the same time of week over the last 4 weeks, pooled with neighbouring windows,
 // the top 10 % dropped (past incidents must not raise the bar); the spread is estimated from that history
 // (quasi-Poisson dispersion), and the tail test is negative binomial with that dispersion.
+import type { BaselineSource } from '@/lib/alert-kinds';
 import { DAY_MS, HOUR_MS } from '@/lib/time-buckets';
 
 export const WEEK_MS = 7 * DAY_MS;
@@ -15,7 +16,7 @@ const TRIM_VARIANCE = 0.712;
 const TRIM_MEAN_SHIFT = 0.195;
 const MAX_DISPERSION = 100;
 
-export type BaselineSource = 'seasonal' | 'trailing_day' | 'none';
+export type { BaselineSource };
 
 export interface HistoryPlan {
   source: BaselineSource;

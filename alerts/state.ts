@@ -2,9 +2,9 @@
 // none → pending (first breach) → firing (second consecutive breach) → resolved (normal for `resolveAfter` windows
 // in a row; "normal" has hysteresis, see Verdict.normal). A pending alert whose next window does not breach is
 // cleared without ever notifying. Acknowledge and silence-until are marks on the open alert, not states.
+import type { AlertState } from '@/lib/alert-kinds';
 
-export const ALERT_STATES = ['pending', 'firing', 'resolved', 'cleared'] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
+export { ALERT_STATES, type AlertState } from '@/lib/alert-kinds';
 
 /** Normal windows in a row before a firing alert resolves. */
 export const RESOLVE_AFTER = 3;

@@ -16,6 +16,7 @@ import {
   requeueDelivery,
   updateAlertRule,
   type AlertChannelRow,
+  type AlertEventRow,
   type AlertRuleRow,
 } from '@/db/queries/alerts';
 import { recordAudit } from '@/db/queries/audit';
@@ -27,17 +28,22 @@ import type { Notification } from './delivery/notification';
 import { newWebhookSecret, verifySmtp } from './delivery/channels';
 import { checkDestination, DestinationError } from './delivery/ssrf';
 import { parseRuleSpec, type RuleSpec } from '@/lib/alert-rules';
+import type { AlertEvent, AlertRule } from '@/lib/api-types';
 
-export interface RuleView extends RuleSpec {
-  id: number;
-  default_key: string | null;
-  silenced_until_ms: number | null;
-  created_ms: number;
-  updated_ms: number;
-}
+/**
+ * A rule as the API shows it (lib/wire.ts alertRuleSchema): the stored spec with the row's id, default key, silence
+ * and times. The spec keeps its own type, whose scope names every filter; the wire schema's scope is any filter list.
+ */
+export type RuleView = RuleSpec & Pick<AlertRule, 'id' | 'default_key' | 'silenced_until_ms' | 'created_ms' | 'updated_ms'>;
 
 export function ruleView(row: AlertRuleRow): RuleView {
   return { ...(JSON.parse(row.spec) as RuleSpec), id: row.id, name: row.name, enabled: row.enabled, default_key: row.default_key, silenced_until_ms: row.silenced_until_ms, created_ms: row.created_ms, updated_ms: row.updated_ms };
+}
+
+/** An alert as the API shows it: the stored event less the evaluator's own bookkeeping (normal_streak). */
+export function eventView(row: AlertEventRow): AlertEvent {
+  const { normal_streak: _bookkeeping, ...event } = row;
+  return event;
 }
 
 function checkChannels(db: Db, spec: RuleSpec): void {
@@ -215,7 +221,7 @@ export function acknowledgeAlert(db: Db, actor: string, id: number, now = Date.n
   if (!ev) throw new NotFoundError('No such alert.', { id });
   const after = markAlertEvent(db, id, { acked_by: actor }, actor, now)!;
   recordAudit(db, { actor, action: 'alert.acknowledge', target: `alert:${id}` }, now);
-  return after;
+  return eventView(after);
 }
 
 /** Silences one alert until a time (null lifts it): transitions are still stored, nothing is delivered before then. */
@@ -225,7 +231,7 @@ export function silenceAlert(db: Db, actor: string, id: number, untilMs: number 
   if (untilMs !== null && untilMs <= now) throw new ValidationError('until: must be in the future', 'until');
   const after = markAlertEvent(db, id, { silenced_until_ms: untilMs }, actor, now)!;
   recordAudit(db, { actor, action: 'alert.silence', target: `alert:${id}`, details: { until_ms: untilMs } }, now);
-  return after;
+  return eventView(after);
 }
 
 /** An admin replays a delivery: the same message (same webhook-id) is sent again now. */

@@ -1,42 +1,26 @@
 // What the alert pages and API show: an alert with its rule, transitions, the series around it with the expected
 // band (re-judged through the store, so it reads what the evaluator read), and the rows behind it.
 import type { Db } from '@/db/client';
-import { getAlertEvent, getAlertRule, listAlertEvents, listTransitions, type AlertEventRow, type AlertTransitionRow } from '@/db/queries/alerts';
-import type { RequestRecord } from '@/db/types';
+import { getAlertEvent, getAlertRule, listAlertEvents, listTransitions } from '@/db/queries/alerts';
+import type { AlertDetail as WireAlertDetail, AlertEvent } from '@/lib/api-types';
 import { NotFoundError } from '@/lib/api-error';
 import { filtersToQueryString } from '@/lib/filters';
 import { alertFilters } from './delivery/notification';
 import { earliestData, evaluateWindow, WindowCache } from './evaluate';
 import { SEVERITY_OF, WINDOW_MS } from '@/lib/alert-rules';
 import type { AlertStore } from './store';
-import { ruleView, type RuleView } from './verbs';
+import { eventView, ruleView, type RuleView } from './verbs';
 
-export interface AlertListItem extends AlertEventRow {
-  rule_name: string;
-}
+export type AlertListItem = AlertEvent & { rule_name: string };
 
 export function listAlerts(db: Db, f: { states?: string[]; rule_id?: number; limit?: number } = {}): AlertListItem[] {
-  return listAlertEvents(db, f);
+  return listAlertEvents(db, f).map((row) => ({ ...eventView(row), rule_name: row.rule_name }));
 }
 
-export interface SeriesPoint {
-  from_ms: number;
-  to_ms: number;
-  observed: number;
-  expected: number;
-  upper: number;
-  breach: boolean;
-}
+export type SeriesPoint = WireAlertDetail['series'][number];
 
-export interface AlertDetail {
-  alert: AlertEventRow & { severity: 'page' | 'warning' };
-  rule: RuleView;
-  transitions: AlertTransitionRow[];
-  series: SeriesPoint[];
-  rows: RequestRecord[];
-  /** Query string of the dashboard view behind the alert (absolute range). */
-  view_query: string;
-}
+/** GET /api/v1/alerts/events/{id} (lib/wire.ts alertDetailSchema), with the rule's spec typed as alerts/ reads it. */
+export type AlertDetail = Omit<WireAlertDetail, 'rule'> & { rule: RuleView };
 
 /** Windows shown around an alert: 12 before its first breach, up to 6 after its last judged window. */
 const BEFORE = 12;
@@ -61,9 +45,10 @@ export async function alertDetail(db: Db, store: AlertStore, id: number, now = D
   const filters = alertFilters(rule, ev.group_value, ev.started_ms - w, ev.ended_ms ?? ev.last_at_ms);
   const page = await store.listRequests(rule.measure === 'count' || filters.status.length ? filters : { ...filters, status: [{ kind: 'class', class: 4 }, { kind: 'class', class: 5 }] }, { limit: 50 });
   return {
-    alert: { ...ev, severity: SEVERITY_OF[rule.window] },
+    alert: { ...eventView(ev), severity: SEVERITY_OF[rule.window] },
     rule,
-    transitions: listTransitions(db, id),
+    // event_id is the alert's own id.
+    transitions: listTransitions(db, id).map(({ event_id: _alert, ...t }) => t),
     series,
     rows: page.records,
     view_query: filtersToQueryString(filters, { absoluteRange: true }),

@@ -3,7 +3,7 @@
 // error-rate.ts): each row's requests are the view's population, so its rate is the share of requests that were a
 // limit answered that way; `share` is of the limits.
 import type { BehaviourReads, RequestStore } from '@/db/store';
-import type { Breakdown, BreakdownRow } from '@/db/types';
+import type { Breakdown, BreakdownRow } from '@/lib/api-types';
 import { ValidationError } from '@/lib/api-error';
 import { errorRate } from '@/lib/error-rate';
 import type { Filters } from '@/lib/filters';

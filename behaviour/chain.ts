@@ -1,5 +1,6 @@
 // An idempotency key's chain: every request that used it, in order, and what it says in plain words.
 import type { ChainRow } from '@/db/types';
+import type { IdempotencyChain } from '@/lib/api-types';
 import { compareEvents, IN_PROGRESS_MIN_WAIT_MS, type ChainRole } from '@/lib/behaviour-rules';
 
 export { CHAIN_ROLES, type ChainRole } from '@/lib/behaviour-rules';
@@ -8,23 +9,11 @@ export { CHAIN_ROLES, type ChainRole } from '@/lib/behaviour-rules';
 export type ChainRequest = ChainRow;
 
 
-export interface ChainStep extends ChainRequest {
-  role: ChainRole;
-  /** ms since the previous request of the chain (null for the first). */
-  gap_ms: number | null;
-}
+/** A request of the chain with its role and the ms since the previous request (null for the first). */
+export type ChainStep = IdempotencyChain['steps'][number];
 
-export interface ChainReading {
-  steps: ChainStep[];
-  summary: string;
-  flags: {
-    /** The key was used with more than one body (a 422 mismatch, or two fingerprints). */
-    reused_with_different_body: boolean;
-    /** A retry came sooner than IN_PROGRESS_MIN_WAIT_MS after a 409 idempotency_key_in_progress. */
-    in_progress_retry_too_fast: boolean;
-  };
-  counts: { requests: number; replayed: number; in_progress: number; mismatch: number; fingerprints: number };
-}
+/** What the chain says: the API's answer (lib/wire.ts idempotencyChainSchema) less the key and whether it was cut. */
+export type ChainReading = Omit<IdempotencyChain, 'idempotency_key' | 'truncated'>;
 
 const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
 

@@ -2,27 +2,16 @@
 // behave worst, an idempotency key's chain, and what the client did around one request (for support replies).
 // Store-neutral: every read goes through BehaviourReads (db/store.ts), whichever store keeps the facts.
 import type { BehaviourReads } from '@/db/store';
-import type { FutileRepeat, KeyDayRow, LimitRecord } from '@/db/types';
+import type { KeyDayRow } from '@/db/types';
+import type { IdempotencyChain, KeyBehaviour, KeyDayVerdict } from '@/lib/api-types';
 import { dayRange, isFutileCode } from '@/lib/behaviour-rules';
-import { formatGap, readChain, type ChainReading } from './chain';
-import { sumCounts, verdictOf, type KeyDayVerdict } from './verdict';
+import { formatGap, readChain } from './chain';
+import { sumCounts, verdictOf } from './verdict';
 
 export interface Range {
   from: number;
   to: number;
   now: number;
-}
-
-export interface KeyBehaviour {
-  key_id: string;
-  from_ms: number;
-  to_ms: number;
-  total: KeyDayVerdict;
-  days: KeyDayVerdict[];
-  /** Retries that came soonest after being asked to wait: the worst first. */
-  worst_retries: LimitRecord[];
-  storms: LimitRecord[];
-  futile_retries: FutileRepeat[];
 }
 
 const EXAMPLES = 10;
@@ -54,11 +43,6 @@ export async function listWorstKeys(store: BehaviourReads, range: Range, limit =
     .filter((v) => !v.verdicts.includes('well_behaved'))
     .sort((a, b) => b.score - a.score || (a.key_id < b.key_id ? -1 : 1))
     .slice(0, limit);
-}
-
-export interface IdempotencyChain extends ChainReading {
-  idempotency_key: string;
-  truncated: boolean;
 }
 
 export async function getIdempotencyKeyChain(store: BehaviourReads, idempotency_key: string): Promise<IdempotencyChain | null> {

@@ -1,5 +1,6 @@
 // Per key and UTC day: the counts of what the key did after errors, and the verdict they add up to.
 import type { KeyDayRow } from '@/db/types';
+import type { KeyDayVerdict } from '@/lib/api-types';
 import { FUTILE_VERDICT_MIN, type Verdict } from '@/lib/behaviour-rules';
 
 export { VERDICTS, VERDICT_LABELS, type Verdict } from '@/lib/behaviour-rules';
@@ -12,12 +13,10 @@ export type KeyDayCounts = KeyDayRow;
 export const IGNORES_SHARE = 0.5;
 export const IGNORES_MIN = 3;
 
-export interface KeyDayVerdict extends KeyDayCounts {
-  verdicts: Verdict[];
-  /** Orders keys from worst: every early retry, storm and futile retry counts against the key. */
-  score: number;
-}
+/** The counts with their verdicts and score, as the API answers them (lib/wire.ts keyDayVerdictSchema). */
+export type { KeyDayVerdict };
 
+/** Every early retry, storm and futile retry counts against the key's score, which orders keys from worst. */
 export function verdictOf(c: KeyDayCounts): KeyDayVerdict {
   const verdicts: Verdict[] = [];
   const ignored = c.early + c.immediate;

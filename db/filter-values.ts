@@ -2,23 +2,12 @@
 // filters (the counts the overview's tables already read), plus at most one more to tell whether a typed value
 // beyond the top rows was seen. The ranking and errata's own vocabulary are lib/filter-values.ts.
 import type { Filters } from '@/lib/filters';
-import { knownValues, rankValues, type OfferedValue, type ValueField } from '@/lib/filter-values';
+import type { FilterValues } from '@/lib/api-types';
+import { knownValues, rankValues, type ValueField } from '@/lib/filter-values';
 import type { RequestStore } from './store';
 
 /** Breakdown rows read per call: enough for every tier, code and route, and the busiest keys. */
 const MAX_ROWS = 1000;
-
-export interface FilterValues {
-  field: ValueField;
-  q: string;
-  from_ms: number;
-  to_ms: number;
-  values: OfferedValue[];
-  /** Values matching q beyond those listed. */
-  more: number;
-  /** The typed value itself (trimmed), null without one. `unknown`: neither errata's vocabulary nor the data has it. */
-  typed: (OfferedValue & { unknown: boolean; did_you_mean: string | null }) | null;
-}
 
 /** Filters without the field's own values: the counts say what choosing a value of it would show. */
 function withoutField(f: Filters, field: ValueField): Filters {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 // Relative: drizzle-kit loads this file with its own loader, which need not know the '@/' alias.
+import { ALERT_STATES, BASELINE_SOURCES } from '../lib/alert-kinds';
 import { USER_ROLES } from '../lib/roles';
 
 // One row per (request_id, code); '' is the code of a success record because NULLs never conflict in a UNIQUE key.
@@ -269,7 +270,6 @@ export const auditLog = sqliteTable(
 
 // ---------------------------------------------------------------- alerts (metadata; request data is read through the store)
 
-export const ALERT_EVENT_STATES = ['pending', 'firing', 'resolved', 'cleared'] as const;
 export const ALERT_CHANNEL_TYPES = ['webhook', 'slack', 'email'] as const;
 export const ALERT_DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
 
@@ -312,7 +312,7 @@ export const alertEvents = sqliteTable(
       .references(() => alertRules.id, { onDelete: 'cascade' }),
     /** The split value ('' without a split). */
     group_value: text('group_value').notNull(),
-    state: text('state', { enum: ALERT_EVENT_STATES }).notNull(),
+    state: text('state', { enum: ALERT_STATES }).notNull(),
     started_ms: integer('started_ms').notNull(),
     fired_ms: integer('fired_ms'),
     ended_ms: integer('ended_ms'),
@@ -323,7 +323,7 @@ export const alertEvents = sqliteTable(
     upper: real('upper').notNull(),
     exposure: real('exposure').notNull().default(0),
     peak_observed: real('peak_observed').notNull(),
-    baseline_source: text('baseline_source').notNull(),
+    baseline_source: text('baseline_source', { enum: BASELINE_SOURCES }).notNull(),
     normal_streak: integer('normal_streak').notNull().default(0),
     acked_ms: integer('acked_ms'),
     acked_by: text('acked_by'),

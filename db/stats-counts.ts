@@ -4,7 +4,7 @@
 import { kindOf, statusClass } from '@/lib/catalog';
 import { errorRate, isErrorDimension, type RateCounts } from '@/lib/error-rate';
 import { LIST_FILTER_FIELDS, type BreakdownDimension, type Filters, type ListFilterField } from '@/lib/filters';
-import type { BreakdownRow, Metric } from './queries/stats';
+import type { BreakdownRow, Metric } from '@/lib/api-types';
 
 /** A dimension a source row has: the status, or a list filter's column. */
 export type BaseDim = 'status' | ListFilterField;

@@ -1,21 +1,31 @@
 // The vocabulary of the request store (db/store.ts): what goes in and what comes out, whichever database keeps the
 // rows. No runtime code of any store is loaded from here, so pages, components, the CLI and every store implementation
-// import these types freely. The result shapes are defined next to the SQLite queries that first produced them and
-// re-exported here type-only, so their one definition stays where it is while those modules are being edited.
+// import these types freely. The answers that are the API's wire format are inferred from its schemas (lib/wire.ts,
+// lib/api-types.ts) and only re-exported here; the store-only result shapes are defined next to the SQLite queries
+// that first produced them and re-exported type-only.
 import type { RequestCsvColumn } from '@/lib/csv';
 import type { BreakdownDimension, Interval, StatusFilter } from '@/lib/filters';
 import type { RetryClassValue } from '@/lib/behaviour-rules';
+import type { IdempotencyChain, KeyDayVerdict } from '@/lib/api-types';
 
 export type {
   AroundKey,
+  Breakdown,
+  BreakdownRow,
   CatalogInfo,
-  LookupResult,
+  Counts,
+  FutileRepeat,
+  LimitRecord,
+  Metric,
   RequestDetail,
   RequestPage,
   RequestRecord,
+  Summary,
   TimelineEntry,
-} from './queries/requests';
-export type { Breakdown, BreakdownRow, Counts, Metric, Summary, Timeseries, TimeseriesBucket } from './queries/stats';
+  Timeseries,
+  TimeseriesBucket,
+} from '@/lib/api-types';
+export type { LookupResult } from './queries/requests';
 export type { IngestHealthFilters, IngestHealthPoint, IngestHealthTotal, RejectionRow } from './queries/ingest-health';
 export type { PruneResult } from './queries/retention';
 export type { KeySummary } from './queries/key-history';
@@ -186,45 +196,8 @@ export interface BehaviourQuery {
   keys?: readonly string[];
 }
 
-/** Per key and UTC day: what the key did after errors (the input of behaviour/verdict.ts). */
-export interface KeyDayRow {
-  day_ms: number;
-  key_id: string;
-  /** Responses that asked the key to wait. */
-  limited: number;
-  honoured: number;
-  early: number;
-  immediate: number;
-  abandoned: number;
-  pending: number;
-  /** Limits right after which the key's request rate jumped. */
-  storms: number;
-  /** Futile-code responses the key had already received within FUTILE_WINDOW_MS. */
-  futile_retries: number;
-  /** 422 idempotency_key_mismatch and 409 idempotency_key_in_progress responses. */
-  idempotency_mismatch: number;
-  idempotency_in_progress: number;
-}
-
-/** A limit and what the key did next, as the API and CSV show it. */
-export interface LimitRecord {
-  request_id: string;
-  code: string;
-  key_id: string;
-  ts_ms: number;
-  status: number;
-  route: string | null;
-  retry_after_ms: number;
-  retry_class: RetryClassValue;
-  next_request_id: string | null;
-  next_gap_ms: number | null;
-  retry_class_same_route: RetryClassValue;
-  next_same_route_request_id: string | null;
-  next_same_route_gap_ms: number | null;
-  requests_before: number;
-  requests_after: number;
-  storm: boolean;
-}
+/** Per key and UTC day: what the key did after errors (the input of behaviour/verdict.ts), the API's per-day verdict before its verdicts and score. */
+export type KeyDayRow = Omit<KeyDayVerdict, 'verdicts' | 'score'>;
 
 export interface LimitQuery extends BehaviourQuery {
   retry_class?: readonly RetryClassValue[];
@@ -240,31 +213,13 @@ export interface LimitQuery extends BehaviourQuery {
   before?: { ts_ms: number; request_id: string; code: string } | null;
 }
 
-/** A response repeating a code that cannot succeed, which the key had already received within FUTILE_WINDOW_MS. Listed newest first, ties by (request_id, code) descending. */
-export interface FutileRepeat {
-  request_id: string;
-  code: string;
-  key_id: string;
-  ts_ms: number;
-  route: string | null;
-}
-
 export interface FutileQuery extends BehaviourQuery {
   codes?: readonly string[];
   limit: number;
 }
 
-/** One request that used an Idempotency-Key. */
-export interface ChainRow {
-  request_id: string;
-  code: string;
-  ts_ms: number;
-  status: number;
-  key_id: string | null;
-  route: string | null;
-  request_fingerprint: string | null;
-  idempotent_replayed: boolean | null;
-}
+/** One request that used an Idempotency-Key: the API's chain step before its role and gap. */
+export type ChainRow = Omit<IdempotencyChain['steps'][number], 'role' | 'gap_ms'>;
 
 /** Limits to count by class: [from, to) exactly (not widened to days), filtered by the limit's own fields. */
 export interface RetryClassCountQuery {

@@ -1,30 +1,17 @@
 // The pipeline's vocabulary, shared by the HTTP route, the CLI, the writer worker, the demo and the benches.
+import type { RequestRecord } from '@/lib/api-types';
 
-/** A validated, normalized gateway record: exactly what `requests` stores. */
-export interface GatewayRecord {
-  request_id: string;
-  /** '' for a success record. */
+/** Gateway fields absent on records from older gateways and producers. */
+type OptionalGatewayField = 'idempotency_key' | 'request_fingerprint' | 'idempotent_replayed' | 'user_agent';
+
+/**
+ * A validated, normalized gateway record: exactly what `requests` stores. It is the API's record (lib/wire.ts) less
+ * what a read derives (the ISO `ts`, `kind`, `catalog`), with `code` '' for a success record (the API's null). A type
+ * only: ingest/validate.ts keeps its own input rules and hand-written fast path, so the wire schema is never parsed here.
+ */
+export type GatewayRecord = Omit<RequestRecord, 'code' | 'ts' | 'kind' | 'catalog' | OptionalGatewayField> & {
   code: string;
-  ts_ms: number;
-  status: number;
-  method: string | null;
-  path: string | null;
-  route: string | null;
-  latency_ms: number | null;
-  key_id: string | null;
-  account_id: string | null;
-  tier: string | null;
-  message: string | null;
-  details: Record<string, unknown> | null;
-  reason: string | null;
-  unknown_code: boolean;
-  status_mismatch: boolean;
-  /** Optional gateway fields (absent on records from older gateways and producers). */
-  idempotency_key?: string | null;
-  request_fingerprint?: string | null;
-  idempotent_replayed?: boolean | null;
-  user_agent?: string | null;
-}
+} & Partial<Pick<RequestRecord, OptionalGatewayField>>;
 
 /** Why one record of a batch was rejected; `line` is 1-based within the batch. */
 export interface RecordError {

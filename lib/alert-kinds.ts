@@ -23,3 +23,10 @@ export type AlertWindow = (typeof ALERT_WINDOWS)[number];
 export const WINDOW_MS: Record<AlertWindow, number> = { '5m': 5 * MINUTE_MS, '1h': HOUR_MS };
 export const SEVERITY_OF: Record<AlertWindow, 'page' | 'warning'> = { '5m': 'page', '1h': 'warning' };
 
+/** An alert's life: pending (first breach) → firing → resolved, or cleared from pending (alerts/state.ts). */
+export const ALERT_STATES = ['pending', 'firing', 'resolved', 'cleared'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** Where a window's expected value came from: the same time of week, the trailing day, or no history (alerts/baseline.ts). */
+export const BASELINE_SOURCES = ['seasonal', 'trailing_day', 'none'] as const;
+export type BaselineSource = (typeof BASELINE_SOURCES)[number];

@@ -1,17 +1,66 @@
-// The API's answers as TypeScript types, inferred from their zod schemas (lib/openapi.ts): what components render and
-// the client hooks fetch, whichever store produced it. The stores' own result types (db/types.ts) must stay
-// assignable to these; the pages that hand a store's result to a component check that at compile time.
+// The API's answers as TypeScript types, inferred from their zod schemas (lib/wire.ts): what the stores return, the
+// route handlers send, components render and the client hooks fetch, whichever store produced it. No other module
+// restates these shapes.
 import type { z } from 'zod';
-import type { KeyInsight } from './key-insight';
-import type { breakdownSchema, filterValuesSchema, requestDetailSchema, requestRecordSchema, summarySchema, timeseriesSchema } from './openapi';
+import type {
+  alertDetailSchema,
+  alertEventSchema,
+  alertRuleSchema,
+  backtestSchema,
+  breakdownRowSchema,
+  breakdownSchema,
+  catalogInfoSchema,
+  countsSchema,
+  filterValuesSchema,
+  futileRepeatSchema,
+  idempotencyChainSchema,
+  keyBehaviourSchema,
+  keyDayVerdictSchema,
+  keyInsightSchema,
+  limitRecordSchema,
+  lookupResultSchema,
+  metricSchema,
+  requestDetailSchema,
+  requestPageSchema,
+  requestRecordSchema,
+  summarySchema,
+  timelineEntrySchema,
+  timeseriesSchema,
+} from './wire';
 
+/** One stored record as the API, the pages and the CSV export show it; `code` is null for a success record. */
 export type RequestRecord = z.infer<typeof requestRecordSchema>;
+export type CatalogInfo = z.infer<typeof catalogInfoSchema>;
+/** A neighbouring request of the same key: no details, message or catalog (join the catalog by `code`). */
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+export type RequestDetail = z.infer<typeof requestDetailSchema>;
 /** What the same key did around a request (GET /api/v1/requests/{request_id} `around`). */
-export type AroundKey = NonNullable<z.infer<typeof requestDetailSchema>['around']>;
+export type AroundKey = NonNullable<RequestDetail['around']>;
+export type RequestPage = z.infer<typeof requestPageSchema>;
+export type Metric = z.infer<typeof metricSchema>;
 export type Summary = z.infer<typeof summarySchema>;
+export type BreakdownRow = z.infer<typeof breakdownRowSchema>;
 export type Breakdown = z.infer<typeof breakdownSchema>;
+/** Requests and errors of a bucket or group, as the rule counts them (lib/error-rate.ts). */
+export type Counts = z.infer<typeof countsSchema>;
 export type Timeseries = z.infer<typeof timeseriesSchema>;
+export type TimeseriesBucket = Timeseries['buckets'][number];
 export type FilterValues = z.infer<typeof filterValuesSchema>;
+export type LookupAnswer = z.infer<typeof lookupResultSchema>;
+/** A limit and what the key did next, as the API and CSV show it. */
+export type LimitRecord = z.infer<typeof limitRecordSchema>;
+/** A response repeating a code that cannot succeed, which the key had already received within FUTILE_WINDOW_MS. */
+export type FutileRepeat = z.infer<typeof futileRepeatSchema>;
+export type KeyDayVerdict = z.infer<typeof keyDayVerdictSchema>;
+export type KeyBehaviour = z.infer<typeof keyBehaviourSchema>;
+export type IdempotencyChain = z.infer<typeof idempotencyChainSchema>;
+/** An alert rule as the API shows it: its spec (lib/alert-rules.ts) with its id, default key, silence and times. */
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+export type AlertEvent = z.infer<typeof alertEventSchema>;
+export type AlertDetail = z.infer<typeof alertDetailSchema>;
+export type AlertBacktest = z.infer<typeof backtestSchema>;
+/** What a key's recent history says about one of its errors (lib/key-insight.ts explains it). */
+export type KeyInsight = z.infer<typeof keyInsightSchema>;
 
 /**
  * A store's answer to a pasted text (RequestStore.supportLookup): the facts lookupAnswer (components/lookup) words into

@@ -6,6 +6,7 @@ import type { Breakdown, RequestRecord, Timeseries } from './api-types';
 import { ValidationError } from './api-error';
 import { errorRate, shownRows } from './error-rate';
 import { filtersToQueryString, LIST_FILTER_FIELDS, statusFilterToString, type BreakdownDimension, type Filters, type StatsBreakdownDimension } from './filters';
+import { OTHER_GROUP } from './groups';
 import { percentNumber } from './percent';
 import { nearestParam } from './param-names';
 
@@ -240,7 +241,7 @@ export function breakdownCsvColumns(by: StatsBreakdownDimension): string[] {
 /** The rows the screen shows (lib/error-rate.ts shownRows), then everything beyond the limit as "(other)". */
 export function breakdownCsvRows(b: Breakdown): CsvCell[][] {
   const rows = shownRows(b.by, b.rows);
-  const other = b.other && shownRows(b.by, [{ ...b.other, value: '(other)' }]);
+  const other = b.other && shownRows(b.by, [{ ...b.other, value: OTHER_GROUP }]);
   return [...rows, ...(other ?? [])].map((r) => [r.value, r.requests, r.errors, percentNumber(r.error_rate), r.error_rate, percentNumber(r.share), r.share, r.records]);
 }
 

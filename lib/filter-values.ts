@@ -2,6 +2,7 @@
 // merged with what errata knows without data (catalog codes, capacity reasons, status classes, HTTP methods), ranked
 // against the typed text. Pure; db/filter-values.ts reads the counts through the store.
 import { CATALOG, CAPACITY_REASONS, ERROR_CODES } from './catalog';
+import type { FilterValues } from './api-types';
 import { ERROR_FILTERS } from './error-rate';
 
 /** Filter fields the bar offers values for: each is also a breakdown dimension. */
@@ -32,17 +33,10 @@ export function isErrorField(field: ValueField): boolean {
   return (ERROR_FILTERS as readonly string[]).includes(field);
 }
 
-export interface ValueCount {
-  value: string;
-  /** Records with this value in the range under the other filters (for an error field: failures). */
-  count: number;
-  errors: number;
-}
-
-export interface OfferedValue extends ValueCount {
-  /** In errata's own vocabulary (the catalog, capacity reasons, status classes, methods). */
-  known: boolean;
-}
+/** A value offered in the filter bar (GET /api/v1/stats/values, lib/wire.ts offeredValueSchema). */
+export type OfferedValue = FilterValues['values'][number];
+/** A value seen in the range with its counts (for an error field, `count` is failures), before it is ranked. */
+export type ValueCount = Omit<OfferedValue, 'known'>;
 
 /**
  * Seen values and known values, those matching `q` (case-insensitive substring) ranked: exact, then prefix, then

@@ -1,6 +1,7 @@
 // What a key's recent history says about one of its errors: "looks revoked since …" for a key that has failed with
 // invalid_credentials ever since a given moment, "daily quota used up since …", "rate-limited 80 times in these
 // hours". Pure: the history comes from db/queries/key-history.ts (hourly counts plus the records of one hour).
+import type { KeyInsight } from './api-types';
 
 export const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -43,40 +44,8 @@ export interface InsightAnchor {
   ts_ms: number;
 }
 
-export type KeyInsight =
-  | {
-      /** Every record of the key from `since_ms` on (to the latest, or to the anchor when `ongoing` is false) has this code. */
-      kind: 'run';
-      code: string;
-      since_ms: number;
-      /** false when since_ms is only the start of an hour (the records of that hour were too many to read). */
-      exact: boolean;
-      count: number;
-      /** Records of other codes in the lookback before the run: 0 means the key never worked in that time. */
-      before: number;
-      /** The run goes on to the key's latest record. */
-      ongoing: boolean;
-      latest_ms: number;
-    }
-  | {
-      /** capacity_exceeded with reason daily_quota: the first refusal of that UTC day and how many followed. */
-      kind: 'quota';
-      code: string;
-      since_ms: number;
-      exact: boolean;
-      count: number;
-      day_ms: number;
-    }
-  | {
-      /** The same code many times around the anchor (the anchor's hour and the one either side). */
-      kind: 'repeated';
-      code: string;
-      reason: string | null;
-      from_ms: number;
-      to_ms: number;
-      count: number;
-      total: number;
-    };
+/** What the history says, as the API answers it (lib/wire.ts keyInsightSchema): a run, a used-up daily quota, or repeats. */
+export type { KeyInsight };
 
 /** Codes that fail only some requests (the key keeps working otherwise): never a run, counted instead. */
 const PARTIAL_CODES = new Set(['rate_limited', 'capacity_exceeded', 'too_many_active_api_requests', 'tier_limit_exceeded']);

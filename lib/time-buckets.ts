@@ -13,7 +13,8 @@ export const AUTO_HOUR_MAX_MS = 8 * DAY_MS;
 export const MAX_BUCKETS = 3000;
 
 /** date-fns style patterns the chart uses for its axis ticks (UTC). */
-export type TickFormat = 'HH:mm' | 'MMM d HH:mm' | 'MMM d';
+export const TICK_FORMATS = ['HH:mm', 'MMM d HH:mm', 'MMM d'] as const;
+export type TickFormat = (typeof TICK_FORMATS)[number];
 
 export interface BucketChoice {
   interval: Interval;

@@ -11,8 +11,9 @@ import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { tableClasses } from '@/components/ui/table';
-import type { Breakdown } from '@/db/types';
+import type { Breakdown } from '@/lib/api-types';
 import { isErrorDimension, shownRows } from '@/lib/error-rate';
+import { NOT_SET_LABEL } from '@/lib/groups';
 import { FILTER_PARAM, LIVE_REFRESH_MS, type BreakdownCardSpec } from './overview-config';
 
 export function breakdownQuery(filterQuery: string, spec: BreakdownCardSpec): string {
@@ -69,7 +70,7 @@ export function OverviewBreakdown({
         {spec.by === 'reason' && (
           <div style={{ padding: '0 12px 6px' }}>
             <BreakdownBarChart
-              data={rows.map((r) => ({ ...r, label: r.value ?? '(not set)' }))}
+              data={rows.map((r) => ({ ...r, label: r.value ?? NOT_SET_LABEL }))}
               label="capacity_exceeded errors by reason"
               color={(d) => (d.value === 'platform_queue' ? 'var(--c-5xx)' : 'var(--c-4xx)')}
               onBarClick={(v) => router.push(hrefFor(v), { scroll: false })}

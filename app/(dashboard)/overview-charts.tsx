@@ -14,6 +14,7 @@ import { EmptyState, NoTotalsNotice } from '@/components/ui/states';
 import type { Timeseries } from '@/lib/api-types';
 import { errorRate } from '@/lib/error-rate';
 import type { ExpectedBand } from '@/lib/expected-band';
+import { NOT_SET_LABEL, OTHER_GROUP } from '@/lib/groups';
 import { FILTER_PARAM, LIVE_REFRESH_MS, OVERVIEW_BY, OVERVIEW_BY_LABELS, SERIES_LIMIT, type OverviewBy } from './overview-config';
 import { bandSourceNote, incidentQuery, incidentSentence, isoParam, OverviewIncidents, zoomTo } from './overview-incidents';
 import styles from './overview.module.css';
@@ -23,7 +24,7 @@ const CLASS_COLOR: Record<string, string> = { '2xx': 'var(--c-2xx)', '3xx': 'var
 const RATE_LINES = 5;
 
 function groupLabel(by: OverviewBy, key: string): string {
-  if (key === '') return by === 'reason' ? '(no reason)' : '(not set)';
+  if (key === '') return by === 'reason' ? '(no reason)' : NOT_SET_LABEL;
   return key;
 }
 
@@ -45,10 +46,10 @@ function toChartData(series: Timeseries, by: OverviewBy, previous: Timeseries | 
   groups.forEach((g, i) => {
     const k = `s${i}`;
     keyOf.set(g.key, k);
-    const color = g.key === '(other)' ? 'var(--c-other)' : by === 'status_class' ? (CLASS_COLOR[g.key] ?? PALETTE[i % 8]) : PALETTE[i % 8];
-    const filterValue = g.key === '' || g.key === '(other)' ? null : g.key;
+    const color = g.key === OTHER_GROUP ? 'var(--c-other)' : by === 'status_class' ? (CLASS_COLOR[g.key] ?? PALETTE[i % 8]) : PALETTE[i % 8];
+    const filterValue = g.key === '' || g.key === OTHER_GROUP ? null : g.key;
     countConfig[k] = { label: groupLabel(by, g.key), color, filterValue };
-    if (g.key !== '(other)' && i < RATE_LINES) rateConfig[k] = { label: groupLabel(by, g.key), color, filterValue };
+    if (g.key !== OTHER_GROUP && i < RATE_LINES) rateConfig[k] = { label: groupLabel(by, g.key), color, filterValue };
   });
   if (!groups.length) countConfig.errors = { label: 'Errors', color: 'var(--c-5xx)', filterValue: null };
   const countData: TimePoint[] = [];

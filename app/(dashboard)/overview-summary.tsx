@@ -11,7 +11,7 @@ import { Card } from '@/components/ui/card';
 import { formatCount, formatDuration, formatInt, formatPercent, formatUtc } from '@/components/ui/format';
 import { Kpi, KpiGrid } from '@/components/ui/kpi';
 import { AllFailedNotice, EmptyState, NoTotalsNotice } from '@/components/ui/states';
-import type { Summary } from '@/db/types';
+import type { Summary } from '@/lib/api-types';
 import { PAGE_QUERY } from '@/lib/param-names';
 import { LIVE_REFRESH_MS } from './overview-config';
 import styles from './overview.module.css';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { expectedBand } from '@/alerts/expected-band';
 import { getStore } from '@/db';
-import type { Breakdown, Timeseries } from '@/db/types';
+import type { Breakdown, Timeseries } from '@/lib/api-types';
 import { toUrlSearchParams } from '@/components/filters/url-params';
 import { LinkButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';

@@ -6,15 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { ALERT_KINDS, ALERT_MEASURES, ALERT_SPLITS, ALERT_WINDOWS } from '@/lib/alert-kinds';
 import { Button } from '@/components/ui/button';
 import { formatUtc } from '@/components/ui/format';
-
-interface Backtest {
-  windows: number;
-  complete: boolean;
-  fired_count: number;
-  pending_only: number;
-  baseline: string;
-  fired: { group: string; fired_ms: number; resolved_ms: number | null; observed: number; expected: number }[];
-}
+import type { AlertBacktest as Backtest } from '@/lib/api-types';
 
 const LABELS: Record<string, string> = {
   error_count: 'Error count',

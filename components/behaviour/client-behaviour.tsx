@@ -1,6 +1,5 @@
 import Link from 'next/link';
-import type { z } from 'zod';
-import type { keyBehaviourSchema } from '@/lib/openapi';
+import type { KeyBehaviour } from '@/lib/api-types';
 import { Badge, CodeBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
@@ -8,9 +7,7 @@ import { formatInt, formatUtc } from '@/components/ui/format';
 import { DataTable, tableClasses } from '@/components/ui/table';
 import { classLabel, classTone, gap, verdictLabel, verdictTone } from './format';
 
-export type KeyBehaviourData = z.infer<typeof keyBehaviourSchema>;
-
-const COUNTS: Array<[keyof KeyBehaviourData['total'], string]> = [
+const COUNTS: Array<[keyof KeyBehaviour['total'], string]> = [
   ['limited', 'Asked to wait'],
   ['honoured', 'Honoured'],
   ['early', 'Retried early'],
@@ -25,7 +22,7 @@ const COUNTS: Array<[keyof KeyBehaviourData['total'], string]> = [
 const requestHref = (id: string) => `/requests/${encodeURIComponent(id)}`;
 
 /** A key's client behaviour: verdict, counts, and the worst examples as request ids. */
-export function ClientBehaviour({ data, csvHref }: { data: KeyBehaviourData; csvHref: string }) {
+export function ClientBehaviour({ data, csvHref }: { data: KeyBehaviour; csvHref: string }) {
   const t = data.total;
   return (
     <Card

@@ -1,13 +1,11 @@
 import Link from 'next/link';
-import type { z } from 'zod';
-import type { idempotencyChainSchema } from '@/lib/openapi';
+import type { IdempotencyChain as ChainData } from '@/lib/api-types';
 import { Badge, CodeBadge, StatusBadge, type Tone } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { formatUtc } from '@/components/ui/format';
 import { DataTable, tableClasses } from '@/components/ui/table';
 import { gap } from './format';
 
-export type ChainData = z.infer<typeof idempotencyChainSchema>;
 
 const ROLE: Record<ChainData['steps'][number]['role'], [string, Tone]> = {
   created: ['Created', 'ok'],

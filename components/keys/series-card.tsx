@@ -10,6 +10,7 @@ import { Card } from '@/components/ui/card';
 import { CsvDownloadButton } from '@/components/ui/csv-download';
 import { formatDuration, formatPercent, formatUtc } from '@/components/ui/format';
 import { ErrorState, NoTotalsNotice } from '@/components/ui/states';
+import { NOT_SET_LABEL, OTHER_GROUP } from '@/lib/groups';
 
 const PALETTE = ['var(--c-1)', 'var(--c-2)', 'var(--c-3)', 'var(--c-4)', 'var(--c-5)', 'var(--c-6)', 'var(--c-7)', 'var(--c-8)'];
 const LIVE_MS = 30_000;
@@ -39,12 +40,12 @@ export interface SeriesCardProps {
 function colorFor(key: string, i: number): string {
   if (/^5\d\d$|^5xx$/.test(key)) return 'var(--c-5xx)';
   if (/^4\d\d$|^4xx$/.test(key)) return i % 2 ? 'var(--c-4xx)' : 'var(--c-2)';
-  if (key === '(other)') return 'var(--c-other)';
+  if (key === OTHER_GROUP) return 'var(--c-other)';
   return PALETTE[i % PALETTE.length];
 }
 
 /** Errors over time split by one dimension, refreshed live for open-ended ranges; clicks zoom or filter via the URL. */
-export function SeriesCard({ id, title, query, initial, initialAt, live, seriesParam, emptyLabel = '(not set)', csvHref, groupLabels, showRate, share }: SeriesCardProps) {
+export function SeriesCard({ id, title, query, initial, initialAt, live, seriesParam, emptyLabel = NOT_SET_LABEL, csvHref, groupLabels, showRate, share }: SeriesCardProps) {
   const opts = { initialData: initial, initialDataUpdatedAt: initialAt, refetchInterval: live ? LIVE_MS : (false as const) };
   const { data, error } = useTimeseries(query, opts);
   const totals = useTimeseries(share?.query ?? query, share ? { ...opts, initialData: share.initial } : opts);
@@ -54,7 +55,7 @@ export function SeriesCard({ id, title, query, initial, initialAt, live, seriesP
   const groups = ts.groups.filter((g) => g.errors > 0);
   const config: ChartConfig = {};
   groups.forEach((g, i) => {
-    config[`g${i}`] = { label: g.key === '' ? emptyLabel : (groupLabels?.[g.key] ?? g.key), color: colorFor(g.key, i), filterValue: g.key === '' || g.key === '(other)' ? null : g.key };
+    config[`g${i}`] = { label: g.key === '' ? emptyLabel : (groupLabels?.[g.key] ?? g.key), color: colorFor(g.key, i), filterValue: g.key === '' || g.key === OTHER_GROUP ? null : g.key };
   });
   const points: TimePoint[] = ts.buckets.map((b) => {
     const p: TimePoint = { t: b.ts_ms };

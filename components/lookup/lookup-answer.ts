@@ -2,7 +2,7 @@
 // returns it, so the two never say different things. Pure (no DB, no React).
 import type { SupportLookup } from '@/lib/api-types';
 import { getCatalogEntry } from '@/lib/catalog';
-import type { LookupAnswer } from '@/lib/openapi';
+import type { LookupAnswer } from '@/lib/api-types';
 import { combinedReply, formatUtc, insightText } from '@/components/request/details';
 
 export type { LookupAnswer };

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { formatInt, formatPercent } from './format';
 import { DataTable, ShareBar, tableClasses } from './table';
+import { NOT_SET_LABEL } from '@/lib/groups';
 
 export interface BreakdownTableRow {
   value: string | null;
@@ -82,7 +83,7 @@ export function BreakdownTable({
       <tbody>
         {rows.map((r) => {
           const href = r.value === null ? null : hrefFor(r.value);
-          const content = r.value === null ? <span className="muted">(not set)</span> : (renderValue?.(r.value) ?? r.value);
+          const content = r.value === null ? <span className="muted">{NOT_SET_LABEL}</span> : (renderValue?.(r.value) ?? r.value);
           const extra = r.value === null ? null : extraLink?.(r.value);
           return (
             <tr key={r.value ?? '\u0000'}>

@@ -2,6 +2,7 @@
 // Rows only; what a rule means lives in alerts/.
 import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../client';
+import type { BaselineSource } from '@/lib/alert-kinds';
 import {
   alertChannels,
   alertCheckpoints,
@@ -118,7 +119,7 @@ export interface EventChange {
   expected: number;
   upper: number;
   exposure: number;
-  baseline_source: string;
+  baseline_source: BaselineSource;
 }
 
 export interface NewDelivery {

@@ -3,51 +3,12 @@ import { and, asc, desc, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
 import { requests } from '../schema';
-import { getCatalogEntry, kindOf, type ErrorKind } from '@/lib/catalog';
+import type { AroundKey, CatalogInfo, RequestDetail, RequestPage, RequestRecord, TimelineEntry } from '@/lib/api-types';
+import { getCatalogEntry, kindOf } from '@/lib/catalog';
 import { ValidationError } from '@/lib/api-error';
 import type { Filters } from '@/lib/filters';
 import { extractRequestIds, MAX_LOOKUP_IDS } from '@/lib/request-ids';
 import { rawFilterConditions } from './filter-sql';
-
-export interface CatalogInfo {
-  code: string;
-  family: string;
-  status: number;
-  title: string;
-  kind: ErrorKind;
-  cause: string;
-  fix: string;
-  reply: string;
-}
-
-/** One stored record as the API, the pages and the CSV export show it. */
-export interface RequestRecord {
-  request_id: string;
-  /** null for a success record. */
-  code: string | null;
-  status: number;
-  ts: string;
-  ts_ms: number;
-  method: string | null;
-  path: string | null;
-  route: string | null;
-  latency_ms: number | null;
-  key_id: string | null;
-  account_id: string | null;
-  tier: string | null;
-  message: string | null;
-  details: Record<string, unknown> | null;
-  reason: string | null;
-  kind: ErrorKind | 'unknown' | null;
-  unknown_code: boolean;
-  status_mismatch: boolean;
-  catalog: CatalogInfo | null;
-  /** The request's Idempotency-Key, the gateway's hash of its body, and whether the gateway replayed a cached answer. */
-  idempotency_key: string | null;
-  request_fingerprint: string | null;
-  idempotent_replayed: boolean | null;
-  user_agent: string | null;
-}
 
 type Row = typeof requests.$inferSelect;
 
@@ -103,46 +64,6 @@ export function toRequestRecord(r: RecordRow): RequestRecord {
 /** What the same key did around a request: the window is AROUND_WINDOW_MS on each side. */
 export const AROUND_WINDOW_MS = 7.5 * 60_000;
 const TIMELINE_LIMIT = 50;
-
-/**
- * One neighbouring request of the key, light: no details, message or catalog (a page joins the catalog from
- * lib/catalog.ts by `code` when it needs it). Up to 50 of these ride on every lookup.
- */
-export interface TimelineEntry {
-  request_id: string;
-  /** null for a success record. */
-  code: string | null;
-  status: number;
-  ts: string;
-  ts_ms: number;
-  method: string | null;
-  route: string | null;
-  path: string | null;
-  latency_ms: number | null;
-}
-
-export interface AroundKey {
-  key_id: string;
-  from: string;
-  to: string;
-  from_ms: number;
-  to_ms: number;
-  /** Records of this key in the window by code (null = success), most frequent first. */
-  counts_by_code: { code: string | null; count: number }[];
-  total: number;
-  /** The key's closest other request before / after this one, however far away. */
-  previous: TimelineEntry | null;
-  next: TimelineEntry | null;
-  /** Up to 50 records of the key in the window, oldest first (the request itself included). */
-  timeline: TimelineEntry[];
-  timeline_truncated: boolean;
-}
-
-export interface RequestDetail {
-  request_id: string;
-  records: RequestRecord[];
-  around: AroundKey | null;
-}
 
 /** A timeline row: what a key's neighbourhood shows of each request. */
 export type LightRow = { id: number; request_id: string; code: string; status: number; ts_ms: number; method: string | null; route: string | null; path: string | null; latency_ms: number | null };
@@ -342,14 +263,6 @@ function answerLookup(db: Db, { ids, truncated }: { ids: string[]; truncated: bo
     found: ids.filter((id) => byId.has(id)).map((id) => ({ request_id: id, records: byId.get(id)! })),
     missing: ids.filter((id) => !byId.has(id)),
   };
-}
-
-export interface RequestPage {
-  records: RequestRecord[];
-  /** Pass as `cursor` for the next (older) page; null on the last page. */
-  next_cursor: string | null;
-  /** Pass as `before` for the page of newer records; null on the first (newest) page. */
-  prev_cursor: string | null;
 }
 
 export interface Cursor {

@@ -8,8 +8,10 @@ import type { Db } from '../client';
 import { requests, rollupCodeHour, rollupDay, rollupHour, rollupKeyDay, rollupKeyHour, rollupMinute } from '../schema';
 import { ValidationError } from '@/lib/api-error';
 import { describeNoSuccesses, errorRate, hasPopulationFilters, isErrorDimension, populationOf, rowShareBase } from '@/lib/error-rate';
-import type { BreakdownDimension, Filters, Interval, StatsBreakdownDimension } from '@/lib/filters';
-import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS, MINUTE_MS, type TickFormat } from '@/lib/time-buckets';
+import type { Breakdown, BreakdownRow, Counts, Summary, Timeseries, TimeseriesBucket } from '@/lib/api-types';
+import type { BreakdownDimension, Filters, Interval } from '@/lib/filters';
+import { bucketStarts, ceilTo, chooseBucket, DAY_MS, floorTo, HOUR_MS, MINUTE_MS } from '@/lib/time-buckets';
+import { OTHER_GROUP } from '@/lib/groups';
 import { dimensionConditions, RAW_COLUMNS, rawFilterConditions, type FilterColumns } from './filter-sql';
 import {
   addInto,
@@ -190,12 +192,6 @@ export function planSegments(
   return out;
 }
 
-/** Requests and errors of a bucket or group, as the rule counts them (lib/error-rate.ts). */
-export interface Counts {
-  requests: number;
-  errors: number;
-}
-
 /**
  * One grouped pass over a source: the population's filters in WHERE, the error filters inside the sums (the rule of
  * lib/error-rate.ts), so requests count the population and errors only the matching failures.
@@ -276,38 +272,6 @@ function aggregate(db: Db, filters: Filters, lo: number, hi: number, spec: AggSp
 }
 
 // ---------------------------------------------------------------- summary
-
-export interface Metric {
-  value: number | null;
-  previous: number | null;
-  /** value − previous (for error_rate: in rate units, not percent). */
-  change: number | null;
-  /** Relative change; null when the previous value is 0 or unknown. */
-  change_pct: number | null;
-}
-
-export interface Summary {
-  from: string;
-  to: string;
-  from_ms: number;
-  to_ms: number;
-  previous_from_ms: number;
-  previous_to_ms: number;
-  /** Requests of the population (the range and the key/account/tier/route/method filters; error filters ignored). */
-  requests: Metric;
-  /** Failures matching every filter. */
-  errors: Metric;
-  /** errors ÷ requests (lib/error-rate.ts); null when unknown (no_totals). */
-  error_rate: Metric;
-  errors_4xx: Metric;
-  errors_5xx: Metric;
-  keys_with_errors: Metric;
-  /** The range has errors but no success records at all: the gateway does not ship them, so the rate is unknown, not 100 %. */
-  no_totals: boolean;
-  previous_no_totals: boolean;
-  /** The population failed every request while other traffic succeeded: the 100 % is real. */
-  all_failed: { requests: number; since: string; since_ms: number } | null;
-}
 
 function periodKpis(db: Db, filters: Filters, lo: number, hi: number): PeriodKpis {
   const k: PeriodKpis = { ...ZERO(), errors_4xx: 0, errors_5xx: 0, keys_with_errors: 0 };
@@ -404,33 +368,6 @@ export function getSummary(db: Db, filters: Filters): Summary {
 
 // ---------------------------------------------------------------- breakdown
 
-export interface BreakdownRow {
-  /** null = the dimension was missing (no tier, no key, a success record's code). */
-  value: string | null;
-  /** The requests the rate is taken over: this value's population, or for an error dimension the whole population. */
-  requests: number;
-  /** Failures with this value that match every filter. */
-  errors: number;
-  /** errors ÷ requests (lib/error-rate.ts). */
-  error_rate: number | null;
-  /** Records with this value that match every filter, successes included where the filters allow them. */
-  records: number;
-  /** This row's errors as a share of the view's errors (for `reason`: of the errors that carry a reason). */
-  share: number | null;
-}
-
-export interface Breakdown {
-  by: StatsBreakdownDimension;
-  from: string;
-  to: string;
-  from_ms: number;
-  to_ms: number;
-  rows: BreakdownRow[];
-  /** Everything beyond `limit` rows, summed; null when nothing was cut. */
-  other: BreakdownRow | null;
-  total: BreakdownRow;
-}
-
 /** Rows `{value, requests, errors, error_rate, records, share}` by one dimension, most errors first, at most `limit`. */
 export function getBreakdown(db: Db, filters: Filters, opts: { by: BreakdownDimension; limit?: number }): Breakdown {
   return shapeSync(breakdownShaping(filters, opts), (r) => aggregate(db, r.filters, r.lo, r.hi, r.spec));
@@ -456,37 +393,6 @@ export function* breakdownShaping(filters: Filters, opts: { by: BreakdownDimensi
 }
 
 // ---------------------------------------------------------------- timeseries
-
-export const OTHER_GROUP = '(other)';
-
-export interface TimeseriesBucket {
-  ts: string;
-  ts_ms: number;
-  requests: number;
-  errors: number;
-  /** errors ÷ requests (lib/error-rate.ts); null when there were no requests, or no_totals. */
-  error_rate: number | null;
-  /** Failures but no success records in this bucket, and none in the unfiltered bucket either: totals were not ingested, so the rate is unknown. */
-  no_totals: boolean;
-  /** With `by`: counts per group value ('' = missing, "(other)" = beyond the top groups); grouped by an error dimension, every group's requests are the bucket's. */
-  groups?: Record<string, Counts>;
-}
-
-export interface Timeseries {
-  interval: Interval;
-  interval_ms: number;
-  /** True when the interval was chosen from the range (interval=auto). */
-  auto: boolean;
-  tick_format: TickFormat;
-  from: string;
-  to: string;
-  from_ms: number;
-  to_ms: number;
-  by: BreakdownDimension | null;
-  /** With `by`: the top groups over the whole range, most errors first; each bucket's `groups` uses their keys. */
-  groups: (BreakdownRow & { key: string })[];
-  buckets: TimeseriesBucket[];
-}
 
 /** Every bucket of the range, zero-filled, optionally split by a dimension (top `limit` groups plus "(other)"). */
 export function getTimeseries(

@@ -2,11 +2,11 @@
 // the rest, what the key's history says about each error, and what the store holds (retention, newest record).
 // Composes the bounded reads of requests.ts, near-ids.ts and key-history.ts with the pure rules of lib/.
 import type { Db } from '../client';
-import { getRequestsByIds, type RequestRecord } from './requests';
+import { getRequestsByIds } from './requests';
 import { findNearRequestIds, findRequestIdVariants, getNewestRecordMs } from './near-ids';
 import { getKeyHistory } from './key-history';
 import { getRetentionDays } from './settings';
-import type { SupportFound, SupportLookup, SupportMissing } from '@/lib/api-types';
+import type { RequestRecord, SupportFound, SupportLookup, SupportMissing } from '@/lib/api-types';
 import { explainKeyHistory, type KeyInsight } from '@/lib/key-insight';
 import type { LookupPlan } from '@/lib/lookup-tokens';
 

@@ -6,7 +6,7 @@ import { computeBehaviour } from '@/behaviour/reference';
 import { openDatabase, type Db } from '@/db/client';
 import { createToken } from '@/db/queries/tokens';
 import { RETRIES_CSV_COLUMNS } from '@/lib/csv';
-import { breakdownSchema, idempotencyChainSchema, keyBehaviourSchema, requestDetailSchema, retriesSchema, worstKeysSchema } from '@/lib/openapi';
+import { breakdownSchema, idempotencyChainSchema, keyBehaviourSchema, requestDetailSchema, retriesSchema, worstKeysSchema } from '@/lib/wire';
 import { build, toEvent, type GatewayLine, type Scenario } from '../support/behaviour-scenarios';
 import { startServer, type TestServer } from '../support/server';
 

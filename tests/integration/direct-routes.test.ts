@@ -10,7 +10,7 @@ import { createSession } from '@/db/queries/sessions';
 import { createToken } from '@/db/queries/tokens';
 import { createUser } from '@/db/queries/users';
 import { SESSION_COOKIE } from '@/lib/auth/cookies';
-import { errorEnvelopeSchema, requestDetailSchema } from '@/lib/openapi';
+import { errorEnvelopeSchema, requestDetailSchema } from '@/lib/wire';
 import { API_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '@/lib/security-headers';
 import { insertRecords, makeRecord } from '../support/factories';
 import { startServer, type TestServer } from '../support/server';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import { createToken } from '@/db/queries/tokens';
 import { expectedBandSchema, type ExpectedBand } from '@/lib/expected-band';
-import { errorEnvelopeSchema } from '@/lib/openapi';
+import { errorEnvelopeSchema } from '@/lib/wire';
 import { insertRecords, makeRecord } from '../support/factories';
 import { startServer, type TestServer } from '../support/server';
 

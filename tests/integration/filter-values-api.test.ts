@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import { createToken } from '@/db/queries/tokens';
-import { errorEnvelopeSchema, filterValuesSchema } from '@/lib/openapi';
+import { errorEnvelopeSchema, filterValuesSchema } from '@/lib/wire';
 import { insertRecords, makeRecord } from '../support/factories';
 import { startServer, type TestServer } from '../support/server';
 

@@ -7,7 +7,7 @@ import { createSession } from '@/db/queries/sessions';
 import { createToken } from '@/db/queries/tokens';
 import { createUser } from '@/db/queries/users';
 import { SESSION_COOKIE } from '@/lib/auth/cookies';
-import { errorEnvelopeSchema, lookupResultSchema } from '@/lib/openapi';
+import { errorEnvelopeSchema, lookupResultSchema } from '@/lib/wire';
 import { insertRecords, makeRecord } from '../support/factories';
 import { startServer, type TestServer } from '../support/server';
 

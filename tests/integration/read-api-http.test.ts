@@ -14,9 +14,10 @@ import {
   requestPageSchema,
   summarySchema,
   timeseriesSchema,
-} from '@/lib/openapi';
+} from '@/lib/wire';
 import { formatPercent } from '@/components/ui/format';
 import { allowedParams, ENDPOINT_QUERY } from '@/lib/query-params';
+import { OTHER_GROUP } from '@/lib/groups';
 import { insertRecords, makeRecord } from '../support/factories';
 import { startServer, type TestServer } from '../support/server';
 
@@ -248,7 +249,7 @@ describe('CSV exports', () => {
     expect(text.split('\r\n')[0]).toBe('key,requests,errors,error_rate_pct,error_rate,share_pct,share,records');
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     const { body } = await getJson(`/api/v1/stats/breakdown?${q}`);
-    const expected = [...body.rows, ...(body.other ? [{ ...body.other, value: '(other)' }] : [])];
+    const expected = [...body.rows, ...(body.other ? [{ ...body.other, value: OTHER_GROUP }] : [])];
     expect(rows).toEqual(
       expected.map((r) => ({
         key: r.value === null ? '' : /^-/.test(r.value) ? `'${r.value}` : r.value,

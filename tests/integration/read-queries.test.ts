@@ -6,6 +6,7 @@ import { getBreakdown, getSummary, getTimeseries } from '@/db/queries/stats';
 import { ApiError } from '@/lib/api-error';
 import { isErrorDimension } from '@/lib/error-rate';
 import { parseFilters } from '@/lib/filters';
+import { OTHER_GROUP } from '@/lib/groups';
 import { insertRecords, makeRecord, uniqueRequestId } from '../support/factories';
 
 const M = 60_000;
@@ -281,9 +282,9 @@ describe('stats', () => {
   test('timeseries by a dimension: top groups plus (other), per bucket', () => {
     seed();
     const t = getTimeseries(db, filters('from=now-4h'), { interval: 'hour', by: 'code', limit: 2 });
-    expect(t.groups.map((g) => g.key)).toEqual(['rate_limited', 'capacity_exceeded', '(other)']);
+    expect(t.groups.map((g) => g.key)).toEqual(['rate_limited', 'capacity_exceeded', OTHER_GROUP]);
     const b = t.buckets.find((x) => x.requests === 9)!;
-    expect(b.groups).toEqual({ rate_limited: { requests: 9, errors: 3 }, capacity_exceeded: { requests: 9, errors: 0 }, '(other)': { requests: 9, errors: 0 } });
+    expect(b.groups).toEqual({ rate_limited: { requests: 9, errors: 3 }, capacity_exceeded: { requests: 9, errors: 0 }, [OTHER_GROUP]: { requests: 9, errors: 0 } });
   });
 
   test('a filter on the error counts matching failures over the population: code=internal_error is not 100 %', () => {

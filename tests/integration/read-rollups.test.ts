@@ -9,6 +9,7 @@ import { kindOf, statusClass } from '@/lib/catalog';
 import { countRate, isErrorDimension, matchesError, matchesPopulation } from '@/lib/error-rate';
 import { BREAKDOWN_DIMENSIONS, parseFilters, type BreakdownDimension, type Filters } from '@/lib/filters';
 import { bucketStarts, chooseBucket } from '@/lib/time-buckets';
+import { OTHER_GROUP } from '@/lib/groups';
 import { insertRecords, makeRecord } from '../support/factories';
 
 const M = 60_000;
@@ -233,7 +234,7 @@ describe('rollups equal raw counts (randomized)', () => {
         const inBucket = records.filter((r) => inPopulation(r, f, Math.max(b.ts_ms, f.from), Math.min(b.ts_ms + D, f.to)));
         expect(b.requests).toBe(inBucket.length);
         for (const g of t.groups) {
-          if (g.key === '(other)') continue;
+          if (g.key === OTHER_GROUP) continue;
           expect(b.groups![g.key].requests, `${g.key} @ ${b.ts}`).toBe(inBucket.filter((r) => (r.key_id ?? '') === g.key).length);
         }
       }
@@ -308,8 +309,8 @@ describe('rollups equal raw counts (randomized)', () => {
       if (by) {
         // The series' groups are the range's top values, as the breakdown ranks them, with the rest as "(other)".
         const bd = getBreakdown(db, f, { by, limit: 3 });
-        expect(t.groups.filter((g) => g.key !== '(other)').map((g) => [g.value, g.requests, g.errors, g.records])).toEqual(bd.rows.map((r) => [r.value, r.requests, r.errors, r.records]));
-        expect(t.groups.find((g) => g.key === '(other)')?.requests ?? null).toBe(bd.other?.requests ?? null);
+        expect(t.groups.filter((g) => g.key !== OTHER_GROUP).map((g) => [g.value, g.requests, g.errors, g.records])).toEqual(bd.rows.map((r) => [r.value, r.requests, r.errors, r.records]));
+        expect(t.groups.find((g) => g.key === OTHER_GROUP)?.requests ?? null).toBe(bd.other?.requests ?? null);
       }
       expect(t.buckets.map((b) => b.ts_ms)).toEqual(bucketStarts(f.from, f.to, choice.interval_ms));
       for (const b of t.buckets) {
@@ -325,12 +326,12 @@ describe('rollups equal raw counts (randomized)', () => {
         const want = reference(f, by, lo, hi);
         let otherReq = b.requests;
         for (const g of t.groups) {
-          if (g.key === '(other)') continue;
+          if (g.key === OTHER_GROUP) continue;
           const w = want.get(g.value) ?? { requests: isErrorDimension(by) ? b.requests : 0, errors: 0, records: 0 };
           expect(b.groups![g.key], `${by}=${g.key} @ ${b.ts}`).toEqual({ requests: w.requests, errors: w.errors });
           otherReq -= w.requests;
         }
-        if (t.groups.some((g) => g.key === '(other)')) expect(b.groups!['(other)'].requests).toBe(isErrorDimension(by) ? b.requests : otherReq);
+        if (t.groups.some((g) => g.key === OTHER_GROUP)) expect(b.groups![OTHER_GROUP].requests).toBe(isErrorDimension(by) ? b.requests : otherReq);
       }
     }
   });

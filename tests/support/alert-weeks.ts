@@ -3,7 +3,7 @@
 // fields the alert rules use). Big enough for weeks at 1,000 requests/minute without millions of rows.
 import { isErrorDimension } from '@/lib/error-rate';
 import type { AlertStore } from '@/alerts/store';
-import type { Breakdown, BreakdownRow, Timeseries } from '@/db/queries/stats';
+import type { Breakdown, BreakdownRow, Timeseries } from '@/lib/api-types';
 import type { BreakdownDimension, Filters } from '@/lib/filters';
 import { createRng, type Rng } from '@/demo/traffic';
 

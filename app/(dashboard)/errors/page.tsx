@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getStore } from '@/db';
-import type { RequestRecord } from '@/db/types';
+import type { RequestRecord } from '@/lib/api-types';
 import { FilterBar } from '@/components/filters/filter-bar';
 import { hrefWith, toUrlSearchParams } from '@/components/filters/url-params';
 import { CodeBadge, KindBadge, ReasonBadge, StatusBadge } from '@/components/ui/badge';
