@@ -3,18 +3,16 @@
 // (db/stats-counts.ts, breakdownShaping and timeseriesShaping) and the same error-rate rule (lib/error-rate.ts), so
 // every answer is identical; only the SQL of one source read differs. Rollups are SummingMergeTree tables that may
 // hold unmerged rows: every read sums.
-import { describeNoSuccesses, errorRate, hasPopulationFilters, populationOf } from '@/lib/error-rate';
+import { populationOf } from '@/lib/error-rate';
 import { LIST_FILTER_FIELDS, type BreakdownDimension, type Filters, type Interval, type ListFilterField } from '@/lib/filters';
-import { ceilTo, DAY_MS, floorTo, HOUR_MS } from '@/lib/time-buckets';
-import { breakdownShaping, planSegments, timeseriesShaping, type Segment } from '../queries/stats';
+import { DAY_MS, HOUR_MS } from '@/lib/time-buckets';
+import { breakdownShaping, planSegments, summaryShaping, timeseriesShaping, withAllFailed, type Segment } from '../queries/stats';
 import {
   addInto,
   bump,
   countsOf,
   ERROR_ONLY_FILTERS,
   filterDims,
-  metric,
-  NO_FILTERS,
   num,
   SEP,
   ZERO,
@@ -22,7 +20,6 @@ import {
   type AggRow,
   type AggSpec,
   type BaseDim,
-  type PeriodKpis,
   shapeAsync,
 } from '../stats-counts';
 import type { Breakdown, Summary, Timeseries } from '../types';
@@ -108,10 +105,6 @@ export function filterConditions(cols: Partial<Record<BaseDim, string>>, filters
   return out;
 }
 
-function covers(src: Source, dims: ReadonlySet<BaseDim>): boolean {
-  for (const d of dims) if (!src.cols[d]) return false;
-  return true;
-}
 
 /** The aggregate reads of one store: `table(name)` is the (Distributed) table to read. */
 export class ClickHouseStats {
@@ -192,66 +185,6 @@ export class ClickHouseStats {
     return out;
   }
 
-  private async periodKpis(filters: Filters, lo: number, hi: number): Promise<PeriodKpis> {
-    const k: PeriodKpis = { ...ZERO(), errors_4xx: 0, errors_5xx: 0, keys_with_errors: 0 };
-    const errorKeys = new Set<string>();
-    const addStatus = (status: number, c: AggCounts) => {
-      addInto(k, c);
-      if (status >= 400 && status < 500) k.errors_4xx += c.errors;
-      if (status >= 500) k.errors_5xx += c.errors;
-    };
-    const d1 = ceilTo(lo, DAY_MS);
-    const d2 = floorTo(hi, DAY_MS);
-    const rest: [number, number][] = [[lo, hi]];
-    if (d1 < d2 && covers(SOURCES.key_day, filterDims(filters))) {
-      const src = SOURCES.key_day;
-      const errConds = filterConditions(src.cols, ERROR_ONLY_FILTERS(filters));
-      const m = errConds.length ? sql`sum(if(${and(errConds)}, count, 0))` : raw('sum(count)');
-      const rows = await this.query<{ v: unknown; s: unknown; n: unknown; m: unknown }>(
-        sql`SELECT key_id AS v, status AS s, sum(count) AS n, ${m} AS m FROM ${raw(this.table(src.table))}
-            WHERE ${and([sql`bucket_ms >= ${d1}`, sql`bucket_ms < ${d2}`, ...filterConditions(src.cols, populationOf(filters))])} GROUP BY v, s`,
-      );
-      for (const r of rows) {
-        const status = num(r.s);
-        const n = num(r.n);
-        const matching = num(r.m);
-        const failed = status >= 400;
-        addStatus(status, { requests: n, failures: failed ? n : 0, errors: failed ? matching : 0, records: matching });
-        if (failed && matching > 0 && r.v !== '') errorKeys.add(String(r.v));
-      }
-      rest.splice(0, 1, [lo, d1], [d2, hi]);
-    }
-    for (const [a, b] of rest) {
-      if (a >= b) continue;
-      const [byStatus, byKey] = await Promise.all([
-        this.aggregate(filters, a, b, { dim: 'status' }),
-        this.aggregate(filters, a, b, { dim: 'key', errorsOnly: true }),
-      ]);
-      for (const [key, c] of byStatus) addStatus(Number(key.split(SEP)[1]), c);
-      for (const [key, c] of byKey) {
-        const v = key.split(SEP)[1];
-        if (c.errors > 0 && v !== '') errorKeys.add(v);
-      }
-    }
-    k.keys_with_errors = errorKeys.size;
-    return k;
-  }
-
-  /** Requests and failures of the whole range, no filter at all: consulted only when a population has no successes. */
-  private async everything(filters: Filters, lo: number, hi: number): Promise<AggCounts> {
-    const c = ZERO();
-    for (const v of (await this.aggregate(NO_FILTERS(filters), lo, hi, {})).values()) addInto(c, v);
-    return c;
-  }
-
-  private async periodState(filters: Filters, k: PeriodKpis, lo: number, hi: number) {
-    // describeNoSuccesses is synchronous: read the unfiltered range first only when it will be consulted.
-    const needs = k.failures > 0 && k.requests <= k.failures && hasPopulationFilters(filters);
-    const all = needs ? await this.everything(filters, lo, hi) : k;
-    const state = describeNoSuccesses(k, () => all);
-    return { state, rate: state.kind === 'no_totals' ? null : errorRate(k) };
-  }
-
   /** The first request of the population in [lo, hi): "all 312 requests failed since …". */
   private async firstRequestMs(filters: Filters, lo: number, hi: number): Promise<number> {
     const conds = [sql`ts_ms >= ${lo}`, sql`ts_ms < ${hi}`, ...filterConditions(RAW_COLS, populationOf(filters))];
@@ -260,31 +193,8 @@ export class ClickHouseStats {
   }
 
   async summary(filters: Filters): Promise<Summary> {
-    const len = filters.to - filters.from;
-    const [cur, prev] = await Promise.all([this.periodKpis(filters, filters.from, filters.to), this.periodKpis(filters, filters.from - len, filters.from)]);
-    const [c, p] = await Promise.all([this.periodState(filters, cur, filters.from, filters.to), this.periodState(filters, prev, filters.from - len, filters.from)]);
-    let all_failed: Summary['all_failed'] = null;
-    if (c.state.kind === 'all_failed') {
-      const since_ms = await this.firstRequestMs(filters, filters.from, filters.to);
-      all_failed = { requests: c.state.requests, since: new Date(since_ms).toISOString(), since_ms };
-    }
-    return {
-      from: new Date(filters.from).toISOString(),
-      to: new Date(filters.to).toISOString(),
-      from_ms: filters.from,
-      to_ms: filters.to,
-      previous_from_ms: filters.from - len,
-      previous_to_ms: filters.from,
-      requests: metric(cur.requests, prev.requests),
-      errors: metric(cur.errors, prev.errors),
-      error_rate: metric(c.rate, p.rate),
-      errors_4xx: metric(cur.errors_4xx, prev.errors_4xx),
-      errors_5xx: metric(cur.errors_5xx, prev.errors_5xx),
-      keys_with_errors: metric(cur.keys_with_errors, prev.keys_with_errors),
-      no_totals: c.state.kind === 'no_totals',
-      previous_no_totals: p.state.kind === 'no_totals',
-      all_failed,
-    };
+    const { summary, allFailed } = await shapeAsync(summaryShaping(filters), (r) => this.aggregate(r.filters, r.lo, r.hi, r.spec));
+    return withAllFailed(summary, allFailed, allFailed === null ? null : await this.firstRequestMs(filters, filters.from, filters.to));
   }
 
   async breakdown(filters: Filters, opts: { by: BreakdownDimension; limit?: number }): Promise<Breakdown> {

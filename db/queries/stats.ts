@@ -273,60 +273,75 @@ function aggregate(db: Db, filters: Filters, lo: number, hi: number, spec: AggSp
 
 // ---------------------------------------------------------------- summary
 
-function periodKpis(db: Db, filters: Filters, lo: number, hi: number): PeriodKpis {
+/** A period's KPIs from its two reads: counts by status, and the keys with matching errors. */
+function periodKpis(byStatus: Map<string, AggCounts>, errorKeys: Map<string, AggCounts>): PeriodKpis {
   const k: PeriodKpis = { ...ZERO(), errors_4xx: 0, errors_5xx: 0, keys_with_errors: 0 };
-  const errorKeys = new Set<string>();
-  const addStatus = (status: number, c: AggCounts) => {
+  for (const [key, c] of byStatus) {
+    const status = Number(key.slice(key.indexOf(SEP) + 1));
     addInto(k, c);
     if (status >= 400 && status < 500) k.errors_4xx += c.errors;
     if (status >= 500) k.errors_5xx += c.errors;
-  };
-  const d1 = ceilTo(lo, DAY_MS);
-  const d2 = floorTo(hi, DAY_MS);
-  const rest: [number, number][] = [[lo, hi]];
-  if (d1 < d2 && covers(SOURCES.key_day, filterDims(filters))) {
-    // Whole days: rollup_key_day holds every record (keyless ones under key ''), so one pass grouped by (key, status)
-    // gives both the status counts and the keys with errors; the error filters pick the matching errors inside the sum.
-    const src = SOURCES.key_day;
-    const errConds = dimensionConditions(src.cols, ERROR_ONLY_FILTERS(filters));
-    const m = errConds.length ? sql`sum(CASE WHEN ${and(...errConds)} THEN ${rollupKeyDay.count} ELSE 0 END)` : sql`sum(${rollupKeyDay.count})`;
-    const rows = db.all<{ v: unknown; s: unknown; n: unknown; m: unknown }>(
-      sql`SELECT ${rollupKeyDay.key_id} AS v, ${rollupKeyDay.status} AS s, sum(${rollupKeyDay.count}) AS n, ${m} AS m FROM ${rollupKeyDay}
-          WHERE ${and(gte(src.ts, d1), lt(src.ts, d2), ...dimensionConditions(src.cols, populationOf(filters)))} GROUP BY 1, 2`,
-    );
-    for (const r of rows) {
-      const status = num(r.s);
-      const n = num(r.n);
-      const matching = num(r.m);
-      const failed = status >= 400;
-      addStatus(status, { requests: n, failures: failed ? n : 0, errors: failed ? matching : 0, records: matching });
-      if (failed && matching > 0 && r.v !== '') errorKeys.add(String(r.v));
-    }
-    rest.splice(0, 1, [lo, d1], [d2, hi]);
   }
-  for (const [a, b] of rest) {
-    if (a >= b) continue;
-    for (const [key, c] of aggregate(db, filters, a, b, { dim: 'status' })) addStatus(Number(key.split(SEP)[1]), c);
-    // Errors only: about half the rollup rows to group, and the keyless residual is not needed.
-    for (const [key, c] of aggregate(db, filters, a, b, { dim: 'key', errorsOnly: true })) {
-      const v = key.split(SEP)[1];
-      if (c.errors > 0 && v !== '') errorKeys.add(v);
-    }
-  }
-  k.keys_with_errors = errorKeys.size;
+  for (const [key, c] of errorKeys) if (c.errors > 0 && !key.endsWith(SEP)) k.keys_with_errors++;
   return k;
 }
 
-/** Requests and failures of the whole range, no filter at all: consulted only when a population has no successes. */
-function everything(db: Db, filters: Filters, lo: number, hi: number): AggCounts {
-  const c = ZERO();
-  for (const v of aggregate(db, NO_FILTERS(filters), lo, hi, {}).values()) addInto(c, v);
-  return c;
+/**
+ * The KPIs of the range and of the period of the same length just before it, as both stores make them from their
+ * reads. Whole days come from the day rollups, so a month costs a few thousand rollup rows per read. The time an
+ * all-failed population began is the store's own read of raw rows (firstRequestMs): `all_failed` says how many.
+ */
+export function* summaryShaping(filters: Filters): Shaping<{ summary: Omit<Summary, 'all_failed'>; allFailed: number | null }> {
+  const len = filters.to - filters.from;
+  const periods: [number, number][] = [
+    [filters.from, filters.to],
+    [filters.from - len, filters.from],
+  ];
+  const counts = yield periods.flatMap(([lo, hi]): AggRead[] => [
+    { filters, lo, hi, spec: { dim: 'status' } },
+    { filters, lo, hi, spec: { dim: 'key', errorsOnly: true } },
+  ]);
+  const [cur, prev] = [periodKpis(counts[0], counts[1]), periodKpis(counts[2], counts[3])];
+  // Traffic without the filters is read only for a period describeNoSuccesses will ask about.
+  const asks = (k: PeriodKpis) => k.failures > 0 && k.requests <= k.failures && hasPopulationFilters(filters);
+  const unfiltered = [cur, prev].map((k, i) => (asks(k) ? periods[i] : null));
+  const reads = unfiltered.flatMap((p): AggRead[] => (p ? [{ filters: NO_FILTERS(filters), lo: p[0], hi: p[1], spec: {} }] : []));
+  const everything = reads.length ? yield reads : [];
+  const states = [cur, prev].map((k, i) => {
+    let all: AggCounts = k;
+    if (unfiltered[i]) {
+      all = ZERO();
+      for (const c of everything.shift()!.values()) addInto(all, c);
+    }
+    const state = describeNoSuccesses(k, () => all);
+    return { state, rate: state.kind === 'no_totals' ? null : errorRate(k) };
+  });
+  const [c, p] = states;
+  return {
+    summary: {
+      from: new Date(filters.from).toISOString(),
+      to: new Date(filters.to).toISOString(),
+      from_ms: filters.from,
+      to_ms: filters.to,
+      previous_from_ms: filters.from - len,
+      previous_to_ms: filters.from,
+      requests: metric(cur.requests, prev.requests),
+      errors: metric(cur.errors, prev.errors),
+      error_rate: metric(c.rate, p.rate),
+      errors_4xx: metric(cur.errors_4xx, prev.errors_4xx),
+      errors_5xx: metric(cur.errors_5xx, prev.errors_5xx),
+      keys_with_errors: metric(cur.keys_with_errors, prev.keys_with_errors),
+      no_totals: c.state.kind === 'no_totals',
+      previous_no_totals: p.state.kind === 'no_totals',
+    },
+    allFailed: c.state.kind === 'all_failed' ? c.state.requests : null,
+  };
 }
 
-function periodState(db: Db, filters: Filters, k: PeriodKpis, lo: number, hi: number) {
-  const state = describeNoSuccesses(k, () => (hasPopulationFilters(filters) ? everything(db, filters, lo, hi) : k));
-  return { state, rate: state.kind === 'no_totals' ? null : errorRate(k) };
+/** The summary with "all N requests failed since …", given when the population's first request was. */
+export function withAllFailed(summary: Omit<Summary, 'all_failed'>, allFailed: number | null, since_ms: number | null): Summary {
+  const all_failed = allFailed !== null && since_ms !== null ? { requests: allFailed, since: new Date(since_ms).toISOString(), since_ms } : null;
+  return { ...summary, all_failed };
 }
 
 /** The first request of the population in [lo, hi): "all 312 requests failed since …". */
@@ -337,33 +352,8 @@ function firstRequestMs(db: Db, filters: Filters, lo: number, hi: number): numbe
 
 /** KPIs of the range and of the period of the same length just before it. */
 export function getSummary(db: Db, filters: Filters): Summary {
-  const len = filters.to - filters.from;
-  const cur = periodKpis(db, filters, filters.from, filters.to);
-  const prev = periodKpis(db, filters, filters.from - len, filters.from);
-  const c = periodState(db, filters, cur, filters.from, filters.to);
-  const p = periodState(db, filters, prev, filters.from - len, filters.from);
-  let all_failed: Summary['all_failed'] = null;
-  if (c.state.kind === 'all_failed') {
-    const since_ms = firstRequestMs(db, filters, filters.from, filters.to);
-    all_failed = { requests: c.state.requests, since: new Date(since_ms).toISOString(), since_ms };
-  }
-  return {
-    from: new Date(filters.from).toISOString(),
-    to: new Date(filters.to).toISOString(),
-    from_ms: filters.from,
-    to_ms: filters.to,
-    previous_from_ms: filters.from - len,
-    previous_to_ms: filters.from,
-    requests: metric(cur.requests, prev.requests),
-    errors: metric(cur.errors, prev.errors),
-    error_rate: metric(c.rate, p.rate),
-    errors_4xx: metric(cur.errors_4xx, prev.errors_4xx),
-    errors_5xx: metric(cur.errors_5xx, prev.errors_5xx),
-    keys_with_errors: metric(cur.keys_with_errors, prev.keys_with_errors),
-    no_totals: c.state.kind === 'no_totals',
-    previous_no_totals: p.state.kind === 'no_totals',
-    all_failed,
-  };
+  const { summary, allFailed } = shapeSync(summaryShaping(filters), (r) => aggregate(db, r.filters, r.lo, r.hi, r.spec));
+  return withAllFailed(summary, allFailed, allFailed === null ? null : firstRequestMs(db, filters, filters.from, filters.to));
 }
 
 // ---------------------------------------------------------------- breakdown
