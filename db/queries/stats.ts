@@ -201,7 +201,7 @@ function querySource(db: Db, src: Source, filters: Filters, lo: number, hi: numb
   // expression of it) lets SQLite group in index order instead of sorting every row first.
   const iv = spec.interval_ms;
   const bucket = !iv ? sql`0` : iv === src.grain ? sql`${src.ts}` : sql`(${src.ts} / ${sql.raw(String(iv))}) * ${sql.raw(String(iv))}`;
-  const value = spec.byClass ? sql`(${src.cols.status} / 100) * 100` : spec.dim ? src.group(spec.dim) : sql`''`;
+  const value = spec.dim ? src.group(spec.dim) : sql`''`;
   const where = spec.errorsOnly ? filters : populationOf(filters);
   const conds: (SQL | undefined)[] = [gte(src.ts, lo), lt(src.ts, hi), ...dimensionConditions(src.cols, where)];
   if (spec.errorsOnly) conds.push(gte(src.cols.status, 400));
@@ -222,9 +222,14 @@ function querySource(db: Db, src: Source, filters: Filters, lo: number, hi: numb
     const match = and(...errConds)!;
     matching = sql`, sum(CASE WHEN ${failed} AND ${match} THEN ${src.count} ELSE 0 END) AS errors, sum(CASE WHEN ${match} THEN ${src.count} ELSE 0 END) AS records`;
   }
+  const grouped = sql`SELECT ${bucket} AS b, ${value} AS v, sum(${src.count}) AS requests, ${failures} AS failures${matching}
+        FROM ${src.table} WHERE ${and(...conds)} GROUP BY 1, 2`;
+  if (!spec.byClass) return db.all<AggRow>(grouped);
+  // Statuses fold into classes over the grouped rows: grouping the table by the class expression would sort every
+  // rollup row instead of walking the primary key in order.
   return db.all<AggRow>(
-    sql`SELECT ${bucket} AS b, ${value} AS v, sum(${src.count}) AS requests, ${failures} AS failures${matching}
-        FROM ${src.table} WHERE ${and(...conds)} GROUP BY 1, 2`,
+    sql`SELECT b, (v / 100) * 100 AS v, sum(requests) AS requests, sum(failures) AS failures${errConds.length ? sql`, sum(errors) AS errors, sum(records) AS records` : sql``}
+        FROM (${grouped}) GROUP BY 1, 2`,
   );
 }
 
@@ -244,7 +249,13 @@ function aggregate(db: Db, filters: Filters, lo: number, hi: number, spec: AggSp
   for (const seg of planSegments(lo, hi, dims, finest)) {
     const src = SOURCES[seg.source];
     const rows = querySource(db, src, filters, seg.from, seg.to, spec);
-    for (const r of rows) bump(out, `${num(r.b)}${SEP}${String(r.v)}`, countsOf(r));
+    for (const r of rows) {
+      const key = `${num(r.b)}${SEP}${String(r.v)}`;
+      const c = countsOf(r);
+      const cur = out.get(key);
+      if (cur) addInto(cur, c);
+      else out.set(key, c);
+    }
     if (seg.source === 'key_hour' && keyless && !spec.errorsOnly && (spec.dim === 'key' || spec.dim === 'account')) {
       if (spec.only && !spec.only.includes('')) continue;
       const perBucket = { interval_ms: spec.interval_ms };
