@@ -296,7 +296,9 @@ export class Writer {
       preparer.ref();
       job.stage = 'prepare';
       const owns = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength;
-      const bytes = owns ? job.bytes : job.bytes.slice();
+      // A view into a larger buffer is copied first: transferring would take (and detach) the whole buffer, which
+      // may still hold the caller's next bytes (the import's read stream). Not `slice()`: on a Buffer it is a view.
+      const bytes = owns ? job.bytes : new Uint8Array(job.bytes);
       // The write may start no later than this, or the answer would come after the budget; a batch with nothing
       // in flight ahead of it is always written.
       const alone = this.inflight.size === 0;

@@ -370,6 +370,21 @@ describe('the writer worker', () => {
     check.$client.close();
   });
 
+  test('a batch that is a view into a larger buffer is copied, not taken: the rest of the buffer stays readable', async () => {
+    const w = new Writer({ databasePath: fileDb('view.db'), queueLimit: 4, worker, answerBudgetMs: SLOW_MACHINE_BUDGET_MS, startTimeoutMs: SLOW_MACHINE_BUDGET_MS });
+    try {
+      // As the import hands over a slice of what its read stream buffered: transferring the whole buffer to the
+      // worker would empty the caller's next lines.
+      const body = Buffer.from(batch(700_000, 100));
+      const buffered = Buffer.concat([body, Buffer.from('next lines')]);
+      const r = w.submit(buffered.subarray(0, body.length), { token_id: 1 });
+      expect(buffered.subarray(body.length).toString()).toBe('next lines');
+      expect((await r).accepted).toBe(100);
+    } finally {
+      await w.close();
+    }
+  });
+
   test('whole-batch errors come back as the same ApiError', async () => {
     const w = new Writer({ databasePath: fileDb('errors.db'), queueLimit: 4, worker });
     try {
