@@ -64,12 +64,17 @@ interface Job {
   timer: NodeJS.Timeout | null;
 }
 
-/** The bundled worker in production (`npm run build` writes it), else the TypeScript source through tsx. */
+/**
+ * The ingest worker: the bundle `npm run build` writes into `<dist>/errata/` (dist: NEXT_DIST_DIR or .next; the
+ * server's is under its working directory, the CLI's beside the bundled CLI), else the TypeScript source through tsx.
+ * scripts/dist-dir.mjs names the same folder for the .mjs scripts.
+ */
 // turbopackIgnore: the worker is resolved at run time; Next must not trace or bundle it into the route.
-export function resolveWorkerFile(cwd = process.cwd()): { file: string; execArgv?: string[] } {
-  const built = path.join(/* turbopackIgnore: true */ cwd, process.env.NEXT_DIST_DIR || '.next', 'errata', 'ingest-worker.mjs');
+export function resolveWorkerFile(root = process.cwd(), buildDir?: string): { file: string; execArgv?: string[] } {
+  const dir = buildDir ?? path.join(/* turbopackIgnore: true */ root, process.env.NEXT_DIST_DIR || '.next', 'errata');
+  const built = path.join(/* turbopackIgnore: true */ dir, 'ingest-worker.mjs');
   if (fs.existsSync(built)) return { file: built };
-  return { file: path.join(/* turbopackIgnore: true */ cwd, 'ingest', 'writer-worker-dev.mjs') };
+  return { file: path.join(/* turbopackIgnore: true */ root, 'ingest', 'writer-worker-dev.mjs') };
 }
 
 /** Per-batch cost that does not scale with size (commit fsync, messages). */
