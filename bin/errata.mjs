@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// `npx errata ...`: the CLI that `npm run build` bundled into the build (<dist>/errata/cli.mjs, dist: NEXT_DIST_DIR or
-// .next). In a checkout without a build, the
-// TypeScript sources through tsx (a development dependency), with the project's tsconfig for `@/` paths.
+// `npx errata ...`: the CLI that `npm run build` bundled into the build (<dist>/errata/cli.mjs, named by
+// scripts/dist-dir.mjs). In a checkout without a build, the TypeScript sources through tsx (a development
+// dependency), with the project's tsconfig for `@/` paths.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { errataDir } from '../scripts/dist-dir.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const built = path.join(root, process.env.NEXT_DIST_DIR || '.next', 'errata', 'cli.mjs');
+const built = path.join(errataDir, 'cli.mjs');
 let cli;
 if (fs.existsSync(built) && !process.env.ERRATA_CLI_FROM_SOURCE) {
   cli = await import(pathToFileURL(built).href);

@@ -152,8 +152,11 @@ function runWriter() {
     }
     pruned = 0;
   }
-  setImmediate(prune);
-  setInterval(prune, retentionIntervalMs).unref();
+  // 0: no pruning here (an import); the server's writer prunes.
+  if (retentionIntervalMs > 0) {
+    setImmediate(prune);
+    setInterval(prune, retentionIntervalMs).unref();
+  }
 
   /** The prepare worker rejects `expired` records itself: it learns the window here, and again when it changes. */
   function checkRetention() {

@@ -3,7 +3,8 @@
 // instead of failing on SQLITE_BUSY. Every request is answered within ANSWER_BUDGET_MS of its arrival: when the
 // queue is full, or the work ahead (estimated from the recent pace) would not let this batch finish in time, or a
 // batch waited too long to start, the sender gets 503 with Retry-After (log shippers back off and resend; the
-// batch was never written, and dedupe makes any resend harmless).
+// batch was never written, and dedupe makes any resend harmless). `errata import` drives the same writer without an
+// answer budget: it waits for room (waitForRoom) instead of being refused.
 import fs from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -28,7 +29,10 @@ export interface WriterOptions {
   startTimeoutMs?: number;
   /** From a request's arrival to its answer, at most (default ANSWER_BUDGET_MS). */
   answerBudgetMs?: number;
+  /** How often the writer prunes past the retention window, starting at once; 0: never (the import leaves it to the server). */
   retentionIntervalMs?: number;
+  /** Counts batches, refusals and prunes in this process's metrics (GET /metrics); off where nothing serves them. */
+  metrics?: boolean;
   /** Overrides the worker file (tests run the TypeScript source). */
   worker?: { file: string; execArgv?: string[] };
 }
@@ -36,6 +40,11 @@ export interface WriterOptions {
 export interface SubmitOptions {
   /** When the request arrived (Date.now()): the answer budget counts from there, decode time included. */
   arrivedMs?: number;
+  /**
+   * false: no answer budget; the batch waits its turn however long the work ahead, and is never refused as late (an
+   * import, which bounds what it hands over with waitForRoom instead). Default true: an HTTP request.
+   */
+  deadline?: boolean;
 }
 
 type Stage = 'queued' | 'prepare' | 'write';
@@ -47,18 +56,25 @@ interface Job {
   size: number;
   ctx: BatchCtx;
   arrivedMs: number;
+  /** Answered within the budget from arrivedMs (an HTTP request), or whenever its turn comes (an import). */
+  deadline: boolean;
   stage: Stage;
   resolve: (r: IngestResult) => void;
   reject: (e: unknown) => void;
   timer: NodeJS.Timeout | null;
 }
 
-/** The bundled worker in production (`npm run build` writes it), else the TypeScript source through tsx. */
+/**
+ * The ingest worker: the bundle `npm run build` writes into `<dist>/errata/` (dist: NEXT_DIST_DIR or .next; the
+ * server's is under its working directory, the CLI's beside the bundled CLI), else the TypeScript source through tsx.
+ * scripts/dist-dir.mjs names the same folder for the .mjs scripts.
+ */
 // turbopackIgnore: the worker is resolved at run time; Next must not trace or bundle it into the route.
-export function resolveWorkerFile(cwd = process.cwd()): { file: string; execArgv?: string[] } {
-  const built = path.join(/* turbopackIgnore: true */ cwd, process.env.NEXT_DIST_DIR || '.next', 'errata', 'ingest-worker.mjs');
+export function resolveWorkerFile(root = process.cwd(), buildDir?: string): { file: string; execArgv?: string[] } {
+  const dir = buildDir ?? path.join(/* turbopackIgnore: true */ root, process.env.NEXT_DIST_DIR || '.next', 'errata');
+  const built = path.join(/* turbopackIgnore: true */ dir, 'ingest-worker.mjs');
   if (fs.existsSync(built)) return { file: built };
-  return { file: path.join(/* turbopackIgnore: true */ cwd, 'ingest', 'writer-worker-dev.mjs') };
+  return { file: path.join(/* turbopackIgnore: true */ root, 'ingest', 'writer-worker-dev.mjs') };
 }
 
 /** Per-batch cost that does not scale with size (commit fsync, messages). */
@@ -77,6 +93,8 @@ export class Writer {
   private writeMsPerByte = 1.3e-4;
   private prepareMsPerByte = 5e-5;
   private idleWaiters: (() => void)[] = [];
+  /** Callers of waitForRoom, each with its bound on batches pending. */
+  private roomWaiters: { maxPending: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   constructor(private readonly opts: WriterOptions) {}
 
@@ -86,6 +104,10 @@ export class Writer {
 
   private get budgetMs() {
     return this.opts.answerBudgetMs ?? ANSWER_BUDGET_MS;
+  }
+
+  private get metrics() {
+    return this.opts.metrics ?? true;
   }
 
   /** Estimated ms a batch of `size` bytes adds to the backlog (the slower of the two overlapping stages). */
@@ -128,7 +150,33 @@ export class Writer {
     return this.queue.length + this.inflight.size;
   }
 
+  private hasRoom(maxPending: number): boolean {
+    return this.pending < maxPending && this.queue.length < this.opts.queueLimit && this.queuedBytes < this.maxQueuedBytes;
+  }
+
+  /**
+   * Resolves once fewer than `maxPending` batches are queued or in flight and the queue has room: backpressure for a
+   * caller without an answer budget (the import), whose next submit is then never refused for a full queue.
+   * Rejects when the writer closes.
+   */
+  waitForRoom(maxPending = this.opts.queueLimit): Promise<void> {
+    if (this.closing) return Promise.reject(this.busy('The writer is shutting down.'));
+    if (this.hasRoom(maxPending)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.roomWaiters.push({ maxPending, resolve, reject }));
+  }
+
+  private wakeRoomWaiters() {
+    if (this.roomWaiters.length === 0) return;
+    this.roomWaiters = this.roomWaiters.filter((w) => {
+      if (this.closing) w.reject(this.busy('The writer is shutting down.'));
+      else if (this.hasRoom(w.maxPending)) w.resolve();
+      else return true;
+      return false;
+    });
+  }
+
   submit(bytes: Uint8Array, ctx: Omit<BatchContext, 'min_ts_ms'>, options: SubmitOptions = {}): Promise<IngestResult> {
+    if (options.deadline === false) return this.submitWithoutDeadline(bytes, ctx);
     this.assertRoom();
     if (this.queuedBytes + bytes.byteLength > this.maxQueuedBytes && this.queue.length > 0) {
       throw this.busy('The ingest queue is full; retry after the Retry-After delay.');
@@ -142,17 +190,7 @@ export class Writer {
       throw this.busy('The ingest queue would not get to this batch in time; retry after the Retry-After delay.');
     }
     return new Promise<IngestResult>((resolve, reject) => {
-      const job: Job = {
-        id: this.nextId++,
-        bytes,
-        size: bytes.byteLength,
-        ctx: { ...ctx, received_ms: ctx.received_ms ?? now },
-        arrivedMs,
-        stage: 'queued',
-        resolve,
-        reject,
-        timer: null,
-      };
+      const job = this.enqueue(bytes, ctx, arrivedMs, true, resolve, reject);
       // Still queued by then: it could not be prepared and written within the budget any more.
       const latest = Math.max(0, arrivedMs + this.budgetMs - this.soloMs(job.size) - now);
       job.timer = setTimeout(() => {
@@ -160,13 +198,53 @@ export class Writer {
         if (at === -1) return; // already started: it will be answered with its result
         this.queue.splice(at, 1);
         this.queuedBytes -= job.size;
-        recordBatchRefused(job.ctx.form ? 'otlp' : 'ingest', 'late');
+        this.countRefused(job, 'late');
         reject(this.busy('The batch waited too long for the writer; retry after the Retry-After delay.'));
+        this.wakeRoomWaiters();
       }, Math.min(latest, this.opts.startTimeoutMs ?? 8_000));
-      this.queue.push(job);
-      this.queuedBytes += job.size;
       this.pump();
     });
+  }
+
+  /** No budget, pace estimate or start timeout: only a full queue (the caller did not wait for room) refuses it. */
+  private submitWithoutDeadline(bytes: Uint8Array, ctx: Omit<BatchContext, 'min_ts_ms'>): Promise<IngestResult> {
+    if (this.closing) throw this.busy('The writer is shutting down.');
+    const full = this.queue.length >= this.opts.queueLimit || (this.queue.length > 0 && this.queuedBytes + bytes.byteLength > this.maxQueuedBytes);
+    if (full) throw this.busy('The ingest queue is full: wait for room first.');
+    const now = Date.now();
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.enqueue(bytes, ctx, now, false, resolve, reject);
+      this.pump();
+    });
+  }
+
+  private enqueue(
+    bytes: Uint8Array,
+    ctx: Omit<BatchContext, 'min_ts_ms'>,
+    arrivedMs: number,
+    deadline: boolean,
+    resolve: (r: IngestResult) => void,
+    reject: (e: unknown) => void,
+  ): Job {
+    const job: Job = {
+      id: this.nextId++,
+      bytes,
+      size: bytes.byteLength,
+      ctx: { ...ctx, received_ms: ctx.received_ms ?? arrivedMs },
+      arrivedMs,
+      deadline,
+      stage: 'queued',
+      resolve,
+      reject,
+      timer: null,
+    };
+    this.queue.push(job);
+    this.queuedBytes += job.size;
+    return job;
+  }
+
+  private countRefused(job: Job, code: string) {
+    if (this.metrics) recordBatchRefused(job.ctx.form ? 'otlp' : 'ingest', code);
   }
 
   private spawnWorker(role: WorkerRole): Worker {
@@ -229,7 +307,7 @@ export class Writer {
     if (!job) return;
     if (msg.type === 'late') {
       this.inflight.delete(msg.id);
-      recordBatchRefused(job.ctx.form ? 'otlp' : 'ingest', 'late');
+      this.countRefused(job, 'late');
       job.reject(this.busy('The batch waited too long for the writer; retry after the Retry-After delay.'));
     } else if (job.stage === 'prepare') {
       job.stage = 'write';
@@ -239,7 +317,7 @@ export class Writer {
   }
 
   private onWriterMessage(msg: WorkerReply) {
-    if (msg.type === 'retention') recordRetentionRun(msg.ok, msg.deleted);
+    if (msg.type === 'retention' && this.metrics) recordRetentionRun(msg.ok, msg.deleted);
     if (msg.type !== 'done' && msg.type !== 'failed' && msg.type !== 'late') return;
     const job = this.inflight.get(msg.id);
     if (!job) return;
@@ -249,18 +327,18 @@ export class Writer {
       if (job.size > 64 * 1024) this.writeMsPerByte = this.writeMsPerByte * 0.7 + (Math.max(0, msg.ms - FIXED_MS) / job.size) * 0.3;
       const r = msg.result;
       const reasons = msg.reasons ?? (r.rejected > 0 ? { unknown: r.rejected } : {});
-      recordIngestBatch({ api, token_id: job.ctx.token_id, accepted: r.accepted, duplicates: r.duplicates, reasons, bytes: job.size, seconds: (Date.now() - job.arrivedMs) / 1000 });
+      if (this.metrics) recordIngestBatch({ api, token_id: job.ctx.token_id, accepted: r.accepted, duplicates: r.duplicates, reasons, bytes: job.size, seconds: (Date.now() - job.arrivedMs) / 1000 });
       job.resolve(msg.result);
     } else if (msg.type === 'late') {
       // Given up mid-write: the full write would have taken longer still, so the pace is at least this slow.
       if (msg.ms && job.size > 64 * 1024) this.writeMsPerByte = Math.max(this.writeMsPerByte, (msg.ms - FIXED_MS) / job.size);
-      recordBatchRefused(api, 'late');
+      this.countRefused(job, 'late');
       job.reject(this.busy('The batch waited too long for the writer; retry after the Retry-After delay.'));
     } else {
       // A refusal the sender should retry later carries Retry-After (the worker cannot set headers itself).
       const ra = msg.error.details.retry_after;
       const headers: Record<string, string> = typeof ra === 'number' ? { 'Retry-After': String(ra) } : {};
-      recordBatchRefused(api, msg.error.code);
+      this.countRefused(job, msg.error.code);
       job.reject(new ApiError(msg.error.code, msg.error.message, msg.error.details, headers));
     }
     this.pump();
@@ -277,6 +355,7 @@ export class Writer {
   }
 
   private checkIdle() {
+    this.wakeRoomWaiters();
     if (this.queue.length > 0 || this.inflight.size > 0) return;
     // Idle workers do not keep the process alive; a batch in flight does.
     this.writer?.unref();
@@ -296,14 +375,16 @@ export class Writer {
       preparer.ref();
       job.stage = 'prepare';
       const owns = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength;
-      const bytes = owns ? job.bytes : job.bytes.slice();
+      // A view into a larger buffer is copied first: transferring would take (and detach) the whole buffer, which
+      // may still hold the caller's next bytes (the import's read stream). Not `slice()`: on a Buffer it is a view.
+      const bytes = owns ? job.bytes : new Uint8Array(job.bytes);
       // The write may start no later than this, or the answer would come after the budget; a batch with nothing
       // in flight ahead of it is always written.
       const alone = this.inflight.size === 0;
-      const start_by_ms = alone ? null : job.arrivedMs + this.budgetMs - FIXED_MS - job.size * this.writeMsPerByte;
+      const start_by_ms = alone || !job.deadline ? null : job.arrivedMs + this.budgetMs - FIXED_MS - job.size * this.writeMsPerByte;
       this.inflight.set(job.id, job);
       // Past this, the workers stop mid-batch (the write is rolled back) and the sender gets 503 in time.
-      const deadline_ms = job.arrivedMs + this.budgetMs;
+      const deadline_ms = job.deadline ? job.arrivedMs + this.budgetMs : null;
       const msg: PrepareRequest = { type: 'batch', id: job.id, bytes, ctx: job.ctx, start_by_ms, deadline_ms };
       // Transferring hands the body over without a copy; the main thread no longer needs it.
       preparer.postMessage(msg, [bytes.buffer as ArrayBuffer]);
@@ -380,6 +461,7 @@ export class Writer {
       this.refusedTimer = null;
     }
     this.closing = true;
+    this.wakeRoomWaiters();
     if (this.pending > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
     const p = this.preparer;
     this.preparer = null;

@@ -7,9 +7,9 @@ import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errataDir } from './dist-dir.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = path.join(process.env.NEXT_DIST_DIR || '.next', 'errata');
 const common = {
   write: false,
   bundle: true,
@@ -21,19 +21,19 @@ const common = {
   logLevel: 'warning',
 };
 
-async function bundle(entry, out, options) {
-  const outfile = path.join(root, out);
+async function bundle(entry, name, options) {
+  const outfile = path.join(errataDir, name);
   const result = await build({ ...common, ...options, entryPoints: [path.join(root, entry)], outfile });
   // Written then renamed: a server or CLI starting during another build never loads half a file.
   fs.mkdirSync(path.dirname(outfile), { recursive: true });
   const tmp = `${outfile}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, result.outputFiles[0].contents);
   fs.renameSync(tmp, outfile);
-  console.log(`built ${out}`);
+  console.log(`built ${path.relative(root, outfile)}`);
 }
 
 // The worker inlines everything but the native addon: it starts in every server, and fast.
-await bundle('ingest/writer-worker.ts', path.join(outDir, 'ingest-worker.mjs'), { external: ['better-sqlite3'] });
+await bundle('ingest/writer-worker.ts', 'ingest-worker.mjs', { external: ['better-sqlite3'] });
 // The server's direct answers (app/_direct) load packages from node_modules like Next's own route bundles, so
 // better-sqlite3 and prom-client are the very modules Next's routes use; `server-only` guards React bundles only.
 const serverOnlyEmpty = {
@@ -43,6 +43,6 @@ const serverOnlyEmpty = {
     b.onLoad({ filter: /.*/, namespace: 'errata-empty' }, () => ({ contents: 'export {};' }));
   },
 };
-await bundle('app/_direct/serve.ts', path.join(outDir, 'direct.mjs'), { packages: 'external', plugins: [serverOnlyEmpty] });
+await bundle('app/_direct/serve.ts', 'direct.mjs', { packages: 'external', plugins: [serverOnlyEmpty] });
 // The CLI loads its packages from node_modules (production dependencies only) and inlines our own code.
-await bundle('cli/errata.ts', path.join(outDir, 'cli.mjs'), { packages: 'external' });
+await bundle('cli/errata.ts', 'cli.mjs', { packages: 'external' });

@@ -5,10 +5,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { distDir, errataDir } from './dist-dir.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.env.NEXT_TELEMETRY_DISABLED = '1';
-const distDir = process.env.NEXT_DIST_DIR || '.next';
 const databasePath = path.resolve(root, process.env.DATABASE_PATH || './data/errata.db');
 const port = process.env.PORT || '3000';
 const SOURCES = ['app', 'auth', 'alerts', 'behaviour', 'cli', 'demo', 'components', 'lib', 'db', 'ingest', 'scripts', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json'];
@@ -28,7 +28,7 @@ function newestMtime(p) {
 
 function buildIsCurrent() {
   const marker = path.join(root, distDir, 'BUILD_ID');
-  if (!fs.existsSync(marker) || !['ingest-worker.mjs', 'cli.mjs'].every((f) => fs.existsSync(path.join(root, distDir, 'errata', f)))) return false;
+  if (!fs.existsSync(marker) || !['ingest-worker.mjs', 'cli.mjs'].every((f) => fs.existsSync(path.join(errataDir, f)))) return false;
   const built = fs.statSync(marker).mtimeMs;
   return SOURCES.every((s) => newestMtime(path.join(root, s)) <= built);
 }

@@ -10,6 +10,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { errataDir } from './dist-dir.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.env.NEXT_TELEMETRY_DISABLED = '1';
@@ -22,7 +23,7 @@ if (process.env.ERRATA_HOST) args.push('-H', process.env.ERRATA_HOST);
 // The lookup by request id and the health probe are answered outside Next (app/_direct/serve.ts, bundled into the
 // build by scripts/build-worker.mjs). Only once Next has answered a first request: by then it has loaded the
 // environment files and run instrumentation.ts (the store configuration check, the writer).
-const directFile = path.join(root, process.env.NEXT_DIST_DIR || '.next', 'errata', 'direct.mjs');
+const directFile = path.join(errataDir, 'direct.mjs');
 const serveDirect = fs.existsSync(directFile) ? (await import(pathToFileURL(directFile).href)).serveDirect : null;
 let nextHasAnswered = false;
 function routed(nextListener) {

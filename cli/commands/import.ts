@@ -1,21 +1,15 @@
-// `errata import FILE...`: gateway log files through the same pipeline as POST /api/v1/ingest (processBatch),
-// streamed in line-aligned batches so a file of any size runs in flat memory; gzip is detected by magic bytes.
+// `errata import FILE...`: gateway log files through the same writer as POST /api/v1/ingest (ingest/writer.ts and
+// its workers), streamed in line-aligned batches so a file of any size runs in flat memory; gzip is detected by
+// magic bytes.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable, TransformOptions } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import zlib from 'node:zlib';
-import type { Db } from '@/db/client';
-import { openRequestStore } from '@/db/open-store';
-import { retentionCutoff } from '@/lib/time-buckets';
-import { getRetentionDays } from '@/db/queries/settings';
-import type { RequestStore } from '@/db/store';
-import { processBatch } from '@/ingest';
 import { detectFormat, MAX_RECORDS } from '@/ingest/parse';
 import { MAX_DECOMPRESSED_BYTES } from '@/ingest/decode';
 import type { IngestResult, RecordError } from '@/ingest/types';
-import type { PreparedMessage, PrepareRequest, RetentionMessage } from '@/ingest/writer-protocol';
+import { resolveWorkerFile, Writer } from '@/ingest/writer';
 import { ApiError } from '@/lib/api-error';
 import { closeDb, databasePath, EXIT, fmt, openCliDb, parse, UsageError } from '../lib/cli';
 import { Progress } from '../lib/progress';
@@ -32,8 +26,8 @@ Options:
   --quiet     no progress on stderr
 
 Progress goes to stderr: a bar when stderr is a terminal, otherwise a line every 5 seconds.
-Ctrl+C stops after the batch being written and reports what was stored (exit 130); run the same import
-again to finish: what is already stored counts as duplicates.
+Ctrl+C stops after the batches being written (two at most) and reports what was stored (exit 130); run
+the same import again to finish: what is already stored counts as duplicates.
 Exit code 0 when every record was stored or already present, 3 when some were rejected, 1 on failure.
 `;
 
@@ -53,13 +47,25 @@ const GUNZIP_OPTIONS: zlib.ZlibOptions & TransformOptions = {
   readableHighWaterMark: READ_AHEAD_BYTES,
   writableHighWaterMark: 4 * 1024 * 1024,
 };
+/** Batches handed to the writer and not yet committed: one written while the next is prepared, as for HTTP. */
+const IN_FLIGHT = 2;
 const here = path.dirname(fileURLToPath(import.meta.url));
+
 /**
- * The prepare worker of the same build as this CLI: the bundle beside the bundled CLI (`<dist>/errata/`, both
- * written by `npm run build`), or the TypeScript source through tsx when the CLI itself runs from source.
+ * The writer for an import: the ingest workers of the same build as this CLI (the bundle beside the bundled CLI in
+ * `<dist>/errata/`, or the TypeScript source through tsx when the CLI runs from source; either way this file sits
+ * two folders down from the project root). No retention runs (the server's writer prunes) and no metrics (nothing
+ * serves them here).
  */
-const BUNDLED_WORKER = path.join(here, 'ingest-worker.mjs');
-const WORKER_FILE = fs.existsSync(BUNDLED_WORKER) ? BUNDLED_WORKER : path.resolve(here, '../../ingest/writer-worker-dev.mjs');
+function importWriter(databasePath: string): Writer {
+  return new Writer({
+    databasePath,
+    queueLimit: IN_FLIGHT,
+    retentionIntervalMs: 0,
+    metrics: false,
+    worker: resolveWorkerFile(path.resolve(here, '../..'), here),
+  });
+}
 
 export interface ImportError extends RecordError {
   file: string;
@@ -132,30 +138,20 @@ function hasContent(b: Uint8Array): boolean {
 }
 
 /**
- * Commits batches in order. The first batch of a file runs in this thread; from the second on, a prepare worker
- * (ingest/writer-worker.ts, role 'prepare') parses, normalizes and validates batch N+1 while this thread commits
- * batch N and the stream keeps reading and gunzipping, so a large import uses two cores. Small files never pay
- * for a worker start.
+ * Hands a file's batches to the writer, at most IN_FLIGHT at a time (the stream waits meanwhile: backpressure, never
+ * a refusal), and adds up their results in order. The prepare worker parses batch N+1 while the writer worker
+ * commits batch N and this thread keeps reading and gunzipping, so a large import uses the cores it can.
  */
 class Batcher {
-  private retentionDays: number;
-  private worker: Worker | null = null;
-  private port: MessagePort | null = null;
-  /** Batches handed to the prepare worker, oldest first; each settles once committed. */
-  private inflight: { done: Promise<void>; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private batches = 0;
+  /** Batches handed over and not yet answered; the writer answers in order, so results are added in order. */
+  private outstanding = new Set<Promise<void>>();
   private failure: unknown = null;
-  /** Prepared batches are committed one after another, in the order they were prepared. */
-  private commits: Promise<void> = Promise.resolve();
 
   constructor(
-    meta: Db,
-    private readonly store: RequestStore,
+    private readonly writer: Writer,
     readonly report: FileReport,
     private readonly tokenId: number | null,
-  ) {
-    this.retentionDays = getRetentionDays(meta);
-  }
+  ) {}
 
   private add(r: IngestResult) {
     const rep = this.report;
@@ -169,93 +165,39 @@ class Batcher {
     }
   }
 
-  /** Hands `body` over; resolves once there is room for the next batch (two are in flight at most). */
+  /** Hands `body` over once there is room; throws the first failure of a batch handed over before. */
   async run(body: Uint8Array, lineOffset: number): Promise<void> {
     if (this.failure) throw this.failure;
     if (!hasContent(body)) return;
+    await this.writer.waitForRoom(IN_FLIGHT);
+    if (this.failure) throw this.failure;
     // As on the HTTP endpoint, records older than the retention window are rejected (`expired`), not stored and pruned.
-    const received_ms = Date.now();
-    if (this.batches++ === 0) {
-      const min_ts_ms = retentionCutoff(received_ms, this.retentionDays);
-      this.add(await processBatch(this.store, body, { token_id: this.tokenId, line_offset: lineOffset, received_ms, min_ts_ms }));
-      return;
-    }
-    const worker = this.start();
-    let resolve!: () => void;
-    let reject!: (e: unknown) => void;
-    const done = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    done.catch(() => {}); // surfaced through `failure`
-    this.inflight.push({ done, resolve, reject });
-    // A copy that owns its buffer is transferred; the stream's chunks stay with the stream.
-    const bytes = new Uint8Array(body);
-    const ctx = { token_id: this.tokenId, received_ms, line_offset: lineOffset };
-    worker.postMessage({ type: 'batch', id: this.batches, bytes, ctx, start_by_ms: null } satisfies PrepareRequest, [bytes.buffer as ArrayBuffer]);
-    if (this.inflight.length >= 2) await this.inflight[0].done.catch(() => {});
-    if (this.failure) throw this.failure;
+    const ctx = { token_id: this.tokenId, received_ms: Date.now(), line_offset: lineOffset };
+    // A batch handed over after one that fails is still written: it is counted, so the report matches the database.
+    const done: Promise<void> = this.writer
+      .submit(body, ctx, { deadline: false })
+      .then(
+        (r) => this.add(r),
+        (err: unknown) => {
+          this.failure ??= err;
+        },
+      )
+      .finally(() => this.outstanding.delete(done));
+    this.outstanding.add(done);
   }
 
-  /** Waits for every batch handed over to be committed, then stops the worker. */
+  /** Waits for every batch handed over to be committed (or to fail): the report then counts what is stored. */
   async flush(): Promise<void> {
-    while (this.inflight.length > 0 && !this.failure) await this.inflight[0].done.catch(() => {});
-    await this.stop();
+    await Promise.all(this.outstanding);
     if (this.failure) throw this.failure;
-  }
-
-  /** Stops the worker; batches it still holds are dropped uncommitted (Ctrl+C, a failure). */
-  async stop(): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
-    this.port?.close();
-    this.port = null;
-    if (w) await w.terminate();
-  }
-
-  private fail(err: unknown) {
-    this.failure ??= err;
-    for (const j of this.inflight.splice(0)) j.reject(err);
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_FILE, { workerData: { role: 'prepare', databasePath: databasePath(), retentionIntervalMs: 0 } });
-    worker.on('error', (err) => this.fail(err));
-    worker.on('exit', (code) => {
-      if (this.worker === worker) this.fail(new Error(`the import worker stopped (exit ${code})`));
-    });
-    const { port1, port2 } = new MessageChannel();
-    worker.postMessage({ type: 'port', port: port1 } satisfies PrepareRequest, [port1]);
-    port2.postMessage({ type: 'retention', days: this.retentionDays } satisfies RetentionMessage);
-    // Prepared batches arrive in order: each is committed here, durably, as processBatch does.
-    port2.on('message', (m: PreparedMessage) => {
-      this.commits = this.commits.then(async () => {
-        const job = this.inflight[0];
-        if (!job || this.failure) return;
-        try {
-          if (m.type === 'unprepared') throw new ApiError(m.error.code, m.error.message, m.error.details);
-          const wctx = { token_id: m.ctx.token_id, received_ms: m.ctx.received_ms, rejected: m.rejected, rejections: m.samples };
-          const { accepted, duplicates } = await this.store.writeBatch(m.rows, wctx);
-          this.add({ accepted, duplicates, rejected: m.rejected, errors: m.errors });
-          this.inflight.shift();
-          job.resolve();
-        } catch (err) {
-          this.fail(err);
-        }
-      });
-    });
-    this.worker = worker;
-    this.port = port2;
-    return worker;
   }
 }
 
-/** Imports one file; throws only for problems before the first byte (missing file). */
-export async function importFile(meta: Db, store: RequestStore, file: string, opts: ImportOptions = {}): Promise<FileReport> {
+/** Imports one file through `writer`; throws only for problems before the first byte (missing file). */
+export async function importFile(writer: Writer, file: string, opts: ImportOptions = {}): Promise<FileReport> {
   const batchLines = opts.batchLines ?? DEFAULT_BATCH_LINES;
   const report: FileReport = { file, format: 'empty', gzip: false, records: 0, accepted: 0, duplicates: 0, rejected: 0, errors: [] };
-  const batcher = new Batcher(meta, store, report, opts.token_id ?? null);
+  const batcher = new Batcher(writer, report, opts.token_id ?? null);
   const raw: Readable = file === '-' ? process.stdin : fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
   const head = await peek(raw, 2);
   report.gzip = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
@@ -332,7 +274,8 @@ export async function importFile(meta: Db, store: RequestStore, file: string, op
     report.failure = err instanceof Error ? err.message : String(err);
     report.interrupted = err instanceof Interrupted;
     raw.destroy();
-    await batcher.stop();
+    // What was handed over is still committed (at most IN_FLIGHT batches): wait, so the report says what is stored.
+    await batcher.flush().catch(() => {});
   }
   return report;
 }
@@ -425,11 +368,13 @@ export async function run(argv: string[]): Promise<number> {
   const sizes = positionals.map((f) => (f === '-' ? NaN : fs.statSync(f).size));
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const progress = new Progress(process.stderr, !values.quiet);
-  const db = openCliDb();
-  const store = openRequestStore(db);
+  // Opened (and migrated) here first, so a bad path or a failed migration stops the import with its own message
+  // before any worker starts; the writer worker opens its own connection.
+  closeDb(openCliDb());
+  const writer = importWriter(databasePath());
   const started = performance.now();
   const reports: FileReport[] = [];
-  // Ctrl+C stops after the batch in flight commits, then reports what was stored; a second one kills at once.
+  // Ctrl+C stops after the batches in flight commit, then reports what was stored; a second one kills at once.
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130);
@@ -442,7 +387,7 @@ export async function run(argv: string[]): Promise<number> {
     for (let i = 0; i < positionals.length; i++) {
       const file = positionals[i];
       const label = `import ${file === '-' ? 'stdin' : path.basename(file)}${positionals.length > 1 ? ` (${i + 1}/${positionals.length})` : ''}`;
-      const report = await importFile(db, store, file, {
+      const report = await importFile(writer, file, {
         batchLines,
         stop: () => interrupted,
         onBatch: (r, bytesRead) =>
@@ -457,8 +402,7 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     progress.done();
-    await store.close();
-    closeDb(db);
+    await writer.close();
   }
   const seconds = (performance.now() - started) / 1000;
   if (values.json) {

@@ -9,7 +9,7 @@ import { createToken } from '@/db/queries/tokens';
 import { sqliteStoreOn } from '@/db/sqlite/store';
 import type { RequestStore } from '@/db/store';
 import { prepareBatch, processBatch, SAMPLES_PER_BATCH } from '@/ingest';
-import { DeadlineExceeded } from '@/ingest/types';
+import { DeadlineExceeded, type IngestResult } from '@/ingest/types';
 import { recordRejectedBatch, toRow, writeRows } from '@/ingest/write';
 import { Writer } from '@/ingest/writer';
 import { ApiError } from '@/lib/api-error';
@@ -368,6 +368,55 @@ describe('the writer worker', () => {
     }
     expect(count(check, 'SELECT count(*) FROM requests')).toBe(1000 + stored.length * SIZE);
     check.$client.close();
+  });
+
+  test('without an answer budget (the import) batches wait for room, are never refused as late, and come back in order', async () => {
+    const file = fileDb('no-deadline.db');
+    // A budget and start timeout no batch can meet: an HTTP request is refused, the import's batches never are.
+    const w = new Writer({ databasePath: file, queueLimit: 1, answerBudgetMs: 1, startTimeoutMs: 1, worker });
+    const N = 6;
+    const SIZE = 5_000;
+    const results: Promise<IngestResult>[] = [];
+    const order: number[] = [];
+    try {
+      for (let i = 0; i < N; i++) {
+        await w.waitForRoom(2);
+        expect(w.pending).toBeLessThan(2);
+        // Each batch ends with a broken line, reported at its line in the whole import (line_offset).
+        const lines = [...Array.from({ length: SIZE - 1 }, (_, j) => ({ request_id: `n${i * SIZE + j}`, timestamp: now - j, status: 200 })), '{"broken'];
+        const r = w.submit(enc(lines), { token_id: 1, line_offset: i * SIZE }, { deadline: false });
+        void r.then(() => order.push(i));
+        results.push(r);
+        expect(() => w.submit(batch(900_000, 10), { token_id: 1 })).toThrow(ApiError);
+      }
+      const done = await Promise.all(results);
+      expect(order).toEqual([...Array(N).keys()]);
+      done.forEach((r, i) => {
+        expect(r).toMatchObject({ accepted: SIZE - 1, duplicates: 0, rejected: 1 });
+        expect(r.errors).toEqual([expect.objectContaining({ line: (i + 1) * SIZE, code: 'invalid_json' })]);
+      });
+    } finally {
+      await w.close();
+    }
+    await expect(w.waitForRoom(2)).rejects.toMatchObject({ code: 'service_unavailable' });
+    const check = openDatabase(file, { migrate: false });
+    expect(count(check, "SELECT count(*) FROM requests WHERE request_id GLOB 'n*'")).toBe(N * (SIZE - 1));
+    check.$client.close();
+  });
+
+  test('a batch that is a view into a larger buffer is copied, not taken: the rest of the buffer stays readable', async () => {
+    const w = new Writer({ databasePath: fileDb('view.db'), queueLimit: 4, worker, answerBudgetMs: SLOW_MACHINE_BUDGET_MS, startTimeoutMs: SLOW_MACHINE_BUDGET_MS });
+    try {
+      // As the import hands over a slice of what its read stream buffered: transferring the whole buffer to the
+      // worker would empty the caller's next lines.
+      const body = Buffer.from(batch(700_000, 100));
+      const buffered = Buffer.concat([body, Buffer.from('next lines')]);
+      const r = w.submit(buffered.subarray(0, body.length), { token_id: 1 });
+      expect(buffered.subarray(body.length).toString()).toBe('next lines');
+      expect((await r).accepted).toBe(100);
+    } finally {
+      await w.close();
+    }
   });
 
   test('whole-batch errors come back as the same ApiError', async () => {
