@@ -16,6 +16,8 @@ import {
   requeueDelivery,
   updateAlertRule,
   type AlertChannelRow,
+  type AlertDeliveryRow,
+  listDeliveryAttempts,
   type AlertEventRow,
   type AlertRuleRow,
 } from '@/db/queries/alerts';
@@ -28,7 +30,7 @@ import type { Notification } from './delivery/notification';
 import { newWebhookSecret, verifySmtp } from './delivery/channels';
 import { checkDestination, DestinationError } from './delivery/ssrf';
 import { parseRuleSpec, type RuleSpec } from '@/lib/alert-rules';
-import type { AlertEvent, AlertRule } from '@/lib/api-types';
+import type { AlertChannel, AlertDelivery, AlertEvent, AlertRule, ChannelTest } from '@/lib/api-types';
 
 /**
  * A rule as the API shows it (lib/wire.ts alertRuleSchema): the stored spec with the row's id, default key, silence
@@ -79,7 +81,7 @@ export function deleteRule(db: Db, actor: string, id: number): void {
 const MASK = '********';
 
 /** A channel as admins see it: the webhook secret shown, SMTP password never. */
-export function channelView(row: AlertChannelRow) {
+export function channelView(row: AlertChannelRow): AlertChannel {
   const config = JSON.parse(row.config) as Record<string, unknown>;
   if ('pass' in config) config.pass = MASK;
   return { id: row.id, name: row.name, type: row.type, config, allow_private: row.allow_private, enabled: row.enabled, disabled_reason: row.disabled_reason, created_ms: row.created_ms };
@@ -206,7 +208,8 @@ export async function testChannel(db: Db, actor: string, id: number, baseUrl: st
   const d = insertClaimedDelivery(db, { channel_id: id, message_id: `msg_${randomUUID().replace(/-/g, '')}`, payload }, now, 2 * 60_000);
   const r = await attemptDelivery(db, d, now, { retry: false, anyChannel: true });
   recordAudit(db, { actor, action: 'alert_channel.test', target: `alert_channel:${id}`, details: { name: channel.name, delivered: r.error === null, status: r.status } }, now);
-  return { delivery_id: d.id, message_id: d.message_id, delivered: r.error === null, response_status: r.status, error: r.error };
+  const answer: ChannelTest = { delivery_id: d.id, message_id: d.message_id, delivered: r.error === null, response_status: r.status, error: r.error };
+  return answer;
 }
 
 export function deleteChannel(db: Db, actor: string, id: number): void {
@@ -234,10 +237,17 @@ export function silenceAlert(db: Db, actor: string, id: number, untilMs: number 
   return eventView(after);
 }
 
+/** A delivery as the API shows it: the payload as JSON, every attempt, and none of the sender's lease bookkeeping. */
+export function deliveryView(db: Db, row: AlertDeliveryRow): AlertDelivery {
+  const { lease_until_ms: _lease, payload, ...delivery } = row;
+  const attempts_log = listDeliveryAttempts(db, row.id).map(({ at_ms, duration_ms, http_status, error }) => ({ at_ms, duration_ms, http_status, error }));
+  return { ...delivery, payload: JSON.parse(payload) as unknown, attempts_log };
+}
+
 /** An admin replays a delivery: the same message (same webhook-id) is sent again now. */
-export function replayDelivery(db: Db, actor: string, id: number, now = Date.now()) {
+export function replayDelivery(db: Db, actor: string, id: number, now = Date.now()): AlertDelivery {
   if (!getDelivery(db, id)) throw new NotFoundError('No such delivery.', { id });
   const row = requeueDelivery(db, id, now)!;
   recordAudit(db, { actor, action: 'alert_delivery.replay', target: `alert_delivery:${id}` }, now);
-  return row;
+  return deliveryView(db, row);
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 // Relative: drizzle-kit loads this file with its own loader, which need not know the '@/' alias.
-import { ALERT_STATES, BASELINE_SOURCES } from '../lib/alert-kinds';
+import { ALERT_CHANNEL_TYPES, ALERT_DELIVERY_STATUSES, ALERT_STATES, BASELINE_SOURCES } from '../lib/alert-kinds';
 import { USER_ROLES } from '../lib/roles';
 
 // One row per (request_id, code); '' is the code of a success record because NULLs never conflict in a UNIQUE key.
@@ -269,9 +269,6 @@ export const auditLog = sqliteTable(
 );
 
 // ---------------------------------------------------------------- alerts (metadata; request data is read through the store)
-
-export const ALERT_CHANNEL_TYPES = ['webhook', 'slack', 'email'] as const;
-export const ALERT_DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
 
 export const alertRules = sqliteTable('alert_rules', {
   id: integer('id').primaryKey({ autoIncrement: true }),

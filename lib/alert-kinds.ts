@@ -30,3 +30,10 @@ export type AlertState = (typeof ALERT_STATES)[number];
 /** Where a window's expected value came from: the same time of week, the trailing day, or no history (alerts/baseline.ts). */
 export const BASELINE_SOURCES = ['seasonal', 'trailing_day', 'none'] as const;
 export type BaselineSource = (typeof BASELINE_SOURCES)[number];
+
+/** Where notifications go (alerts/delivery/channels.ts). */
+export const ALERT_CHANNEL_TYPES = ['webhook', 'slack', 'email'] as const;
+export type AlertChannelType = (typeof ALERT_CHANNEL_TYPES)[number];
+
+/** A notification's state in the delivery log: pending (retried with backoff), delivered, failed for good, or skipped. */
+export const ALERT_DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;

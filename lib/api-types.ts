@@ -3,6 +3,8 @@
 // restates these shapes.
 import type { z } from 'zod';
 import type {
+  alertChannelSchema,
+  alertDeliverySchema,
   alertDetailSchema,
   alertEventSchema,
   alertRuleSchema,
@@ -10,6 +12,7 @@ import type {
   breakdownRowSchema,
   breakdownSchema,
   catalogInfoSchema,
+  channelTestSchema,
   countsSchema,
   filterValuesSchema,
   futileRepeatSchema,
@@ -59,6 +62,9 @@ export type AlertRule = z.infer<typeof alertRuleSchema>;
 export type AlertEvent = z.infer<typeof alertEventSchema>;
 export type AlertDetail = z.infer<typeof alertDetailSchema>;
 export type AlertBacktest = z.infer<typeof backtestSchema>;
+export type AlertChannel = z.infer<typeof alertChannelSchema>;
+export type ChannelTest = z.infer<typeof channelTestSchema>;
+export type AlertDelivery = z.infer<typeof alertDeliverySchema>;
 /** What a key's recent history says about one of its errors (lib/key-insight.ts explains it). */
 export type KeyInsight = z.infer<typeof keyInsightSchema>;
 

@@ -11,11 +11,14 @@ import { OTHER_GROUP } from './groups';
 import { ENDPOINT_QUERY, type Endpoint } from './query-params';
 import { lookupBodySchema } from './request-ids';
 import {
+  alertChannelSchema,
+  alertDeliverySchema,
   alertDetailSchema,
   alertEventSchema,
   alertRuleSchema,
   backtestSchema,
   breakdownSchema,
+  channelTestSchema,
   errorEnvelopeSchema,
   filterValuesSchema,
   idempotencyChainSchema,
@@ -117,6 +120,11 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         AlertEvent: schemaOf(alertEventSchema),
         AlertDetail: schemaOf(alertDetailSchema),
         AlertChannelInput: schemaOf(channelInputSchema),
+        AlertChannel: schemaOf(alertChannelSchema),
+        AlertChannels: schemaOf(z.object({ channels: z.array(alertChannelSchema) })),
+        AlertChannelTest: schemaOf(channelTestSchema),
+        AlertDelivery: schemaOf(alertDeliverySchema),
+        AlertDeliveries: schemaOf(z.object({ deliveries: z.array(alertDeliverySchema) })),
         KeyBehaviour: schemaOf(keyBehaviourSchema),
         WorstKeys: schemaOf(worstKeysSchema),
         Retries: schemaOf(retriesSchema),
@@ -225,11 +233,11 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         }),
       },
       '/api/v1/alerts/channels': {
-        get: op('Notification channels (admin)', [], { '200': { description: '{"channels": [...]} (SMTP passwords masked)' } }),
+        get: op('Notification channels (admin)', [], { '200': ok('AlertChannels', 'Every channel (SMTP passwords masked)') }),
         post: op(
           'Add a channel (admin): webhook (Standard Webhooks signed), Slack incoming webhook, or SMTP email. https only (http to localhost); link-local and metadata addresses refused, private ones unless allow_private; SMTP checked by connecting',
           [],
-          { '201': { description: 'The channel, with the webhook secret' } },
+          { '201': ok('AlertChannel', 'The channel, with the webhook secret') },
           { requestBody: { required: true, content: json('AlertChannelInput') } },
         ),
       },
@@ -237,7 +245,7 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
         patch: op(
           'Change a channel (admin): name, config, allow_private, enabled. Config left out, a webhook secret left out and a masked SMTP password keep their stored values; checked like a new channel',
           [idParam],
-          { '200': { description: 'The channel' }, '404': notFound },
+          { '200': ok('AlertChannel', 'The channel'), '404': notFound },
           {
             requestBody: {
               required: true,
@@ -249,15 +257,15 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
       },
       '/api/v1/alerts/channels/{id}/test': {
         post: op('Send a test message now, also to a switched-off channel (admin); logged in the delivery log, not retried', [idParam], {
-          '200': { description: '{"delivery_id", "message_id", "delivered", "response_status", "error"}' },
+          '200': ok('AlertChannelTest', 'What the receiver answered'),
           '404': notFound,
         }),
       },
       '/api/v1/alerts/deliveries': {
-        get: op('The delivery log with every attempt (admin)', [], { '200': { description: '{"deliveries": [...]}' } }),
+        get: op('The delivery log with every attempt (admin), newest first', [], { '200': ok('AlertDeliveries', 'The newest 200 deliveries') }),
       },
       '/api/v1/alerts/deliveries/{id}/replay': {
-        post: op('Send a delivery again now, same webhook-id (admin)', [idParam], { '200': { description: 'The delivery' }, '404': notFound }),
+        post: op('Send a delivery again now, same webhook-id (admin)', [idParam], { '200': ok('AlertDelivery', 'The delivery, due again now'), '404': notFound }),
       },
       '/api/v1/behaviour/keys': {
         get: op('Keys by how badly they behave after errors (Retry-After, futile retries, storms, idempotency), worst first; whole UTC days', params('/api/v1/behaviour/keys'), {

@@ -2,7 +2,7 @@
 // (lib/api-types.ts) are inferred from them, the OpenAPI document (lib/openapi.ts) is generated from them, and the
 // stores' reads return exactly them (tests/unit/wire-shapes.test.ts). Pure: no db/ imports.
 import { z } from 'zod';
-import { ALERT_KINDS, ALERT_MEASURES, ALERT_SPLITS, ALERT_STATES, ALERT_WINDOWS, BASELINE_SOURCES } from './alert-kinds';
+import { ALERT_CHANNEL_TYPES, ALERT_DELIVERY_STATUSES, ALERT_KINDS, ALERT_MEASURES, ALERT_SPLITS, ALERT_STATES, ALERT_WINDOWS, BASELINE_SOURCES } from './alert-kinds';
 import { CHAIN_ROLES, RETRY_CLASS_VALUES, VERDICTS } from './behaviour-rules';
 import { ERROR_KINDS } from './catalog';
 import { VALUE_FIELDS } from './filter-values';
@@ -394,4 +394,40 @@ export const backtestSchema = z.object({
   fired_count: z.number().int(),
   pending_only: z.number().int().describe('Alerts that reached pending only'),
   baseline: z.string(),
+});
+
+export const alertChannelSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  type: z.enum(ALERT_CHANNEL_TYPES),
+  config: z.record(z.string(), z.unknown()).describe("The channel's settings (url, webhook secret, SMTP server and recipients); an SMTP password is masked."),
+  allow_private: z.boolean().describe('An admin allowed private (RFC 1918, loopback) addresses for its host.'),
+  enabled: z.boolean(),
+  disabled_reason: z.string().nullable().describe('Why it was switched off (a receiver answered 410 Gone).'),
+  created_ms: z.number().int(),
+});
+
+export const channelTestSchema = z.object({
+  delivery_id: z.number().int(),
+  message_id: z.string(),
+  delivered: z.boolean(),
+  response_status: z.number().int().nullable().describe("The receiver's HTTP status (null for email, or when nothing answered)."),
+  error: z.string().nullable(),
+});
+
+export const alertDeliverySchema = z.object({
+  id: z.number().int(),
+  message_id: z.string().describe('The Standard Webhooks webhook-id: the same on every attempt and replay.'),
+  event_id: z.number().int().nullable().describe("The alert it tells about; null for a channel's test message."),
+  channel_id: z.number().int(),
+  payload: z.unknown().describe('The notification as sent (JSON).'),
+  status: z.enum(ALERT_DELIVERY_STATUSES),
+  attempts: z.number().int(),
+  next_attempt_ms: z.number().int(),
+  created_ms: z.number().int(),
+  delivered_ms: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  attempts_log: z.array(
+    z.object({ at_ms: z.number().int(), duration_ms: z.number().int(), http_status: z.number().int().nullable(), error: z.string().nullable() }),
+  ),
 });

@@ -5,18 +5,21 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { backtestRule } from '@/alerts/backtest';
 import { AlertEvaluator } from '@/alerts/evaluator';
-import { acknowledgeAlert, createRule, silenceAlert } from '@/alerts/verbs';
+import { acknowledgeAlert, channelView, createRule, deliveryView, replayDelivery, silenceAlert } from '@/alerts/verbs';
 import { alertDetail, listAlerts } from '@/alerts/views';
 import { getIdempotencyKeyChain, getKeyBehaviour, listWorstKeys } from '@/behaviour';
 import { lookupAnswer } from '@/components/lookup/lookup-answer';
 import { openDatabase } from '@/db/client';
 import { filterValues } from '@/db/filter-values';
 import { sqliteStoreOn } from '@/db/sqlite/store';
+import { insertAlertChannel, insertClaimedDelivery, listDeliveries, recordDeliveryAttempt } from '@/db/queries/alerts';
 import { processBatch } from '@/ingest';
 import { parseRuleSpec } from '@/lib/alert-rules';
 import { parseFilters } from '@/lib/filters';
 import { OTHER_GROUP } from '@/lib/groups';
 import {
+  alertChannelSchema,
+  alertDeliverySchema,
   alertDetailSchema,
   alertEventSchema,
   alertRuleSchema,
@@ -210,5 +213,20 @@ describe('the alert answers are exactly the wire format', () => {
     exactly(alertEventSchema, silenceAlert(db, 'eng@test', alerts[0].id, now + 60 * MIN, now));
     exactly(alertEventSchema, acknowledgeAlert(db, 'eng@test', alerts[0].id, now));
     exactly(backtestSchema, await backtestRule(store, parseRuleSpec(spec), { now, days: 1 }));
+  });
+
+  test('channels and the delivery log: a channel, a delivery with its attempts, and a replay', () => {
+    const db = openDatabase(':memory:');
+    const config = JSON.stringify({ host: 'smtp.example', port: 587, user: 'alerts', pass: 'secret', from: 'errata@example', to: ['oncall@example'] });
+    const channel = channelView(insertAlertChannel(db, { name: 'on-call mail', type: 'email', config, allow_private: false }, NOW));
+    exactly(alertChannelSchema, channel);
+    expect(channel.config.pass).not.toBe('secret');
+    const d = insertClaimedDelivery(db, { channel_id: channel.id, message_id: 'msg_1', payload: JSON.stringify({ type: 'alert.test' }) }, NOW, 60_000);
+    recordDeliveryAttempt(db, d.id, { at_ms: NOW, duration_ms: 120, http_status: null, error: 'connection refused' }, { status: 'pending', next_attempt_ms: NOW + 60_000 });
+    const [logged] = listDeliveries(db, {}).map((row) => deliveryView(db, row));
+    exactly(alertDeliverySchema, logged);
+    expect(logged.attempts_log).toEqual([{ at_ms: NOW, duration_ms: 120, http_status: null, error: 'connection refused' }]);
+    expect(logged.payload).toEqual({ type: 'alert.test' });
+    exactly(alertDeliverySchema, replayDelivery(db, 'admin@test', d.id, NOW + 1000));
   });
 });

@@ -1,5 +1,6 @@
 import { getMetaDb } from '@/db';
-import { listDeliveries, listDeliveryAttempts } from '@/db/queries/alerts';
+import { listDeliveries } from '@/db/queries/alerts';
+import { deliveryView } from '@/alerts/verbs';
 import { jsonResponse, withApi } from '@/lib/api-error';
 import { requireAccess } from '@/auth/guard';
 import { ADMIN } from '../access';
@@ -11,6 +12,5 @@ export const dynamic = 'force-dynamic';
 export const GET = withApi(async (req, _ctx, requestId) => {
   await requireAccess(req, ADMIN);
   const db = getMetaDb();
-  const deliveries = listDeliveries(db, { limit: 200 }).map((d) => ({ ...d, payload: JSON.parse(d.payload) as unknown, attempts_log: listDeliveryAttempts(db, d.id) }));
-  return jsonResponse({ deliveries }, requestId);
+  return jsonResponse({ deliveries: listDeliveries(db, { limit: 200 }).map((d) => deliveryView(db, d)) }, requestId);
 });
