@@ -13,21 +13,8 @@ export type GatewayRecord = Omit<RequestRecord, 'code' | 'ts' | 'kind' | 'catalo
   code: string;
 } & Partial<Pick<RequestRecord, OptionalGatewayField>>;
 
-/** Why one record of a batch was rejected; `line` is 1-based within the batch. */
-export interface RecordError {
-  line: number;
-  code: string;
-  message: string;
-  field?: string;
-}
-
-export interface IngestResult {
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  /** The first 100 errors. */
-  errors: RecordError[];
-}
+/** A batch's answer and a rejected record's reason: the wire format (lib/wire.ts). */
+export type { IngestResult, RecordError } from '@/lib/api-types';
 
 export const MAX_REPORTED_ERRORS = 100;
 

@@ -8,13 +8,17 @@ import type {
   alertDetailSchema,
   alertEventSchema,
   alertRuleSchema,
+  auditEntrySchema,
   backtestSchema,
   breakdownRowSchema,
   breakdownSchema,
   catalogInfoSchema,
+  createdTokenSchema,
   channelTestSchema,
   countsSchema,
   filterValuesSchema,
+  healthSchema,
+  ingestResultSchema,
   futileRepeatSchema,
   idempotencyChainSchema,
   keyBehaviourSchema,
@@ -24,11 +28,14 @@ import type {
   lookupResultSchema,
   metricSchema,
   requestDetailSchema,
+  recordErrorSchema,
   requestPageSchema,
   requestRecordSchema,
   summarySchema,
   timelineEntrySchema,
   timeseriesSchema,
+  tokenSchema,
+  userSchema,
 } from './wire';
 
 /** One stored record as the API, the pages and the CSV export show it; `code` is null for a success record. */
@@ -65,6 +72,13 @@ export type AlertBacktest = z.infer<typeof backtestSchema>;
 export type AlertChannel = z.infer<typeof alertChannelSchema>;
 export type ChannelTest = z.infer<typeof channelTestSchema>;
 export type AlertDelivery = z.infer<typeof alertDeliverySchema>;
+export type IngestResult = z.infer<typeof ingestResultSchema>;
+export type RecordError = z.infer<typeof recordErrorSchema>;
+export type Health = z.infer<typeof healthSchema>;
+export type UserInfo = z.infer<typeof userSchema>;
+export type TokenInfo = z.infer<typeof tokenSchema>;
+export type CreatedToken = z.infer<typeof createdTokenSchema>;
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 /** What a key's recent history says about one of its errors (lib/key-insight.ts explains it). */
 export type KeyInsight = z.infer<typeof keyInsightSchema>;
 

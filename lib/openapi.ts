@@ -10,8 +10,17 @@ import { expectedBandSchema } from './expected-band';
 import { OTHER_GROUP } from './groups';
 import { ENDPOINT_QUERY, type Endpoint } from './query-params';
 import { lookupBodySchema } from './request-ids';
+import { TOKEN_SCOPES, USER_ROLES } from './roles';
 import {
   alertChannelSchema,
+  auditPageSchema,
+  createdTokenSchema,
+  retentionSchema,
+  sessionSchema,
+  signedInSchema,
+  tokenSchema,
+  userSchema,
+  userWithPasswordSchema,
   alertDeliverySchema,
   alertDetailSchema,
   alertEventSchema,
@@ -21,6 +30,8 @@ import {
   channelTestSchema,
   errorEnvelopeSchema,
   filterValuesSchema,
+  healthSchema,
+  ingestResultSchema,
   idempotencyChainSchema,
   keyBehaviourSchema,
   lookupResultSchema,
@@ -80,6 +91,32 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
     responses: { ...responses, ...errors },
     ...extra,
   });
+  const notAllowed = (allow: string) => ({
+    summary: `Not allowed: ${allow} only`,
+    security: [],
+    responses: { '405': { description: `method_not_allowed, with Allow: ${allow}`, content: json('Error') } },
+  });
+  const ingestOp = {
+    summary:
+      'Gateway log records (NDJSON, a JSON array or object, concatenated objects, Fluent Bit MessagePack; gzip, deflate or zstd; field aliases and limits: ingest/README.md). Answered once the batch is committed; a resent record changes nothing. Token scope: ingest.',
+    security: [{ bearer: [] }],
+    parameters: [{ name: 'Content-Encoding', in: 'header', required: false, schema: { type: 'string', enum: ['gzip', 'x-gzip', 'deflate', 'zstd', 'identity'] } }],
+    requestBody: { required: true, content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'application/json': { schema: {} }, 'application/msgpack': { schema: { type: 'string', format: 'binary' } } } },
+    responses: {
+      '200': ok('IngestResult', 'Committed: what was stored, what was already there, and why records were rejected'),
+      '400': { description: 'invalid_body: nothing to read', content: json('Error') },
+      '401': errors['401'],
+      '403': errors['403'],
+      '413': { description: 'payload_too_large (16 MiB on the wire), decompressed_too_large (64 MiB), too_many_records (100,000): nothing stored', content: json('Error') },
+      '415': { description: 'unsupported_encoding', content: json('Error') },
+      '503': { description: 'service_unavailable with Retry-After: the writer or the decode budget is full; nothing stored, resend later', content: json('Error') },
+    },
+  };
+  const ingestPaths = {
+    post: ingestOp,
+    put: { ...ingestOp, summary: 'The same as POST (Fluent Bit http_method PUT)' },
+    get: notAllowed('POST, PUT'),
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -102,6 +139,17 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
       },
       schemas: {
         Error: schemaOf(errorEnvelopeSchema),
+        IngestResult: schemaOf(ingestResultSchema),
+        Health: schemaOf(healthSchema),
+        Users: schemaOf(z.object({ users: z.array(userSchema) })),
+        User: schemaOf(z.object({ user: userSchema })),
+        UserWithPassword: schemaOf(userWithPasswordSchema),
+        Tokens: schemaOf(z.object({ tokens: z.array(tokenSchema) })),
+        CreatedToken: schemaOf(createdTokenSchema),
+        AuditPage: schemaOf(auditPageSchema),
+        Retention: schemaOf(retentionSchema),
+        SignedIn: schemaOf(signedInSchema),
+        Session: schemaOf(sessionSchema),
         RequestRecord: schemaOf(requestRecordSchema),
         RequestDetail: schemaOf(requestDetailSchema),
         LookupResult: schemaOf(lookupResultSchema),
@@ -132,6 +180,105 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
       },
     },
     paths: {
+      '/api/v1/ingest': ingestPaths,
+      '/api/v1/otlp/v1/logs': {
+        post: {
+          ...ingestOp,
+          summary:
+            'OTLP/HTTP logs (protobuf or JSON, gzip): an OpenTelemetry Collector exporter posts here (endpoint …/api/v1/otlp). Each log record is mapped to a gateway record (ingest/README.md). Token scope: ingest.',
+          requestBody: { required: true, content: { 'application/x-protobuf': { schema: { type: 'string', format: 'binary' } }, 'application/json': { schema: {} } } },
+          responses: {
+            '200': { description: 'ExportLogsServiceResponse in the request\'s form; partialSuccess counts and explains rejected records' },
+            '400': { description: 'google.rpc.Status: the export cannot be read' },
+            '413': { description: 'google.rpc.Status: too large' },
+            '503': { description: 'google.rpc.Status with Retry-After: busy, resend later' },
+          },
+        },
+        get: notAllowed('POST'),
+      },
+      '/api/v1/admin/users': {
+        get: op('Users (admin)', [], { '200': ok('Users', 'Every user, by email') }),
+        post: op('Invite a user (admin): email, role, optionally a password; audited', [], { '201': ok('UserWithPassword', 'The user and the password, shown once') }, {
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { email: { type: 'string' }, role: { type: 'string', enum: [...USER_ROLES] }, password: { type: 'string' } }, required: ['email', 'role'] } } } },
+        }),
+      },
+      '/api/v1/admin/users/{id}': {
+        patch: op(
+          'Change a user (admin): role, disabled, or reset_password. The last active admin stays; disabling or a reset ends the user\'s sessions; audited',
+          [idParam],
+          { '200': { description: 'The user ({user}), and with reset_password the new password, shown once ({user, password})', content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/User' }, { $ref: '#/components/schemas/UserWithPassword' }] } } } }, '404': notFound },
+          {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { type: 'object', properties: { role: { type: 'string', enum: [...USER_ROLES] }, disabled: { type: 'boolean' }, reset_password: { const: true } }, additionalProperties: false } } },
+            },
+          },
+        ),
+      },
+      '/api/v1/admin/tokens': {
+        get: op('API tokens (admin), newest first: never the token itself', [], { '200': ok('Tokens', 'Every token, revoked ones marked') }),
+        post: op('Create a token (admin); audited', [], { '201': ok('CreatedToken', 'The token, shown this once') }, {
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string', enum: [...TOKEN_SCOPES] } } }, required: ['name', 'scopes'] } } } },
+        }),
+      },
+      '/api/v1/admin/tokens/{id}': {
+        delete: op('Revoke a token at once (admin); it stays listed, marked revoked; audited', [idParam], { '200': { description: '{"revoked": true}' }, '404': notFound }),
+      },
+      '/api/v1/admin/audit': {
+        get: op('The audit log (admin), newest first: sign-ins, admin actions, exports', params('/api/v1/admin/audit'), { '200': ok('AuditPage', 'A page of entries') }),
+      },
+      '/api/v1/admin/retention': {
+        get: op('Days of request data kept (admin)', [], { '200': ok('Retention', 'The setting and its default') }),
+        put: op('Change the retention (admin); pruning picks it up on its next run; audited', [], { '200': { description: '{"retention_days"}' } }, {
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { retention_days: { type: 'integer' } }, required: ['retention_days'] } } } },
+        }),
+      },
+      '/api/auth/login': {
+        post: {
+          summary: 'Sign in with email and password (JSON, or the /login form; same origin only): sets the session cookie. Throttled per account and per address.',
+          security: [],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { email: { type: 'string' }, password: { type: 'string' } }, required: ['email', 'password'] } } } },
+          responses: {
+            '200': ok('SignedIn', 'Signed in'),
+            '401': errors['401'],
+            '403': { description: 'csrf_failed: not from the same origin', content: json('Error') },
+            '429': { description: 'login_locked with Retry-After: too many failed sign-ins for this account', content: json('Error') },
+          },
+        },
+      },
+      '/api/auth/logout': {
+        post: { summary: 'Sign out: ends the session', security: [{ session: [] }], responses: { '200': { description: '{"signed_out": true}' } } },
+      },
+      '/api/auth/password': {
+        post: {
+          summary: 'Change your own password; every other session ends and this one is renewed. A wrong current password counts toward the account\'s throttle',
+          security: [{ session: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { current_password: { type: 'string' }, new_password: { type: 'string' } }, required: ['current_password', 'new_password'] } } } },
+          responses: { '200': { description: '{"changed": true}' }, ...errors },
+        },
+      },
+      '/api/auth/session': {
+        get: op('Who is calling: the signed-in user, or the token', [], { '200': ok('Session', 'The caller') }),
+      },
+      '/api/auth/setup': {
+        post: {
+          summary: 'First run only: create the first admin with the one-time code from the server log, and sign in (same origin only)',
+          security: [],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { code: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } }, required: ['code', 'email', 'password'] } } } },
+          responses: {
+            '201': ok('SignedIn', 'The first admin, signed in'),
+            '400': errors['400'],
+            '403': { description: 'forbidden: users exist already, or the code is wrong; csrf_failed: not from the same origin', content: json('Error') },
+          },
+        },
+      },
+      '/api/v1/health': {
+        get: {
+          summary: 'Liveness: the metadata database and the request store both answer. No credentials.',
+          security: [],
+          responses: { '200': ok('Health', 'Both answer'), '500': { description: 'internal_error: a store does not answer', content: json('Error') } },
+        },
+      },
       '/api/v1/requests/{request_id}': {
         get: op(
           'Every record of a request id, with its catalog entry and what the same key did around it',
@@ -151,6 +298,7 @@ export function buildOpenApi(serverUrl = '/'): JsonSchema {
             },
           },
         ),
+        get: notAllowed('POST'),
       },
       '/api/v1/requests': {
         get: op('Records, newest first, keyset-paginated', params('/api/v1/requests'), {

@@ -8,6 +8,7 @@ import { ERROR_KINDS } from './catalog';
 import { VALUE_FIELDS } from './filter-values';
 import { BREAKDOWN_DIMENSIONS, INTERVALS, STATS_BREAKDOWN_DIMENSIONS } from './filters';
 import { OTHER_GROUP } from './groups';
+import { TOKEN_SCOPES, USER_ROLES } from './roles';
 import { TICK_FORMATS } from './time-buckets';
 
 const iso = z.string().describe('RFC 3339 UTC time');
@@ -431,3 +432,79 @@ export const alertDeliverySchema = z.object({
     z.object({ at_ms: z.number().int(), duration_ms: z.number().int(), http_status: z.number().int().nullable(), error: z.string().nullable() }),
   ),
 });
+
+/** Why one record of a batch was rejected; `line` is 1-based within the batch (ingest/README.md lists the codes). */
+export const recordErrorSchema = z.object({
+  line: z.number().int(),
+  code: z.string(),
+  message: z.string(),
+  field: z.string().optional().describe('The record field at fault (invalid_field, missing_field).'),
+});
+
+export const ingestResultSchema = z.object({
+  accepted: z.number().int().describe('Records stored by this batch.'),
+  duplicates: z.number().int().describe('Records already stored: same (request_id, code); nothing changed.'),
+  rejected: z.number().int(),
+  errors: z.array(recordErrorSchema).describe('The first 100 rejected records.'),
+});
+
+export const healthSchema = z.object({ status: z.literal('ok') });
+
+// ---------------------------------------------------------------- administration (scope admin)
+
+export const userSchema = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  role: z.enum(USER_ROLES),
+  disabled: z.boolean(),
+  created_ms: z.number().int(),
+  last_login_ms: z.number().int().nullable(),
+  locked_until_ms: z.number().int().nullable().describe('Sign-in refused until then after repeated failures.'),
+});
+
+export const userWithPasswordSchema = z.object({ user: userSchema, password: z.string().describe('Shown this once; only its hash is kept.') });
+
+export const tokenSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  token_prefix: z.string().describe('The first characters of the token, to recognise it.'),
+  scopes: z.array(z.enum(TOKEN_SCOPES)),
+  created_ms: z.number().int(),
+  last_used_ms: z.number().int().nullable(),
+  revoked_ms: z.number().int().nullable(),
+});
+
+export const createdTokenSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  scopes: z.array(z.enum(TOKEN_SCOPES)),
+  token: z.string().describe('Shown this once; only its hash is kept.'),
+});
+
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
+  ts_ms: z.number().int(),
+  actor: z.string().describe("A user's email, token:<id>, or cli."),
+  action: z.string().describe('user.create, token.revoke, retention.set, auth.login, export.requests, ...'),
+  target: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const auditPageSchema = z.object({
+  entries: z.array(auditEntrySchema),
+  next_before_id: z.number().int().nullable().describe('Pass as before_id for the next (older) page; null on the last one.'),
+});
+
+export const retentionSchema = z.object({
+  retention_days: z.number().int(),
+  default_days: z.number().int().describe('ERRATA_RETENTION_DAYS, used until an admin sets another value.'),
+});
+
+// ---------------------------------------------------------------- sign-in (the dashboard's session cookie)
+
+export const signedInSchema = z.object({ user: z.object({ email: z.string(), role: z.enum(USER_ROLES) }) });
+
+export const sessionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), user: z.object({ email: z.string(), role: z.enum(USER_ROLES) }) }),
+  z.object({ kind: z.literal('token'), token: z.object({ id: z.number().int(), name: z.string(), scopes: z.array(z.enum(TOKEN_SCOPES)) }) }),
+]);

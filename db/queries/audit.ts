@@ -2,6 +2,7 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../client';
 import { auditLog } from '../schema';
+import type { AuditEntry } from '@/lib/api-types';
 
 export interface AuditEntryInput {
   /** Who: a user's email, `token:<id>` for a token, or `cli`. */
@@ -14,14 +15,8 @@ export interface AuditEntryInput {
   details?: Record<string, unknown> | null;
 }
 
-export interface AuditEntry {
-  id: number;
-  ts_ms: number;
-  actor: string;
-  action: string;
-  target: string | null;
-  details: Record<string, unknown> | null;
-}
+/** An audit entry as the admin API lists it (lib/wire.ts). */
+export type { AuditEntry };
 
 export function recordAudit(db: Db, entry: AuditEntryInput, now = Date.now()): void {
   db.insert(auditLog)

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../client';
 import { TOKEN_SCOPES, type TokenScope } from '@/lib/roles';
 import { tokens } from '../schema';
+import type { TokenInfo, CreatedToken } from '@/lib/api-types';
 
 export const TOKEN_PREFIX = 'errata_';
 
@@ -11,13 +12,8 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export interface CreatedToken {
-  id: number;
-  name: string;
-  scopes: TokenScope[];
-  /** Shown once; only its hash is stored. */
-  token: string;
-}
+/** A new token, shown once (lib/wire.ts). */
+export type { CreatedToken };
 
 export function createToken(db: Db, input: { name: string; scopes: TokenScope[]; created_by?: number | null }): CreatedToken {
   const token = TOKEN_PREFIX + randomBytes(24).toString('base64url');
@@ -38,15 +34,8 @@ export function createToken(db: Db, input: { name: string; scopes: TokenScope[];
   return { id: row.id, name: input.name, scopes, token };
 }
 
-export interface TokenInfo {
-  id: number;
-  name: string;
-  token_prefix: string;
-  scopes: TokenScope[];
-  created_ms: number;
-  last_used_ms: number | null;
-  revoked_ms: number | null;
-}
+/** A token as the admin API lists it (lib/wire.ts): never the token or its hash. */
+export type { TokenInfo };
 
 function toInfo(row: typeof tokens.$inferSelect): TokenInfo {
   return {

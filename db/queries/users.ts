@@ -4,18 +4,12 @@ import type { Db } from '../client';
 import { USER_ROLES, type UserRole } from '@/lib/roles';
 import { login_throttle, users } from '../schema';
 import { dummyPasswordHash, generatePassword, hashPassword, hashPasswordSync, verifyPassword } from '@/lib/password';
+import type { UserInfo } from '@/lib/api-types';
 
 export { USER_ROLES, type UserRole };
 
-export interface UserInfo {
-  id: number;
-  email: string;
-  role: UserRole;
-  disabled: boolean;
-  created_ms: number;
-  last_login_ms: number | null;
-  locked_until_ms: number | null;
-}
+/** A user as the admin API shows it (lib/wire.ts): no hash, no throttle counters. */
+export type { UserInfo };
 
 function toInfo(row: typeof users.$inferSelect): UserInfo {
   return {

@@ -13,12 +13,19 @@ import { openDatabase } from '@/db/client';
 import { filterValues } from '@/db/filter-values';
 import { sqliteStoreOn } from '@/db/sqlite/store';
 import { insertAlertChannel, insertClaimedDelivery, listDeliveries, recordDeliveryAttempt } from '@/db/queries/alerts';
+import { listAudit, recordAudit } from '@/db/queries/audit';
+import { createToken, listTokens } from '@/db/queries/tokens';
+import { createUser, listUsers } from '@/db/queries/users';
 import { processBatch } from '@/ingest';
 import { parseRuleSpec } from '@/lib/alert-rules';
 import { parseFilters } from '@/lib/filters';
 import { OTHER_GROUP } from '@/lib/groups';
 import {
   alertChannelSchema,
+  auditEntrySchema,
+  createdTokenSchema,
+  tokenSchema,
+  userSchema,
   alertDeliverySchema,
   alertDetailSchema,
   alertEventSchema,
@@ -228,5 +235,19 @@ describe('the alert answers are exactly the wire format', () => {
     expect(logged.attempts_log).toEqual([{ at_ms: NOW, duration_ms: 120, http_status: null, error: 'connection refused' }]);
     expect(logged.payload).toEqual({ type: 'alert.test' });
     exactly(alertDeliverySchema, replayDelivery(db, 'admin@test', d.id, NOW + 1000));
+  });
+});
+
+describe('the admin answers are exactly the wire format', () => {
+  test('users, tokens (listed and created) and audit entries', async () => {
+    const db = openDatabase(':memory:');
+    await createUser(db, { email: 'admin@test', role: 'admin', password: 'a long enough password 1' });
+    exactly(z.array(userSchema), listUsers(db));
+    exactly(createdTokenSchema, createToken(db, { name: 'shipper', scopes: ['ingest'] }));
+    exactly(z.array(tokenSchema), listTokens(db));
+    recordAudit(db, { actor: 'admin@test', action: 'token.create', target: 'token:1', details: { scopes: ['ingest'] } });
+    recordAudit(db, { actor: 'cli', action: 'retention.set' });
+    exactly(z.array(auditEntrySchema), listAudit(db));
+    expect(listAudit(db).length).toBe(2);
   });
 });
