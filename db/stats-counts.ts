@@ -62,6 +62,17 @@ export function addInto(into: AggCounts, c: AggCounts): void {
   into.records += c.records;
 }
 
+/** Adds a source read's rows into `out` by `${bucket}${SEP}${value}`; each row's counts are fresh, so kept as they are. */
+export function foldRows(out: Map<string, AggCounts>, rows: readonly AggRow[]): void {
+  for (const r of rows) {
+    const key = `${num(r.b)}${SEP}${String(r.v)}`;
+    const c = countsOf(r);
+    const cur = out.get(key);
+    if (cur) addInto(cur, c);
+    else out.set(key, c);
+  }
+}
+
 export function bump(map: Map<string, AggCounts>, key: string, c: AggCounts): void {
   const cur = map.get(key);
   if (cur) addInto(cur, c);

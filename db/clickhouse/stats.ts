@@ -13,6 +13,7 @@ import {
   countsOf,
   ERROR_ONLY_FILTERS,
   filterDims,
+  foldRows,
   num,
   SEP,
   ZERO,
@@ -159,7 +160,7 @@ export class ClickHouseStats {
     for (let i = 0; i < segments.length; i++) {
       const seg = segments[i];
       const rows = results[i];
-      for (const r of rows) bump(out, `${num(r.b)}${SEP}${String(r.v)}`, countsOf(r));
+      foldRows(out, rows);
       if (seg.source === 'key_hour' && keyless && !spec.errorsOnly && (spec.dim === 'key' || spec.dim === 'account')) {
         if (spec.only && !spec.only.includes('')) continue;
         const perBucket = { interval_ms: spec.interval_ms };

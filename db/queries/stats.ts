@@ -21,6 +21,7 @@ import {
   countsOf,
   ERROR_ONLY_FILTERS,
   filterDims,
+  foldRows,
   groupedCounts,
   metric,
   MINUTE_ROLLUP_DIMS,
@@ -249,13 +250,7 @@ function aggregate(db: Db, filters: Filters, lo: number, hi: number, spec: AggSp
   for (const seg of planSegments(lo, hi, dims, finest)) {
     const src = SOURCES[seg.source];
     const rows = querySource(db, src, filters, seg.from, seg.to, spec);
-    for (const r of rows) {
-      const key = `${num(r.b)}${SEP}${String(r.v)}`;
-      const c = countsOf(r);
-      const cur = out.get(key);
-      if (cur) addInto(cur, c);
-      else out.set(key, c);
-    }
+    foldRows(out, rows);
     if (seg.source === 'key_hour' && keyless && !spec.errorsOnly && (spec.dim === 'key' || spec.dim === 'account')) {
       if (spec.only && !spec.only.includes('')) continue;
       const perBucket = { interval_ms: spec.interval_ms };
