@@ -1,9 +1,11 @@
 'use client';
 
-import { Area, Bar, CartesianGrid, ComposedChart, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useRef } from 'react';
+import { Area, Bar, CartesianGrid, ComposedChart, Line, LineChart, DefaultZIndexes, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatBucket, formatCount, formatInt, formatPercent, formatUtc } from '@/components/ui/format';
 import { ChartLegend } from './chart-legend';
 import type { ChartBand, ChartConfig, ChartMark, TimeChartHandlers, TimePoint } from './types';
+import { flagRow, type PlacedFlag } from './flag-layout';
 import { useRangeSelection } from './use-range-selection';
 import styles from './charts.module.css';
 
@@ -85,37 +87,53 @@ interface MarkShapeProps {
   height?: number;
 }
 
+const FLAG_HEIGHT = 16;
+
+/** An incident's tinted stretch: drawn under the bars, and never a click target (the bars under it stay clickable). */
+function MarkTint({ x = 0, y = 0, width = 0, height = 0 }: MarkShapeProps) {
+  const w = Math.max(width, 6);
+  return <rect x={x + width / 2 - w / 2} y={y} width={w} height={height} className={styles.markArea} />;
+}
+
 /**
- * An incident: a tinted stretch with a flag on top. Only the flag is a click target (one click goes to its filtered
- * view): the bars under the tint stay clickable and draggable like everywhere else on the chart.
+ * An incident's flag: one click goes to its filtered view. It is drawn above the bars (its own layer), because a
+ * stretch's tallest bar reaches the plot's top edge, where the flag hangs, and would take the click.
  */
-function MarkShape({ x = 0, y = 0, width = 0, height = 0, mark, flagLeftward }: MarkShapeProps & { mark: ChartMark; flagLeftward: boolean }) {
+function MarkFlag({
+  x = 0,
+  y: top = 0,
+  width = 0,
+  mark,
+  flagLeftward,
+  index,
+  placed,
+}: MarkShapeProps & { mark: ChartMark; flagLeftward: boolean; index: number; placed: PlacedFlag[] }) {
   const w = Math.max(width, 6);
   const left = x + width / 2 - w / 2;
   const flagW = Math.max(w, mark.label.length * 6.6 + 10);
   // A stretch in the right part of the chart hangs its flag to the left, so the label is not cut at the plot's edge.
   const flagX = flagLeftward ? left + w - flagW : left;
+  const row = flagRow(placed.slice(0, index), flagX, flagX + flagW);
+  placed[index] = { from: flagX, to: flagX + flagW, row };
+  const y = top + row * (FLAG_HEIGHT + 2);
   return (
-    <g className={styles.mark}>
-      <rect x={left} y={y} width={w} height={height} className={styles.markArea} />
-      {/* biome-ignore lint/a11y/noStaticElementInteractions: the plot is role="img" (children presentational); keyboard and screen-reader users have the same links in the incident list under the chart */}
-      <g
-        data-testid="incident-mark"
-        className={styles.markFlag}
-        // The chart's own press starts a range drag: a press on the flag is the flag's.
-        onMouseDown={(e) => e.stopPropagation()}
-        onMouseUp={(e) => e.stopPropagation()}
-        onClick={(e) => {
-          e.stopPropagation();
-          mark.onClick();
-        }}
-      >
-        <title>{mark.title}</title>
-        <rect x={flagX} y={y} width={flagW} height={16} rx={2} />
-        <text x={flagX + 5} y={y + 12}>
-          {mark.label}
-        </text>
-      </g>
+    // biome-ignore lint/a11y/noStaticElementInteractions: the plot is role="img" (children presentational); keyboard and screen-reader users have the same links in the incident list under the chart
+    <g
+      data-testid="incident-mark"
+      className={styles.markFlag}
+      // The chart's own press starts a range drag: a press on the flag is the flag's.
+      onMouseDown={(e) => e.stopPropagation()}
+      onMouseUp={(e) => e.stopPropagation()}
+      onClick={(e) => {
+        e.stopPropagation();
+        mark.onClick();
+      }}
+    >
+      <title>{mark.title}</title>
+      <rect x={flagX} y={y} width={flagW} height={FLAG_HEIGHT} rx={2} />
+      <text x={flagX + 5} y={y + 12}>
+        {mark.label}
+      </text>
     </g>
   );
 }
@@ -140,6 +158,10 @@ function TimeChart({
   axisFormat: (v: number) => string;
 }) {
   const { selection, chartProps, onItemClick } = useRangeSelection(intervalMs, { onBucketClick, onRangeSelect });
+  // Each flag learns its pixel extent only as Recharts draws it: flags drawn earlier record theirs here, so a later
+  // flag that would overlap one drops to the next row instead of hiding it.
+  const placedFlags = useRef<PlacedFlag[]>([]);
+  placedFlags.current.length = marks?.length ?? 0;
   const keys = Object.keys(config);
   const common = {
     data,
@@ -262,17 +284,27 @@ function TimeChart({
                   type="step"
                 />
               )}
-              {marks?.map((m) => {
+              {marks?.map((m, index) => {
                 const flagLeftward = data.length > 1 && m.x1 > data[0].t + (data[data.length - 1].t - data[0].t) * 0.7;
-                return (
+                return [
                   <ReferenceArea
-                    key={`${m.x1}-${m.x2}`}
+                    key={`tint-${m.x1}-${m.x2}`}
                     x1={m.x1}
                     x2={m.x2}
                     ifOverflow="visible"
-                    shape={(p: MarkShapeProps) => <MarkShape {...p} mark={m} flagLeftward={flagLeftward} />}
-                  />
-                );
+                    shape={(p: MarkShapeProps) => <MarkTint {...p} />}
+                  />,
+                  <ReferenceArea
+                    key={`flag-${m.x1}-${m.x2}`}
+                    x1={m.x1}
+                    x2={m.x2}
+                    ifOverflow="visible"
+                    zIndex={DefaultZIndexes.activeDot}
+                    shape={(p: MarkShapeProps) => (
+                      <MarkFlag {...p} mark={m} flagLeftward={flagLeftward} index={index} placed={placedFlags.current} />
+                    )}
+                  />,
+                ];
               })}
             </ComposedChart>
           )}

@@ -34,6 +34,21 @@ test('the errors chart draws the expected band and marks the seeded spike; one c
   await expect(line).toContainText(/tiers? /);
   await page.screenshot({ path: info.outputPath('overview-band-light.png'), fullPage: true });
 
+  // The flag hangs at the plot's top edge, where a stretch's tallest bar may reach: SVG paints in document order, so
+  // every bar must come before the flag, or the bar covers it and takes the click.
+  const barsAfterFlag = await mark.evaluate((flag) => {
+    const bars = [...document.querySelectorAll('[data-testid="chart-bar"] .recharts-bar-rectangle')];
+    return bars.filter((bar) => flag.compareDocumentPosition(bar) & Node.DOCUMENT_POSITION_FOLLOWING).length;
+  });
+  expect(barsAfterFlag).toBe(0);
+  // Stretches close together hang their flags in rows: no flag hides another's label.
+  const flagBoxes = await page.getByTestId('incident-mark').evaluateAll((flags) => flags.map((f) => f.querySelector('rect')!.getBoundingClientRect().toJSON() as DOMRect));
+  for (const [i, a] of flagBoxes.entries()) {
+    for (const b of flagBoxes.slice(i + 1)) {
+      const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      expect(overlap, `flags at x ${a.left}–${a.right} and ${b.left}–${b.right} overlap`).toBe(false);
+    }
+  }
   await mark.click();
   await expect(page).toHaveURL(new RegExp(`[?&]code=${topCode}(&|$)`));
   await expect(page).toHaveURL(/[?&]interval=minute(&|$)/);
