@@ -39,6 +39,8 @@ import {
   type PageTiming,
 } from './product';
 import { otlpPhase } from './otlp-phase';
+import { findPostgresBin, postgresMeasures, runPostgresPeer, type PostgresPeerResult } from './postgres';
+import { findSqliteCli, sqliteCliCsv, sqliteCliMeasure, type CliCsvResult } from './sqlite-cli';
 import { markdown, writeResults, type BenchResults, type Measure } from './report';
 import { root, startServer, type BenchServer } from './server';
 import { compact, mb, ms, round } from './stats';
@@ -244,6 +246,12 @@ async function main() {
   let pages: PageTiming[] = [];
   let csv: CsvRun | null = null;
   let csvFloor: ReturnType<typeof floorCsv> | null = null;
+  let csvCli: CliCsvResult | null = null;
+  // A missing sqlite3 or PostgreSQL is said in their rows only, not as a note: they are the bench's peers, not
+  // something the product needs, and CI installs neither.
+  let csvCliWhy = 'not measured yet';
+  let peer: PostgresPeerResult | null = null;
+  let peerWhy = 'not measured yet';
   let imported: ImportRun | null = null;
   /** Set once the import phase has run (a partial table says "not yet" before, "failed" after). */
   let importDone = false;
@@ -383,6 +391,7 @@ async function main() {
       met: csvRatio === null ? null : csvRatio >= 0.5 && csvFlat,
       figures: { product: csv, floor: csvFloor, rss_growth_bytes: csvGrowth },
     });
+    measures.push(sqliteCliMeasure(csv, csvCli, csvCliWhy, csvFlat));
     measures.push(alertMeasure(alertRun, alertError));
     measures.push({
       id: 'server_rss',
@@ -395,6 +404,11 @@ async function main() {
       met: ingest ? ingest.peak_rss_bytes < 400 * 1048576 : null,
       figures: { peak_rss_bytes: ingest?.peak_rss_bytes ?? null },
     });
+    // Notes of this assembly only: the table is assembled again at every checkpoint.
+    const peerNotes: string[] = [];
+    const peerQueries: Parameters<typeof postgresMeasures>[2]['queries'] = {};
+    for (const a of aggregates) peerQueries[a.name] = { ms: a.product_ms, total: a.product_total };
+    measures.push(...postgresMeasures(peer, peerWhy, { http_per_s: ingest ? ingest.records_per_s : null, import_per_s: importRate, queries: peerQueries }, peerNotes));
 
     const cpus = os.cpus();
     const probe = new Database(':memory:');
@@ -440,7 +454,7 @@ async function main() {
       },
       phases,
       measures: [...measures, behaviourIngestMeasure(behaviourRun)],
-      notes,
+      notes: [...notes, ...peerNotes],
     };
     return results;
   };
@@ -559,7 +573,24 @@ async function main() {
         notes.push(`CSV export not measured: ${(err as Error).message.split('\n')[0]}`);
         log(`csv: FAILED ${(err as Error).message}`);
       }
-      phaseDone('csv', csv ? `errata ${csv.seconds.toFixed(1)} s${csvFloor ? `, floor ${csvFloor.seconds.toFixed(1)} s` : ''}` : undefined);
+      // The sqlite3 shell's CSV mode on the same file, the export's columns (from its header), range and order.
+      if (csv) {
+        if (!findSqliteCli()) csvCliWhy = 'not measured: no sqlite3 command-line shell on PATH';
+        else {
+          try {
+            csvCli = await sqliteCliCsv(serverDb, csv.columns, ds.start_ms, ds.end_ms);
+            log(`csv sqlite3 shell: ${compact(csvCli.rows_per_s)} rows/s (${csvCli.seconds.toFixed(2)} s)`);
+            if (csvCli.rows !== csv.rows) notes.push(`CSV export wrote ${csv.rows} rows; the sqlite3 shell's range holds ${csvCli.rows}.`);
+          } catch (err) {
+            csvCliWhy = `not measured: ${(err as Error).message.split('\n')[0]}`;
+            notes.push(`CSV via the sqlite3 shell ${csvCliWhy}`);
+          }
+        }
+      } else csvCliWhy = 'not measured (the export failed)';
+      phaseDone(
+        'csv',
+        csv ? `errata ${csv.seconds.toFixed(1)} s${csvFloor ? `, floor ${csvFloor.seconds.toFixed(1)} s` : ''}${csvCli ? `, sqlite3 shell ${csvCli.seconds.toFixed(1)} s` : ''}` : undefined,
+      );
     } catch (err) {
       // A failed server phase (say an ingest batch that never got its answer) is reported; the import and the
       // second floor still run, so a long run keeps what it can measure.
@@ -600,6 +631,28 @@ async function main() {
   if (serverAvailable) {
     notes.push(...otlpPhase(opts, log));
     phaseDone('otlp');
+  }
+
+  // 5c. The PostgreSQL peer (bench/postgres.ts): the same file into PostgreSQL, the same 30-day questions.
+  if (!findPostgresBin()) {
+    peerWhy = 'not measured: no PostgreSQL server binaries (/usr/lib/postgresql/*/bin, pg_config --bindir or $ERRATA_BENCH_PG_BIN)';
+    log(`postgres peer: ${peerWhy}`);
+    phaseDone('postgres peer', 'not run: no PostgreSQL');
+  } else {
+    try {
+      peer = await runPostgresPeer(ds, { runs: opts.scale === '10m' ? 3 : 5, log });
+      if (peer.load.inserted !== ds.unique) notes.push(`The PostgreSQL peer stored ${peer.load.inserted} rows; the generator reports ${ds.unique} distinct records.`);
+    } catch (err) {
+      peerWhy = `not measured: ${(err as Error).message.split('\n')[0]}`;
+      notes.push(`PostgreSQL peer ${peerWhy}`);
+      log(`postgres peer: FAILED ${(err as Error).message}`);
+    }
+    phaseDone(
+      'postgres peer',
+      peer
+        ? `start ${peer.start_s.toFixed(1)} s, ${peer.load.insert_s.toFixed(1)} s in transactions, ${(peer.load.wall_s - peer.load.insert_s).toFixed(1)} s parsing off the clock, VACUUM ANALYZE ${peer.load.vacuum_analyze_s.toFixed(1)} s`
+        : 'failed',
+    );
   }
 
   // 6. The floor again: the machine's load drifts during a run, so the product is bracketed by two floors.

@@ -26,8 +26,13 @@ const MEASURES = [
   'hourly_status_class',
   'overview',
   'csv_export',
+  'csv_export_vs_sqlite3',
   'alert_tick',
   'server_rss',
+  'postgres_ingest',
+  'postgres_breakdown_key',
+  'postgres_breakdown_code',
+  'postgres_hourly_status_class',
   'behaviour_ingest',
 ];
 
