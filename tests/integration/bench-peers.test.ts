@@ -1,6 +1,6 @@
 // The bench's peers answer the same questions as errata: the sqlite3 shell's CSV holds the export's cells, and the
-// PostgreSQL peer stores the same rows and counts the same totals as the SQLite floor. Each is skipped where its
-// program is missing (CI installs neither PostgreSQL nor, necessarily, the sqlite3 shell: they are the bench's).
+// PostgreSQL peer stores the same rows and counts the same totals as the SQLite floor. A missing program fails with
+// the command that installs it (.ci/run installs both).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,8 +27,9 @@ async function floorDb(): Promise<string> {
   return floorFile;
 }
 
-describe.skipIf(!findSqliteCli())('bench: the sqlite3 shell peer of the CSV export', () => {
+describe('bench: the sqlite3 shell peer of the CSV export', () => {
   it('writes the export\'s cells, row for row', { timeout: 60_000 }, async () => {
+    expect(findSqliteCli(), 'the sqlite3 shell is missing: apt-get install -y sqlite3').toBeTruthy();
     const file = await floorDb();
     const filters = parseFilters(new URLSearchParams(`from=${new Date(ds.start_ms).toISOString()}&to=${new Date(ds.end_ms).toISOString()}`));
     const db = openDatabase(file, { migrate: false });
@@ -52,8 +53,9 @@ describe.skipIf(!findSqliteCli())('bench: the sqlite3 shell peer of the CSV expo
   });
 });
 
-describe.skipIf(!findPostgresBin())('bench: the PostgreSQL peer', () => {
+describe('bench: the PostgreSQL peer', () => {
   it('stores the floor\'s rows, counts its totals, and leaves nothing behind', { timeout: 120_000 }, async () => {
+    expect(findPostgresBin(), 'PostgreSQL is missing: apt-get install -y postgresql').toBeTruthy();
     const file = await floorDb();
     const before = new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('errata-pg-')));
     const peer = await runPostgresPeer(ds, { runs: 1, log: () => {} });
