@@ -248,7 +248,7 @@ async function main() {
   let csvFloor: ReturnType<typeof floorCsv> | null = null;
   let csvCli: CliCsvResult | null = null;
   // A missing sqlite3 or PostgreSQL is said in their rows only, not as a note: they are the bench's peers, not
-  // something the product needs, and CI installs neither.
+  // something the product needs (CI installs both, for tests/integration/bench-peers.test.ts).
   let csvCliWhy = 'not measured yet';
   let peer: PostgresPeerResult | null = null;
   let peerWhy = 'not measured yet';
