@@ -197,6 +197,18 @@ export function floorInsertRows(file: string, tokenId = 1): { write(rows: Row[],
  * The insert floor over the whole dataset; rows are parsed before the clock starts for each batch. Between batches
  * (off the clock) it lets the event loop run, so Ctrl+C is handled within one batch.
  */
+/** Batch `b` parsed as the floor parses it (off the clock): its rows, and how many lines had none. */
+export function batchRows(dataset: Dataset, b: number, received: number): { rows: Row[]; skipped: number } {
+  const rows: Row[] = [];
+  let skipped = 0;
+  for (const line of readBatchLines(dataset, b)) {
+    const row = toRow(line, received);
+    if (row) rows.push(row);
+    else skipped++;
+  }
+  return { rows, skipped };
+}
+
 export async function floorInsert(file: string, dataset: Dataset, onProgress?: (done: number) => void): Promise<FloorInsertResult> {
   createEmptyDatabase(file);
   const writer = floorInsertRows(file);
@@ -208,12 +220,9 @@ export async function floorInsert(file: string, dataset: Dataset, onProgress?: (
   let skipped = 0;
   for (let b = 0; b < dataset.batches.length; b++) {
     const received = Date.now();
-    const rows: Row[] = [];
-    for (const line of readBatchLines(dataset, b)) {
-      const row = toRow(line, received);
-      if (row) rows.push(row);
-      else skipped++;
-    }
+    const parsed = batchRows(dataset, b, received);
+    const rows = parsed.rows;
+    skipped += parsed.skipped;
     const t = nowNs();
     const cpu = process.cpuUsage();
     inserted += writer.write(rows, received);

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { prepareDatasetAsync, readBatchLines, type Dataset } from './dataset';
-import { floorInsert, openBare, RAW_SCAN_SQL, timeQuery, toRow, type AggregateName, type Row } from './floor';
+import { prepareDatasetAsync, type Dataset } from './dataset';
+import { batchRows, floorInsert, openBare, RAW_SCAN_SQL, timeQuery, type AggregateName, type Row } from './floor';
 import type { Measure } from './report';
 import { compact, elapsedMs, median, ms, nowNs, round } from './stats';
 
@@ -347,13 +347,9 @@ export async function peerLoad(server: PostgresServer, ds: Dataset, onProgress?:
     let skipped = 0;
     const cpu0 = server.cpuSeconds();
     for (let b = 0; b < ds.batches.length; b++) {
-      const received = Date.now();
-      const batch: Row[] = [];
-      for (const line of readBatchLines(ds, b)) {
-        const row = toRow(line, received);
-        if (row) batch.push(row);
-        else skipped++;
-      }
+      const parsed = batchRows(ds, b, Date.now());
+      const batch = parsed.rows;
+      skipped += parsed.skipped;
       const values = columnsOf(batch);
       const t = nowNs();
       const cpu = process.cpuUsage();
