@@ -76,7 +76,7 @@ function statements(sqlite: Database.Database): Statements {
     updateLimit: sqlite.prepare(
       `UPDATE behaviour_limits SET next_any_request_id = ?, next_any_code = ?, next_any_ts_ms = ?, class_any = ?,
               next_route_request_id = ?, next_route_code = ?, next_route_ts_ms = ?, class_route = ?, before_n = ?, after_n = ?, storm = ?
-        WHERE request_id = ? AND code = ?`,
+        WHERE ts_ms = ? AND request_id = ? AND code = ?`,
     ),
     insertLimit: sqlite.prepare(
       `INSERT OR IGNORE INTO behaviour_limits (request_id, code, key_id, ts_ms, status, route, retry_after_ms, next_any_request_id, next_any_code,
@@ -85,7 +85,7 @@ function statements(sqlite: Database.Database): Statements {
     ),
     rowsFrom: sqlite.prepare(`SELECT request_id, code, ts_ms, route FROM requests WHERE key_id = ? AND ts_ms >= ? AND ts_ms <= ? ORDER BY ts_ms`),
     insertFutile: sqlite.prepare(`INSERT OR IGNORE INTO behaviour_futile (request_id, code, key_id, ts_ms, route, repeat) VALUES (?, ?, ?, ?, ?, ?)`),
-    clearRepeat: sqlite.prepare(`UPDATE behaviour_futile SET repeat = 0 WHERE request_id = ? AND code = ?`),
+    clearRepeat: sqlite.prepare(`UPDATE behaviour_futile SET repeat = 0 WHERE ts_ms = ? AND request_id = ? AND code = ?`),
     // The stored rows of every futile run's window in one statement (`?`: JSON array of [key_id, code, from_ms, to_ms];
     // `run` is the window's index), one range of the (key_id, code, ts_ms) index each: almost all are empty.
     futileNearRuns: sqlite.prepare(
@@ -96,7 +96,7 @@ function statements(sqlite: Database.Database): Statements {
     futileBetween: sqlite.prepare(
       `SELECT request_id, code, ts_ms, repeat FROM behaviour_futile WHERE key_id = ? AND code = ? AND ts_ms >= ? AND ts_ms <= ?`,
     ),
-    markRepeat: sqlite.prepare(`UPDATE behaviour_futile SET repeat = 1 WHERE request_id = ? AND code = ? AND repeat = 0`),
+    markRepeat: sqlite.prepare(`UPDATE behaviour_futile SET repeat = 1 WHERE ts_ms = ? AND request_id = ? AND code = ? AND repeat = 0`),
   };
   cache.set(sqlite, s);
   return s;
@@ -260,6 +260,7 @@ function correctStoredLimits(s: Statements, stored: readonly LimitRow[], events:
       before_n,
       after_n,
       isStorm(before_n, after_n) ? 1 : 0,
+      l.ts_ms,
       l.request_id,
       l.code,
     );
@@ -400,22 +401,22 @@ function futileRun(s: Statements, run: FutileRun, stored: FutileRow[]): void {
   rows.sort(compareEvents);
   const marked = futileMarks(rows, events);
   let inserted = true;
-  const insertedRepeats: string[] = [];
+  const insertedRepeats: FutileRow[] = [];
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k];
     if (!r.fresh) continue;
     const repeat = marked.has(k) ? 1 : 0;
     if (s.insertFutile.run(r.request_id, code, key_id, r.ts_ms, r.route, repeat).changes === 0) inserted = false;
-    else if (repeat === 1) insertedRepeats.push(r.request_id);
+    else if (repeat === 1) insertedRepeats.push(r);
   }
   if (inserted) {
-    for (const k of marked) if (!rows[k].fresh) s.markRepeat.run(rows[k].request_id, code);
+    for (const k of marked) if (!rows[k].fresh) s.markRepeat.run(rows[k].ts_ms, rows[k].request_id, code);
     return;
   }
   // An event's fact was already stored (its request row pruned, the fact not yet): the result of inserting every new
   // event with repeat 0 and then marking over the stored window, as it was computed before the flags were decided.
-  for (const id of insertedRepeats) s.clearRepeat.run(id, code);
+  for (const r of insertedRepeats) s.clearRepeat.run(r.ts_ms, r.request_id, code);
   const [, , lo, hi] = runWindow(run);
   const again = (s.futileBetween.all(key_id, code, lo, hi) as FutileRow[]).sort(compareEvents);
-  for (const k of futileMarks(again, events)) s.markRepeat.run(again[k].request_id, code);
+  for (const k of futileMarks(again, events)) s.markRepeat.run(again[k].ts_ms, again[k].request_id, code);
 }
