@@ -130,33 +130,37 @@ function toEvent(r: BehaviourRow, key_id: string): BehaviourEvent {
 }
 
 /**
- * Collects a batch's inserted keyed rows (add: a push, the hot path), then writes their facts (apply) inside the
+ * Collects a batch's inserted rows (add: a push, the hot path), then writes their facts (apply) inside the
  * batch's transaction. A key whose rows neither carry a limit or a futile code nor neighbour a stored limit costs
  * one indexed probe per batch.
  */
 export class BehaviourBatch {
-  private readonly keys = new Map<string, BehaviourRow[]>();
+  private rows: BehaviourRow[] = [];
 
   constructor(private readonly sqlite: Database.Database) {}
 
+  /**
+   * One branch-free push: this is inlined into the write loop, where a path taken only now and then (a key seen for
+   * the first time in the batch) had no type feedback and deoptimized the whole loop each time it was taken.
+   * Grouping by key happens once per batch, in apply.
+   */
   add(row: BehaviourRow): void {
-    const key = row[8];
-    if (key === null) return;
-    const list = this.keys.get(key);
-    if (list) list.push(row);
-    else this.keys.set(key, [row]);
+    this.rows.push(row);
   }
 
   /** Past `deadline_ms` (wall clock) it throws DeadlineExceeded, checked per key: the batch's transaction rolls back. */
   apply(deadline_ms: number | null = null): void {
-    if (this.keys.size === 0) return;
+    const all = this.rows;
+    if (all.length === 0) return;
+    this.rows = [];
     const s = statements(this.sqlite);
     // Plain arrays and indexed loops, the per-row and per-key work in functions of their own: this runs a few times
     // per batch, and an optimizing compile of one function holding it all (iterators, every step inlined) cost
     // ~100 ms of CPU each time it was recompiled, as much as classifying 50,000 records.
-    const keyIds = [...this.keys.keys()];
-    const keyRows = [...this.keys.values()];
-    this.keys.clear();
+    const keyIds: string[] = [];
+    const keyRows: BehaviourRow[][] = [];
+    groupByKey(all, keyIds, keyRows);
+    if (keyIds.length === 0) return;
     const windows: [string, number, number][] = new Array(keyIds.length);
     const special: boolean[] = new Array(keyIds.length);
     for (let i = 0; i < keyIds.length; i++) special[i] = keyWindow(keyIds[i], keyRows[i], windows, i);
@@ -177,6 +181,23 @@ export class BehaviourBatch {
       if (stored !== undefined || special[i]) classifyKey(s, keyIds[i], keyRows[i], stored, runs);
     }
     markFutile(s, runs, deadline_ms);
+  }
+}
+
+/** The keyed rows of `rows` by key, keys in order of first appearance and each key's rows in batch order. */
+function groupByKey(rows: readonly BehaviourRow[], keyIds: string[], keyRows: BehaviourRow[][]): void {
+  const index = new Map<string, number>();
+  for (let k = 0; k < rows.length; k++) {
+    const row = rows[k];
+    const key = row[8];
+    if (key === null) continue;
+    const i = index.get(key);
+    if (i !== undefined) keyRows[i].push(row);
+    else {
+      index.set(key, keyIds.length);
+      keyIds.push(key);
+      keyRows.push([row]);
+    }
   }
 }
 
