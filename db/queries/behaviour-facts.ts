@@ -140,9 +140,9 @@ export class BehaviourBatch {
   constructor(private readonly sqlite: Database.Database) {}
 
   /**
-   * One branch-free push: this is inlined into the write loop, where a path taken only now and then (a key seen for
-   * the first time in the batch) had no type feedback and deoptimized the whole loop each time it was taken.
-   * Grouping by key happens once per batch, in apply.
+   * One branch-free push: this is inlined into the write loop, where a path taken only now and then (a key's first
+   * row in the batch) has no type feedback when the loop is optimized and deoptimizes the whole loop each time it is
+   * taken. Grouping by key happens once per batch, in apply.
    */
   add(row: BehaviourRow): void {
     this.rows.push(row);
