@@ -71,7 +71,9 @@ export const behaviourLimits = sqliteTable(
     after_n: integer('after_n').notNull(),
     storm: integer('storm', { mode: 'boolean' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.request_id, t.code] }), index('behaviour_limits_key_ts').on(t.key_id, t.ts_ms), index('behaviour_limits_ts').on(t.ts_ms)],
+  // Keyed in time order: ingest appends (batches arrive roughly in time order), the time-range reads are ranges of
+  // the table itself, and no separate ts_ms index is kept. A (request_id, code) has one ts_ms (its request's).
+  (t) => [primaryKey({ columns: [t.ts_ms, t.request_id, t.code] }), index('behaviour_limits_key_ts').on(t.key_id, t.ts_ms)],
 );
 
 // A response with a code that cannot succeed on retry; `repeat` when the key got the same code shortly before.
@@ -85,11 +87,8 @@ export const behaviourFutile = sqliteTable(
     route: text('route').notNull(),
     repeat: integer('repeat', { mode: 'boolean' }).notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.request_id, t.code] }),
-    index('behaviour_futile_key_code_ts').on(t.key_id, t.code, t.ts_ms),
-    index('behaviour_futile_ts').on(t.ts_ms),
-  ],
+  // In time order, as behaviour_limits.
+  (t) => [primaryKey({ columns: [t.ts_ms, t.request_id, t.code] }), index('behaviour_futile_key_code_ts').on(t.key_id, t.code, t.ts_ms)],
 );
 
 // Rollups use '' for a missing dimension so their primary keys stay unique.

@@ -76,7 +76,7 @@ function statements(sqlite: Database.Database): Statements {
     updateLimit: sqlite.prepare(
       `UPDATE behaviour_limits SET next_any_request_id = ?, next_any_code = ?, next_any_ts_ms = ?, class_any = ?,
               next_route_request_id = ?, next_route_code = ?, next_route_ts_ms = ?, class_route = ?, before_n = ?, after_n = ?, storm = ?
-        WHERE request_id = ? AND code = ?`,
+        WHERE ts_ms = ? AND request_id = ? AND code = ?`,
     ),
     insertLimit: sqlite.prepare(
       `INSERT OR IGNORE INTO behaviour_limits (request_id, code, key_id, ts_ms, status, route, retry_after_ms, next_any_request_id, next_any_code,
@@ -85,7 +85,7 @@ function statements(sqlite: Database.Database): Statements {
     ),
     rowsFrom: sqlite.prepare(`SELECT request_id, code, ts_ms, route FROM requests WHERE key_id = ? AND ts_ms >= ? AND ts_ms <= ? ORDER BY ts_ms`),
     insertFutile: sqlite.prepare(`INSERT OR IGNORE INTO behaviour_futile (request_id, code, key_id, ts_ms, route, repeat) VALUES (?, ?, ?, ?, ?, ?)`),
-    clearRepeat: sqlite.prepare(`UPDATE behaviour_futile SET repeat = 0 WHERE request_id = ? AND code = ?`),
+    clearRepeat: sqlite.prepare(`UPDATE behaviour_futile SET repeat = 0 WHERE ts_ms = ? AND request_id = ? AND code = ?`),
     // The stored rows of every futile run's window in one statement (`?`: JSON array of [key_id, code, from_ms, to_ms];
     // `run` is the window's index), one range of the (key_id, code, ts_ms) index each: almost all are empty.
     futileNearRuns: sqlite.prepare(
@@ -96,7 +96,7 @@ function statements(sqlite: Database.Database): Statements {
     futileBetween: sqlite.prepare(
       `SELECT request_id, code, ts_ms, repeat FROM behaviour_futile WHERE key_id = ? AND code = ? AND ts_ms >= ? AND ts_ms <= ?`,
     ),
-    markRepeat: sqlite.prepare(`UPDATE behaviour_futile SET repeat = 1 WHERE request_id = ? AND code = ? AND repeat = 0`),
+    markRepeat: sqlite.prepare(`UPDATE behaviour_futile SET repeat = 1 WHERE ts_ms = ? AND request_id = ? AND code = ? AND repeat = 0`),
   };
   cache.set(sqlite, s);
   return s;
@@ -130,33 +130,37 @@ function toEvent(r: BehaviourRow, key_id: string): BehaviourEvent {
 }
 
 /**
- * Collects a batch's inserted keyed rows (add: a push, the hot path), then writes their facts (apply) inside the
+ * Collects a batch's inserted rows (add: a push, the hot path), then writes their facts (apply) inside the
  * batch's transaction. A key whose rows neither carry a limit or a futile code nor neighbour a stored limit costs
  * one indexed probe per batch.
  */
 export class BehaviourBatch {
-  private readonly keys = new Map<string, BehaviourRow[]>();
+  private rows: BehaviourRow[] = [];
 
   constructor(private readonly sqlite: Database.Database) {}
 
+  /**
+   * One branch-free push: this is inlined into the write loop, where a path taken only now and then (a key's first
+   * row in the batch) has no type feedback when the loop is optimized and deoptimizes the whole loop each time it is
+   * taken. Grouping by key happens once per batch, in apply.
+   */
   add(row: BehaviourRow): void {
-    const key = row[8];
-    if (key === null) return;
-    const list = this.keys.get(key);
-    if (list) list.push(row);
-    else this.keys.set(key, [row]);
+    this.rows.push(row);
   }
 
   /** Past `deadline_ms` (wall clock) it throws DeadlineExceeded, checked per key: the batch's transaction rolls back. */
   apply(deadline_ms: number | null = null): void {
-    if (this.keys.size === 0) return;
+    const all = this.rows;
+    if (all.length === 0) return;
+    this.rows = [];
     const s = statements(this.sqlite);
     // Plain arrays and indexed loops, the per-row and per-key work in functions of their own: this runs a few times
     // per batch, and an optimizing compile of one function holding it all (iterators, every step inlined) cost
     // ~100 ms of CPU each time it was recompiled, as much as classifying 50,000 records.
-    const keyIds = [...this.keys.keys()];
-    const keyRows = [...this.keys.values()];
-    this.keys.clear();
+    const keyIds: string[] = [];
+    const keyRows: BehaviourRow[][] = [];
+    groupByKey(all, keyIds, keyRows);
+    if (keyIds.length === 0) return;
     const windows: [string, number, number][] = new Array(keyIds.length);
     const special: boolean[] = new Array(keyIds.length);
     for (let i = 0; i < keyIds.length; i++) special[i] = keyWindow(keyIds[i], keyRows[i], windows, i);
@@ -177,6 +181,23 @@ export class BehaviourBatch {
       if (stored !== undefined || special[i]) classifyKey(s, keyIds[i], keyRows[i], stored, runs);
     }
     markFutile(s, runs, deadline_ms);
+  }
+}
+
+/** The keyed rows of `rows` by key, keys in order of first appearance and each key's rows in batch order. */
+function groupByKey(rows: readonly BehaviourRow[], keyIds: string[], keyRows: BehaviourRow[][]): void {
+  const index = new Map<string, number>();
+  for (let k = 0; k < rows.length; k++) {
+    const row = rows[k];
+    const key = row[8];
+    if (key === null) continue;
+    const i = index.get(key);
+    if (i !== undefined) keyRows[i].push(row);
+    else {
+      index.set(key, keyIds.length);
+      keyIds.push(key);
+      keyRows.push([row]);
+    }
   }
 }
 
@@ -260,6 +281,7 @@ function correctStoredLimits(s: Statements, stored: readonly LimitRow[], events:
       before_n,
       after_n,
       isStorm(before_n, after_n) ? 1 : 0,
+      l.ts_ms,
       l.request_id,
       l.code,
     );
@@ -400,22 +422,22 @@ function futileRun(s: Statements, run: FutileRun, stored: FutileRow[]): void {
   rows.sort(compareEvents);
   const marked = futileMarks(rows, events);
   let inserted = true;
-  const insertedRepeats: string[] = [];
+  const insertedRepeats: FutileRow[] = [];
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k];
     if (!r.fresh) continue;
     const repeat = marked.has(k) ? 1 : 0;
     if (s.insertFutile.run(r.request_id, code, key_id, r.ts_ms, r.route, repeat).changes === 0) inserted = false;
-    else if (repeat === 1) insertedRepeats.push(r.request_id);
+    else if (repeat === 1) insertedRepeats.push(r);
   }
   if (inserted) {
-    for (const k of marked) if (!rows[k].fresh) s.markRepeat.run(rows[k].request_id, code);
+    for (const k of marked) if (!rows[k].fresh) s.markRepeat.run(rows[k].ts_ms, rows[k].request_id, code);
     return;
   }
   // An event's fact was already stored (its request row pruned, the fact not yet): the result of inserting every new
   // event with repeat 0 and then marking over the stored window, as it was computed before the flags were decided.
-  for (const id of insertedRepeats) s.clearRepeat.run(id, code);
+  for (const r of insertedRepeats) s.clearRepeat.run(r.ts_ms, r.request_id, code);
   const [, , lo, hi] = runWindow(run);
   const again = (s.futileBetween.all(key_id, code, lo, hi) as FutileRow[]).sort(compareEvents);
-  for (const k of futileMarks(again, events)) s.markRepeat.run(again[k].request_id, code);
+  for (const k of futileMarks(again, events)) s.markRepeat.run(again[k].ts_ms, again[k].request_id, code);
 }

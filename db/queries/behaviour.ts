@@ -170,7 +170,10 @@ export function retryStormCounts(db: Db, q: RetryClassCountQuery): RetryStormCou
 }
 
 export function getLimitFact(db: Db, request_id: string, code: string, now: number): LimitRecord | null {
-  const r = db.$client.prepare(`SELECT ${LIMIT_COLUMNS} FROM behaviour_limits WHERE request_id = ? AND code = ?`).get(request_id, code) as LimitDbRow | undefined;
+  // The facts are keyed by time first: the request's own row gives its ts_ms (facts are pruned after their requests).
+  const r = db.$client
+    .prepare(`SELECT ${LIMIT_COLUMNS} FROM behaviour_limits WHERE ts_ms IN (SELECT ts_ms FROM requests WHERE request_id = ? AND code = ?) AND request_id = ? AND code = ?`)
+    .get(request_id, code, request_id, code) as LimitDbRow | undefined;
   return r ? toLimitRecord(r, now) : null;
 }
 
