@@ -20,6 +20,7 @@ const MEASURES = [
   'http_ingest',
   'import',
   'lookup',
+  'lookup_during_csv_ingest',
   'hostile_lookup',
   'breakdown_key',
   'breakdown_code',
